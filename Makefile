@@ -1,0 +1,56 @@
+# PassDesk: `make run` opens the app, `make test` runs every test headless.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+SYSTEM_STAMP := $(VENV)/.system-packages
+# What Qt needs to draw offscreen and what the printing tests use to read PDFs back.
+SYSTEM_PACKAGES := poppler-utils libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 \
+	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
+	libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libnss3 libxcomposite1 \
+	libxdamage1 libxrandr2 libxtst6 libasound2
+
+.PHONY: run test lint bench screenshots clean system-packages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+# Debian packages the tests need; installed once when missing (root, as on CI), skipped elsewhere.
+$(SYSTEM_STAMP): | $(BIN)/python
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		missing=""; for p in $(SYSTEM_PACKAGES); do \
+			dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+		if [ -n "$$missing" ]; then \
+			echo "installing:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+		fi; \
+	fi
+	touch $@
+
+system-packages: $(SYSTEM_STAMP)
+
+run: $(STAMP)
+	$(BIN)/passdesk
+
+test: $(TEST_STAMP) $(SYSTEM_STAMP)
+	$(BIN)/python -m pytest -q
+	$(BIN)/lint-imports --no-cache
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check passdesk tests benchmarks
+
+bench: $(TEST_STAMP)
+	$(BIN)/python -m benchmarks.run_all
+
+clean:
+	rm -rf $(VENV) .pytest_cache build dist *.egg-info

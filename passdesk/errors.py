@@ -1,0 +1,48 @@
+"""The errors PassDesk shows to people: each carries a French message and an exit status.
+
+Services raise these; the window shows `message` next to the field, the console prints it on
+stderr and exits with `exit_status`. Anything else escaping is a bug.
+"""
+
+from __future__ import annotations
+
+
+class PassDeskError(Exception):
+    """Base of every error meant for a person; `message` is already translated."""
+
+    exit_status = 1
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field  # the form field at fault, so the window can show it there
+
+
+class Refused(PassDeskError):
+    """A rule of the register refused the operation (already handed out, limit reached...)."""
+
+    exit_status = 1
+
+
+class Forbidden(Refused):
+    """The agent's role does not allow the operation."""
+
+
+class InvalidInput(PassDeskError):
+    """What was typed or scanned is malformed (bad code, bad date, missing field...)."""
+
+    exit_status = 2
+
+
+class InvalidCode(InvalidInput):
+    """A voucher or booklet code that cannot be read or whose check digits are wrong."""
+
+
+class NotFound(InvalidInput):
+    """A well-formed reference to something that does not exist."""
+
+
+class EnvironmentProblem(PassDeskError):
+    """The database is unreachable, corrupt, on a network share or newer than this version."""
+
+    exit_status = 3

@@ -1,0 +1,109 @@
+"""Schema upgrades with Alembic, run at start-up by both entry points.
+
+Cheap revision check first; a database at head opens at once. Otherwise a SQLite file gets an
+online-backup copy, the upgrade runs in one transaction, and a failure puts the copy back.
+A database whose revision this code does not know was written by a newer PassDesk: refused.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from passdesk.errors import EnvironmentProblem
+from passdesk.i18n import _
+
+if TYPE_CHECKING:
+    from passdesk.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def alembic_config(db: Database | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "passdesk:migrations")
+    if db is not None:
+        config.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+        connection.rollback()
+    return revision
+
+
+def _known(revision: str) -> bool:
+    script = ScriptDirectory.from_config(alembic_config())
+    try:
+        return script.get_revision(revision) is not None
+    except Exception:  # alembic raises several kinds for an unknown id
+        return False
+
+
+def _refuse_newer(revision: str) -> None:
+    raise EnvironmentProblem(
+        _(
+            "This database was written by a newer version of PassDesk (schema {revision}). "
+            "Install the latest PassDesk to open it; nothing was changed."
+        ).format(revision=revision)
+    )
+
+
+def ensure_current(db: Database) -> None:
+    """Refuse a database that is not exactly at this code's schema (no upgrade attempted)."""
+    current = current_revision(db)
+    if current == head_revision():
+        return
+    if current is not None and not _known(current):
+        _refuse_newer(current)
+    raise EnvironmentProblem(
+        _("The database must be upgraded first: start PassDesk or run passdesk-admin check.")
+    )
+
+
+def _run_upgrade(db: Database) -> None:
+    config = alembic_config(db)
+    with db.engine.execution_options(passdesk_write=True).begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def upgrade_to_head(db: Database) -> None:
+    from passdesk.db import timestamped_backup_path
+
+    current = current_revision(db)
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None and not _known(current):
+        _refuse_newer(current)
+    backup = None
+    if db.is_sqlite and current is not None:
+        backup = db.backup_to(timestamped_backup_path(f"before-{head}"))
+        log.info("backup before schema upgrade %s -> %s written to %s", current, head, backup)
+    try:
+        _run_upgrade(db)
+    except Exception as exc:
+        log.exception("schema upgrade %s -> %s failed", current, head)
+        if backup is not None:
+            db.restore_from(backup)
+            log.info("database restored from %s", backup)
+        raise EnvironmentProblem(
+            _(
+                "The database could not be upgraded; it was put back as it was. Error: {error}"
+            ).format(error=type(exc).__name__)
+        ) from exc
+    log.info("schema upgraded %s -> %s", current, head)

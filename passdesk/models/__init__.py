@@ -1,0 +1,45 @@
+"""The register's tables, one aggregate per module; importing this registers them all."""
+
+from passdesk.models.base import Base
+from passdesk.models.beneficiary import Beneficiary, NameToken
+from passdesk.models.desk import Agent, Desk, ReceiptCounter, Role, Setting
+from passdesk.models.handout import Handout, HandoutBooklet
+from passdesk.models.ledger import EventKind, LedgerEvent, LedgerHead
+from passdesk.models.place import Place
+from passdesk.models.programme import Funder, FunderShare, Programme
+from passdesk.models.stock import (
+    Booklet,
+    BookletStatus,
+    PrintRecord,
+    StockLot,
+    VoidReason,
+    Voucher,
+    VoucherStatus,
+)
+
+__all__ = [
+    "Agent",
+    "Base",
+    "Beneficiary",
+    "Booklet",
+    "BookletStatus",
+    "Desk",
+    "EventKind",
+    "Funder",
+    "FunderShare",
+    "Handout",
+    "HandoutBooklet",
+    "LedgerEvent",
+    "LedgerHead",
+    "NameToken",
+    "Place",
+    "PrintRecord",
+    "Programme",
+    "ReceiptCounter",
+    "Role",
+    "Setting",
+    "StockLot",
+    "VoidReason",
+    "Voucher",
+    "VoucherStatus",
+]

@@ -1,0 +1,34 @@
+"""Handouts: booklets given to a beneficiary, with a gapless receipt number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from passdesk.models.base import Base
+
+
+class Handout(Base):
+    __tablename__ = "handout"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desk.id"))
+    beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    created_at: Mapped[datetime]
+    receipt_number: Mapped[str] = mapped_column(String(20), unique=True)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class HandoutBooklet(Base):
+    """Which booklets a handout gave; kept after a cancellation, for the history."""
+
+    __tablename__ = "handout_booklet"
+
+    handout_id: Mapped[int] = mapped_column(ForeignKey("handout.id"), primary_key=True)
+    booklet_id: Mapped[int] = mapped_column(ForeignKey("booklet.id"), primary_key=True, index=True)

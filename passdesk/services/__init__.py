@@ -1,0 +1,60 @@
+"""What the desk does, in plain Python: one transaction per operation, plain rows back.
+
+`Services` is built once by the composition root (app.py or cli.py) and handed to whoever
+needs it; nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from passdesk.db import Database, open_database
+from passdesk.services.accounts import AccountService
+from passdesk.services.base import Clock, system_clock
+from passdesk.services.beneficiaries import BeneficiaryService
+from passdesk.services.handouts import HandoutService
+from passdesk.services.ledger import LedgerService
+from passdesk.services.lookup import LookupService
+from passdesk.services.places import PlaceService
+from passdesk.services.programmes import ProgrammeService
+from passdesk.services.settings import SettingsService
+from passdesk.services.stock import StockService
+
+
+@dataclass(frozen=True)
+class Services:
+    db: Database
+    accounts: AccountService
+    programmes: ProgrammeService
+    stock: StockService
+    beneficiaries: BeneficiaryService
+    handouts: HandoutService
+    lookup: LookupService
+    ledger: LedgerService
+    places: PlaceService
+    settings: SettingsService
+
+    @classmethod
+    def build(cls, db: Database, clock: Clock = system_clock) -> Services:
+        return cls(
+            db=db,
+            accounts=AccountService(db, clock),
+            programmes=ProgrammeService(db, clock),
+            stock=StockService(db, clock),
+            beneficiaries=BeneficiaryService(db, clock),
+            handouts=HandoutService(db, clock),
+            lookup=LookupService(db, clock),
+            ledger=LedgerService(db, clock),
+            places=PlaceService(db, clock),
+            settings=SettingsService(db, clock),
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def open_services(
+    database: str | os.PathLike[str] | None = None, *, clock: Clock = system_clock
+) -> Services:
+    return Services.build(open_database(database), clock)

@@ -1,0 +1,107 @@
+"""What every service shares: the database, the clock, role checks and row conversions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from passdesk import codes
+from passdesk.db import Database
+from passdesk.errors import Forbidden, NotFound
+from passdesk.i18n import _
+from passdesk.models import Agent, Booklet, Desk, Programme, Role
+from passdesk.services.rows import (
+    Actor,
+    BookletRow,
+    FunderShareRow,
+    ProgrammeRow,
+)
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_date(moment: datetime) -> date:
+    """The desk's calendar day of a UTC moment (the computer's time zone)."""
+    return moment.astimezone().date()
+
+
+ROLE_LABELS = {
+    Role.AGENT: "agent",
+    Role.SUPERVISOR: "supervisor",
+    Role.ADMIN: "administrator",
+}
+
+
+def require(actor: Actor, role: Role, action: str) -> None:
+    if not actor.at_least(role):
+        raise Forbidden(
+            _(
+                "Your role does not allow this: {action}. Ask a supervisor or an administrator."
+            ).format(action=action)
+        )
+
+
+class Service:
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    def _now(self) -> datetime:
+        return self._clock()
+
+    def _today(self) -> date:
+        return local_date(self._clock())
+
+
+def the_desk(session: Session) -> Desk:
+    desk = session.scalars(select(Desk).order_by(Desk.id).limit(1)).first()
+    if desk is None:
+        raise NotFound(_("This database has no desk yet. Run: passdesk-admin init --desk NAME"))
+    return desk
+
+
+def actor_of(agent: Agent) -> Actor:
+    return Actor(id=agent.id, login=agent.login, display_name=agent.display_name, role=agent.role)
+
+
+def programme_row(programme: Programme) -> ProgrammeRow:
+    return ProgrammeRow(
+        id=programme.id,
+        code=programme.code,
+        name=programme.name,
+        face_value=programme.face_value,
+        vouchers_per_booklet=programme.vouchers_per_booklet,
+        valid_from=programme.valid_from,
+        valid_until=programme.valid_until,
+        limit_per_person=programme.limit_per_person,
+        target_groups=tuple(programme.target_groups or ()),
+        shares=tuple(FunderShareRow(s.funder.name, s.percent) for s in programme.shares),
+    )
+
+
+def voucher_bounds(booklet_number: int, vouchers_per_booklet: int) -> tuple[int, int]:
+    """First and last voucher numbers of a booklet."""
+    numbers = codes.voucher_numbers_in_booklet(booklet_number, vouchers_per_booklet)
+    return numbers[0], numbers[-1]
+
+
+def booklet_row(booklet: Booklet, programme_code: str, vouchers_per_booklet: int) -> BookletRow:
+    first, last = voucher_bounds(booklet.number, vouchers_per_booklet)
+    return BookletRow(
+        id=booklet.id,
+        programme_code=programme_code,
+        number=booklet.number,
+        code=booklet.code,
+        status=booklet.status.value,
+        first_voucher_code=codes.voucher_code(programme_code, first),
+        last_voucher_code=codes.voucher_code(programme_code, last),
+        lot_id=booklet.lot_id,
+        print_count=booklet.print_count,
+    )

@@ -1,0 +1,356 @@
+"""Beneficiaries: register, update, search as you type, and probable duplicates before saving."""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, insert, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from passdesk.errors import InvalidInput, NotFound, Refused
+from passdesk.i18n import N_, _
+from passdesk.models import Beneficiary, NameToken
+from passdesk.services.base import Service
+from passdesk.services.programmes import TARGET_GROUPS
+from passdesk.services.rows import Actor, BeneficiaryRow
+from passdesk.text import clean_name, fold, name_tokens, query_tokens
+
+log = logging.getLogger(__name__)
+
+SEARCH_LIMIT = 20
+NAME_PATTERN = re.compile(r"^[^\d_@#$%*+=<>{}\[\]|\\/;:!?\"]+$")
+POSTCODE_PATTERN = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
+PHONE_PATTERN = re.compile(r"^(?:\+33|0033|0)[1-9]\d{8}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+OLDEST_BIRTH = date(1900, 1, 1)
+# The short needs diagnostic: what the person wants to learn (printed places match these).
+DIAGNOSTIC_NEEDS: dict[str, str] = {
+    "admin_procedures": N_("Online administrative procedures"),
+    "everyday_tools": N_("Everyday digital tools (email, smartphone)"),
+    "job_search": N_("Job search and training online"),
+    "equipment": N_("Getting or using a computer or tablet"),
+    "security": N_("Online safety and privacy"),
+}
+
+
+@dataclass(frozen=True)
+class BeneficiaryInput:
+    """What a form or the console gives for a person, as typed."""
+
+    last_name: str
+    first_name: str
+    birth_date: str | date | None
+    postcode: str = ""
+    commune: str = ""
+    phone: str = ""
+    email: str = ""
+    target_group: str = ""
+    diagnostic: Sequence[str] = field(default_factory=tuple)
+    consent: bool = False
+
+
+class Duplicates(Refused):
+    """Probable duplicates found: shown to the agent before a new person is saved."""
+
+    def __init__(self, candidates: list[BeneficiaryRow]) -> None:
+        super().__init__(
+            _(
+                "This person may already be registered ({n} probable match). Open "
+                "the existing record, or confirm it is someone else."
+            ).format(n=len(candidates))
+        )
+        self.candidates = candidates
+
+
+def row(b: Beneficiary) -> BeneficiaryRow:
+    return BeneficiaryRow(
+        b.id,
+        b.last_name,
+        b.first_name,
+        b.birth_date,
+        b.postcode,
+        b.commune,
+        b.phone,
+        b.email,
+        b.target_group,
+        tuple(b.diagnostic or ()),
+        b.consent_at is not None,
+    )
+
+
+def name_key(last_name: str, first_name: str) -> str:
+    return f"{fold(last_name)}|{fold(first_name)}"
+
+
+def field_errors(data: BeneficiaryInput, today: date) -> dict[str, str]:
+    """Every problem of a form at once, by field (the window shows them as the agent types)."""
+    errors: dict[str, str] = {}
+    for name, value in (("last_name", data.last_name), ("first_name", data.first_name)):
+        value = clean_name(value)
+        if not value:
+            errors[name] = _("Required.")
+        elif len(value) > 120 or not NAME_PATTERN.match(value):
+            errors[name] = _("Letters, spaces, hyphens and apostrophes only.")
+    birth = data.birth_date
+    if birth is None or (isinstance(birth, str) and not birth.strip()):
+        errors["birth_date"] = _("Required.")
+    else:
+        parsed = _parse_birth(birth)
+        if parsed is None:
+            errors["birth_date"] = _("Write the date as DD/MM/YYYY or YYYY-MM-DD.")
+        elif parsed > today or parsed < OLDEST_BIRTH:
+            errors["birth_date"] = _("This birth date is not possible.")
+    if data.postcode.strip() and not POSTCODE_PATTERN.match(data.postcode.strip().upper()):
+        errors["postcode"] = _("A French postcode has 5 digits.")
+    phone = re.sub(r"[\s.\-]", "", data.phone)
+    if phone and not PHONE_PATTERN.match(phone):
+        errors["phone"] = _("A French phone number has 10 digits, e.g. 06 12 34 56 78.")
+    if data.email.strip() and not EMAIL_PATTERN.match(data.email.strip()):
+        errors["email"] = _("This e-mail address is not valid.")
+    if data.target_group and data.target_group not in TARGET_GROUPS:
+        errors["target_group"] = _("Unknown target group.")
+    unknown = [n for n in data.diagnostic if n not in DIAGNOSTIC_NEEDS]
+    if unknown:
+        errors["diagnostic"] = _("Unknown need: {need}.").format(need=unknown[0])
+    return errors
+
+
+def _parse_birth(value: str | date) -> date | None:
+    if isinstance(value, date):
+        return value
+    text = value.strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
+    if match:
+        try:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        except ValueError:
+            return None
+    return None
+
+
+def _birth_close(a: date, b: date) -> bool:
+    """Same day, day and month swapped, or one field off by a typo."""
+    if a == b or (a.year == b.year and a.day == b.month and a.month == b.day):
+        return True
+    same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
+    return same == 2 or abs(a - b) <= timedelta(days=1)
+
+
+def _prefix(column: Any, word: str) -> Any:
+    """`column` starts with `word`, as an index range (tokens are a-z0-9 only)."""
+    return and_(column >= word, column < word[:-1] + chr(ord(word[-1]) + 1))
+
+
+class BeneficiaryService(Service):
+    def _clean(self, data: BeneficiaryInput) -> BeneficiaryInput:
+        errors = field_errors(data, self._today())
+        if errors:
+            name, message = next(iter(errors.items()))
+            raise InvalidInput(
+                _("{field}: {message}").format(
+                    field=_(FIELD_LABELS.get(name, name)), message=message
+                ),
+                field=name,
+            )
+        return replace(
+            data,
+            last_name=clean_name(data.last_name),
+            first_name=clean_name(data.first_name),
+            birth_date=_parse_birth(data.birth_date or ""),
+            postcode=data.postcode.strip().upper(),
+            commune=clean_name(data.commune),
+            phone=re.sub(r"[\s.\-]", "", data.phone),
+            email=data.email.strip(),
+            diagnostic=tuple(dict.fromkeys(data.diagnostic)),
+        )
+
+    def duplicates(
+        self, data: BeneficiaryInput, *, exclude_id: int | None = None, limit: int = 5
+    ) -> list[BeneficiaryRow]:
+        """Probable duplicates: same folded name and a close birth date, or same birth date
+        and a close name."""
+        birth = _parse_birth(data.birth_date or "") if data.birth_date else None
+        key = name_key(data.last_name, data.first_name)
+        if birth is None or key == "|":
+            return []
+        with self._db.read() as session:
+            candidates = session.scalars(
+                select(Beneficiary)
+                .where(
+                    or_(
+                        and_(
+                            Beneficiary.name_key == key,
+                            Beneficiary.birth_date.between(
+                                birth.replace(month=1, day=1), birth.replace(month=12, day=31)
+                            ),
+                        ),
+                        Beneficiary.name_key == key,
+                        Beneficiary.birth_date == birth,
+                    )
+                )
+                .limit(500)
+            ).all()
+            found = []
+            for person in candidates:
+                if person.id == exclude_id:
+                    continue
+                same_name = person.name_key == key
+                close_name = difflib.SequenceMatcher(None, person.name_key, key).ratio() >= 0.8
+                swapped = person.name_key == "|".join(reversed(key.split("|")))
+                close_birth = person.birth_date is not None and _birth_close(
+                    person.birth_date, birth
+                )
+                if (same_name and close_birth) or (
+                    person.birth_date == birth and (close_name or swapped)
+                ):
+                    found.append(row(person))
+            return found[:limit]
+
+    def register(
+        self, actor: Actor, data: BeneficiaryInput, *, allow_duplicate: bool = False
+    ) -> BeneficiaryRow:
+        """Save a new person; raises Duplicates first unless the agent confirmed."""
+        clean = self._clean(data)
+        if not allow_duplicate:
+            candidates = self.duplicates(clean)
+            if candidates:
+                raise Duplicates(candidates)
+        now = self._now()
+        with self._db.write() as session:
+            person = Beneficiary(
+                last_name=clean.last_name,
+                first_name=clean.first_name,
+                birth_date=clean.birth_date,
+                search_name=fold(f"{clean.first_name} {clean.last_name}"),
+                name_key=name_key(clean.last_name, clean.first_name),
+                postcode=clean.postcode,
+                commune=clean.commune,
+                phone=clean.phone,
+                email=clean.email,
+                target_group=clean.target_group,
+                diagnostic=list(clean.diagnostic),
+                consent_at=now if clean.consent else None,
+                created_at=now,
+                created_by=actor.id,
+            )
+            session.add(person)
+            session.flush()
+            self._index(session, person)
+            log.info("agent %s registered beneficiary %s", actor.id, person.id)
+            return row(person)
+
+    @staticmethod
+    def _index(session: Session, person: Beneficiary) -> None:
+        session.execute(delete(NameToken).where(NameToken.beneficiary_id == person.id))
+        tokens = name_tokens(person.first_name, person.last_name)
+        if tokens:
+            session.execute(
+                insert(NameToken),
+                [{"token": t, "beneficiary_id": person.id} for t in sorted(tokens)],
+            )
+
+    def update(self, actor: Actor, beneficiary_id: int, data: BeneficiaryInput) -> BeneficiaryRow:
+        clean = self._clean(data)
+        with self._db.write() as session:
+            person = session.get(Beneficiary, beneficiary_id)
+            if person is None:
+                raise self._not_found(beneficiary_id)
+            person.last_name, person.first_name = clean.last_name, clean.first_name
+            person.birth_date = clean.birth_date  # type: ignore[assignment]
+            person.search_name = fold(f"{clean.first_name} {clean.last_name}")
+            person.name_key = name_key(clean.last_name, clean.first_name)
+            person.postcode, person.commune = clean.postcode, clean.commune
+            person.phone, person.email = clean.phone, clean.email
+            person.target_group = clean.target_group
+            person.diagnostic = list(clean.diagnostic)
+            if clean.consent and person.consent_at is None:
+                person.consent_at = self._now()
+            elif not clean.consent:
+                person.consent_at = None
+            person.updated_at = self._now()
+            self._index(session, person)
+            log.info("agent %s updated beneficiary %s", actor.id, person.id)
+            return row(person)
+
+    def get(self, beneficiary_id: int) -> BeneficiaryRow:
+        with self._db.read() as session:
+            person = session.get(Beneficiary, beneficiary_id)
+            if person is None:
+                raise self._not_found(beneficiary_id)
+            return row(person)
+
+    @staticmethod
+    def _not_found(beneficiary_id: int) -> NotFound:
+        return NotFound(
+            _("No beneficiary with the number {id}.").format(id=beneficiary_id), field="beneficiary"
+        )
+
+    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[BeneficiaryRow]:
+        """People whose name words start with every word typed, accents and case ignored.
+
+        The longest word drives an index range scan on name_token; the others filter the
+        folded name. Results come in name order.
+        """
+        words = query_tokens(text)
+        if not words:
+            return []
+        driver, others = words[0], words[1:]
+        query = (
+            select(Beneficiary)
+            .join(NameToken, NameToken.beneficiary_id == Beneficiary.id)
+            .where(_prefix(NameToken.token, driver))
+        )
+        for word in others:
+            other = aliased(NameToken)
+            query = query.where(
+                select(other.token)
+                .where(other.beneficiary_id == Beneficiary.id, _prefix(other.token, word))
+                .exists()
+            )
+        query = query.order_by(NameToken.token, Beneficiary.id).limit(limit * 3)
+        with self._db.read() as session:
+            people = {p.id: p for p in session.scalars(query)}
+            rows = [row(p) for p in people.values()]
+        rows.sort(key=lambda r: (fold(r.last_name), fold(r.first_name), r.id))
+        return rows[:limit]
+
+    def count(self) -> int:
+        from sqlalchemy import func
+
+        with self._db.read() as session:
+            return session.scalar(select(func.count()).select_from(Beneficiary)) or 0
+
+    def list(self, *, offset: int = 0, limit: int = 200) -> list[BeneficiaryRow]:
+        with self._db.read() as session:
+            return [
+                row(p)
+                for p in session.scalars(
+                    select(Beneficiary)
+                    .order_by(Beneficiary.name_key, Beneficiary.id)
+                    .offset(offset)
+                    .limit(limit)
+                )
+            ]
+
+
+FIELD_LABELS = {
+    "last_name": N_("Last name"),
+    "first_name": N_("First name"),
+    "birth_date": N_("Birth date"),
+    "postcode": N_("Postcode"),
+    "commune": N_("Commune"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail"),
+    "target_group": N_("Target group"),
+    "diagnostic": N_("Needs"),
+}

@@ -1,0 +1,526 @@
+"""Handouts: give booklets to a person, refuse what the rules forbid, cancel with a reason.
+
+Every handout is one transaction: the booklet moves from in stock to handed out by a
+conditional UPDATE (WHERE status = 'in_stock'), so of two desks scanning the same booklet at
+the same moment exactly one succeeds; the receipt number and the journal events are written
+in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from passdesk import codes
+from passdesk.errors import InvalidInput, NotFound, Refused
+from passdesk.i18n import _
+from passdesk.models import (
+    Agent,
+    Beneficiary,
+    Booklet,
+    BookletStatus,
+    EventKind,
+    Handout,
+    HandoutBooklet,
+    Programme,
+    ReceiptCounter,
+    Role,
+    VoidReason,
+    Voucher,
+    VoucherStatus,
+)
+from passdesk.services import ledger
+from passdesk.services.base import (
+    Service,
+    booklet_row,
+    local_date,
+    programme_row,
+    require,
+    the_desk,
+    voucher_bounds,
+)
+from passdesk.services.rows import (
+    Actor,
+    BookletCheck,
+    Entitlement,
+    HandoutBookletRow,
+    HandoutRow,
+)
+from passdesk.services.stock import find_by_code, status_label
+
+log = logging.getLogger(__name__)
+
+STOP_DAYS_BEFORE_END = 15  # the scheme stops handing out at D-15
+ALERT_DAYS_BEFORE_END = 30
+
+
+class HandoutService(Service):
+    # --- checks shared by the preview and the handout itself -------------------------------
+
+    def _refusal_for_status(self, session: Session, booklet: Booklet) -> Refused:
+        if booklet.status is BookletStatus.HANDED_OUT:
+            handout = session.scalar(
+                select(Handout)
+                .join(HandoutBooklet)
+                .where(HandoutBooklet.booklet_id == booklet.id, Handout.cancelled_at.is_(None))
+                .order_by(Handout.id.desc())
+                .limit(1)
+            )
+            if handout is not None:
+                return Refused(
+                    _(
+                        "Booklet {code} was already handed out on {date} (receipt "
+                        "{receipt}). It cannot be handed out twice."
+                    ).format(
+                        code=booklet.code,
+                        date=local_date(handout.created_at).strftime("%d/%m/%Y"),
+                        receipt=handout.receipt_number,
+                    ),
+                    field="code",
+                )
+            return Refused(
+                _("Booklet {code} was already handed out.").format(code=booklet.code), field="code"
+            )
+        return Refused(
+            _("Booklet {code} is {status}: it cannot be handed out.").format(
+                code=booklet.code, status=status_label(booklet.status.value)
+            ),
+            field="code",
+        )
+
+    def _check_programme(self, programme: Programme) -> None:
+        today = self._today()
+        if today < programme.valid_from:
+            raise Refused(
+                _(
+                    "The programme {code} starts on {date}: its booklets cannot be handed out yet."
+                ).format(code=programme.code, date=programme.valid_from.strftime("%d/%m/%Y")),
+                field="code",
+            )
+        stop = programme.valid_until - timedelta(days=STOP_DAYS_BEFORE_END)
+        if today > stop:
+            raise Refused(
+                _(
+                    "The vouchers of {code} are valid until {date}: handing out stopped "
+                    "on {stop} ({days} days before the end)."
+                ).format(
+                    code=programme.code,
+                    date=programme.valid_until.strftime("%d/%m/%Y"),
+                    stop=stop.strftime("%d/%m/%Y"),
+                    days=STOP_DAYS_BEFORE_END,
+                ),
+                field="code",
+            )
+
+    @staticmethod
+    def _received(session: Session, beneficiary_id: int, programme_id: int) -> int:
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(HandoutBooklet)
+                .join(Handout, Handout.id == HandoutBooklet.handout_id)
+                .join(Booklet, Booklet.id == HandoutBooklet.booklet_id)
+                .where(
+                    Handout.beneficiary_id == beneficiary_id,
+                    Handout.cancelled_at.is_(None),
+                    Booklet.programme_id == programme_id,
+                )
+            )
+            or 0
+        )
+
+    def _check_booklet(self, session: Session, booklet: Booklet, programme: Programme) -> None:
+        if booklet.status is not BookletStatus.IN_STOCK:
+            raise self._refusal_for_status(session, booklet)
+        self._check_programme(programme)
+        voided = session.scalar(
+            select(Voucher.code)
+            .where(Voucher.booklet_id == booklet.id, Voucher.status != VoucherStatus.IN_STOCK)
+            .limit(1)
+        )
+        if voided is not None:
+            raise Refused(
+                _(
+                    "Booklet {code} holds voucher {voucher} that was voided: hand out "
+                    "another booklet."
+                ).format(code=booklet.code, voucher=voided),
+                field="code",
+            )
+
+    @staticmethod
+    def _limit_message(programme: Programme, received: int) -> str:
+        return _(
+            "This person has already received {received} booklet(s) of {code}, the limit "
+            "is {limit}. A supervisor may override it with a written reason."
+        ).format(received=received, code=programme.code, limit=programme.limit_per_person)
+
+    def check(self, beneficiary_id: int, code: str) -> BookletCheck:
+        """What the confirmation panel shows for a scanned code; nothing is written."""
+        with self._db.read() as session:
+            if session.get(Beneficiary, beneficiary_id) is None:
+                raise NotFound(
+                    _("No beneficiary with the number {id}.").format(id=beneficiary_id),
+                    field="beneficiary",
+                )
+            found = find_by_code(session, code)
+            self._check_booklet(session, found.booklet, found.programme)
+            programme = found.programme
+            received = self._received(session, beneficiary_id, programme.id)
+            over = (
+                programme.limit_per_person is not None and received + 1 > programme.limit_per_person
+            )
+            return BookletCheck(
+                booklet=booklet_row(found.booklet, programme.code, programme.vouchers_per_booklet),
+                programme=programme_row(programme),
+                needs_override=over,
+                message=self._limit_message(programme, received) if over else None,
+            )
+
+    # --- the handout --------------------------------------------------------------------
+
+    def hand_out(
+        self,
+        actor: Actor,
+        beneficiary_id: int,
+        *,
+        codes_: Sequence[str] = (),
+        next_programme: str | None = None,
+        override_reason: str | None = None,
+    ) -> HandoutRow:
+        """Give the booklets named by `codes_` (any code of each), or the next one in stock of
+        `next_programme`, to one person, in one transaction with a new receipt number."""
+        parsed = [codes.parse_code(c) for c in codes_]  # check digits before any lookup
+        if bool(parsed) == bool(next_programme):
+            raise InvalidInput(
+                _("Give a booklet code, or ask for the next booklet of a programme."), field="code"
+            )
+        reason = (override_reason or "").strip() or None
+        if reason is not None:
+            require(actor, Role.SUPERVISOR, _("override the limit per person"))
+        now = self._now()
+        with self._db.write() as session:
+            person = session.get(Beneficiary, beneficiary_id)
+            if person is None:
+                raise NotFound(
+                    _("No beneficiary with the number {id}.").format(id=beneficiary_id),
+                    field="beneficiary",
+                )
+            if next_programme:
+                chosen = [self._next_in_stock(session, next_programme)]
+            else:
+                chosen = []
+                for p in parsed:
+                    found = find_by_code(session, p.code)
+                    if any(b.id == found.booklet.id for b, _prog in chosen):
+                        raise InvalidInput(
+                            _("Booklet {code} was scanned twice.").format(code=found.booklet.code),
+                            field="code",
+                        )
+                    chosen.append((found.booklet, found.programme))
+            for booklet, programme in chosen:
+                self._check_booklet(session, booklet, programme)
+            self._check_limits(session, person.id, chosen, reason)
+            desk = the_desk(session)
+            handout = Handout(
+                desk_id=desk.id,
+                beneficiary_id=person.id,
+                agent_id=actor.id,
+                created_at=now,
+                receipt_number=self._next_receipt(session, desk.id, now),
+                override_reason=reason,
+            )
+            session.add(handout)
+            session.flush()
+            for booklet, programme in chosen:
+                moved = session.execute(
+                    update(Booklet)
+                    .where(Booklet.id == booklet.id, Booklet.status == BookletStatus.IN_STOCK)
+                    .values(status=BookletStatus.HANDED_OUT)
+                    .execution_options(synchronize_session=False)
+                )
+                if moved.rowcount != 1:  # another desk took it between our read and write
+                    session.refresh(booklet)
+                    raise self._refusal_for_status(session, booklet)
+                session.execute(
+                    update(Voucher)
+                    .where(
+                        Voucher.booklet_id == booklet.id, Voucher.status == VoucherStatus.IN_STOCK
+                    )
+                    .values(status=VoucherStatus.HANDED_OUT)
+                    .execution_options(synchronize_session=False)
+                )
+                session.add(HandoutBooklet(handout_id=handout.id, booklet_id=booklet.id))
+                first, last = voucher_bounds(booklet.number, programme.vouchers_per_booklet)
+                ledger.append(
+                    session,
+                    at=now,
+                    agent_id=actor.id,
+                    kind=EventKind.HANDED_OUT,
+                    programme_id=programme.id,
+                    booklet_id=booklet.id,
+                    handout_id=handout.id,
+                    details={
+                        "booklet": booklet.code,
+                        "receipt": handout.receipt_number,
+                        "first": codes.voucher_code(programme.code, first),
+                        "last": codes.voucher_code(programme.code, last),
+                        **({"override": True} if reason else {}),
+                    },
+                )
+            session.flush()
+            log.info(
+                "agent %s handed out %s booklet(s), receipt %s%s",
+                actor.id,
+                len(chosen),
+                handout.receipt_number,
+                " (limit overridden)" if reason else "",
+            )
+            return self._row(session, handout)
+
+    def _next_in_stock(self, session: Session, programme_code: str) -> tuple[Booklet, Programme]:
+        programme = session.scalar(
+            select(Programme).where(Programme.code == programme_code.strip().upper())
+        )
+        if programme is None:
+            raise NotFound(
+                _("No programme with the code {code}.").format(code=programme_code),
+                field="programme",
+            )
+        self._check_programme(programme)
+        complete = (
+            ~select(Voucher.id)
+            .where(Voucher.booklet_id == Booklet.id, Voucher.status != VoucherStatus.IN_STOCK)
+            .exists()
+        )
+        booklet = session.scalar(
+            select(Booklet)
+            .where(
+                Booklet.programme_id == programme.id,
+                Booklet.status == BookletStatus.IN_STOCK,
+                complete,
+            )
+            .order_by(Booklet.number)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if booklet is None:
+            raise Refused(
+                _("No booklet of {code} is left in stock.").format(code=programme.code),
+                field="programme",
+            )
+        return booklet, programme
+
+    def _check_limits(
+        self,
+        session: Session,
+        beneficiary_id: int,
+        chosen: Sequence[tuple[Booklet, Programme]],
+        reason: str | None,
+    ) -> None:
+        per_programme: dict[int, tuple[Programme, int]] = {}
+        for _booklet, programme in chosen:
+            prog, n = per_programme.get(programme.id, (programme, 0))
+            per_programme[programme.id] = (prog, n + 1)
+        for programme, adding in per_programme.values():
+            if programme.limit_per_person is None:
+                continue
+            received = self._received(session, beneficiary_id, programme.id)
+            if received + adding > programme.limit_per_person and reason is None:
+                raise Refused(self._limit_message(programme, received), field="override")
+
+    @staticmethod
+    def _next_receipt(session: Session, desk_id: int, now) -> str:  # noqa: ANN001
+        year = local_date(now).year
+        counter = session.scalar(
+            select(ReceiptCounter)
+            .where(ReceiptCounter.desk_id == desk_id, ReceiptCounter.year == year)
+            .with_for_update()
+        )
+        if counter is None:
+            counter = ReceiptCounter(desk_id=desk_id, year=year, last_number=0)
+            session.add(counter)
+        counter.last_number += 1
+        session.flush()
+        return f"{year}-{counter.last_number:06d}"
+
+    # --- cancellation -------------------------------------------------------------------
+
+    def cancel(self, actor: Actor, handout_id: int, reason: str) -> HandoutRow:
+        """Cancel a handout: the same day its booklets go back to stock, later they are voided
+        (they left the desk and cannot be trusted back)."""
+        require(actor, Role.SUPERVISOR, _("cancel a handout"))
+        reason = (reason or "").strip()
+        if not reason:
+            raise InvalidInput(_("Give the reason for the cancellation."), field="reason")
+        now = self._now()
+        with self._db.write() as session:
+            handout = session.get(Handout, handout_id)
+            if handout is None:
+                raise NotFound(
+                    _("No handout with the number {id}.").format(id=handout_id), field="handout"
+                )
+            if handout.cancelled_at is not None:
+                raise Refused(
+                    _("Handout {receipt} was already cancelled on {date}.").format(
+                        receipt=handout.receipt_number,
+                        date=local_date(handout.cancelled_at).strftime("%d/%m/%Y"),
+                    )
+                )
+            booklets = session.scalars(
+                select(Booklet)
+                .join(HandoutBooklet)
+                .where(HandoutBooklet.handout_id == handout.id)
+                .order_by(Booklet.number)
+            ).all()
+            booklet_ids = [b.id for b in booklets]
+            used = session.scalar(
+                select(Voucher.code)
+                .where(Voucher.booklet_id.in_(booklet_ids), Voucher.status == VoucherStatus.USED)
+                .limit(1)
+            )
+            if used is not None:
+                raise Refused(
+                    _(
+                        "Voucher {code} of this handout was already used: the handout "
+                        "cannot be cancelled. Void the unused vouchers instead."
+                    ).format(code=used)
+                )
+            same_day = local_date(handout.created_at) == local_date(now)
+            handout.cancelled_at, handout.cancelled_by = now, actor.id
+            handout.cancel_reason = reason
+            ledger.append(
+                session,
+                at=now,
+                agent_id=actor.id,
+                kind=EventKind.CANCELLED,
+                handout_id=handout.id,
+                details={
+                    "receipt": handout.receipt_number,
+                    "reason": reason,
+                    "booklets": [b.code for b in booklets],
+                },
+            )
+            for booklet in booklets:
+                if booklet.status is not BookletStatus.HANDED_OUT:
+                    continue  # voided meanwhile (lost, stolen): stays as it is
+                if same_day:
+                    booklet.status = BookletStatus.IN_STOCK
+                    voucher_status, void_reason = VoucherStatus.IN_STOCK, None
+                    kind = EventKind.RETURNED
+                else:
+                    booklet.status = BookletStatus.VOIDED
+                    booklet.void_reason = VoidReason.CANCELLED_HANDOUT
+                    voucher_status = VoucherStatus.VOIDED
+                    void_reason = VoidReason.CANCELLED_HANDOUT
+                    kind = EventKind.VOIDED
+                session.execute(
+                    update(Voucher)
+                    .where(
+                        Voucher.booklet_id == booklet.id, Voucher.status == VoucherStatus.HANDED_OUT
+                    )
+                    .values(status=voucher_status, void_reason=void_reason)
+                    .execution_options(synchronize_session=False)
+                )
+                ledger.append(
+                    session,
+                    at=now,
+                    agent_id=actor.id,
+                    kind=kind,
+                    programme_id=booklet.programme_id,
+                    booklet_id=booklet.id,
+                    handout_id=handout.id,
+                    details={
+                        "booklet": booklet.code,
+                        "receipt": handout.receipt_number,
+                        "reason": "cancelled_handout",
+                    },
+                )
+            session.flush()
+            log.info(
+                "agent %s cancelled handout %s (%s)",
+                actor.id,
+                handout.id,
+                "returned to stock" if same_day else "booklets voided",
+            )
+            return self._row(session, handout)
+
+    # --- reading ------------------------------------------------------------------------
+
+    @staticmethod
+    def _row(session: Session, handout: Handout) -> HandoutRow:
+        agent = session.get(Agent, handout.agent_id)
+        lines = []
+        for booklet, programme in session.execute(
+            select(Booklet, Programme)
+            .join(HandoutBooklet)
+            .join(Programme)
+            .where(HandoutBooklet.handout_id == handout.id)
+            .order_by(Booklet.number)
+        ):
+            n = programme.vouchers_per_booklet
+            first, last = voucher_bounds(booklet.number, n)
+            lines.append(
+                HandoutBookletRow(
+                    booklet.id,
+                    booklet.code,
+                    programme.code,
+                    programme.name,
+                    codes.voucher_code(programme.code, first),
+                    codes.voucher_code(programme.code, last),
+                    n,
+                    programme.face_value * n,
+                    booklet.status.value,
+                )
+            )
+        return HandoutRow(
+            handout.id,
+            handout.receipt_number,
+            handout.created_at,
+            handout.beneficiary_id,
+            handout.agent_id,
+            agent.display_name if agent else "",
+            tuple(lines),
+            handout.override_reason,
+            handout.cancelled_at,
+            handout.cancel_reason,
+        )
+
+    def get(self, handout_id: int) -> HandoutRow:
+        with self._db.read() as session:
+            handout = session.get(Handout, handout_id)
+            if handout is None:
+                raise NotFound(
+                    _("No handout with the number {id}.").format(id=handout_id), field="handout"
+                )
+            return self._row(session, handout)
+
+    def for_beneficiary(self, beneficiary_id: int) -> list[HandoutRow]:
+        with self._db.read() as session:
+            handouts = session.scalars(
+                select(Handout)
+                .where(Handout.beneficiary_id == beneficiary_id)
+                .order_by(Handout.id.desc())
+            ).all()
+            return [self._row(session, h) for h in handouts]
+
+    def entitlements(self, beneficiary_id: int) -> list[Entitlement]:
+        """For each programme open today, how many booklets the person has had and may have."""
+        today = self._today()
+        with self._db.read() as session:
+            result = []
+            for programme in session.scalars(select(Programme).order_by(Programme.code)):
+                if not (programme.valid_from <= today <= programme.valid_until):
+                    continue
+                result.append(
+                    Entitlement(
+                        programme.code,
+                        programme.name,
+                        self._received(session, beneficiary_id, programme.id),
+                        programme.limit_per_person,
+                    )
+                )
+            return result

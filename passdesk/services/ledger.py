@@ -1,0 +1,182 @@
+"""The stock journal: append events in the caller's transaction, verify the SHA-256 chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from passdesk.i18n import _
+from passdesk.models import EventKind, LedgerEvent, LedgerHead
+from passdesk.services.base import Service
+from passdesk.services.rows import LedgerReport
+
+GENESIS = "0" * 64
+
+
+def canonical(
+    event_id: int,
+    at: datetime,
+    agent_id: int,
+    kind: str,
+    programme_id: int | None,
+    booklet_id: int | None,
+    voucher_id: int | None,
+    handout_id: int | None,
+    details: str,
+) -> str:
+    """The exact text that is hashed: every column but the hashes, in a fixed form."""
+    return json.dumps(
+        [
+            event_id,
+            at.astimezone(UTC).isoformat(timespec="microseconds"),
+            agent_id,
+            kind,
+            programme_id,
+            booklet_id,
+            voucher_id,
+            handout_id,
+            details,
+        ],
+        ensure_ascii=True,
+        separators=(",", ":"),
+    )
+
+
+def chain_hash(prev_hash: str, text: str) -> str:
+    return hashlib.sha256((prev_hash + text).encode("ascii")).hexdigest()
+
+
+def ensure_head(session: Session) -> None:
+    if session.get(LedgerHead, 1) is None:
+        session.add(LedgerHead(id=1, last_id=0, last_hash=GENESIS))
+        session.flush()
+
+
+def append(
+    session: Session,
+    *,
+    at: datetime,
+    agent_id: int,
+    kind: EventKind,
+    programme_id: int | None = None,
+    booklet_id: int | None = None,
+    voucher_id: int | None = None,
+    handout_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> LedgerEvent:
+    """Add one event at the chain's tip; the head row lock serialises concurrent appends."""
+    head = session.scalars(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).one()
+    event_id = head.last_id + 1
+    at = at.astimezone(UTC)
+    details_text = json.dumps(
+        details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
+    digest = chain_hash(
+        head.last_hash,
+        canonical(
+            event_id,
+            at,
+            agent_id,
+            kind.value,
+            programme_id,
+            booklet_id,
+            voucher_id,
+            handout_id,
+            details_text,
+        ),
+    )
+    event = LedgerEvent(
+        id=event_id,
+        at=at,
+        agent_id=agent_id,
+        kind=kind.value,
+        programme_id=programme_id,
+        booklet_id=booklet_id,
+        voucher_id=voucher_id,
+        handout_id=handout_id,
+        details=details_text,
+        prev_hash=head.last_hash,
+        hash=digest,
+    )
+    session.add(event)
+    head.last_id = event_id
+    head.last_hash = digest
+    return event
+
+
+class LedgerService(Service):
+    def count(self) -> int:
+        with self._db.read() as session:
+            return session.scalar(select(func.count()).select_from(LedgerEvent)) or 0
+
+    def verify(self) -> LedgerReport:
+        """Recompute every hash in order; name the first event that does not match."""
+        with self._db.read() as session:
+            expected_prev = GENESIS
+            expected_id = 1
+            checked = 0
+            rows = session.execute(
+                select(
+                    LedgerEvent.id,
+                    LedgerEvent.at,
+                    LedgerEvent.agent_id,
+                    LedgerEvent.kind,
+                    LedgerEvent.programme_id,
+                    LedgerEvent.booklet_id,
+                    LedgerEvent.voucher_id,
+                    LedgerEvent.handout_id,
+                    LedgerEvent.details,
+                    LedgerEvent.prev_hash,
+                    LedgerEvent.hash,
+                )
+                .order_by(LedgerEvent.id)
+                .execution_options(yield_per=5000)
+            )
+            for row in rows:
+                if row.id != expected_id:
+                    return LedgerReport(
+                        checked,
+                        expected_id,
+                        _("Event {number} is missing from the journal.").format(number=expected_id),
+                    )
+                digest = chain_hash(
+                    expected_prev,
+                    canonical(
+                        row.id,
+                        row.at,
+                        row.agent_id,
+                        row.kind,
+                        row.programme_id,
+                        row.booklet_id,
+                        row.voucher_id,
+                        row.handout_id,
+                        row.details,
+                    ),
+                )
+                if row.prev_hash != expected_prev or row.hash != digest:
+                    return LedgerReport(
+                        checked,
+                        row.id,
+                        _("Event {number} was modified after it was written.").format(
+                            number=row.id
+                        ),
+                    )
+                expected_prev = row.hash
+                expected_id += 1
+                checked += 1
+            head = session.get(LedgerHead, 1)
+            if head is not None and (head.last_id != checked or head.last_hash != expected_prev):
+                return LedgerReport(
+                    checked,
+                    checked + 1 if head.last_id > checked else None,
+                    _(
+                        "The journal ends at event {found} but {expected} were written: events were "
+                        "deleted."
+                    ).format(found=checked, expected=head.last_id),
+                )
+            return LedgerReport(checked, None, None)

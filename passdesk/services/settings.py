@@ -1,0 +1,168 @@
+"""The desk's editable parameters, declared once; the settings page is generated from them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from passdesk.errors import InvalidInput, NotFound
+from passdesk.i18n import LANGUAGES, N_, _
+from passdesk.models import Role, Setting
+from passdesk.services.base import Service, require, the_desk
+from passdesk.services.rows import Actor
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    key: str
+    label: str  # English msgid, translated where shown
+    kind: str  # "text" (one line), "longtext", "int", "choice", "bool"
+    default: Any
+    help: str
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[tuple[str, str], ...] = ()  # (stored value, label msgid)
+
+
+def _default_notice() -> str:
+    from passdesk.printing.receipt import default_notice
+
+    return default_notice()
+
+
+PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "receipt_footer",
+        N_("Receipt footer"),
+        "text",
+        "",
+        N_("A line printed at the bottom of every receipt (opening hours, phone...)."),
+    ),
+    Parameter(
+        "notice_text",
+        N_("Data-protection notice"),
+        "longtext",
+        None,
+        N_("Printed on every receipt. Leave empty to use the standard notice."),
+    ),
+    Parameter(
+        "cover_text",
+        N_("Booklet cover text"),
+        "longtext",
+        "",
+        N_("Free text printed on the cover of the booklets this desk prints."),
+    ),
+    Parameter(
+        "vouchers_per_page",
+        N_("Vouchers per A4 page"),
+        "int",
+        3,
+        N_("How many vouchers are printed on one A4 sheet."),
+        minimum=1,
+        maximum=4,
+    ),
+    Parameter(
+        "retention_months",
+        N_("Retention period (months)"),
+        "int",
+        36,
+        N_("How long a person's data is kept after their last handout."),
+        minimum=6,
+        maximum=120,
+    ),
+    Parameter(
+        "language",
+        N_("Language"),
+        "choice",
+        "fr",
+        N_("The language of the window and of the printed papers."),
+        choices=tuple((code, label) for code, label in LANGUAGES.items()),
+    ),
+)
+BY_KEY = {p.key: p for p in PARAMETERS}
+
+
+def parse_value(parameter: Parameter, raw: Any) -> Any:
+    """The typed value of a raw input, or InvalidInput in French."""
+    label = _(parameter.label)
+    if parameter.kind in ("text", "longtext"):
+        text = "" if raw is None else str(raw)
+        if parameter.kind == "text" and ("\n" in text or len(text) > 300):
+            raise InvalidInput(
+                _("{label}: one line of at most 300 characters.").format(label=label),
+                field=parameter.key,
+            )
+        if len(text) > 5000:
+            raise InvalidInput(
+                _("{label}: at most 5000 characters.").format(label=label), field=parameter.key
+            )
+        return text
+    if parameter.kind == "int":
+        try:
+            value = int(str(raw).strip())
+        except ValueError:
+            raise InvalidInput(
+                _("{label}: a whole number is expected.").format(label=label), field=parameter.key
+            ) from None
+        low = parameter.minimum if parameter.minimum is not None else value
+        high = parameter.maximum if parameter.maximum is not None else value
+        if not low <= value <= high:
+            raise InvalidInput(
+                _("{label}: between {low} and {high}.").format(label=label, low=low, high=high),
+                field=parameter.key,
+            )
+        return value
+    if parameter.kind == "bool":
+        return str(raw).strip().lower() in ("1", "true", "yes", "oui", "on")
+    if parameter.kind == "choice":
+        allowed = [c for c, _label in parameter.choices]
+        if str(raw) not in allowed:
+            raise InvalidInput(
+                _("{label}: one of {choices}.").format(label=label, choices=", ".join(allowed)),
+                field=parameter.key,
+            )
+        return str(raw)
+    raise AssertionError(parameter.kind)
+
+
+class SettingsService(Service):
+    parameters = PARAMETERS
+
+    def get(self, key: str) -> Any:
+        parameter = BY_KEY.get(key)
+        if parameter is None:
+            raise NotFound(_("Unknown setting {key}.").format(key=key))
+        with self._db.read() as session:
+            stored = session.scalar(select(Setting.value).where(Setting.key == key))
+        if stored is None:
+            return _default_notice() if key == "notice_text" else parameter.default
+        value = parse_value(parameter, stored)
+        if key == "notice_text" and not str(value).strip():
+            return _default_notice()
+        return value
+
+    def all(self) -> dict[str, Any]:
+        return {p.key: self.get(p.key) for p in PARAMETERS}
+
+    def set(self, actor: Actor, key: str, raw: Any) -> Any:
+        require(actor, Role.ADMIN, _("change the settings"))
+        parameter = BY_KEY.get(key)
+        if parameter is None:
+            raise NotFound(_("Unknown setting {key}.").format(key=key))
+        value = parse_value(parameter, raw)
+        with self._db.write() as session:
+            desk = the_desk(session)
+            setting = session.scalar(
+                select(Setting).where(Setting.desk_id == desk.id, Setting.key == key)
+            )
+            if setting is None:
+                session.add(Setting(desk_id=desk.id, key=key, value=str(value)))
+            else:
+                setting.value = str(value)
+        log.info("agent %s changed setting %s", actor.id, key)
+        return value
