@@ -158,7 +158,19 @@ class HandoutService(Service):
             "is {limit}. A supervisor may override it with a written reason."
         ).format(received=received, code=programme.code, limit=programme.limit_per_person)
 
-    def check(self, beneficiary_id: int, code: str) -> BookletCheck:
+    @staticmethod
+    def _check_expected(programme: Programme, expected: str | None) -> None:
+        if expected and programme.code != expected.strip().upper():
+            raise Refused(
+                _("This booklet belongs to the programme {code}, not to {expected}.").format(
+                    code=programme.code, expected=expected.strip().upper()
+                ),
+                field="code",
+            )
+
+    def check(
+        self, beneficiary_id: int, code: str, expected_programme: str | None = None
+    ) -> BookletCheck:
         """What the confirmation panel shows for a scanned code; nothing is written."""
         with self._db.read() as session:
             if session.get(Beneficiary, beneficiary_id) is None:
@@ -167,6 +179,7 @@ class HandoutService(Service):
                     field="beneficiary",
                 )
             found = find_by_code(session, code)
+            self._check_expected(found.programme, expected_programme)
             self._check_booklet(session, found.booklet, found.programme)
             programme = found.programme
             received = self._received(session, beneficiary_id, programme.id)
@@ -190,6 +203,7 @@ class HandoutService(Service):
         codes_: Sequence[str] = (),
         next_programme: str | None = None,
         override_reason: str | None = None,
+        expected_programme: str | None = None,
     ) -> HandoutRow:
         """Give the booklets named by `codes_` (any code of each), or the next one in stock of
         `next_programme`, to one person, in one transaction with a new receipt number."""
@@ -220,6 +234,7 @@ class HandoutService(Service):
                             _("Booklet {code} was scanned twice.").format(code=found.booklet.code),
                             field="code",
                         )
+                    self._check_expected(found.programme, expected_programme)
                     chosen.append((found.booklet, found.programme))
             for booklet, programme in chosen:
                 self._check_booklet(session, booklet, programme)
