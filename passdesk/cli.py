@@ -304,6 +304,7 @@ def cmd_handout(args: argparse.Namespace, out: Output) -> int:
         codes_=[args.booklet] if args.booklet else [],
         next_programme=args.programme if args.next else None,
         override_reason=args.override_reason,
+        expected_programme=args.programme if args.booklet else None,
     )
     out.say(
         _("Handed out: receipt {receipt} (handout {id}).").format(
