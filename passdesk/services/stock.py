@@ -102,10 +102,7 @@ class StockService(Service):
                     field="programme",
                 )
             n = programme.vouchers_per_booklet
-            if (
-                last_booklet > codes.MAX_BOOKLET_NUMBER
-                or last_booklet * n > codes.MAX_VOUCHER_NUMBER
-            ):
+            if last_booklet > codes.max_booklet_number(programme.code, n):
                 raise InvalidInput(
                     _("Booklet {number} is beyond the last number this programme can have.").format(
                         number=last_booklet
