@@ -414,7 +414,12 @@ def build_parser() -> Parser:
         prog="passdesk-admin",
         description=_("PassDesk console: the desk's register without the window."),
     )
-    parser.add_argument("--version", action="version", version=f"PassDesk {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"PassDesk {__version__}",
+        help=_("show program's version number and exit"),
+    )
     parser.add_argument(
         "--database",
         metavar="PATH_OR_URL",

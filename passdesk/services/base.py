@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from passdesk import codes
 from passdesk.db import Database
 from passdesk.errors import Forbidden, NotFound
-from passdesk.i18n import _
+from passdesk.i18n import N_, _
 from passdesk.models import Agent, Booklet, Desk, Programme, Role
 from passdesk.services.rows import (
     Actor,
@@ -33,9 +33,9 @@ def local_date(moment: datetime) -> date:
 
 
 ROLE_LABELS = {
-    Role.AGENT: "agent",
-    Role.SUPERVISOR: "supervisor",
-    Role.ADMIN: "administrator",
+    Role.AGENT: N_("agent"),
+    Role.SUPERVISOR: N_("supervisor"),
+    Role.ADMIN: N_("administrator"),
 }
 
 
