@@ -61,6 +61,8 @@ def resolve_url(database: str | os.PathLike[str] | None = None) -> str:
         return f"sqlite:///{paths.default_database_path()}"
     if "://" in value:
         return value
+    if value.startswith(("\\\\", "//")):  # UNC: kept as typed so it is refused, not resolved
+        return f"sqlite:///{value}"
     return f"sqlite:///{Path(value).expanduser().resolve()}"
 
 

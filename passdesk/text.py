@@ -43,14 +43,21 @@ def fold(text: str) -> str:
     return " ".join(_JOINERS.sub("", w) for w in _words(text))
 
 
+MAX_PARTS_JOINED = 6
+
+
 def name_tokens(*names: str) -> set[str]:
-    """Words to index for prefix search: each joined word and its hyphen/apostrophe parts."""
+    """Words to index for prefix search: every run of consecutive parts of each name, joined.
+
+    "Diallo-N'Diaye" gives diallo, n, diaye, diallon, ndiaye, diallondiaye, so "n'diaye"
+    and "diallo-n" find it; "Le Bœuf" also gives leboeuf.
+    """
     tokens: set[str] = set()
     for name in names:
-        for word in _words(name):
-            joined = _JOINERS.sub("", word)
-            tokens.add(joined)
-            tokens.update(p for p in _JOINERS.split(word) if p)
+        parts = [p for word in _words(name) for p in _JOINERS.split(word) if p]
+        for start in range(len(parts)):
+            for stop in range(start + 1, min(len(parts), start + MAX_PARTS_JOINED) + 1):
+                tokens.add("".join(parts[start:stop]))
     return {t[:120] for t in tokens}
 
 

@@ -138,6 +138,14 @@ def _parse_birth(value: str | date) -> date | None:
     return None
 
 
+def _names_close(a: str, b: str) -> bool:
+    """Both the last and the first names are near-identical (a typo, a missing letter)."""
+    return all(
+        difflib.SequenceMatcher(None, x, y).ratio() >= 0.8
+        for x, y in zip(a.split("|"), b.split("|"), strict=True)
+    )
+
+
 def _birth_close(a: date, b: date) -> bool:
     """Same day, day and month swapped, or one field off by a typo."""
     if a == b or (a.year == b.year and a.day == b.month and a.month == b.day):
@@ -205,7 +213,7 @@ class BeneficiaryService(Service):
                 if person.id == exclude_id:
                     continue
                 same_name = person.name_key == key
-                close_name = difflib.SequenceMatcher(None, person.name_key, key).ratio() >= 0.8
+                close_name = _names_close(person.name_key, key)
                 swapped = person.name_key == "|".join(reversed(key.split("|")))
                 close_birth = person.birth_date is not None and _birth_close(
                     person.birth_date, birth
@@ -317,10 +325,18 @@ class BeneficiaryService(Service):
                 .where(other.beneficiary_id == Beneficiary.id, _prefix(other.token, word))
                 .exists()
             )
-        query = query.order_by(NameToken.token, Beneficiary.id).limit(limit * 3)
+        query = query.order_by(NameToken.token, Beneficiary.id)
+        batch = limit * 3
+        people: dict[int, Beneficiary] = {}
         with self._db.read() as session:
-            people = {p.id: p for p in session.scalars(query)}
-            rows = [row(p) for p in people.values()]
+            # One row per matching word: read in index order until `limit` people are found.
+            for offset in range(0, 100 * batch, batch):
+                found = session.scalars(query.offset(offset).limit(batch)).all()
+                for person in found:
+                    people.setdefault(person.id, person)
+                if len(found) < batch or len(people) >= limit:
+                    break
+            rows = [row(p) for p in people.values()][:limit]
         rows.sort(key=lambda r: (fold(r.last_name), fold(r.first_name), r.id))
         return rows[:limit]
 

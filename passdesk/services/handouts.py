@@ -475,6 +475,7 @@ class HandoutService(Service):
             .join(Programme)
             .where(HandoutBooklet.handout_id == handout.id)
             .order_by(Booklet.number)
+            .execution_options(populate_existing=True)
         ):
             n = programme.vouchers_per_booklet
             first, last = voucher_bounds(booklet.number, n)

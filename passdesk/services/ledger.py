@@ -170,13 +170,34 @@ class LedgerService(Service):
                 expected_id += 1
                 checked += 1
             head = session.get(LedgerHead, 1)
-            if head is not None and (head.last_id != checked or head.last_hash != expected_prev):
+            if head is None:
+                if checked:
+                    return LedgerReport(
+                        checked,
+                        None,
+                        _("The journal's head record is missing: the journal was tampered with."),
+                    )
+            elif head.last_id > checked:
                 return LedgerReport(
                     checked,
-                    checked + 1 if head.last_id > checked else None,
+                    checked + 1,
                     _(
                         "The journal ends at event {found} but {expected} were written: events were "
                         "deleted."
                     ).format(found=checked, expected=head.last_id),
+                )
+            elif head.last_id < checked:
+                return LedgerReport(
+                    checked,
+                    head.last_id + 1,
+                    _("Event {number} was added to the journal outside PassDesk.").format(
+                        number=head.last_id + 1
+                    ),
+                )
+            elif head.last_hash != expected_prev:
+                return LedgerReport(
+                    checked,
+                    checked,
+                    _("Event {number} was modified after it was written.").format(number=checked),
                 )
             return LedgerReport(checked, None, None)

@@ -71,8 +71,9 @@ class Task(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, fn: Callable[[TaskControl], Any], control: TaskControl,
-                 bridge: _Bridge) -> None:
+    def __init__(
+        self, fn: Callable[[TaskControl], Any], control: TaskControl, bridge: _Bridge
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._fn, self._control, self._bridge = fn, control, bridge
@@ -105,9 +106,14 @@ class TaskRunner(QObject):
         self._pool.setMaxThreadCount(max_threads)
         self._live: set[Task] = set()
 
-    def run(self, fn: Callable[[TaskControl], Any], *, on_result: ResultSlot | None = None,
-            on_error: ErrorSlot | None = None,
-            on_progress: ProgressSlot | None = None) -> Task:
+    def run(
+        self,
+        fn: Callable[[TaskControl], Any],
+        *,
+        on_result: ResultSlot | None = None,
+        on_error: ErrorSlot | None = None,
+        on_progress: ProgressSlot | None = None,
+    ) -> Task:
         bridge = _Bridge()
         bridge.moveToThread(self.thread())
         bridge.setParent(self)  # lives with the runner until finished
@@ -137,9 +143,14 @@ class TaskRunner(QObject):
 class SyncRunner(QObject):
     """Same interface, runs at once on the caller's thread (unit tests of pages)."""
 
-    def run(self, fn: Callable[[TaskControl], Any], *, on_result: ResultSlot | None = None,
-            on_error: ErrorSlot | None = None,
-            on_progress: ProgressSlot | None = None) -> Task:
+    def run(
+        self,
+        fn: Callable[[TaskControl], Any],
+        *,
+        on_result: ResultSlot | None = None,
+        on_error: ErrorSlot | None = None,
+        on_progress: ProgressSlot | None = None,
+    ) -> Task:
         bridge = _Bridge()
         control = TaskControl(on_progress or (lambda done, total: None))
         task = Task(control, bridge)

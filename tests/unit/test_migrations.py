@@ -1,0 +1,317 @@
+"""Schema migrations: the migrated schema is the models' schema, a newer database is refused
+untouched, and a failed upgrade puts the backup back."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import textwrap
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+
+from passdesk import migrations, paths
+from passdesk.db import Database, create_passdesk_engine, open_database
+from passdesk.errors import EnvironmentProblem
+from passdesk.models import Base
+from passdesk.services import Services
+from passdesk.services.base import Clock
+
+if TYPE_CHECKING:
+    from conftest import RawDb
+
+
+# ---------------------------------------------------------------------------------------------
+# Migrations and models build the same schema
+
+
+def _schema(path: Path) -> dict[str, Any]:
+    """Tables with their columns, indexes and foreign keys, as SQLite itself describes them."""
+    connection = sqlite3.connect(path)
+    try:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version' ORDER BY name"
+            )
+        ]
+        schema: dict[str, Any] = {}
+        for table in tables:
+            columns = sorted(
+                (name, kind.upper(), notnull, default, pk)
+                for _cid, name, kind, notnull, default, pk in connection.execute(
+                    f"PRAGMA table_info('{table}')"
+                )
+            )
+            # SQLite numbers the indexes behind UNIQUE constraints in declaration order; only
+            # what they cover matters.
+            indexes = sorted(
+                (
+                    "(unique constraint)" if name.startswith("sqlite_autoindex_") else name,
+                    unique,
+                    origin,
+                    partial,
+                    tuple(
+                        col
+                        for _seq, _cid, col in connection.execute(f"PRAGMA index_info('{name}')")
+                    ),
+                )
+                for _seq, name, unique, origin, partial in connection.execute(
+                    f"PRAGMA index_list('{table}')"
+                )
+            )
+            foreign_keys = sorted(
+                (other, source, target, on_update, on_delete)
+                for _id, _seq, other, source, target, on_update, on_delete, _match in (
+                    connection.execute(f"PRAGMA foreign_key_list('{table}')")
+                )
+            )
+            schema[table] = {"columns": columns, "indexes": indexes, "foreign_keys": foreign_keys}
+        return schema
+    finally:
+        connection.close()
+
+
+def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
+    migrated_path = tmp_path / "migrated.sqlite3"
+    migrated = open_database(migrated_path)
+    try:
+        assert migrations.current_revision(migrated) == migrations.head_revision()
+        with migrated.engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "target_metadata": Base.metadata}
+            )
+            differences = compare_metadata(context, Base.metadata)
+            connection.rollback()
+        assert differences == []
+    finally:
+        migrated.close()
+
+    created_path = tmp_path / "created.sqlite3"
+    engine = create_passdesk_engine(f"sqlite:///{created_path}")
+    Base.metadata.create_all(engine)
+    engine.dispose()
+
+    migrated_schema, created_schema = _schema(migrated_path), _schema(created_path)
+    assert set(migrated_schema) == set(Base.metadata.tables)
+    assert migrated_schema == created_schema
+
+
+def test_a_new_database_is_at_head_without_any_backup(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "new.sqlite3")
+    try:
+        assert migrations.current_revision(db) == migrations.head_revision()
+        migrations.ensure_current(db)  # does not raise
+    finally:
+        db.close()
+    assert list(paths.backup_dir().iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# A database written by a newer PassDesk
+
+
+def _settle(path: Path) -> None:
+    """Fold the WAL into the main file, so that the file alone holds the whole database."""
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("upgrade", [True, False])
+def test_a_newer_database_is_refused_and_left_byte_for_byte(
+    tmp_path: Path, upgrade: bool, clock: Clock, raw_db: type[RawDb]
+) -> None:
+    path = tmp_path / "newer.sqlite3"
+    db = open_database(path)
+    Services.build(db, clock).accounts.init_desk(name="Mairie")
+    db.close()
+    future = "f9e8d7c6b5a4"
+    assert raw_db(path).execute("UPDATE alembic_version SET version_num = ?", (future,)) == 1
+    _settle(path)
+    before = path.read_bytes()
+
+    with pytest.raises(EnvironmentProblem) as caught:
+        open_database(path, upgrade=upgrade)
+
+    assert caught.value.exit_status == 3
+    assert future in caught.value.message
+    assert path.read_bytes() == before
+    assert list(paths.backup_dir().iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Upgrades from an older revision: backup first, restored on failure
+
+
+def _scripts_with_extra_revision(tmp_path: Path, upgrade_body: str) -> Path:
+    """A copy of PassDesk's migration scripts with one more revision after the current head."""
+    scripts = tmp_path / "scripts"
+    shutil.copytree(
+        Path(migrations.__file__).parent, scripts, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    head = migrations.head_revision()
+    (scripts / "versions" / "9000_test_step.py").write_text(
+        textwrap.dedent(
+            f'''\
+            """a step added by the test"""
+
+            import sqlalchemy as sa
+            from alembic import op
+
+            revision = "9000"
+            down_revision = {head!r}
+            branch_labels = None
+            depends_on = None
+
+
+            def upgrade() -> None:
+            '''
+        )
+        + textwrap.indent(textwrap.dedent(upgrade_body), "    ")
+        + "\n\ndef downgrade() -> None:\n    pass\n",
+        encoding="utf-8",
+    )
+    return scripts
+
+
+def _use_scripts(monkeypatch: pytest.MonkeyPatch, scripts: Path) -> None:
+    real = migrations.alembic_config
+
+    def alembic_config(db: Database | None = None) -> Config:
+        config = real(db)
+        config.set_main_option("script_location", str(scripts))
+        return config
+
+    monkeypatch.setattr(migrations, "alembic_config", alembic_config)
+
+
+@pytest.fixture
+def old_database(tmp_path: Path, clock: Clock) -> Path:
+    """A database at this code's head, with a desk: 'old' once the test adds a revision."""
+    path = tmp_path / "old.sqlite3"
+    db = open_database(path)
+    services = Services.build(db, clock)
+    admin = services.accounts.init_desk(name="Mairie de Vaulx-en-Velin")
+    services.programmes.add(
+        admin,
+        code="MGP19",
+        name="Pass",
+        face_value="10",
+        vouchers_per_booklet=5,
+        valid_from="2026-01-01",
+        valid_until="2026-12-31",
+        funders=[("État", 100)],
+    )
+    services.stock.receive(admin, programme_code="MGP19", first_booklet=1, count=3)
+    db.close()
+    _settle(path)
+    return path
+
+
+def _backups() -> list[Path]:
+    return sorted(paths.backup_dir().glob("*.sqlite3"))
+
+
+def test_an_upgrade_backs_up_first_and_reaches_the_new_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_database: Path, raw_db: type[RawDb]
+) -> None:
+    before = raw_db(old_database).dump()
+    _use_scripts(
+        monkeypatch,
+        _scripts_with_extra_revision(
+            tmp_path, 'op.add_column("place", sa.Column("note", sa.Text(), nullable=True))\n'
+        ),
+    )
+    assert migrations.head_revision() == "9000"
+
+    db = open_database(old_database)
+    try:
+        assert migrations.current_revision(db) == "9000"
+    finally:
+        db.close()
+
+    backups = _backups()
+    assert len(backups) == 1
+    assert "9000" in backups[0].name
+    assert raw_db(backups[0]).dump() == before
+    columns = [row[1] for row in raw_db(old_database).query("PRAGMA table_info('place')")]
+    assert "note" in columns
+    assert raw_db(old_database).scalar("SELECT count(*) FROM booklet") == 3
+
+
+FAILING_STEPS = {
+    # The failure rolls the upgrade's transaction back; the backup is put back anyway.
+    "in_transaction": """\
+        op.execute("CREATE TABLE partial_upgrade (x INTEGER)")
+        op.execute("UPDATE desk SET name = 'half upgraded'")
+        raise RuntimeError("the step failed")
+        """,
+    # Damage already on disk when the step fails (as if a step committed on its own): only
+    # the backup can undo it.
+    "after_commit": """\
+        op.execute("CREATE TABLE partial_upgrade (x INTEGER)")
+        op.execute("INSERT INTO partial_upgrade VALUES (1)")
+        op.execute("UPDATE desk SET name = 'half upgraded'")
+        op.execute("DELETE FROM voucher WHERE booklet_id IN (SELECT id FROM booklet WHERE number = 2)")
+        op.execute("DELETE FROM booklet WHERE number = 2")
+        op.execute("COMMIT")
+        raise RuntimeError("the step failed after its changes reached the disk")
+        """,
+}
+
+
+@pytest.mark.parametrize("step", sorted(FAILING_STEPS))
+def test_a_failed_upgrade_puts_the_backup_back(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    old_database: Path,
+    step: str,
+    raw_db: type[RawDb],
+) -> None:
+    raw = raw_db(old_database)
+    before = raw.dump()
+    old_head = migrations.head_revision()
+    _use_scripts(monkeypatch, _scripts_with_extra_revision(tmp_path, FAILING_STEPS[step]))
+
+    with pytest.raises(EnvironmentProblem) as caught:
+        open_database(old_database)
+
+    assert caught.value.exit_status == 3
+    assert "RuntimeError" in caught.value.message
+    backups = _backups()
+    assert len(backups) == 1
+    assert raw_db(backups[0]).dump() == before
+    assert raw.dump() == before
+    assert raw.scalar("SELECT version_num FROM alembic_version") == old_head
+    assert raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'partial_upgrade'") == 0
+    assert raw.scalar("PRAGMA integrity_check") == "ok"
+    # The restored file opens with this code's scripts (the extra step gone).
+    monkeypatch.undo()
+    reopened = open_database(old_database)
+    try:
+        assert migrations.current_revision(reopened) == old_head
+    finally:
+        reopened.close()
+
+
+def test_an_old_database_is_not_opened_without_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, old_database: Path
+) -> None:
+    before = old_database.read_bytes()
+    _use_scripts(
+        monkeypatch,
+        _scripts_with_extra_revision(tmp_path, 'op.execute("CREATE TABLE never (x INTEGER)")\n'),
+    )
+    with pytest.raises(EnvironmentProblem) as caught:
+        open_database(old_database, upgrade=False)
+    assert caught.value.exit_status == 3
+    assert old_database.read_bytes() == before
+    assert _backups() == []
