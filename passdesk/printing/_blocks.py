@@ -1,0 +1,115 @@
+"""Pieces printed on both covers and receipts: the desk's letterhead and the places directory.
+
+Drawn the same way on both papers, so a person recognises the desk and the places at a glance.
+"""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import Color, black
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from passdesk.i18n import _
+from passdesk.printing import _draw, fonts
+from passdesk.printing.formatting import format_percent
+from passdesk.printing.records import DeskLine, FunderShareLine, PlaceLine
+
+PlaceBlock = list[tuple[str, float, str, Color]]  # (font, size, text, colour) per line
+
+
+def one_line(text: str) -> str:
+    """A multi-line address as one line ("Hôtel de ville, 1 place de la République")."""
+    return ", ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def desk_locality(desk: DeskLine) -> str:
+    return " ".join(p for p in (desk.postcode, desk.commune) if p)
+
+
+def desk_one_line(desk: DeskLine) -> str:
+    """Name, address and commune on one line, as printed on each voucher."""
+    return ", ".join(p for p in (desk.name, one_line(desk.address), desk_locality(desk)) if p)
+
+
+def funder_list(funders: tuple[FunderShareLine, ...]) -> str:
+    return ", ".join(f"{f.name} {format_percent(f.percent)}" for f in funders)
+
+
+def draw_letterhead(
+    c: Canvas,
+    desk: DeskLine,
+    logo: ImageReader | None,
+    x: float,
+    top: float,
+    room: float,
+    height: float,
+) -> None:
+    """Logo, then the desk's name (two lines at most), address, commune and SIRET, kept
+    within `room` points across and `height` points down."""
+    if logo is not None:
+        shift = _draw.draw_logo(c, logo, x, top, 40 * mm, min(20 * mm, height)) + 5 * mm
+        x, room = x + shift, room - shift
+    name = _draw.wrap(desk.name, fonts.BOLD, 11, room)
+    if len(name) > 2:
+        name = [name[0], _draw.fit(" ".join(name[1:]), fonts.BOLD, 11, room, 11)[0]]
+    c.setFillColor(black)
+    c.setFont(fonts.BOLD, 11)
+    y = top - 4 * mm
+    for line in name:
+        c.drawString(x, y, line)
+        y -= 4.6 * mm
+    details = [
+        one_line(desk.address),
+        desk_locality(desk),
+        _("SIRET {siret}").format(siret=desk.siret) if desk.siret else "",
+    ]
+    c.setFillColor(_draw.GREY)
+    y += 0.4 * mm
+    for line in (d for d in details if d):
+        if y < top - height + 1 * mm:
+            break
+        _draw.draw_fitted(c, x, y, line, fonts.REGULAR, 8.5, room)
+        y -= 4 * mm
+
+
+def place_block(place: PlaceLine, width: float, services_lines: int = 2) -> PlaceBlock:
+    """The lines that describe one place in a column of `width` points."""
+    lines: PlaceBlock = []
+    for text in _draw.wrap(place.name, fonts.BOLD, 8.5, width)[:2]:
+        lines.append((fonts.BOLD, 8.5, text, black))
+    locality = " ".join(p for p in (place.postcode, place.commune) if p)
+    address = ", ".join(p for p in (one_line(place.address), locality) if p)
+    for text in _draw.wrap(address, fonts.REGULAR, 7.5, width)[:2] if address else []:
+        lines.append((fonts.REGULAR, 7.5, text, black))
+    if place.phone:
+        lines.append((fonts.REGULAR, 7.5, _("Tel. {phone}").format(phone=place.phone), black))
+    if place.services and services_lines:
+        wrapped = _draw.wrap(" · ".join(place.services), fonts.REGULAR, 6.5, width)
+        if len(wrapped) > services_lines:
+            wrapped = wrapped[: services_lines - 1] + [
+                _draw.fit(
+                    wrapped[services_lines - 1] + " " + _draw.ELLIPSIS,
+                    fonts.REGULAR,
+                    6.5,
+                    width,
+                    6.5,
+                )[0]
+            ]
+        lines.extend((fonts.REGULAR, 6.5, text, _draw.GREY) for text in wrapped)
+    return lines
+
+
+def block_height(block: PlaceBlock) -> float:
+    return sum(size * 1.22 for _font, size, _text, _colour in block)
+
+
+def draw_block(c: Canvas, block: PlaceBlock, x: float, top: float) -> float:
+    """Draw the lines from `top` downward; return the y under the last one."""
+    y = top
+    for font, size, text, colour in block:
+        y -= size * 1.22
+        c.setFillColor(colour)
+        c.setFont(font, size)
+        c.drawString(x, y + size * 0.25, text)
+    return y

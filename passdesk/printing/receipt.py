@@ -1,0 +1,484 @@
+"""The handout receipt (récépissé de remise): the paper both sides sign, in two copies.
+
+One copy for the beneficiary, one for the desk, each on its own A4 page (more only if a handout
+has so many booklets that the table runs over). What is printed is exactly the ReceiptRecord:
+this module decides where things go, never what they say.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import BinaryIO, Final
+
+from reportlab.lib.colors import HexColor, white
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from passdesk.i18n import N_, _
+from passdesk.printing import _blocks, _draw, fonts
+from passdesk.printing._blocks import block_height, draw_block, funder_list, place_block
+from passdesk.printing.booklet import BRAND
+from passdesk.printing.formatting import format_date, format_datetime, format_money
+from passdesk.printing.output import atomic_output
+from passdesk.printing.records import ReceiptBookletLine, ReceiptRecord
+
+DEFAULT_NOTICE: Final = N_(
+    "The desk that handed you these vouchers records your name, date of birth, contact details, "
+    "the answers to the needs diagnostic and the vouchers handed out to you. Purpose: running "
+    "the Pass Numérique scheme (handouts, stock register, follow-up of how the vouchers are "
+    "used). Legal basis: a task carried out in the public interest, or your consent where it "
+    "was asked for. Recipients: the desk's authorised staff only; the funders and the scheme's "
+    "operator receive aggregate or pseudonymised figures, never your identity. Retention: 3 "
+    "years after your last handout, then your data is erased or anonymised. Your rights: "
+    "access, rectification, erasure, restriction of processing and objection, at the desk's "
+    "reception or from its data protection officer. If you think your rights are not "
+    "respected, you may complain to the CNIL (www.cnil.fr)."
+)
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN: Final = 15 * mm
+LEFT: Final = MARGIN
+RIGHT: Final = PAGE_WIDTH - MARGIN
+FULL: Final = RIGHT - LEFT
+BLACK: Final = HexColor("#000000")
+SIGNATURE_HEIGHT: Final = 26 * mm
+NOTICE_SIZE: Final = 7.0
+NOTICE_LEADING: Final = 8.6
+# booklet table: code, range, count, value, programme
+COLUMNS: Final = (35 * mm, 63 * mm, 12 * mm, 22 * mm, FULL - 132 * mm)
+PROGRAMME_SIZE: Final = 7.5
+
+
+def default_notice() -> str:
+    """The data-protection notice in the current language, for desks that kept the default."""
+    return _(DEFAULT_NOTICE)
+
+
+def render_receipt(record: ReceiptRecord, output: str | os.PathLike[str] | BinaryIO) -> None:
+    """Write the two copies of a receipt; all or nothing at a path (see `atomic_output`)."""
+    if isinstance(output, (str, os.PathLike)):
+        with atomic_output(output) as stream:
+            _ReceiptWriter(stream, record).write()
+    else:
+        _ReceiptWriter(output, record).write()
+
+
+class _ReceiptWriter:
+    """Lays out one receipt: a cursor `y` going down the page, a new page when it runs out."""
+
+    def __init__(self, stream: BinaryIO, record: ReceiptRecord) -> None:
+        fonts.register_fonts()
+        self.record = record
+        self.canvas = Canvas(stream, pagesize=A4, pageCompression=1, invariant=1)
+        self.canvas.setTitle(_("Receipt {number}").format(number=record.receipt_number))
+        self.canvas.setCreator("PassDesk")
+        self.logos = _draw.LogoCache()
+        self.copy_label = ""
+        self.y = 0.0
+        self.notice = _draw.wrap(record.notice_text, fonts.REGULAR, NOTICE_SIZE, FULL)
+        self.bottom_block = (
+            SIGNATURE_HEIGHT + 9 * mm + 5 * mm + len(self.notice) * NOTICE_LEADING + 3 * mm
+        )
+        self.limit = MARGIN + self.bottom_block + 4 * mm
+
+    def write(self) -> None:
+        for label in (_("Beneficiary's copy"), _("Desk's copy")):
+            self.copy_label = label
+            self._copy()
+        self.canvas.save()
+
+    # -- one copy ----------------------------------------------------------------------------
+
+    def _copy(self) -> None:
+        record = self.record
+        self._header()
+        self._title()
+        if record.cancelled:
+            self._cancel_box()
+        self._beneficiary()
+        self._booklets()
+        self._funding()
+        if record.override_reason:
+            self._override()
+        self._places()
+        self._bottom()
+        self._finish_page()
+
+    def _finish_page(self) -> None:
+        c = self.canvas
+        c.setFillColor(_draw.GREY)
+        _draw.draw_fitted(
+            c,
+            PAGE_WIDTH / 2,
+            9 * mm,
+            f"{BRAND} — "
+            + _("Receipt no. {number}").format(number=self.record.receipt_number)
+            + f" — {self.copy_label}",
+            fonts.REGULAR,
+            7,
+            FULL,
+            align="center",
+        )
+        if self.record.cancelled:
+            _draw.watermark(
+                c,
+                _("CANCELLED"),
+                PAGE_WIDTH / 2,
+                PAGE_HEIGHT / 2,
+                PAGE_WIDTH,
+                PAGE_HEIGHT,
+                alpha=0.2,
+                over_content=True,
+            )
+        c.showPage()
+
+    def _room(self, needed: float) -> None:
+        """Go on to a continuation page when `needed` points do not fit above the bottom block."""
+        if self.y - needed >= self.limit:
+            return
+        self._finish_page()
+        c = self.canvas
+        self.y = PAGE_HEIGHT - MARGIN
+        c.setFillColor(_draw.ACCENT)
+        _draw.draw_fitted(
+            c,
+            LEFT,
+            self.y - 5 * mm,
+            _("Receipt no. {number} (continued)").format(number=self.record.receipt_number)
+            + f" — {self.copy_label}",
+            fonts.BOLD,
+            10,
+            FULL,
+        )
+        self.y -= 10 * mm
+
+    def _header(self) -> None:
+        c, record = self.canvas, self.record
+        top = PAGE_HEIGHT - MARGIN
+        right_room = 72 * mm
+        _blocks.draw_letterhead(
+            c,
+            record.desk,
+            self.logos.get(record.desk.logo_png),
+            LEFT,
+            top,
+            FULL - right_room - 4 * mm,
+            22 * mm,
+        )
+        c.setFillColor(BLACK)
+        _draw.draw_fitted(
+            c,
+            RIGHT,
+            top - 4 * mm,
+            _("Receipt no. {number}").format(number=record.receipt_number),
+            fonts.BOLD,
+            11,
+            right_room,
+            align="right",
+        )
+        c.setFillColor(_draw.GREY)
+        _draw.draw_fitted(
+            c,
+            RIGHT,
+            top - 9 * mm,
+            _("On {moment}").format(moment=format_datetime(record.issued_at)),
+            fonts.REGULAR,
+            9,
+            right_room,
+            align="right",
+        )
+        _draw.draw_fitted(
+            c,
+            RIGHT,
+            top - 13.5 * mm,
+            _("Agent: {name}").format(name=record.agent_name),
+            fonts.REGULAR,
+            9,
+            right_room,
+            align="right",
+        )
+        self.y = top - 24 * mm
+
+    def _title(self) -> None:
+        c = self.canvas
+        height = 11 * mm
+        c.setFillColor(_draw.ACCENT)
+        c.roundRect(LEFT, self.y - height, FULL, height, 2 * mm, stroke=0, fill=1)
+        c.setFillColor(white)
+        label_width = 62 * mm
+        _draw.draw_fitted(
+            c,
+            LEFT + 4 * mm,
+            self.y - 7.3 * mm,
+            _("Receipt for a Pass Numérique handout"),
+            fonts.BOLD,
+            13,
+            FULL - label_width - 8 * mm,
+        )
+        _draw.draw_fitted(
+            c,
+            RIGHT - 4 * mm,
+            self.y - 7 * mm,
+            self.copy_label,
+            fonts.BOLD,
+            9.5,
+            label_width,
+            align="right",
+        )
+        self.y -= height + 5 * mm
+
+    def _cancel_box(self) -> None:
+        c, record = self.canvas, self.record
+        text = (
+            _("Handout cancelled — reason: {reason}").format(reason=record.cancel_reason)
+            if record.cancel_reason
+            else _("Handout cancelled")
+        )
+        lines = _draw.wrap(text, fonts.BOLD, 11, FULL - 8 * mm)[:3]
+        height = len(lines) * 14 + 5 * mm
+        c.setStrokeColor(_draw.ALERT)
+        c.setLineWidth(1.5)
+        c.setFillColor(HexColor("#FBEAEA"))
+        c.rect(LEFT, self.y - height, FULL, height, stroke=1, fill=1)
+        c.setFillColor(_draw.ALERT)
+        _draw.draw_lines(c, LEFT + 4 * mm, self.y - 2.5 * mm, lines, fonts.BOLD, 11, 14)
+        self.y -= height + 5 * mm
+
+    def _heading(self, text: str) -> None:
+        c = self.canvas
+        self._room(12 * mm)
+        c.setFillColor(_draw.ACCENT)
+        _draw.draw_fitted(c, LEFT, self.y - 4 * mm, text, fonts.BOLD, 10.5, FULL)
+        c.setStrokeColor(_draw.ACCENT)
+        c.setLineWidth(0.5)
+        c.line(LEFT, self.y - 5.5 * mm, RIGHT, self.y - 5.5 * mm)
+        self.y -= 10 * mm
+
+    def _beneficiary(self) -> None:
+        c, record = self.canvas, self.record
+        self._heading(_("Beneficiary"))
+        c.setFillColor(BLACK)
+        _draw.draw_fitted(c, LEFT, self.y - 1 * mm, record.beneficiary_name, fonts.BOLD, 13, FULL)
+        self.y -= 6.5 * mm
+        details: list[str] = []
+        if record.beneficiary_birth_date:
+            details.append(
+                _("Born on {date}").format(date=format_date(record.beneficiary_birth_date))
+            )
+        details.extend(line for line in record.beneficiary_address if line.strip())
+        for line in details[:5]:
+            _draw.draw_fitted(c, LEFT, self.y - 0.5 * mm, line, fonts.REGULAR, 9.5, FULL)
+            self.y -= 4.6 * mm
+        self.y -= 3 * mm
+
+    def _booklets(self) -> None:
+        c, record = self.canvas, self.record
+        self._heading(_("Booklets handed out"))
+        self._table_header()
+        for line in record.booklets:
+            if self.y - 8 * mm < self.limit:
+                self._room(8 * mm)
+                self._table_header()
+            self._table_row(line)
+        # total
+        self._room(10 * mm)
+        c.setStrokeColor(BLACK)
+        c.setLineWidth(0.8)
+        c.line(LEFT, self.y, RIGHT, self.y)
+        count = sum(line.voucher_count for line in record.booklets)
+        c.setFillColor(BLACK)
+        _draw.draw_fitted(
+            c,
+            RIGHT,
+            self.y - 5.5 * mm,
+            _("Total face value: {value}").format(value=format_money(record.total_value)),
+            fonts.BOLD,
+            11.5,
+            FULL / 2,
+            align="right",
+        )
+        _draw.draw_fitted(
+            c,
+            LEFT,
+            self.y - 5.5 * mm,
+            _("Vouchers handed out: {count}").format(count=count),
+            fonts.REGULAR,
+            9.5,
+            FULL / 2,
+        )
+        self.y -= 11 * mm
+
+    def _table_header(self) -> None:
+        c = self.canvas
+        height = 6 * mm
+        c.setFillColor(_draw.ACCENT_LIGHT)
+        c.rect(LEFT, self.y - height, FULL, height, stroke=0, fill=1)
+        c.setFillColor(_draw.ACCENT)
+        x = LEFT
+        titles = (
+            _("Booklet"),
+            _("Vouchers (first → last)"),
+            _("Count"),
+            _("Value"),
+            _("Programme"),
+        )
+        for index, (title, width) in enumerate(zip(titles, COLUMNS, strict=True)):
+            numeric = index in (2, 3)
+            anchor = x + width - 2 * mm if numeric else x + 1.5 * mm
+            _draw.draw_fitted(
+                c,
+                anchor,
+                self.y - 4.2 * mm,
+                title,
+                fonts.BOLD,
+                8,
+                width - 3 * mm,
+                align="right" if numeric else "left",
+            )
+            x += width
+        self.y -= height
+
+    def _programme_lines(self, line: ReceiptBookletLine) -> list[str]:
+        room = COLUMNS[4] - 3 * mm
+        lines = _draw.wrap(line.programme_name, fonts.REGULAR, PROGRAMME_SIZE, room)
+        if len(lines) > 2:
+            lines = [
+                lines[0],
+                _draw.fit(" ".join(lines[1:]), fonts.REGULAR, PROGRAMME_SIZE, room, PROGRAMME_SIZE)[
+                    0
+                ],
+            ]
+        return lines
+
+    def _table_row(self, line: ReceiptBookletLine) -> None:
+        c = self.canvas
+        programme = self._programme_lines(line)
+        height = 6 * mm if len(programme) < 2 else 8 * mm
+        cells = (
+            line.booklet_code,
+            f"{line.first_voucher_code} → {line.last_voucher_code}",
+            str(line.voucher_count),
+            format_money(line.value),
+        )
+        c.setFillColor(BLACK)
+        x = LEFT
+        for index, (text, width) in enumerate(zip(cells, COLUMNS[:4], strict=True)):
+            numeric = index in (2, 3)
+            anchor = x + width - 2 * mm if numeric else x + 1.5 * mm
+            _draw.draw_fitted(
+                c,
+                anchor,
+                self.y - 4.2 * mm,
+                text,
+                fonts.REGULAR,
+                8.5,
+                width - 3 * mm,
+                align="right" if numeric else "left",
+                min_size=6.5,
+            )
+            x += width
+        _draw.draw_lines(
+            c,
+            x + 1.5 * mm,
+            self.y - 0.8 * mm,
+            programme,
+            fonts.REGULAR,
+            PROGRAMME_SIZE,
+            PROGRAMME_SIZE * 1.2,
+        )
+        c.setStrokeColor(_draw.LIGHT_GREY)
+        c.setLineWidth(0.3)
+        c.line(LEFT, self.y - height, RIGHT, self.y - height)
+        self.y -= height
+
+    def _funding(self) -> None:
+        c, record = self.canvas, self.record
+        lines: list[tuple[str, str]] = []
+        if record.funders:
+            funders = funder_list(record.funders)
+            lines.append((fonts.REGULAR, _("Funded by: {funders}").format(funders=funders)))
+        lines.append(
+            (
+                fonts.BOLD,
+                _("Vouchers valid from {start} to {end}, at the qualified places only.").format(
+                    start=format_date(record.valid_from), end=format_date(record.valid_until)
+                ),
+            )
+        )
+        lines.append((fonts.REGULAR, _("Not exchangeable, not refundable, no change given.")))
+        c.setFillColor(BLACK)
+        for font, text in lines:
+            for wrapped in _draw.wrap(text, font, 9, FULL):
+                self._room(5 * mm)
+                c.setFont(font, 9)
+                c.drawString(LEFT, self.y - 3.5 * mm, wrapped)
+                self.y -= 4.6 * mm
+        self.y -= 3 * mm
+
+    def _override(self) -> None:
+        c, record = self.canvas, self.record
+        text = _("Exception granted by a supervisor: {reason}").format(
+            reason=record.override_reason
+        )
+        lines = _draw.wrap(text, fonts.REGULAR, 9, FULL - 8 * mm)[:4]
+        height = len(lines) * 11.5 + 4 * mm
+        self._room(height + 3 * mm)
+        c.setFillColor(HexColor("#FFF4D6"))
+        c.setStrokeColor(HexColor("#C98A00"))
+        c.setLineWidth(0.8)
+        c.rect(LEFT, self.y - height, FULL, height, stroke=1, fill=1)
+        c.setFillColor(BLACK)
+        _draw.draw_lines(c, LEFT + 4 * mm, self.y - 2 * mm, lines, fonts.REGULAR, 9, 11.5)
+        self.y -= height + 4 * mm
+
+    def _places(self) -> None:
+        """As many places as fit above the notice, nearest first, in two columns."""
+        c, record = self.canvas, self.record
+        if not record.places or self.y - 25 * mm < self.limit:
+            return
+        self._heading(_("Where to use your vouchers"))
+        gutter = 6 * mm
+        width = (FULL - gutter) / 2
+        columns = (LEFT, LEFT + width + gutter)
+        top = self.y
+        lowest = top
+        column, y = 0, top
+        for place in record.places:
+            block = place_block(place, width, services_lines=1)
+            needed = block_height(block)
+            if y - needed < self.limit:
+                if column == 1:
+                    break
+                column, y = 1, top
+                if y - needed < self.limit:
+                    break
+            y = draw_block(c, block, columns[column], y) - 2 * mm
+            lowest = min(lowest, y)
+        self.y = lowest - 2 * mm
+
+    def _bottom(self) -> None:
+        """Notice and signature boxes, always at the foot of the copy's last page."""
+        c, record = self.canvas, self.record
+        top = MARGIN + self.bottom_block
+        c.setFillColor(_draw.ACCENT)
+        _draw.draw_fitted(c, LEFT, top - 4 * mm, _("Your personal data"), fonts.BOLD, 8.5, FULL)
+        c.setFillColor(_draw.GREY)
+        y = _draw.draw_lines(
+            c, LEFT, top - 5 * mm, self.notice, fonts.REGULAR, NOTICE_SIZE, NOTICE_LEADING
+        )
+        box_top = y - 4 * mm
+        gutter = 8 * mm
+        width = (FULL - gutter) / 2
+        labels = (
+            _("Beneficiary's signature"),
+            _("Signature and stamp of the desk ({agent})").format(agent=record.agent_name),
+        )
+        c.setStrokeColor(_draw.GREY)
+        c.setLineWidth(0.6)
+        for index, label in enumerate(labels):
+            x = LEFT + index * (width + gutter)
+            c.rect(x, box_top - SIGNATURE_HEIGHT, width, SIGNATURE_HEIGHT, stroke=1, fill=0)
+            c.setFillColor(_draw.GREY)
+            lines = _draw.wrap(label, fonts.REGULAR, 8, width - 5 * mm)[:2]
+            _draw.draw_lines(c, x + 2.5 * mm, box_top - 1.5 * mm, lines, fonts.REGULAR, 8)

@@ -1,0 +1,79 @@
+"""Money, shares, dates and codes as French readers expect them on paper; fonts that cover names."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+
+from passdesk.printing import fonts
+from passdesk.printing.formatting import (
+    format_date,
+    format_datetime,
+    format_money,
+    format_percent,
+    reading_form,
+)
+
+NB, NN = "\u00a0", "\u202f"
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (Decimal("10"), f"10,00{NB}€"),
+        (Decimal("0.5"), f"0,50{NB}€"),
+        (Decimal("1234.5"), f"1{NN}234,50{NB}€"),
+        (Decimal("1000000"), f"1{NN}000{NN}000,00{NB}€"),
+        (Decimal("-20.005"), f"-20,01{NB}€"),
+        (Decimal("999.999"), f"1{NN}000,00{NB}€"),
+    ],
+)
+def test_money(amount: Decimal, text: str) -> None:
+    assert format_money(amount) == text
+
+
+@pytest.mark.parametrize(
+    ("percent", "text"),
+    [
+        (Decimal("45"), f"45{NB}%"),
+        (Decimal("45.00"), f"45{NB}%"),
+        (Decimal("33.33"), f"33,33{NB}%"),
+        (Decimal("12.50"), f"12,5{NB}%"),
+        (Decimal("100"), f"100{NB}%"),
+    ],
+)
+def test_percent(percent: Decimal, text: str) -> None:
+    assert format_percent(percent) == text
+
+
+def test_dates_are_day_first() -> None:
+    assert format_date(date(2026, 12, 31)) == "31/12/2026"
+    assert format_date(date(2026, 1, 5)) == "05/01/2026"
+    assert format_datetime(datetime(2026, 3, 4, 9, 5)) == "04/03/2026 à 09:05"
+
+
+def test_codes_are_grouped_for_reading_aloud() -> None:
+    assert reading_form("MGP19-0001234-21") == "MGP19 000 1234 21"
+    assert reading_form("MGP19-C000123-87") == "MGP19 C 000 123 87"
+    assert reading_form("TEST-12345678-9") == "TEST 1234 5678 9"  # not a register code
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Łucja Nowak-Żelazna",
+        "Nguyễn Thị Hà",
+        "Hélène N'Diaye",
+        "Nguye\u0302\u0303n Thi\u0323 Ha\u0300",
+        "10,00 € « » œ Œ ß",
+    ],
+)
+def test_embedded_fonts_draw_every_name(name: str) -> None:
+    assert fonts.missing_glyphs(name) == ""
+    assert fonts.missing_glyphs(name, fonts.BOLD) == ""
+
+
+def test_missing_glyphs_are_reported() -> None:
+    assert fonts.missing_glyphs("Zhāng 张伟") == "张伟"
