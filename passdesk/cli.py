@@ -12,7 +12,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -43,7 +43,11 @@ class Parser(argparse.ArgumentParser):
 
 def _jsonable(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
-        return {k: _jsonable(v) for k, v in asdict(value).items()}
+        data = {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
+        for name, attr in vars(type(value)).items():  # derived figures: ok, total_value...
+            if isinstance(attr, property) and not name.startswith("_"):
+                data[name] = _jsonable(getattr(value, name))
+        return data
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -269,7 +269,15 @@ def open_database(
                     folder=path.parent, error=exc.strerror or exc
                 )
             ) from exc
-    db = Database(url)
+    try:
+        db = Database(url)
+    except (ImportError, SQLAlchemyError) as exc:
+        raise EnvironmentProblem(
+            _(
+                "PassDesk cannot connect to {url}: this kind of database is not supported by this "
+                "installation."
+            ).format(url=_display_url(url))
+        ) from exc
     try:
         db.check_settings()
         if upgrade:

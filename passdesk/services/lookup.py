@@ -24,7 +24,7 @@ class LookupService(Service):
             handout = session.scalar(
                 select(Handout)
                 .join(HandoutBooklet)
-                .where(HandoutBooklet.booklet_id == booklet.id)
+                .where(HandoutBooklet.booklet_id == booklet.id, Handout.cancelled_at.is_(None))
                 .order_by(Handout.id.desc())
                 .limit(1)
             )

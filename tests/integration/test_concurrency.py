@@ -1,0 +1,283 @@
+"""Eight desks hand out from the same 200 booklets at the same moment, on one SQLite file.
+
+Each process goes through all 200 booklets in its own random order, scanning a booklet or one
+of its vouchers, or asking for the next booklet in stock, for its own beneficiaries; now and
+then it voids a booklet or a voucher. They all start on a barrier. Afterwards the register must
+hold: no booklet given twice, one success per booklet given, gapless receipt numbers, the
+journal's chain intact and the stock balanced.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from passdesk import codes
+from passdesk.services import open_services
+from passdesk.services.beneficiaries import BeneficiaryInput
+
+PROGRAMME = "MGP26"
+BOOKLETS = 200
+VOUCHERS_PER_BOOKLET = 5
+PROCESSES = 8
+PEOPLE_PER_PROCESS = 3
+SEED = int(os.environ.get("PASSDESK_RACE_SEED", "20260")) + time.time_ns() % 1000
+
+
+@dataclass
+class Outcome:
+    """What one process saw: its successes (handout id, receipt, booklet code), its refusals
+    by kind, the codes it voided, and anything unexpected."""
+
+    worker: int
+    handed: list[tuple[int, str, str]] = field(default_factory=list)
+    refusals: Counter[str] = field(default_factory=Counter)
+    voided: list[str] = field(default_factory=list)
+    unexpected: list[str] = field(default_factory=list)
+    elapsed: float = 0.0
+
+
+def _race(
+    database: str,
+    worker: int,
+    people: list[int],
+    seed: int,
+    barrier: Any,
+    results: Any,
+) -> None:
+    """One desk: runs in a spawned process."""
+    from passdesk.errors import PassDeskError
+
+    outcome = Outcome(worker)
+    try:
+        services = open_services(database)
+        actor = services.accounts.actor()
+        rng = random.Random(seed * 100 + worker)
+        numbers = list(range(1, BOOKLETS + 1))
+        rng.shuffle(numbers)
+        barrier.wait(timeout=120)
+        start = time.perf_counter()
+        for i, number in enumerate(numbers):
+            person = people[i % len(people)]
+            try:
+                if i % 4 == 3:
+                    row = services.handouts.hand_out(actor, person, next_programme=PROGRAMME)
+                elif i % 4 == 2:  # any voucher of the booklet, as when the cover is torn
+                    first = (number - 1) * VOUCHERS_PER_BOOKLET + 1
+                    code = codes.voucher_code(
+                        PROGRAMME, first + rng.randrange(VOUCHERS_PER_BOOKLET)
+                    )
+                    row = services.handouts.hand_out(actor, person, codes_=[code])
+                else:
+                    code = codes.booklet_code(PROGRAMME, number)
+                    row = services.handouts.hand_out(actor, person, codes_=[code])
+                assert len(row.booklets) == 1
+                outcome.handed.append((row.id, row.receipt_number, row.booklets[0].booklet_code))
+            except PassDeskError as refusal:
+                outcome.refusals[f"{type(refusal).__name__} (exit {refusal.exit_status})"] += 1
+            if i % 50 == 49:  # a booklet reported damaged, or one voucher of it lost
+                target = rng.randrange(1, BOOKLETS + 1)
+                code = (
+                    codes.booklet_code(PROGRAMME, target)
+                    if i % 100 == 49
+                    else codes.voucher_code(PROGRAMME, target * VOUCHERS_PER_BOOKLET)
+                )
+                try:
+                    outcome.voided.append(services.stock.void(actor, code, "damaged"))
+                except PassDeskError as refusal:
+                    outcome.refusals[f"void: {type(refusal).__name__}"] += 1
+        outcome.elapsed = time.perf_counter() - start
+        services.close()
+    except BaseException as error:  # noqa: BLE001 - reported to the test, never swallowed
+        outcome.unexpected.append(repr(error))
+    results.put(outcome)
+
+
+def _prepare(database: Path) -> list[list[int]]:
+    services = open_services(database)
+    try:
+        admin = services.accounts.init_desk(name="CCAS de Villeurbanne")
+        services.programmes.add(
+            admin,
+            code=PROGRAMME,
+            name="Pass Numérique Villeurbanne",
+            face_value="10",
+            vouchers_per_booklet=VOUCHERS_PER_BOOKLET,
+            valid_from="2024-01-01",
+            valid_until="2099-12-31",
+            funders=[("État", 45), ("Métropole de Lyon", 55)],
+        )
+        services.stock.receive(admin, programme_code=PROGRAMME, first_booklet=1, count=BOOKLETS)
+        people = []
+        for worker in range(PROCESSES):
+            ids = []
+            for k in range(PEOPLE_PER_PROCESS):
+                row = services.beneficiaries.register(
+                    admin,
+                    BeneficiaryInput(
+                        last_name=f"Desk {chr(65 + worker)}",
+                        first_name=f"Personne {chr(97 + k)}",
+                        birth_date=f"19{50 + worker}-0{k + 1}-1{k}",
+                    ),
+                    allow_duplicate=True,
+                )
+                ids.append(row.id)
+            people.append(ids)
+        return people
+    finally:
+        services.close()
+
+
+def _rows(database: Path, query: str) -> list[tuple[Any, ...]]:
+    with closing(sqlite3.connect(database)) as connection:
+        return connection.execute(query).fetchall()
+
+
+@pytest.mark.slow
+def test_eight_desks_hand_out_the_same_booklets_at_once(tmp_path: Path) -> None:
+    database = tmp_path / "shared.sqlite3"
+    people = _prepare(database)
+
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(PROCESSES)
+    results = context.Queue()
+    processes = [
+        context.Process(
+            target=_race, args=(str(database), w, people[w], SEED, barrier, results), daemon=True
+        )
+        for w in range(PROCESSES)
+    ]
+    for process in processes:
+        process.start()
+    outcomes = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+        assert process.exitcode == 0
+    context_note = f"seed {SEED}; per process: " + repr(
+        {o.worker: (len(o.handed), dict(o.refusals), round(o.elapsed, 2)) for o in outcomes}
+    )
+
+    assert [o.unexpected for o in outcomes] == [[]] * PROCESSES, context_note
+    successes = [h for o in outcomes for h in o.handed]
+    refusal_kinds = Counter[str]()
+    for o in outcomes:
+        refusal_kinds.update(o.refusals)
+    # every attempt that did not succeed was refused by a rule (exit 1) or found a voided
+    # voucher's booklet, never "database is locked" or a bug
+    assert set(refusal_kinds) <= {"Refused (exit 1)", "void: Refused"}, refusal_kinds
+    attempts = PROCESSES * BOOKLETS
+    assert len(successes) + refusal_kinds["Refused (exit 1)"] == attempts
+    assert 0 < len(successes) <= BOOKLETS
+
+    # every booklet handed out at most once; one success per booklet handed out
+    given = _rows(
+        database,
+        "SELECT hb.booklet_id, count(*) FROM handout_booklet hb "
+        "JOIN handout h ON h.id = hb.handout_id WHERE h.cancelled_at IS NULL "
+        "GROUP BY hb.booklet_id",
+    )
+    assert all(n == 1 for _booklet, n in given), context_note
+    assert len(given) == len(successes)
+    assert len({code for _id, _receipt, code in successes}) == len(successes)
+    booklet_codes = dict(_rows(database, "SELECT id, code FROM booklet"))
+    assert {booklet_codes[b] for b, _n in given} == {code for _i, _r, code in successes}
+
+    # receipt numbers: unique, gapless, one per handout
+    receipts = sorted(r for (r,) in _rows(database, "SELECT receipt_number FROM handout"))
+    assert receipts == sorted(r for _i, r, _c in successes)
+    year = receipts[0][:4]
+    assert receipts == [f"{year}-{n:06d}" for n in range(1, len(successes) + 1)]
+
+    # stock balances: received = in stock + handed out + voided
+    services = open_services(database)
+    try:
+        counts = services.stock.counts(PROGRAMME)
+        assert counts.received == BOOKLETS
+        assert counts.in_stock + counts.handed_out + counts.voided == BOOKLETS
+        assert counts.expired == 0
+        voided_booklets = [c for o in outcomes for c in o.voided if "-C" in c]
+        assert counts.voided == len(voided_booklets)
+        voided_after_handout = _rows(
+            database,
+            "SELECT count(*) FROM booklet WHERE status = 'voided' "
+            "AND id IN (SELECT booklet_id FROM handout_booklet)",
+        )[0][0]
+        assert counts.handed_out + voided_after_handout == len(successes)
+
+        # the journal: one event per movement, chain intact
+        report = services.ledger.verify()
+        assert report.ok, report
+        voids = sum(len(o.voided) for o in outcomes)
+        assert report.events_checked == 1 + len(successes) + voids
+        kinds = Counter(k for (k,) in _rows(database, "SELECT kind FROM ledger_event"))
+        assert (
+            kinds
+            == Counter({"received": 1, "handed_out": len(successes), "voided": voids}) - Counter()
+        )
+    finally:
+        services.close()
+
+
+def _installed(name: str) -> Path:
+    script = Path(sys.executable).with_name(name)
+    assert script.exists(), f"{script} is missing: install the project (make test does)"
+    return script
+
+
+@pytest.mark.slow
+def test_eight_consoles_scan_the_same_booklet(tmp_path: Path) -> None:
+    """The installed `passdesk-admin`, eight times at once on one booklet: one receipt."""
+    database = tmp_path / "shared.sqlite3"
+    people = _prepare(database)
+    code = codes.booklet_code(PROGRAMME, 7)
+    environment = {k: v for k, v in os.environ.items() if k != "PASSDESK_DATABASE"}
+    consoles = [
+        subprocess.Popen(
+            [
+                str(_installed("passdesk-admin")),
+                "--database",
+                str(database),
+                "handout",
+                "--beneficiary",
+                str(people[w][0]),
+                "--booklet",
+                code,
+            ],  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            env=environment,
+        )
+        for w in range(PROCESSES)
+    ]
+    finished = []
+    for console in consoles:
+        out, err = console.communicate(timeout=60)
+        finished.append((console.returncode, out, err))
+    statuses = sorted(status for status, _out, _err in finished)
+    assert statuses == [0] + [1] * (PROCESSES - 1), finished
+    (receipt,) = _rows(database, "SELECT receipt_number FROM handout")
+    for status, _out, err in finished:
+        assert receipt[0] in err, err
+        assert "Traceback" not in err
+        if status == 1:
+            assert "déjà" in err
+    services = open_services(database)
+    try:
+        assert services.ledger.verify().ok
+        assert services.stock.counts().handed_out == 1
+    finally:
+        services.close()
