@@ -322,10 +322,11 @@ class BeneficiaryService(Service):
             other = aliased(NameToken)
             query = query.where(
                 select(other.token)
-                .where(other.beneficiary_id == Beneficiary.id, _prefix(other.token, word))
+                .where(other.beneficiary_id == NameToken.beneficiary_id, _prefix(other.token, word))
                 .exists()
             )
-        query = query.order_by(NameToken.token, Beneficiary.id)
+        # Both keys come from the name_token index: SQLite stops after LIMIT without sorting.
+        query = query.order_by(NameToken.token, NameToken.beneficiary_id)
         batch = limit * 3
         people: dict[int, Beneficiary] = {}
         with self._db.read() as session:
@@ -336,9 +337,9 @@ class BeneficiaryService(Service):
                     people.setdefault(person.id, person)
                 if len(found) < batch or len(people) >= limit:
                     break
-            rows = [row(p) for p in people.values()][:limit]
-        rows.sort(key=lambda r: (fold(r.last_name), fold(r.first_name), r.id))
-        return rows[:limit]
+            page = list(people.values())[:limit]
+            page.sort(key=lambda p: (*p.name_key.partition("|")[::2], p.id))
+            return [row(p) for p in page]
 
     def count(self) -> int:
         from sqlalchemy import func

@@ -318,7 +318,7 @@ class HandoutService(Service):
                 Booklet.status == BookletStatus.IN_STOCK,
                 complete,
             )
-            .order_by(Booklet.number)
+            .order_by(Booklet.number, Booklet.id)
             .limit(1)
             .with_for_update(skip_locked=True)
         )
@@ -389,7 +389,7 @@ class HandoutService(Service):
                 select(Booklet)
                 .join(HandoutBooklet)
                 .where(HandoutBooklet.handout_id == handout.id)
-                .order_by(Booklet.number)
+                .order_by(Booklet.number, Booklet.id)
             ).all()
             booklet_ids = [b.id for b in booklets]
             used = session.scalar(
@@ -474,7 +474,7 @@ class HandoutService(Service):
             .join(HandoutBooklet)
             .join(Programme)
             .where(HandoutBooklet.handout_id == handout.id)
-            .order_by(Booklet.number)
+            .order_by(Booklet.number, Booklet.id)
             .execution_options(populate_existing=True)
         ):
             n = programme.vouchers_per_booklet

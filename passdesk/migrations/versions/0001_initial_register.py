@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 11:13:43.109006
+Create Date: 2026-11-26 11:49:52.448910
 """
 
 from collections.abc import Sequence
@@ -275,7 +275,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("name_token", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_name_token_beneficiary_id"), ["beneficiary_id"], unique=False
+            "ix_name_token_beneficiary_token", ["beneficiary_id", "token"], unique=False
         )
 
     op.create_table(
@@ -423,7 +423,7 @@ def downgrade() -> None:
 
     op.drop_table("handout_booklet")
     with op.batch_alter_table("name_token", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_name_token_beneficiary_id"))
+        batch_op.drop_index("ix_name_token_beneficiary_token")
 
     op.drop_table("name_token")
     with op.batch_alter_table("handout", schema=None) as batch_op:

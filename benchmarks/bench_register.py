@@ -1,0 +1,558 @@
+"""The register's speed on the national demo database (issue 2, "Speed").
+
+    .venv/bin/python -m benchmarks.bench_register [--db PATH] [--rebuild]
+
+Builds (or reuses, from benchmarks/out/) the `national` demo database, then measures on it what a
+desk agent waits for: search as you type, lookup of a scanned code, a handout committed with
+synchronous=FULL. Each figure comes with a bare baseline measured in the same run (the same work
+as plain sqlite3 statements, no ORM, no validation) and their ratio, so that a slow figure can be
+told apart from a slow machine. Writes happen on a throw-away copy of the database.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.common import (
+    BuildInfo,
+    Figure,
+    Timings,
+    arguments,
+    load,
+    machine,
+    national_database,
+    save_results,
+    table,
+    working_copy,
+)
+
+# The issue's targets.
+SEARCH_P95_MS = 10.0
+LOOKUP_P95_MS = 2.0
+HANDOUT_P95_MS = 30.0
+BUILD_S = 180.0
+SIZE_MB = 400.0
+
+SEED = 26
+SEARCH_NAMES = 40
+LOOKUPS = 400
+HANDOUTS = 200
+NEXT_HANDOUTS = 50
+AGENT = "lucie.moreau"
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection with PassDesk's pragmas, autocommit (we say BEGIN)."""
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=10000"):
+        connection.execute(f"PRAGMA {pragma}")
+    return connection
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+# --- build and size ---------------------------------------------------------------------------
+
+
+def build_figures(info: BuildInfo) -> list[Figure]:
+    when = f"cached, built {info.built_at}" if info.cached else "built in this run"
+    return [
+        Figure(
+            "build `national` demo",
+            info.seconds,
+            "s",
+            target=BUILD_S,
+            baseline=info.compact_seconds,
+            baseline_label="VACUUM INTO: SQLite rewriting the same rows",
+            note=f"{when}, load {info.load_before} → {info.load_after}",
+        ),
+        Figure(
+            "database size",
+            info.size_mb,
+            "MB",
+            target=SIZE_MB,
+            baseline=info.compact_size_mb,
+            baseline_label="same data VACUUMed",
+        ),
+        Figure(
+            "`check` on it (integrity, chain, stock)",
+            info.check_seconds,
+            "s",
+            note="passes" if info.check_ok else "FAILS",
+        ),
+    ]
+
+
+# --- search as you type -----------------------------------------------------------------------
+
+
+def search_queries(raw: sqlite3.Connection, rng: random.Random) -> list[tuple[str, str]]:
+    """(kind, query) as agents type them: a surname letter by letter, then first name + surname."""
+    from passdesk.text import fold
+
+    count = raw.execute("SELECT max(id) FROM beneficiary").fetchone()[0]
+    ids = rng.sample(range(1, count + 1), SEARCH_NAMES)
+    people = raw.execute(
+        f"SELECT first_name, last_name FROM beneficiary WHERE id IN ({','.join('?' * len(ids))})",
+        ids,
+    ).fetchall()
+    people.append(("Hélène", "N'Diaye"))
+    queries: list[tuple[str, str]] = []
+    for i, (first, last) in enumerate(people):
+        typed_last = last.lower() if i % 2 else fold(last)  # with or without the accents
+        if i % 3:
+            for k in range(1, min(len(typed_last), 8) + 1):
+                queries.append((_kind(typed_last[:k]), typed_last[:k]))
+        else:
+            typed_first = fold(first).split()[0]
+            for k in range(1, min(len(typed_last), 5) + 1):
+                queries.append(("two words", f"{typed_first} {typed_last[:k]}"))
+    queries += [("two words", "helene ndi"), ("two words", "marie d"), ("two words", "jean l")]
+    return queries
+
+
+def _kind(query: str) -> str:
+    letters = len(query.replace(" ", ""))
+    return {1: "1 letter", 2: "2 letters"}.get(letters, "3+ letters")
+
+
+def _raw_search(connection: sqlite3.Connection, text: str) -> list[tuple[object, ...]]:
+    """BeneficiaryService.search's SQL, written by hand: the index range, 60 rows, no ORM."""
+    from passdesk.text import query_tokens
+
+    words = query_tokens(text)
+    if not words:
+        return []
+
+    def bounds(word: str) -> tuple[str, str]:
+        return word, word[:-1] + chr(ord(word[-1]) + 1)
+
+    sql = (
+        "SELECT b.id, b.last_name, b.first_name, b.birth_date, b.postcode, b.commune, b.phone, "
+        "b.email, b.target_group, b.diagnostic, b.consent_at FROM name_token t "
+        "JOIN beneficiary b ON b.id = t.beneficiary_id WHERE t.token >= ? AND t.token < ?"
+    )
+    params: list[str] = [*bounds(words[0])]
+    for word in words[1:]:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM name_token o WHERE o.beneficiary_id = b.id"
+            " AND o.token >= ? AND o.token < ?)"
+        )
+        params += bounds(word)
+    sql += " ORDER BY t.token, b.id LIMIT 60"
+    return connection.execute(sql, params).fetchall()
+
+
+def _like_scan(connection: sqlite3.Connection, text: str) -> list[tuple[object, ...]]:
+    from passdesk.text import fold
+
+    return connection.execute(
+        "SELECT id, last_name, first_name FROM beneficiary WHERE search_name LIKE ? LIMIT 20",
+        (f"%{fold(text)}%",),
+    ).fetchall()
+
+
+def _raw_search_fixed(connection: sqlite3.Connection, text: str) -> list[tuple[object, ...]]:
+    """The same SQL ordered by the index's own columns (the fix proposed for the service)."""
+    from passdesk.text import query_tokens
+
+    words = query_tokens(text)
+    if not words:
+        return []
+
+    def bounds(word: str) -> tuple[str, str]:
+        return word, word[:-1] + chr(ord(word[-1]) + 1)
+
+    sql = (
+        "SELECT b.id, b.last_name, b.first_name, b.birth_date, b.postcode, b.commune, b.phone, "
+        "b.email, b.target_group, b.diagnostic, b.consent_at FROM name_token t "
+        "JOIN beneficiary b ON b.id = t.beneficiary_id WHERE t.token >= ? AND t.token < ?"
+    )
+    params: list[str] = [*bounds(words[0])]
+    for word in words[1:]:
+        sql += (
+            " AND EXISTS (SELECT 1 FROM name_token o WHERE o.beneficiary_id = b.id"
+            " AND o.token >= ? AND o.token < ?)"
+        )
+        params += bounds(word)
+    sql += " ORDER BY t.token, t.beneficiary_id LIMIT 60"
+    return connection.execute(sql, params).fetchall()
+
+
+def bench_search(path: Path) -> tuple[list[Figure], list[str]]:
+    from passdesk.services import open_services
+
+    services = open_services(path)
+    raw = _connect(path)
+    queries = search_queries(raw, random.Random(SEED))
+    search = services.beneficiaries.search
+    for _k, query in queries:  # warm up: pages in cache, statements compiled
+        search(query)
+        _raw_search(raw, query)
+        _raw_search_fixed(raw, query)
+    every, bare, fixed, scan = Timings(), Timings(), Timings(), Timings()
+    by_kind: dict[str, Timings] = {}
+    slowest: list[tuple[float, str]] = []
+    for _round in range(3):
+        for kind, query in queries:
+            timings = by_kind.setdefault(kind, Timings())
+            timings.run(lambda q=query: search(q))
+            every.wall.append(timings.wall[-1])
+            every.cpu.append(timings.cpu[-1])
+            slowest.append((timings.cpu[-1], query))
+            bare.run(lambda q=query: _raw_search(raw, q))
+            fixed.run(lambda q=query: _raw_search_fixed(raw, q))
+    for _k, query in queries:
+        scan.run(lambda q=query: _like_scan(raw, q))
+    raw.close()
+    services.close()
+    figures = [
+        Figure(
+            "search as you type, p95",
+            every.p(95),
+            "ms",
+            target=SEARCH_P95_MS,
+            cpu=every.cpu_p(95),
+            baseline=bare.p(95),
+            baseline_label="the service's SQL in raw sqlite3",
+            note=f"{len(queries)} queries × 3",
+        ),
+        Figure(
+            "search as you type, p50",
+            every.p(50),
+            "ms",
+            cpu=every.cpu_p(50),
+            baseline=bare.p(50),
+        ),
+    ]
+    for kind in ("1 letter", "2 letters", "3+ letters", "two words"):
+        if kind in by_kind:
+            t = by_kind[kind]
+            figures.append(
+                Figure(
+                    f"search p95, {kind}",
+                    t.p(95),
+                    "ms",
+                    target=SEARCH_P95_MS,
+                    cpu=t.cpu_p(95),
+                    note=f"{len(t.wall) // 3} queries",
+                )
+            )
+    figures += [
+        Figure(
+            "raw SQL with ORDER BY t.token, t.beneficiary_id, p95",
+            fixed.p(95),
+            "ms",
+            cpu=fixed.cpu_p(95),
+            baseline=bare.p(95),
+            baseline_label="as the service orders",
+            note="the proposed fix",
+        ),
+        Figure(
+            "naive `search_name LIKE '%…%' LIMIT 20` scan, p95",
+            scan.p(95),
+            "ms",
+            cpu=scan.cpu_p(95),
+            note="for comparison",
+        ),
+    ]
+    worst = sorted(set(slowest), reverse=True)[:6]
+    notes = ["slowest searches (own CPU): " + ", ".join(f"{q!r} {t:.1f} ms" for t, q in worst)]
+    return figures, notes
+
+
+# --- lookup of a code -------------------------------------------------------------------------
+
+
+def _codes(raw: sqlite3.Connection, rng: random.Random, n: int) -> list[str]:
+    """Half voucher codes, half booklet codes, drawn over the whole stock."""
+    from passdesk import codes
+
+    vouchers = raw.execute("SELECT max(number) FROM voucher").fetchone()[0]
+    booklets = raw.execute("SELECT max(number) FROM booklet").fetchone()[0]
+    return [
+        codes.voucher_code("PN19", rng.randint(1, vouchers))
+        if i % 2
+        else codes.booklet_code("PN19", rng.randint(1, booklets))
+        for i in range(n)
+    ]
+
+
+def _raw_lookup(connection: sqlite3.Connection, code: str) -> object:
+    table = "booklet" if "-C" in code else "voucher"
+    return connection.execute(f"SELECT id, status FROM {table} WHERE code = ?", (code,)).fetchone()
+
+
+def bench_lookup(path: Path) -> list[Figure]:
+    from passdesk.services import open_services
+
+    services = open_services(path)
+    raw = _connect(path)
+    rng = random.Random(SEED + 1)
+    actor = services.accounts.actor(AGENT)
+    for code in _codes(raw, rng, 50):  # warm up
+        services.lookup.lookup(actor, code)
+        _raw_lookup(raw, code)
+    # Different codes for each side, so neither reads pages the other just brought in.
+    measured, bare = Timings(), Timings()
+    for code in _codes(raw, rng, LOOKUPS):
+        measured.run(lambda c=code: services.lookup.lookup(actor, c))
+    for code in _codes(raw, rng, LOOKUPS):
+        bare.run(lambda c=code: _raw_lookup(raw, c))
+    raw.close()
+    services.close()
+    return [
+        Figure(
+            "lookup by code, p95",
+            measured.p(95),
+            "ms",
+            target=LOOKUP_P95_MS,
+            cpu=measured.cpu_p(95),
+            baseline=bare.p(95),
+            baseline_label="SELECT … WHERE code = ?",
+            note=f"{LOOKUPS} distinct codes, half vouchers, half booklets",
+        ),
+        Figure(
+            "lookup by code, p50",
+            measured.p(50),
+            "ms",
+            cpu=measured.cpu_p(50),
+            baseline=bare.p(50),
+        ),
+    ]
+
+
+# --- handout ----------------------------------------------------------------------------------
+
+
+def _raw_handout(
+    connection: sqlite3.Connection,
+    booklet_code: str,
+    person: int,
+    agent_id: int,
+    desk_id: int,
+    programme_id: int,
+) -> None:
+    """A handout as bare SQL in one BEGIN IMMEDIATE … COMMIT: the same rows and journal event
+    (chained correctly, so that the copy still passes `check`), no ORM and no validation."""
+    from passdesk import codes
+    from passdesk.services.ledger import canonical, chain_hash
+
+    now = datetime.now(UTC)
+    stamp = now.replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        booklet_id, number = connection.execute(
+            "SELECT id, number FROM booklet WHERE code = ? AND status = 'in_stock'",
+            (booklet_code,),
+        ).fetchone()
+        connection.execute(
+            "UPDATE booklet SET status = 'handed_out' WHERE id = ? AND status = 'in_stock'",
+            (booklet_id,),
+        )
+        connection.execute(
+            "UPDATE voucher SET status = 'handed_out' WHERE booklet_id = ? AND status = 'in_stock'",
+            (booklet_id,),
+        )
+        (last_number,) = connection.execute(
+            "UPDATE receipt_counter SET last_number = last_number + 1 WHERE desk_id = ? AND year = ?"
+            " RETURNING last_number",
+            (desk_id, now.year),
+        ).fetchone()
+        receipt = f"{now.year}-{last_number:06d}"
+        handout_id = connection.execute(
+            "INSERT INTO handout (desk_id, beneficiary_id, agent_id, created_at, receipt_number)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (desk_id, person, agent_id, stamp, receipt),
+        ).lastrowid
+        connection.execute(
+            "INSERT INTO handout_booklet (handout_id, booklet_id) VALUES (?, ?)",
+            (handout_id, booklet_id),
+        )
+        last_id, last_hash = connection.execute(
+            "SELECT last_id, last_hash FROM ledger_head WHERE id = 1"
+        ).fetchone()
+        details = json.dumps(
+            {
+                "booklet": booklet_code,
+                "receipt": receipt,
+                "first": codes.voucher_code("PN19", (number - 1) * 10 + 1),
+                "last": codes.voucher_code("PN19", number * 10),
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
+        event_id = last_id + 1
+        digest = chain_hash(
+            last_hash,
+            canonical(
+                event_id, now, agent_id, "handed_out", programme_id, booklet_id, None, handout_id,
+                details,
+            ),
+        )  # fmt: skip
+        connection.execute(
+            "INSERT INTO ledger_event (id, at, agent_id, kind, programme_id, booklet_id,"
+            " voucher_id, handout_id, details, prev_hash, hash)"
+            " VALUES (?, ?, ?, 'handed_out', ?, ?, NULL, ?, ?, ?, ?)",
+            (
+                event_id, stamp, agent_id, programme_id, booklet_id, handout_id, details,
+                last_hash, digest,
+            ),
+        )  # fmt: skip
+        connection.execute(
+            "UPDATE ledger_head SET last_id = ?, last_hash = ? WHERE id = 1", (event_id, digest)
+        )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def bench_handout(path: Path) -> tuple[list[Figure], list[str]]:
+    from passdesk import codes
+    from passdesk.services import open_services
+    from passdesk.services.integrity import check_database
+
+    figures: list[Figure] = []
+    with working_copy(path, "bench-register-handout") as copy:
+        services = open_services(copy)
+        raw = _connect(copy)
+        actor = services.accounts.actor(AGENT)
+        desk_id = services.accounts.desk().id
+        programme_id = services.programmes.get("PN19").id
+        complete = raw.execute(
+            "SELECT b.number FROM booklet b WHERE b.status = 'in_stock' AND NOT EXISTS ("
+            "SELECT 1 FROM voucher v WHERE v.booklet_id = b.id AND v.status != 'in_stock')"
+            " ORDER BY b.number DESC LIMIT ?",
+            (2 * HANDOUTS + NEXT_HANDOUTS,),
+        ).fetchall()
+        booklets = [codes.booklet_code("PN19", n) for (n,) in complete]
+        waiting = [
+            person
+            for (person,) in raw.execute(
+                "SELECT id FROM beneficiary WHERE id NOT IN "
+                "(SELECT beneficiary_id FROM handout WHERE cancelled_at IS NULL)"
+            )
+        ]
+        people = random.Random(SEED + 2).sample(waiting, 2 * HANDOUTS + NEXT_HANDOUTS)
+        measured, bare, following = Timings(), Timings(), Timings()
+        # Alternate service and bare handouts so that both see the same load on the machine.
+        for i in range(HANDOUTS):
+            code, person = booklets[2 * i], people[2 * i]
+            measured.run(lambda c=code, p=person: services.handouts.hand_out(actor, p, codes_=[c]))
+            code, person = booklets[2 * i + 1], people[2 * i + 1]
+            bare.run(
+                lambda c=code, p=person: _raw_handout(raw, c, p, actor.id, desk_id, programme_id)
+            )
+        for person in people[2 * HANDOUTS :]:
+            following.run(
+                lambda p=person: services.handouts.hand_out(actor, p, next_programme="PN19")
+            )
+        raw.close()
+        services.close()
+        services = open_services(copy)
+        report = check_database(services)
+        services.close()
+    figures += [
+        Figure(
+            "handout by code, p95",
+            measured.p(95),
+            "ms",
+            target=HANDOUT_P95_MS,
+            cpu=measured.cpu_p(95),
+            baseline=bare.p(95),
+            baseline_label="BEGIN IMMEDIATE … COMMIT in raw sqlite3",
+            note=f"{HANDOUTS} handouts, synchronous=FULL",
+        ),
+        Figure(
+            "handout by code, p50",
+            measured.p(50),
+            "ms",
+            cpu=measured.cpu_p(50),
+            baseline=bare.p(50),
+        ),
+        Figure(
+            "handout of the next booklet in stock, p95",
+            following.p(95),
+            "ms",
+            target=HANDOUT_P95_MS,
+            cpu=following.cpu_p(95),
+            note=f"{NEXT_HANDOUTS} handouts",
+        ),
+    ]
+    notes = [
+        "after the handouts, `check` on the copy: "
+        + ("passes" if report.ok else "FAILS: " + " ".join(report.lines))
+    ]
+    return figures, notes
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def _section(name: str, action: Callable[[], object]) -> object:
+    before = load()
+    start = time.perf_counter()
+    result = action()
+    _say(f"  {name}: {time.perf_counter() - start:.1f} s, load {before} → {load()}")
+    return result
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = arguments(__doc__.splitlines()[0], argv)
+    started = datetime.now(UTC)
+    context = {
+        "benchmark": "register (issue 2)",
+        "date": started.isoformat(timespec="seconds"),
+        "machine": machine(),
+        "load_at_start": load(),
+    }
+    info = national_database(args.db, rebuild=args.rebuild)
+    figures = build_figures(info)
+    notes: list[str] = []
+    _say("Measuring:")
+    search_figures, search_notes = _section("search", lambda: bench_search(args.db))  # type: ignore[misc]
+    lookup_figures = _section("lookup", lambda: bench_lookup(args.db))
+    handout_figures, handout_notes = _section("handout", lambda: bench_handout(args.db))  # type: ignore[misc]
+    figures += [*search_figures, *lookup_figures, *handout_figures]  # type: ignore[list-item]
+    notes += [*search_notes, *handout_notes]
+    context["load_at_end"] = load()
+    context["national"] = info.summary
+    context["notes"] = notes
+    m = context["machine"]
+    print()
+    print(f"Register (issue 2) — {started:%Y-%m-%d %H:%M} UTC")
+    print(
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory']}, {m['os']}, "
+        f"Python {m['python']}, SQLite {m['sqlite']}"
+    )
+    print(f"Load average (1/5/15 min): {context['load_at_start']} at start, {load()} at end")
+    s = info.summary
+    if s:
+        print(
+            f"National demo: {s['beneficiaries']:,} people, {s['booklets']:,} booklets, "
+            f"{s['vouchers']:,} vouchers, {s['handouts']:,} handouts, "
+            f"{s['ledger_events']:,} journal events"
+        )
+    print()
+    print(table(figures))
+    print()
+    for note in notes:
+        print(f"- {note}")
+    saved = save_results("bench_register", figures, context)
+    print(f"\n(results saved in {saved.relative_to(saved.parents[2])})")
+    return 1 if any(f.passed is False for f in figures) or not info.check_ok else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
