@@ -55,6 +55,9 @@ class Booklet(Base):
     __table_args__ = (
         UniqueConstraint("programme_id", "number"),
         Index("ix_booklet_programme_status_number", "programme_id", "status", "number"),
+        # The stock page sorts 100,000 booklets by number or status, a page at a time.
+        Index("ix_booklet_number", "number"),
+        Index("ix_booklet_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

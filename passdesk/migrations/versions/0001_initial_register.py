@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-26 11:49:52.448910
+Create Date: 2026-11-26 11:50:46.495981
 """
 
 from collections.abc import Sequence
@@ -227,9 +227,11 @@ def upgrade() -> None:
         sa.UniqueConstraint("programme_id", "number", name=op.f("uq_booklet_programme_id")),
     )
     with op.batch_alter_table("booklet", schema=None) as batch_op:
+        batch_op.create_index("ix_booklet_number", ["number"], unique=False)
         batch_op.create_index(
             "ix_booklet_programme_status_number", ["programme_id", "status", "number"], unique=False
         )
+        batch_op.create_index("ix_booklet_status", ["status"], unique=False)
 
     op.create_table(
         "handout",
@@ -431,7 +433,9 @@ def downgrade() -> None:
 
     op.drop_table("handout")
     with op.batch_alter_table("booklet", schema=None) as batch_op:
+        batch_op.drop_index("ix_booklet_status")
         batch_op.drop_index("ix_booklet_programme_status_number")
+        batch_op.drop_index("ix_booklet_number")
 
     op.drop_table("booklet")
     op.drop_table("stock_lot")
