@@ -1,0 +1,262 @@
+"""Composition root of the desk window: paths, logging, database, services, login, main window.
+
+`passdesk --version` answers without starting Qt. The login dialog shows before the database
+layer is even imported: the database opens in the background while the agent types (a cold
+start is mostly imports). Everything a person may see goes through a French message box; a bug
+is logged and shown calmly, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from passdesk import __version__, i18n
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from passdesk.services import Services
+    from passdesk.services.rows import Actor
+    from passdesk.ui.login import LoginDialog
+    from passdesk.ui.main_window import MainWindow
+    from passdesk.ui.worker import TaskRunner
+
+log = logging.getLogger("passdesk.app")
+
+EXIT_OK, EXIT_ENVIRONMENT = 0, 3
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="passdesk", description="PassDesk desk window")
+    parser.add_argument("--version", action="version", version=f"PassDesk {__version__}")
+    parser.add_argument("--database", default=None,
+                        help="database file or SQLAlchemy URL (default: PASSDESK_DATABASE)")
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def language_of(services: Services) -> str:
+    """The saved language, French when unset or unreadable."""
+    from passdesk.errors import PassDeskError
+
+    try:
+        language = str(services.settings.get("language"))
+    except PassDeskError:
+        return i18n.DEFAULT_LANGUAGE
+    return language if language in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def apply_language(app: QApplication, language: str) -> None:
+    from passdesk.ui.qt_i18n import install_qt_translations
+
+    i18n.set_language(language)
+    install_qt_translations(app, language)
+
+
+def install_excepthook() -> None:
+    """Log any uncaught exception and show one calm French dialog instead of a traceback."""
+
+    def hook(kind: type[BaseException], error: BaseException,
+             tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, tb)
+            return
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        show_calm_error()
+
+    sys.excepthook = hook
+
+
+def show_calm_error() -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from passdesk import paths
+    from passdesk.i18n import _
+
+    if QApplication.instance() is None:
+        return
+    QMessageBox.warning(
+        QApplication.activeWindow(), _("PassDesk"),
+        _("Something unexpected happened. What you were doing may not have been saved; "
+          "check it, then carry on. The details are in the log file ({folder}); give it to "
+          "your IT contact.").format(folder=paths.log_dir()))
+
+
+def build_window(services: Services, actor: Actor, runner: TaskRunner) -> MainWindow:
+    from passdesk.ui.context import UiContext
+    from passdesk.ui.main_window import MainWindow
+
+    return MainWindow(UiContext(services=services, actor=actor, runner=runner))
+
+
+def database_probably_exists(database: str | None) -> bool:
+    """Cheap guess, before any database code is imported: a SQLite file that is there (or a
+    server URL) has a desk, so the login dialog can show at once."""
+    value = database or os.environ.get("PASSDESK_DATABASE") or ""
+    if "://" in value:
+        return not value.startswith("sqlite")
+    from passdesk import paths
+
+    path = os.path.expanduser(value) if value else str(paths.default_database_path())
+    return os.path.isfile(path) and os.path.getsize(path) > 0
+
+
+class DeskSession:
+    """Login (or first run), then the main window, until the agent quits; drives the app's one
+    event loop instead of nesting dialogs' own."""
+
+    def __init__(self, app: QApplication, database: str | None, runner: TaskRunner) -> None:
+        self.app, self.database, self.runner = app, database, runner
+        self.services: Services | None = None
+        self.login: LoginDialog | None = None
+        self.window: MainWindow | None = None
+        self._keep: list[Any] = []
+
+    def start(self) -> None:
+        if database_probably_exists(self.database):
+            self._show_login()
+            database = self.database
+            self.runner.run(lambda _control: self._open(database),
+                            on_result=self._on_services_opened,
+                            on_error=self._on_open_failed)
+            return
+        try:
+            services = self._open(self.database)
+        except Exception as error:  # noqa: BLE001 - EnvironmentProblem shown, others logged
+            self._on_open_failed(error)
+            return
+        self._on_services_opened(services)
+
+    @staticmethod
+    def _open(database: str | None) -> Services:
+        from passdesk.services import open_services
+
+        return open_services(database)
+
+    def _on_open_failed(self, error: BaseException) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from passdesk.errors import EnvironmentProblem
+        from passdesk.i18n import _
+
+        if self.login is not None:
+            self.login.hide()
+        if isinstance(error, EnvironmentProblem):
+            log.error("database unusable at start-up")
+            QMessageBox.critical(None, _("PassDesk cannot start"), error.message)
+        else:
+            log.error("opening the database failed", exc_info=error)
+            show_calm_error()
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, lambda: self.app.exit(EXIT_ENVIRONMENT))  # also before exec()
+
+    def _on_services_opened(self, services: Services) -> None:
+        self.services = services
+        language = language_of(services)
+        if language != i18n.current_language():
+            apply_language(self.app, language)
+            if self.login is not None:  # shown in the default language: show it again
+                self.login.hide()
+                self._keep.append(self.login)
+                self.login = None
+                self._show_login()
+        if not services.accounts.is_initialised():
+            if self.login is not None:
+                self.login.hide()
+            self._show_first_run()
+        elif self.login is not None:
+            self.login.set_services(services)
+        else:
+            self._show_login()
+
+    def _show_login(self) -> None:
+        from passdesk.ui.login import LoginDialog
+
+        login = LoginDialog(self.services)
+        self.login = login
+        login.accepted.connect(lambda: self._on_logged_in(login.actor))
+        login.rejected.connect(lambda: self.app.exit(EXIT_OK))
+        login.show()
+        login.raise_()
+        login.activateWindow()
+
+    def _show_first_run(self) -> None:
+        from passdesk.ui.first_run import FirstRunWizard
+
+        assert self.services is not None
+        wizard = FirstRunWizard(self.services, self.runner)
+        self._keep.append(wizard)
+        wizard.accepted.connect(lambda: self._on_first_run_done(wizard))
+        wizard.rejected.connect(lambda: self.app.exit(EXIT_OK))
+        wizard.show()
+
+    def _on_first_run_done(self, wizard: Any) -> None:
+        assert self.services is not None
+        apply_language(self.app, language_of(self.services))
+        self._on_logged_in(wizard.actor)
+
+    def _on_logged_in(self, actor: Actor | None) -> None:
+        if actor is None or self.services is None:
+            self.app.exit(EXIT_OK)
+            return
+        window = build_window(self.services, actor, self.runner)
+        self.window = window
+        window.logout_requested.connect(self._on_logout_requested)
+        window.closed.connect(self._on_window_closed)
+        window.show()
+
+    def _on_logout_requested(self) -> None:
+        self.login = None
+        self._show_login()
+
+    def _on_window_closed(self) -> None:
+        window = self.window
+        if window is not None and not window.logged_out:
+            self.app.exit(EXIT_OK)
+        if window is not None:
+            window.deleteLater()
+        self.window = None
+
+    def close(self) -> None:
+        self.runner.wait_all()
+        if self.services is not None:
+            self.services.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+
+    from passdesk.logsetup import configure_logging
+
+    configure_logging()
+    from PySide6.QtWidgets import QApplication
+
+    from passdesk.ui.worker import TaskRunner
+
+    app = QApplication.instance() or QApplication(["passdesk"])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("PassDesk")
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)  # the session decides when PassDesk ends
+    apply_language(app, i18n.DEFAULT_LANGUAGE)
+    install_excepthook()
+    runner = TaskRunner()
+    session = DeskSession(app, args.database, runner)
+    session.start()
+    try:
+        return app.exec()
+    finally:
+        session.close()
+        app.setQuitOnLastWindowClosed(True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

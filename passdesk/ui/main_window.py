@@ -1,0 +1,250 @@
+"""The main window: assembles the pages, the menus and their shortcuts; remembers its state."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from passdesk import __version__, paths
+from passdesk.i18n import _
+from passdesk.models import Role
+from passdesk.services.base import ROLE_LABELS
+from passdesk.ui.context import UiContext
+from passdesk.ui.pages.serve import ServePage
+from passdesk.ui.widgets import make_action
+
+log = logging.getLogger(__name__)
+
+# (module, class, minimum role): the pages in menu order; Ctrl+1.. follow this order.
+PAGES: tuple[tuple[str, str, Role], ...] = (
+    ("passdesk.ui.pages.serve", "ServePage", Role.AGENT),
+    ("passdesk.ui.pages.beneficiaries", "BeneficiariesPage", Role.AGENT),
+    ("passdesk.ui.pages.stock", "StockPage", Role.AGENT),
+    ("passdesk.ui.pages.places", "PlacesPage", Role.AGENT),
+    ("passdesk.ui.pages.settings", "SettingsPage", Role.ADMIN),
+)
+
+
+def window_settings() -> QSettings:
+    """Window geometry and last page, in an .ini file under the config folder (tests isolate it)."""
+    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+
+
+class _MissingPage(QLabel):
+    """Stands for a page whose module is not installed (keeps the window usable)."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(_("This page is not available in this version."), parent)
+        self.title = title
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def refresh(self) -> None:
+        pass
+
+
+class MainWindow(QMainWindow):
+    """Pages on the left, the current one on the right; `logout_requested` ends the session."""
+
+    logout_requested = Signal()
+    closed = Signal()
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.logged_out = False
+        actor = context.actor
+        try:
+            desk = context.services.accounts.desk().name
+        except Exception:  # noqa: BLE001 - a title is not worth failing for
+            desk = ""
+        self.setWindowTitle(
+            _("PassDesk — {desk} — {agent} ({role})").format(
+                desk=desk, agent=actor.display_name, role=_(ROLE_LABELS[actor.role])
+            )
+        )
+
+        self.pages: list[Any] = []
+        self.stack = QStackedWidget(self)
+        self.nav = QListWidget(self)
+        self.nav.setAccessibleName(_("Pages"))
+        for module_name, class_name, role in PAGES:
+            if not actor.at_least(role):
+                continue  # what the agent may not do is not offered
+            page = self._build_page(module_name, class_name)
+            self.pages.append(page)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(page.title, self.nav)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, page.title)
+        self.serve_page: ServePage = self.pages[0]
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        em = self.fontMetrics().averageCharWidth()
+        self.nav.setMaximumWidth(em * 28)
+        self.splitter.setSizes([em * 18, em * 160])
+        self.setCentralWidget(self.splitter)
+        self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
+        opener = getattr(self.page("BeneficiariesPage"), "open_requested", None)
+        if opener is not None:
+            opener.connect(self._on_beneficiaries_open_requested)
+        self._build_menus()
+        self.statusBar().showMessage(_("Logged in as {agent}.").format(agent=actor.display_name))
+        self._restore_state()
+
+    def _build_page(self, module_name: str, class_name: str) -> Any:
+        try:
+            module = importlib.import_module(module_name)
+            page_class = getattr(module, class_name)
+        except (ImportError, AttributeError):
+            log.warning("page %s.%s is missing", module_name, class_name)
+            return _MissingPage(class_name.removesuffix("Page"), self)
+        return page_class(self._context, self)
+
+    def page(self, class_name: str) -> Any:
+        for page in self.pages:
+            if type(page).__name__ == class_name:
+                return page
+        return None
+
+    # --- menus --------------------------------------------------------------------------
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        self.logout_action = make_action(
+            self, _("&Log out"), "Ctrl+Shift+L", tip=_("Log out and let another agent log in")
+        )
+        self.logout_action.triggered.connect(self._on_logout_action_triggered)
+        self.quit_action = make_action(
+            self, _("&Quit"), QKeySequence.StandardKey.Quit, tip=_("Close PassDesk")
+        )
+        if self.quit_action.shortcut().isEmpty():
+            self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.triggered.connect(self.close)
+        file_menu.addAction(self.logout_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+
+        serve_menu = bar.addMenu(_("&Serve"))
+        for action in self.serve_page.menu_actions():
+            serve_menu.addAction(action)
+
+        go_menu = bar.addMenu(_("&Go to"))
+        self.page_actions = []
+        for number, page in enumerate(self.pages, start=1):
+            action = make_action(
+                self,
+                page.title,
+                f"Ctrl+{number}",
+                tip=_("Show the page {page}").format(page=page.title),
+            )
+            action.triggered.connect(lambda _checked=False, n=number - 1: self.show_page(n))
+            go_menu.addAction(action)
+            self.addAction(action)
+            self.page_actions.append(action)
+            item = self.nav.item(number - 1)
+            item.setToolTip(action.toolTip())
+
+        help_menu = bar.addMenu(_("&Help"))
+        about = make_action(self, _("&About PassDesk"), None, tip=_("Version and licence"))
+        about.triggered.connect(self._on_about_action_triggered)
+        help_menu.addAction(about)
+
+    # --- pages --------------------------------------------------------------------------
+
+    def show_page(self, index: int) -> None:
+        if 0 <= index < len(self.pages):
+            self.nav.setCurrentRow(index)
+
+    def current_page(self) -> Any:
+        return self.stack.currentWidget()
+
+    def _on_nav_current_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.stack.setCurrentIndex(row)
+        page = self.pages[row]
+        if row != 0:
+            try:
+                page.refresh()
+            except Exception:  # the excepthook shows it; the window stays usable
+                log.exception("refreshing page %s failed", type(page).__name__)
+        page.setFocus()
+
+    def _on_beneficiaries_open_requested(self, beneficiary_id: int) -> None:
+        self.show_page(0)
+        self.serve_page.open_person(beneficiary_id)
+
+    def _on_logout_action_triggered(self) -> None:
+        self.logged_out = True
+        self.close()
+        self.logout_requested.emit()
+
+    def _on_about_action_triggered(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About PassDesk"),
+            _(
+                "PassDesk {version}\nHands out Pass Numérique vouchers: beneficiaries, stock, "
+                "handouts and receipts.\nFree software under the GNU GPL version 3 or later."
+            ).format(version=__version__),
+        )
+
+    # --- state --------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        settings = window_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 800)
+        state = settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+        for splitter in self._splitters():
+            saved = settings.value(f"splitters/{splitter.objectName()}")
+            if saved is not None:
+                splitter.restoreState(saved)
+        last = settings.value("window/page", 0)
+        try:
+            last_index = int(last)
+        except (TypeError, ValueError):
+            last_index = 0
+        self.show_page(last_index if 0 <= last_index < len(self.pages) else 0)
+
+    def save_state(self) -> None:
+        settings = window_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/page", self.nav.currentRow())
+        for splitter in self._splitters():
+            settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
+        settings.sync()
+
+    def _splitters(self) -> list[QSplitter]:
+        return [s for s in self.findChildren(QSplitter) if s.objectName()]
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.save_state()
+        self._context.runner.wait_all(10_000)
+        super().closeEvent(event)
+        self.closed.emit()

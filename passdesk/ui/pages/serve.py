@@ -1,0 +1,366 @@
+"""The serve page, where the window opens: find or register the person, hand out, print the
+receipt, and come back to an empty search for the next person."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from passdesk import paths
+from passdesk.errors import PassDeskError
+from passdesk.i18n import _
+from passdesk.services.rows import HandoutRow
+from passdesk.ui.context import UiContext
+from passdesk.ui.serve_models import SearchResultsModel
+from passdesk.ui.serve_new import NewBeneficiaryDialog
+from passdesk.ui.serve_person import PersonPanel
+from passdesk.ui.serve_receipt import ReceiptDialog
+from passdesk.ui.widgets import MessageLabel, make_action
+
+log = logging.getLogger(__name__)
+
+
+def receipt_path(receipt_number: str) -> Path:
+    folder = paths.data_dir() / "receipts"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"receipt-{receipt_number}.pdf"
+
+
+class ServePage(QWidget):
+    """Search, person, scan, confirm, receipt; `results_shown` fires when results are on screen."""
+
+    results_shown = Signal(int)  # number of rows
+    receipt_ready = Signal(object)  # Path of the receipt PDF
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.title = _("Serve")
+        self.receipt_dialog: ReceiptDialog | None = None
+        self.new_dialog: NewBeneficiaryDialog | None = None
+        self._search_seq = 0
+        self._searching = False
+        self._shown_seq = 0
+        self._open_when_ready = False
+        self.last_search_ms: float | None = None  # keystroke to results on screen
+        self._typed_at = 0.0
+
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setAccessibleName(_("Search for a person"))
+        self.search_edit.setPlaceholderText(
+            _("Search a person by name (accents and case ignored), then Enter")
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_action = make_action(
+            self, _("&Search a person"), "Ctrl+F", tip=_("Go to the search field")
+        )
+        self.new_action = make_action(
+            self, _("&New beneficiary…"), "Ctrl+N", tip=_("Register a new beneficiary")
+        )
+        self.back_action = make_action(
+            self,
+            _("Next &person"),
+            "Esc",
+            tip=_("Cancel the scanned booklet, or go back to an empty search"),
+        )
+        self.new_button = QPushButton(_("New beneficiary"), self)
+        self.new_button.setAccessibleName(_("New beneficiary"))
+        self.new_button.setToolTip(self.new_action.toolTip())
+        self.search_message = MessageLabel(self, name=_("Search message"))
+
+        self.results_model = SearchResultsModel(self)
+        self.results_view = QTableView(self)
+        self.results_view.setModel(self.results_model)
+        self.results_view.setAccessibleName(_("Search results"))
+        self.results_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.results_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.results_view.setTabKeyNavigation(False)
+        self.results_view.verticalHeader().hide()
+        self.results_view.setWordWrap(False)
+        self.results_view.setAlternatingRowColors(True)
+        header = self.results_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.results_count = QLabel(self)
+        self.results_count.setAccessibleName(_("Number of results"))
+
+        self.person_panel = PersonPanel(context, self)
+        self.person_panel.clear()
+
+        search_row = QHBoxLayout()
+        search_label = QLabel(_("&Person:"), self)
+        search_label.setBuddy(self.search_edit)
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search_edit, 1)
+        search_row.addWidget(self.new_button)
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.results_count)
+        left_layout.addWidget(self.results_view, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("serve_splitter")
+        person_scroll = QScrollArea(self)
+        person_scroll.setWidget(self.person_panel)
+        person_scroll.setWidgetResizable(True)
+        person_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        person_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(person_scroll)  # a small laptop screen scrolls, nothing is cut
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setChildrenCollapsible(False)
+        em = self.fontMetrics().averageCharWidth()
+        self.splitter.setSizes([em * 60, em * 90])  # until the agent moves it (remembered)
+        layout = QVBoxLayout(self)
+        layout.addLayout(search_row)
+        layout.addWidget(self.search_message)
+        layout.addWidget(self.splitter, 1)
+
+        for action in (self.search_action, self.new_action, self.back_action):
+            self.addAction(action)
+        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        self.search_edit.installEventFilter(self)
+        self.results_view.activated.connect(self._on_results_view_activated)
+        self.new_button.clicked.connect(self.new_action.trigger)
+        self.new_action.triggered.connect(self._on_new_action_triggered)
+        self.search_action.triggered.connect(self._on_search_action_triggered)
+        self.back_action.triggered.connect(self._on_back_action_triggered)
+        self.person_panel.handed_out.connect(self._on_person_panel_handed_out)
+        self.setTabOrder(self.search_edit, self.new_button)
+        self.setTabOrder(self.new_button, self.results_view)
+        self.setTabOrder(self.results_view, self.person_panel.scan_edit)
+        self.search_edit.setFocus()
+        self.setFocusProxy(self.search_edit)
+
+    # --- the page contract --------------------------------------------------------------
+
+    def refresh(self) -> None:
+        if self.search_edit.text().strip():
+            self._start_search()
+        if self.person_panel.person is not None:
+            self.open_person(self.person_panel.person.id)
+
+    def menu_actions(self) -> list[QAction]:
+        return [
+            self.search_action,
+            self.new_action,
+            *self.person_panel.actions_for_menu(),
+            self.back_action,
+        ]
+
+    # --- search as you type -------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched is self.search_edit
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() == Qt.Key.Key_Down
+            and self.results_model.rowCount() > 0
+        ):
+            self.results_view.setFocus()
+            self.results_view.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
+
+    def _on_search_edit_text_edited(self, _text: str) -> None:
+        self._typed_at = time.perf_counter()
+        self._open_when_ready = False
+        self.search_message.clear_message()
+        self._start_search()
+
+    def _start_search(self) -> None:
+        """Search at once; keys typed while a query runs are merged into the next one (the
+        latest text wins), so a fast typist costs one query per pause and no added delay."""
+        self._search_seq += 1
+        if self._searching:
+            return  # _on_search_done starts the latest text
+        self._run_search(self._search_seq)
+
+    def _run_search(self, seq: int) -> None:
+        text = self.search_edit.text()
+        if not text.strip():
+            self._show_results(seq, [])
+            return
+        self._searching = True
+        search = self._context.services.beneficiaries.search
+        self._context.runner.run(
+            lambda _control: search(text),
+            on_result=lambda rows: self._on_search_done(seq, rows),
+            on_error=lambda error: self._on_search_failed(seq, error),
+        )
+
+    def _on_search_done(self, seq: int, rows: list[Any]) -> None:
+        self._searching = False
+        if seq != self._search_seq:
+            self._run_search(self._search_seq)  # the text changed meanwhile
+            return
+        self._show_results(seq, rows)
+
+    def _show_results(self, seq: int, rows: list[Any]) -> None:
+        if seq != self._search_seq:
+            return  # an older query answered after a newer one was typed
+        self._shown_seq = seq
+        self.results_model.set_rows(rows)
+        if rows:
+            self.results_view.selectRow(0)
+            self.results_count.setText(_("{n} person(s) found").format(n=len(rows)))
+        elif self.search_edit.text().strip():
+            self.results_count.setText(
+                _("No one found: check the spelling, or register a new beneficiary (Ctrl+N).")
+            )
+        else:
+            self.results_count.setText("")
+        self.results_count.setAccessibleDescription(self.results_count.text())
+        if self._typed_at:
+            self.last_search_ms = (time.perf_counter() - self._typed_at) * 1000
+        self.results_shown.emit(len(rows))
+        if self._open_when_ready:
+            self._open_when_ready = False
+            self._open_current()
+
+    def _on_search_failed(self, seq: int, error: BaseException) -> None:
+        self._searching = False
+        if seq != self._search_seq:
+            self._run_search(self._search_seq)
+            return
+        message = (
+            error.message
+            if isinstance(error, PassDeskError)
+            else _("The search failed; the details are in the log file.")
+        )
+        self.search_message.show_error(message)
+
+    def _search_settled(self) -> bool:
+        return not self._searching and self._shown_seq == self._search_seq
+
+    def _on_search_edit_return_pressed(self) -> None:
+        if not self.search_edit.text().strip():
+            return
+        if self._search_settled():
+            self._open_current()
+        else:
+            self._open_when_ready = True  # Enter typed before the results came: open then
+
+    def _open_current(self) -> None:
+        if self.results_model.rowCount() == 0:
+            return
+        index = self.results_view.currentIndex()
+        row = index.row() if index.isValid() else 0
+        self.open_person(self.results_model.row_at(row).id)
+
+    def _on_results_view_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.open_person(self.results_model.row_at(index.row()).id)
+
+    def _on_search_action_triggered(self) -> None:
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    # --- the person ---------------------------------------------------------------------
+
+    def open_person(self, beneficiary_id: int) -> None:
+        """Show a person (from the results, a new registration or another page)."""
+        try:
+            self.person_panel.show_person(beneficiary_id)
+        except PassDeskError as error:
+            self.search_message.show_error(error.message)
+
+    def _on_new_action_triggered(self) -> None:
+        dialog = NewBeneficiaryDialog(self._context, self)
+        self.new_dialog = dialog
+        dialog.finished.connect(lambda _result: self._on_new_dialog_finished(dialog))
+        dialog.open()
+
+    def _on_new_dialog_finished(self, dialog: NewBeneficiaryDialog) -> None:
+        self.new_dialog = None
+        dialog.deleteLater()
+        self.window().activateWindow()  # the keyboard comes back here, whatever the platform
+        chosen = dialog.saved.id if dialog.saved else dialog.open_existing_id
+        if chosen is not None:
+            self.search_edit.clear()
+            self.results_model.set_rows([])
+            self.results_count.setText("")
+            self.open_person(chosen)
+        else:
+            self.search_edit.setFocus()
+
+    def _on_back_action_triggered(self) -> None:
+        if self.person_panel.cancel_confirmation():
+            return
+        self.reset()
+
+    def reset(self) -> None:
+        """Ready for the next person: empty search, focused."""
+        self._search_seq += 1
+        self._shown_seq = self._search_seq
+        self._open_when_ready = False
+        self.search_edit.clear()
+        self.results_model.set_rows([])
+        self.results_count.setText("")
+        self.search_message.clear_message()
+        self.person_panel.clear()
+        self.search_edit.setFocus()
+
+    # --- receipt ------------------------------------------------------------------------
+
+    def _on_person_panel_handed_out(self, handout: HandoutRow) -> None:
+        printing = getattr(self._context.services, "printing", None)
+        if printing is None:
+            self.person_panel.scan_message.show_error(
+                _("The handout is recorded, but receipts cannot be printed by this version.")
+            )
+            return
+        path = receipt_path(handout.receipt_number)
+        self.person_panel.scan_message.show_info(_("Preparing the receipt…"))
+        self._context.runner.run(
+            lambda _control: printing.write_receipt(handout.id, path),
+            on_result=lambda written: self._on_receipt_written(Path(written), handout),
+            on_error=self._on_receipt_failed,
+        )
+
+    def _on_receipt_written(self, path: Path, handout: HandoutRow) -> None:
+        self.receipt_ready.emit(path)
+        dialog = ReceiptDialog(path, handout.receipt_number, self)
+        self.receipt_dialog = dialog
+        dialog.finished.connect(lambda _result: self._on_receipt_dialog_finished(dialog))
+        dialog.open()
+
+    def _on_receipt_failed(self, error: BaseException) -> None:
+        message = (
+            error.message
+            if isinstance(error, PassDeskError)
+            else _(
+                "The handout is recorded but its receipt could not be written; the details are in "
+                "the log file. Reprint it from the person's handouts."
+            )
+        )
+        self.person_panel.scan_message.show_error(message)
+
+    def _on_receipt_dialog_finished(self, dialog: ReceiptDialog) -> None:
+        self.receipt_dialog = None
+        dialog.deleteLater()
+        self.window().activateWindow()
+        self.reset()

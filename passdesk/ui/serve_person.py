@@ -1,0 +1,460 @@
+"""The person's panel on the serve page: profile ticks, past handouts, what they may still
+receive, the scan field and the confirmation panel of one handout."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from passdesk.errors import PassDeskError
+from passdesk.i18n import _
+from passdesk.models import Role
+from passdesk.printing.formatting import format_money
+from passdesk.services.beneficiaries import BeneficiaryInput
+from passdesk.services.rows import BeneficiaryRow, BookletCheck, Entitlement
+from passdesk.ui.context import UiContext
+from passdesk.ui.serve_models import HandoutsModel, short_date
+from passdesk.ui.serve_new import diagnostic_boxes, target_group_combo
+from passdesk.ui.widgets import MessageLabel, make_action, scaled_font, shortcut_text
+
+log = logging.getLogger(__name__)
+
+CONFIRM_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+NEXT_BOOKLET_KEY = "F9"
+
+
+def phone_for_reading(phone: str) -> str:
+    """0473143813 -> 04 73 14 38 13 (stored compact, read in pairs)."""
+    if len(phone) == 10 and phone.isdigit():
+        return " ".join(phone[i : i + 2] for i in range(0, 10, 2))
+    return phone
+
+
+def entitlement_text(item: Entitlement) -> str:
+    if item.limit is None:
+        return _("{name} ({code}): {received} booklet(s) received, no limit").format(
+            name=item.programme_name, code=item.programme_code, received=item.received
+        )
+    return _("{name} ({code}): {received} of {limit} booklet(s) received, {remaining} left").format(
+        name=item.programme_name,
+        code=item.programme_code,
+        received=item.received,
+        limit=item.limit,
+        remaining=item.remaining,
+    )
+
+
+class ConfirmationPanel(QFrame):
+    """The scanned booklet, its range and validity, and the override reason when needed."""
+
+    def __init__(self, can_override: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAccessibleName(_("Handout to confirm"))
+        self.can_override = can_override
+        self.heading = QLabel(self)
+        scaled_font(self.heading, 1.15, bold=True)
+        self.details = QLabel(self)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.limit_message = MessageLabel(self, name=_("Limit per person"))
+        self.reason_label = QLabel(_("Override &reason (required):"), self)
+        self.reason_edit = QLineEdit(self)
+        self.reason_edit.setAccessibleName(_("Override reason"))
+        self.reason_edit.setPlaceholderText(_("e.g. booklet lost in a documented theft"))
+        self.reason_label.setBuddy(self.reason_edit)
+        self.message = MessageLabel(self, name=_("Confirmation message"))
+        self.confirm_button = QPushButton(self)
+        self.cancel_button = QPushButton(_("Cancel"), self)
+        self.cancel_button.setToolTip(
+            _("Forget this booklet ({key})").format(
+                key=shortcut_text(QKeySequence(Qt.Key.Key_Escape))
+            )
+        )
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.details)
+        layout.addWidget(self.limit_message)
+        layout.addWidget(self.reason_label)
+        layout.addWidget(self.reason_edit)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+        self.check: BookletCheck | None = None
+        self.hide()
+
+    def show_check(self, check: BookletCheck) -> None:
+        self.check = check
+        booklet, programme = check.booklet, check.programme
+        self.heading.setText(_("Booklet {code}").format(code=booklet.code))
+        self.details.setText(
+            "\n".join(
+                (
+                    _("Programme: {name} ({code})").format(
+                        name=programme.name, code=programme.code
+                    ),
+                    _("Vouchers {first} to {last} ({n} × {value})").format(
+                        first=booklet.first_voucher_code,
+                        last=booklet.last_voucher_code,
+                        n=programme.vouchers_per_booklet,
+                        value=format_money(programme.face_value),
+                    ),
+                    _("Value of the booklet: {value}").format(
+                        value=format_money(programme.booklet_value)
+                    ),
+                    _("Valid from {start} to {end}").format(
+                        start=short_date(programme.valid_from),
+                        end=short_date(programme.valid_until),
+                    ),
+                )
+            )
+        )
+        self.details.setAccessibleName(self.details.text())
+        self.message.clear_message()
+        self.reason_edit.clear()
+        needs = check.needs_override
+        if needs and check.message:
+            text = (
+                check.message
+                if self.can_override
+                else check.message + " " + _("Ask a supervisor to serve this person.")
+            )
+            self.limit_message.show_error(text)
+        else:
+            self.limit_message.clear_message()
+        self.reason_label.setVisible(needs and self.can_override)
+        self.reason_edit.setVisible(needs and self.can_override)
+        self.confirm_button.setEnabled(not needs or self.can_override)
+        self.show()
+
+    def reason(self) -> str | None:
+        if self.check is None or not self.check.needs_override:
+            return None
+        return self.reason_edit.text().strip()
+
+    def clear(self) -> None:
+        self.check = None
+        self.hide()
+
+
+class PersonPanel(QWidget):
+    """One person at the desk; `handed_out` carries the new handout once confirmed."""
+
+    handed_out = Signal(object)  # HandoutRow
+    closed = Signal()
+
+    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.person: BeneficiaryRow | None = None
+        self._loading = False
+        can_override = context.actor.at_least(Role.SUPERVISOR)
+
+        self.heading = QLabel(self)
+        scaled_font(self.heading, 1.4, bold=True)
+        self.heading.setAccessibleName(_("Person"))
+        self.identity = QLabel(self)
+        self.identity.setWordWrap(True)
+
+        # Scan and confirm: first, where the eye and the focus go.
+        scan_box = QGroupBox(_("Hand out a booklet"), self)
+        self.scan_edit = QLineEdit(scan_box)
+        self.scan_edit.setAccessibleName(_("Booklet or voucher code"))
+        self.scan_edit.setPlaceholderText(_("Scan or type a booklet or voucher code, then Enter"))
+        self.scan_edit.setClearButtonEnabled(True)
+        scan_label = QLabel(_("&Code:"), scan_box)
+        scan_label.setBuddy(self.scan_edit)
+        self.next_action = make_action(
+            self,
+            _("&Next booklet in stock"),
+            NEXT_BOOKLET_KEY,
+            tip=_("Take the next booklet in stock"),
+        )
+        self.next_button = QPushButton(_("Next booklet"), scan_box)
+        self.next_button.setToolTip(self.next_action.toolTip())
+        self.next_button.setAccessibleName(_("Next booklet in stock"))
+        self.scan_message = MessageLabel(scan_box, name=_("Scan message"))
+        self.confirmation = ConfirmationPanel(can_override, scan_box)
+        self.confirm_action = make_action(
+            self, _("&Confirm the handout"), CONFIRM_KEYS[0], tip=_("Confirm the handout")
+        )
+        self.confirm_action.setShortcuts([QKeySequence(k) for k in CONFIRM_KEYS])
+        self.confirm_action.setEnabled(False)
+        self.confirmation.confirm_button.setText(
+            _("Confirm the handout ({key})").format(key=_("Ctrl+Enter"))
+        )
+        self.confirmation.confirm_button.setAccessibleName(_("Confirm the handout"))
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(scan_label)
+        scan_row.addWidget(self.scan_edit, 1)
+        scan_row.addWidget(self.next_button)
+        scan_layout = QVBoxLayout(scan_box)
+        scan_layout.addLayout(scan_row)
+        scan_layout.addWidget(self.scan_message)
+        scan_layout.addWidget(self.confirmation)
+
+        # What they may still receive, and what they received.
+        self.entitlements = QLabel(self)
+        self.entitlements.setWordWrap(True)
+        self.entitlements.setAccessibleName(_("What the person may still receive"))
+        self.handouts_model = HandoutsModel(self)
+        self.handouts_view = QTableView(self)
+        self.handouts_view.setModel(self.handouts_model)
+        self.handouts_view.setAccessibleName(_("Past handouts"))
+        self.handouts_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.handouts_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.handouts_view.verticalHeader().hide()
+        self.handouts_view.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.handouts_view.horizontalHeader().setStretchLastSection(True)
+        self.handouts_view.setTabKeyNavigation(False)
+        self.handouts_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.handouts_view.setSizePolicy(QSizePolicy.Policy.Expanding,  # takes what is left
+                                         QSizePolicy.Policy.Ignored)
+        history_box = QGroupBox(_("Handouts"), self)
+        history_layout = QVBoxLayout(history_box)
+        history_layout.addWidget(self.entitlements)
+        history_layout.addWidget(self.handouts_view, 1)
+
+        # Profile: target group, short diagnostic, consent; saved as they are ticked.
+        profile_box = QGroupBox(_("Profile"), self)
+        self.target_group = target_group_combo(profile_box)
+        self.needs = diagnostic_boxes(profile_box)
+        self.consent = QCheckBox(_("Consents to the processing of their data"), profile_box)
+        self.consent.setAccessibleName(_("Consent"))
+        self.profile_message = MessageLabel(profile_box, name=_("Profile message"))
+        profile_form = QFormLayout(profile_box)
+        profile_form.addRow(_("Target &group"), self.target_group)
+        needs_column = QVBoxLayout()
+        needs_column.setSpacing(0)
+        for box in self.needs.values():
+            needs_column.addWidget(box)
+        profile_form.addRow(_("Needs:"), needs_column)
+        profile_form.addRow(self.consent)
+        profile_form.addRow(self.profile_message)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.identity)
+        layout.addWidget(scan_box)
+        layout.addWidget(history_box, 1)
+        layout.addWidget(profile_box)
+        self._person_boxes = (scan_box, history_box, profile_box)
+        layout.addStretch(0)
+
+        self.addAction(self.next_action)
+        self.addAction(self.confirm_action)
+        self.scan_edit.returnPressed.connect(self._on_scan_edit_return_pressed)
+        self.scan_edit.textEdited.connect(self._on_scan_edit_text_edited)
+        self.next_button.clicked.connect(self.next_action.trigger)
+        self.next_action.triggered.connect(self._on_next_action_triggered)
+        self.confirm_action.triggered.connect(self._on_confirm_action_triggered)
+        self.confirmation.confirm_button.clicked.connect(self.confirm_action.trigger)
+        self.confirmation.cancel_button.clicked.connect(self.cancel_confirmation)
+        self.target_group.currentIndexChanged.connect(self._on_profile_changed)
+        self.consent.toggled.connect(self._on_profile_changed)
+        for box in self.needs.values():
+            box.toggled.connect(self._on_profile_changed)
+        self.setTabOrder(self.scan_edit, self.next_button)
+
+    # --- showing a person -------------------------------------------------------------
+
+    def show_person(self, beneficiary_id: int) -> None:
+        services = self._context.services
+        person = services.beneficiaries.get(beneficiary_id)
+        self.person = person
+        self._loading = True
+        try:
+            self.heading.setText(f"{person.first_name} {person.last_name.upper()}")
+            born = short_date(person.birth_date)
+            place = " ".join(p for p in (person.postcode, person.commune) if p)
+            parts = [
+                _("Born on {date}").format(date=born) if born else "",
+                place,
+                phone_for_reading(person.phone),
+                person.email,
+            ]
+            self.identity.setText(" · ".join(p for p in parts if p))
+            index = self.target_group.findData(person.target_group)
+            self.target_group.setCurrentIndex(max(index, 0))
+            for key, box in self.needs.items():
+                box.setChecked(key in person.diagnostic)
+            self.consent.setChecked(person.consent)
+        finally:
+            self._loading = False
+        self.profile_message.clear_message()
+        self.scan_message.clear_message()
+        self.scan_edit.clear()
+        self.confirmation.clear()
+        self.confirm_action.setEnabled(False)
+        self._load_history()
+        self._show_boxes(True)
+        self.scan_edit.setFocus()
+
+    def _load_history(self) -> None:
+        assert self.person is not None
+        services = self._context.services
+        self.handouts_model.set_rows(services.handouts.for_beneficiary(self.person.id))
+        rights = services.handouts.entitlements(self.person.id)
+        if rights:
+            self.entitlements.setText("\n".join(entitlement_text(r) for r in rights))
+        else:
+            self.entitlements.setText(_("No programme is open today."))
+
+    def clear(self) -> None:
+        self.person = None
+        self.heading.setText(_("No one selected"))
+        self.identity.setText(_("Search for a person, or register a new beneficiary."))
+        self.handouts_model.set_rows([])
+        self.entitlements.clear()
+        self.scan_edit.clear()
+        self.scan_message.clear_message()
+        self.profile_message.clear_message()
+        self.confirmation.clear()
+        self.confirm_action.setEnabled(False)
+        self._show_boxes(False)
+
+    def _show_boxes(self, shown: bool) -> None:
+        """With no one selected, only the heading and its hint are shown."""
+        for box in self._person_boxes:
+            box.setVisible(shown)
+        self.layout().setStretch(self.layout().count() - 1, 0 if shown else 1)
+        self.next_action.setEnabled(shown)
+
+    # --- scanning -----------------------------------------------------------------------
+
+    def _on_scan_edit_text_edited(self, _text: str) -> None:
+        self.scan_message.clear_message()
+
+    def _on_scan_edit_return_pressed(self) -> None:
+        code = self.scan_edit.text().strip()
+        if not code or self.person is None:
+            return
+        self._check(code)
+
+    def _on_next_action_triggered(self) -> None:
+        if self.person is None:
+            return
+        services = self._context.services
+        rights = services.handouts.entitlements(self.person.id)
+        for right in rights:
+            if right.remaining == 0:
+                continue
+            booklets = services.stock.booklets(right.programme_code, "in_stock", limit=1)
+            if booklets:
+                self.scan_edit.setText(booklets[0].code)
+                self._check(booklets[0].code)
+                return
+        self.scan_message.show_error(_("No booklet this person may receive is left in stock."))
+
+    def _check(self, code: str) -> None:
+        assert self.person is not None
+        try:
+            check = self._context.services.handouts.check(self.person.id, code)
+        except PassDeskError as error:
+            self.confirmation.clear()
+            self.confirm_action.setEnabled(False)
+            self.scan_message.show_error(error.message)
+            self.scan_edit.selectAll()
+            self.scan_edit.setFocus()
+            return
+        self.scan_message.clear_message()
+        self.scan_edit.clear()
+        self.confirmation.show_check(check)
+        self.confirm_action.setEnabled(self.confirmation.confirm_button.isEnabled())
+        if self.confirmation.reason_edit.isVisible():
+            self.confirmation.reason_edit.setFocus()
+        else:
+            self.confirmation.confirm_button.setFocus()
+
+    def cancel_confirmation(self) -> bool:
+        """Forget the scanned booklet; False when there was nothing to forget."""
+        if self.confirmation.check is None:
+            return False
+        self.confirmation.clear()
+        self.confirm_action.setEnabled(False)
+        self.scan_edit.setFocus()
+        return True
+
+    def _on_confirm_action_triggered(self) -> None:
+        check = self.confirmation.check
+        if check is None or self.person is None:
+            return
+        reason = self.confirmation.reason()
+        if check.needs_override and not reason:
+            self.confirmation.message.show_error(
+                _("Write why the limit is overridden; it is kept in the register.")
+            )
+            self.confirmation.reason_edit.setFocus()
+            return
+        try:
+            handout = self._context.services.handouts.hand_out(
+                self._context.actor,
+                self.person.id,
+                codes_=[check.booklet.code],
+                override_reason=reason or None,
+            )
+        except PassDeskError as error:
+            self.confirmation.message.show_error(error.message)
+            return
+        self.confirmation.clear()
+        self.confirm_action.setEnabled(False)
+        self._load_history()
+        self.scan_message.show_info(
+            _("Booklet {code} handed out, receipt {number}.").format(
+                code=check.booklet.code, number=handout.receipt_number
+            )
+        )
+        self.handed_out.emit(handout)
+
+    # --- profile ------------------------------------------------------------------------
+
+    def _on_profile_changed(self, *_args: object) -> None:
+        if self._loading or self.person is None:
+            return
+        person = self.person
+        data = BeneficiaryInput(
+            last_name=person.last_name,
+            first_name=person.first_name,
+            birth_date=person.birth_date,
+            postcode=person.postcode,
+            commune=person.commune,
+            phone=person.phone,
+            email=person.email,
+            target_group=self.target_group.currentData() or "",
+            diagnostic=tuple(k for k, box in self.needs.items() if box.isChecked()),
+            consent=self.consent.isChecked(),
+        )
+        try:
+            self.person = self._context.services.beneficiaries.update(
+                self._context.actor, person.id, data
+            )
+        except PassDeskError as error:
+            self.profile_message.show_error(error.message)
+            return
+        self.profile_message.show_info(_("Profile saved."))
+
+    def actions_for_menu(self) -> list[QAction]:
+        return [self.next_action, self.confirm_action]

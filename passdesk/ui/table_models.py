@@ -1,0 +1,268 @@
+"""Qt table models over the services' plain rows: thin adapters, no database code.
+
+Two shapes. `RowTableModel` holds a short list handed to it (programmes, lots, places).
+`PagedTableModel` reads a large result a page at a time through `fetch(offset, limit, sort,
+descending)` and `count()` callables, so a table over 100,000 booklets only ever holds what the
+view scrolled to; `sort()` asks the service again with the column's sort key (the service sorts
+in SQL) instead of sorting in Python or through a QSortFilterProxyModel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from passdesk.i18n import _
+
+R = TypeVar("R")
+Index = QModelIndex | QPersistentModelIndex
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # data(index, ROW_ROLE) gives the whole row
+
+
+@dataclass(frozen=True)
+class Column(Generic[R]):
+    """One column: header msgid, how to read a row, and the service's sort key (None: fixed)."""
+
+    header: str
+    value: Callable[[R], Any]
+    sort_key: str | None = None
+    align_right: bool = False
+
+
+def display(value: Any) -> str:
+    """How a plain value reads in a cell (French dates and money)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        if value.tzinfo is None:  # SQLite gives back the stored UTC moment without its zone
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone().strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, Decimal):
+        return f"{value:.2f} €".replace(".", ",")
+    if isinstance(value, tuple | list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+class _BaseRowModel(QAbstractTableModel, Generic[R]):
+    def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[R] = []
+
+    # --- what views ask -----------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return display(column.value(row))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
+            return _(self._columns[section].header)
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
+            return str(section + 1)
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # --- what pages ask -----------------------------------------------------------------
+
+    def row_at(self, row: int) -> R | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def loaded_rows(self) -> list[R]:
+        return list(self._rows)
+
+    def is_sortable(self, column: int) -> bool:
+        return 0 <= column < len(self._columns) and self._columns[column].sort_key is not None
+
+
+class RowTableModel(_BaseRowModel[R]):
+    """A short list of rows, replaced whole by `set_rows` (sorted by whoever gives them)."""
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+
+Fetch = Callable[[int, int, str | None, bool], Sequence[R]]
+
+
+class PagedTableModel(_BaseRowModel[R]):
+    """A large result read page by page; sorting and filtering are the service's work.
+
+    `fetch(offset, limit, sort_key, descending)` returns one page; `count()` the total. Views
+    call `canFetchMore`/`fetchMore` as they scroll; nothing past what was shown is read.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[Column[R]],
+        fetch: Fetch[R],
+        count: Callable[[], int],
+        *,
+        page_size: int = 200,
+        sort_column: int = 0,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(columns, parent)
+        self._fetch = fetch
+        self._count = count
+        self.page_size = page_size
+        self._total = 0
+        self._sort_column = sort_column if self.is_sortable(sort_column) else -1
+        self._descending = False
+        self.pages_fetched = 0  # how many queries for pages were made (tests, diagnostics)
+
+    @property
+    def total(self) -> int:
+        """How many rows the whole result has (only `rowCount()` of them are loaded)."""
+        return self._total
+
+    @property
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    @property
+    def sort_order(self) -> Qt.SortOrder:
+        return Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+
+    def set_source(self, fetch: Fetch[R], count: Callable[[], int]) -> None:
+        """New filter: new callables, then reload from the first page."""
+        self._fetch, self._count = fetch, count
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._total = self._count()
+        self._rows = list(self._page(0))
+        self.endResetModel()
+
+    def _page(self, offset: int) -> Sequence[R]:
+        key = self._columns[self._sort_column].sort_key if self._sort_column >= 0 else None
+        self.pages_fetched += 1
+        return self._fetch(offset, self.page_size, key, self._descending)
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or len(self._rows) >= self._total:
+            return
+        page = list(self._page(len(self._rows)))
+        if not page:  # rows vanished meanwhile: stop asking
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Ask the service for the rows in the column's order; unsortable columns are ignored."""
+        if not self.is_sortable(column):
+            return
+        descending = order == Qt.SortOrder.DescendingOrder
+        if column == self._sort_column and descending == self._descending and self._rows:
+            return
+        self._sort_column, self._descending = column, descending
+        self.reload()
+
+
+MAX_FITTED_CHARS = 36  # a column fitted to its contents is never wider than this many characters
+
+
+def fit_columns(view: QTableView) -> None:
+    """Columns as wide as what is loaded (at most MAX_FITTED_CHARS), measured in the font."""
+    view.resizeColumnsToContents()
+    widest = view.fontMetrics().averageCharWidth() * MAX_FITTED_CHARS
+    header = view.horizontalHeader()
+    for column in range(header.count()):
+        if header.sectionSize(column) > widest:
+            header.resizeSection(column, widest)
+
+
+def configure_view(
+    view: QTableView, model: _BaseRowModel[Any], accessible_name: str, *, stretch_last: bool = True
+) -> None:
+    """The house style of a table: whole rows, one selection mode, sorting where the model can.
+
+    Columns are fitted to the first rows shown, once: after that they keep the widths the
+    agent gives them, whatever the filter.
+    """
+    view.setModel(model)
+    view.setAccessibleName(accessible_name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setDefaultSectionSize(int(view.fontMetrics().lineSpacing() * 1.6))
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(stretch_last)
+    header.setHighlightSections(False)
+
+    def fit_once() -> None:
+        if model.rowCount() and not view.property("columns_fitted"):
+            view.setProperty("columns_fitted", True)
+            fit_columns(view)
+
+    model.modelReset.connect(fit_once)
+    fit_once()
+    if isinstance(model, PagedTableModel) and any(
+        model.is_sortable(c) for c in range(model.columnCount())
+    ):
+        header.setSortIndicatorShown(True)
+        header.setSectionsClickable(True)
+        header.setSortIndicator(model.sort_column, model.sort_order)
+
+        def keep_indicator_on_sortable(column: int, order: Qt.SortOrder) -> None:
+            if model.is_sortable(column):
+                model.sort(column, order)
+            else:  # the service cannot sort by that column: the arrow stays where it was
+                header.blockSignals(True)
+                header.setSortIndicator(model.sort_column, model.sort_order)
+                header.blockSignals(False)
+
+        header.sortIndicatorChanged.connect(keep_indicator_on_sortable)
+    else:
+        header.setSortIndicatorShown(False)
