@@ -52,5 +52,8 @@ lint: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.run_all
 
+screenshots: $(STAMP) $(SYSTEM_STAMP)
+	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python tools/screenshots.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache build dist *.egg-info

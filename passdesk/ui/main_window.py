@@ -224,7 +224,9 @@ class MainWindow(QMainWindow):
             saved = settings.value(f"splitters/{splitter.objectName()}")
             if saved is not None:
                 splitter.restoreState(saved)
-        last = settings.value("window/page", 0)
+        # Per agent: a front-desk agent who only serves always opens on Serve (the home page),
+        # while the stock keeper gets back to the stock page.
+        last = settings.value(self._page_key(), 0)
         try:
             last_index = int(last)
         except (TypeError, ValueError):
@@ -235,10 +237,13 @@ class MainWindow(QMainWindow):
         settings = window_settings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
-        settings.setValue("window/page", self.nav.currentRow())
+        settings.setValue(self._page_key(), self.nav.currentRow())
         for splitter in self._splitters():
             settings.setValue(f"splitters/{splitter.objectName()}", splitter.saveState())
         settings.sync()
+
+    def _page_key(self) -> str:
+        return f"window/page-agent-{self._context.actor.id}"
 
     def _splitters(self) -> list[QSplitter]:
         return [s for s in self.findChildren(QSplitter) if s.objectName()]

@@ -97,12 +97,17 @@ def test_pages_shortcuts_and_remembered_state(qtbot, desk, runner) -> None:  # n
                    Qt.KeyboardModifier.ControlModifier)
     window.resize(700, 500)
     window.close()
-    assert window_settings().value("window/page") in (2, "2")
+    assert window_settings().value(f"window/page-agent-{desk.admin.id}") in (2, "2")
 
     again = build_window(desk.services, desk.admin, runner)
     qtbot.addWidget(again)
     assert again.stack.currentIndex() == 2
     assert again.size().width() == 700
+
+    # Another agent on the same PC still opens on the home page.
+    other = build_window(desk.services, desk.agent, runner)
+    qtbot.addWidget(other)
+    assert other.current_page() is other.serve_page
 
 
 def test_an_agent_is_not_offered_the_settings(qtbot, desk, runner) -> None:  # noqa: ANN001

@@ -102,6 +102,27 @@ def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
     assert migrated_schema == created_schema
 
 
+def test_the_declared_head_is_the_newest_script() -> None:
+    # Start-up trusts HEAD to skip Alembic; a new revision must move it.
+    assert migrations.HEAD == migrations.head_revision()
+
+
+def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "current.sqlite3"
+    open_database(path).close()
+    script = (
+        "import sys; from passdesk.db import open_database; "
+        f"open_database({str(path)!r}).close(); "
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
+
+
 def test_a_new_database_is_at_head_without_any_backup(tmp_path: Path) -> None:
     db = open_database(tmp_path / "new.sqlite3")
     try:
@@ -191,6 +212,8 @@ def _use_scripts(monkeypatch: pytest.MonkeyPatch, scripts: Path) -> None:
         return config
 
     monkeypatch.setattr(migrations, "alembic_config", alembic_config)
+    # The code's declared head moves with its scripts, as it would in a real release.
+    monkeypatch.setattr(migrations, "HEAD", migrations.head_revision())
 
 
 @pytest.fixture

@@ -69,3 +69,21 @@ if __name__ == "__main__":
         if plural:
             entry = polib.POEntry(msgid=msgid, msgid_plural=plural, msgstr_plural={0: "", 1: ""})
         print(entry)
+
+
+def test_no_two_catalogues_translate_a_string_differently() -> None:
+    # Catalogues are merged in file-name order: a silent conflict would let one file win.
+    import polib
+
+    from passdesk import paths
+
+    seen: dict[str, tuple[str, str]] = {}
+    conflicts = []
+    for po_path in sorted(paths.resource("locale", "fr").glob("*.po")):
+        for entry in polib.pofile(str(po_path)):
+            if entry.obsolete or not entry.msgstr:
+                continue
+            first = seen.setdefault(entry.msgid, (po_path.name, entry.msgstr))
+            if first[1] != entry.msgstr:
+                conflicts.append(f"{entry.msgid!r}: {first} vs {(po_path.name, entry.msgstr)}")
+    assert not conflicts, "\n".join(conflicts)
