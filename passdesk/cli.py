@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Any, NoReturn
 
 from passdesk import __version__, i18n
@@ -58,6 +59,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return None
+    if isinstance(value, PurePath):
+        return str(value)
     if hasattr(value, "value") and isinstance(value.value, str):
         return value.value
     return value

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
@@ -90,13 +90,33 @@ def wrap(text: str, font: str, size: float, max_width: float) -> list[str]:
     """Lines of `text` (its own line breaks kept) that each fit `max_width`."""
     lines: list[str] = []
     for paragraph in clean(text).splitlines() or [""]:
-        split = simpleSplit(paragraph, font, size, max_width) if paragraph.strip() else [""]
+        split = _split(paragraph, font, size, max_width) if paragraph.strip() else [""]
         for line in split:  # a single word wider than the box is cut rather than overflowing
             lines.append(
                 line
                 if width(line, font, size) <= max_width
                 else fit(line, font, size, max_width, size)[0]
             )
+    return lines
+
+
+def _split(paragraph: str, font: str, size: float, max_width: float) -> list[str]:
+    """Greedy line breaking at plain spaces only: a no-break space (before %, €) holds.
+
+    reportlab's simpleSplit breaks at every Unicode space, so "10 %" could end a line on "10".
+    """
+    lines: list[str] = []
+    current = ""
+    for word in paragraph.split(" "):
+        if not word:
+            continue
+        candidate = f"{current} {word}" if current else word
+        if current and stringWidth(candidate, font, size) > max_width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    lines.append(current)
     return lines
 
 

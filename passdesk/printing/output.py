@@ -28,13 +28,15 @@ def _check_target(path: Path) -> None:
     folder = path.parent
     if path.is_dir():
         raise InvalidInput(
-            _("{path} is a folder: choose a file name ending in .pdf.").format(path=path)
+            _("{path} is a folder: choose a file name ending in .pdf.").format(path=path),
+            field="path",
         )
     if not folder.is_dir():
         raise InvalidInput(
             _("The folder {folder} does not exist: choose another place to save the PDF.").format(
                 folder=folder
-            )
+            ),
+            field="path",
         )
 
 
@@ -50,7 +52,8 @@ def atomic_output(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         raise InvalidInput(
             _("Cannot write in the folder {folder}: choose another place to save the PDF.").format(
                 folder=path.parent
-            )
+            ),
+            field="path",
         ) from error
     try:
         with stream:
@@ -64,13 +67,15 @@ def atomic_output(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
                 _(
                     "Cannot replace {path}: close it if it is open in another program, then "
                     "print again."
-                ).format(path=path)
+                ).format(path=path),
+                field="path",
             ) from error
     except BaseException as error:
         with contextlib.suppress(OSError):
             temporary.unlink()
         if isinstance(error, OSError):
             raise InvalidInput(
-                _("Could not write the PDF file {path} (disk full or removed?).").format(path=path)
+                _("Could not write the PDF file {path} (disk full or removed?).").format(path=path),
+                field="path",
             ) from error
         raise

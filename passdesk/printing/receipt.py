@@ -108,6 +108,18 @@ class _ReceiptWriter:
     def _finish_page(self) -> None:
         c = self.canvas
         c.setFillColor(_draw.GREY)
+        if self.record.footer.strip():
+            _draw.draw_fitted(
+                c,
+                PAGE_WIDTH / 2,
+                14 * mm,
+                self.record.footer.strip(),
+                fonts.REGULAR,
+                8,
+                FULL,
+                align="center",
+                min_size=6,
+            )
         _draw.draw_fitted(
             c,
             PAGE_WIDTH / 2,

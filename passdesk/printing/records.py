@@ -121,11 +121,12 @@ class ReceiptRecord:
     places: tuple[PlaceLine, ...] = ()
     cancelled: bool = False
     cancel_reason: str | None = None
+    footer: str = ""  # the desk's receipt footer setting (opening hours, phone...)
 
 
 MIN_VOUCHERS_PER_PAGE = 1
-# The stub draws the code upright along its edge: a 16-character code takes up to 88 mm of Code 128
-# at 0.38 mm a module with its quiet zones (a 19-character one 87 mm at the 0.33 mm minimum),
+# The stub draws the code upright along its edge: a 16-character code takes up to 78 mm of Code 128
+# at the 1/75 inch module with its quiet zones (a 19-character one 87 mm at the 0.33 mm minimum),
 # so a voucher must be at least 90 mm tall: at most 3 per A4.
 MAX_VOUCHERS_PER_PAGE = 3
 

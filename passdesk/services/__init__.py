@@ -17,6 +17,7 @@ from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
 from passdesk.services.places import PlaceService
+from passdesk.services.printing import PrintService
 from passdesk.services.programmes import ProgrammeService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
@@ -34,9 +35,12 @@ class Services:
     ledger: LedgerService
     places: PlaceService
     settings: SettingsService
+    printing: PrintService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
+        places = PlaceService(db, clock)
+        settings = SettingsService(db, clock)
         return cls(
             db=db,
             accounts=AccountService(db, clock),
@@ -46,8 +50,9 @@ class Services:
             handouts=HandoutService(db, clock),
             lookup=LookupService(db, clock),
             ledger=LedgerService(db, clock),
-            places=PlaceService(db, clock),
-            settings=SettingsService(db, clock),
+            places=places,
+            settings=settings,
+            printing=PrintService(db, clock, places=places, settings=settings),
         )
 
     def close(self) -> None:

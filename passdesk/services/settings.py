@@ -64,7 +64,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         3,
         N_("How many vouchers are printed on one A4 sheet."),
         minimum=1,
-        maximum=4,
+        maximum=3,  # a voucher's stub barcode needs a third of A4
     ),
     Parameter(
         "retention_months",

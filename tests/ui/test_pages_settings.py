@@ -111,7 +111,7 @@ def test_saving_valid_values_stores_them(qtbot: Any, desk: Desk, tmp_path: Path)
     page = make_page(qtbot, desk)
     page.form.editors["receipt_footer"].widget.insert("Tél.")  # QTest types ASCII only
     qtbot.keyClicks(page.form.editors["receipt_footer"].widget, " 05 56 00 00 00")
-    page.form.editors["vouchers_per_page"].widget.setValue(4)
+    page.form.editors["vouchers_per_page"].widget.setValue(2)
     page.desk_edits["siret"].setText(VALID_SIRET)
     image = QImage(60, 30, QImage.Format.Format_RGB32)
     image.fill(QColor("navy"))
@@ -122,7 +122,7 @@ def test_saving_valid_values_stores_them(qtbot: Any, desk: Desk, tmp_path: Path)
     assert "enregistrés" in page.message.text()
     settings = desk.services.settings
     assert settings.get("receipt_footer") == "Tél. 05 56 00 00 00"
-    assert settings.get("vouchers_per_page") == 4
+    assert settings.get("vouchers_per_page") == 2
     stored = desk.services.accounts.desk()
     assert stored.siret == VALID_SIRET
     assert stored.logo_png is not None and stored.logo_png.startswith(b"\x89PNG")

@@ -161,7 +161,7 @@ def test_progress_is_reported(tmp_path: Path) -> None:
     steps = list(dict.fromkeys(step for step, _d, _t in calls))
     assert len(steps) >= 3
     assert calls[-1][1] == calls[-1][2]
-    assert steps[0] == "Création du guichet et des comptes"  # French, as the console shows it
+    assert steps[0] == "Création de la structure et de ses comptes"  # French, as the console shows it
 
 
 # --- the same rows, whichever way they are written -------------------------------------------
@@ -234,7 +234,7 @@ def test_a_second_demo_is_refused_and_changes_nothing(tmp_path: Path, raw_db: ty
     built = _build(tmp_path / "twice.sqlite3", scale="small", bulk=True)
     raw = raw_db(built.path)
     before = raw.dump()
-    with pytest.raises(Refused, match="déjà un guichet"):
+    with pytest.raises(Refused, match="déjà une structure"):
         demo.build(built.services, scale="small")
     with pytest.raises(Refused):
         demo.build(built.services, scale="national")
