@@ -43,11 +43,13 @@ run: $(STAMP)
 	$(BIN)/passdesk
 
 test: $(TEST_STAMP) $(SYSTEM_STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check passdesk tests benchmarks tools
+	$(BIN)/ruff format --check --quiet passdesk tests benchmarks tools
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m pytest -q
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check passdesk tests benchmarks
+	$(BIN)/ruff check passdesk tests benchmarks tools
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.run_all

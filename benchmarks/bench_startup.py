@@ -75,9 +75,7 @@ def prepare_database(folder: Path) -> Path:
     return path
 
 
-def launch(
-    code: str, *args: str, env: dict[str, str], opened: list[float] | None = None
-) -> float:
+def launch(code: str, *args: str, env: dict[str, str], opened: list[float] | None = None) -> float:
     """Seconds to the child's READY line; the OPEN line's time goes to `opened`, if any."""
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -129,8 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     if opened:
         o = statistics.median(opened)
-        print(f"{'  database open behind it (Enter works)':<34}{o:>10.3f}{min(opened):>8.3f}"
-              f"{max(opened):>8.3f}")
+        print(
+            f"{'  database open behind it (Enter works)':<34}{o:>10.3f}{min(opened):>8.3f}"
+            f"{max(opened):>8.3f}"
+        )
     print(f"ratio PassDesk / bare: {ratio:.2f}  (target <= {TARGET_RATIO})")
     ok = p <= TARGET_SECONDS and ratio <= TARGET_RATIO
     print("OK" if ok else "OVER TARGET")

@@ -36,8 +36,11 @@ EXIT_OK, EXIT_ENVIRONMENT = 0, 3
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="passdesk", description="PassDesk desk window")
     parser.add_argument("--version", action="version", version=f"PassDesk {__version__}")
-    parser.add_argument("--database", default=None,
-                        help="database file or SQLAlchemy URL (default: PASSDESK_DATABASE)")
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="database file or SQLAlchemy URL (default: PASSDESK_DATABASE)",
+    )
     args, _qt_args = parser.parse_known_args(argv)
     return args
 
@@ -63,8 +66,7 @@ def apply_language(app: QApplication, language: str) -> None:
 def install_excepthook() -> None:
     """Log any uncaught exception and show one calm French dialog instead of a traceback."""
 
-    def hook(kind: type[BaseException], error: BaseException,
-             tb: TracebackType | None) -> None:
+    def hook(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
@@ -83,10 +85,14 @@ def show_calm_error() -> None:
     if QApplication.instance() is None:
         return
     QMessageBox.warning(
-        QApplication.activeWindow(), _("PassDesk"),
-        _("Something unexpected happened. What you were doing may not have been saved; "
-          "check it, then carry on. The details are in the log file ({folder}); give it to "
-          "your IT contact.").format(folder=paths.log_dir()))
+        QApplication.activeWindow(),
+        _("PassDesk"),
+        _(
+            "Something unexpected happened. What you were doing may not have been saved; "
+            "check it, then carry on. The details are in the log file ({folder}); give it to "
+            "your IT contact."
+        ).format(folder=paths.log_dir()),
+    )
 
 
 def build_window(services: Services, actor: Actor, runner: TaskRunner) -> MainWindow:
@@ -123,9 +129,11 @@ class DeskSession:
         if database_probably_exists(self.database):
             self._show_login()
             database = self.database
-            self.runner.run(lambda _control: self._open(database),
-                            on_result=self._on_services_opened,
-                            on_error=self._on_open_failed)
+            self.runner.run(
+                lambda _control: self._open(database),
+                on_result=self._on_services_opened,
+                on_error=self._on_open_failed,
+            )
             return
         try:
             services = self._open(self.database)

@@ -66,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # A person who already received something, found by the first letters of their name.
     person = next(
-        p for p in services.beneficiaries.list(limit=500)
+        p
+        for p in services.beneficiaries.list(limit=500)
         if services.handouts.for_beneficiary(p.id)
         and any(r.remaining for r in services.handouts.entitlements(p.id))
     )

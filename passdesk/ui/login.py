@@ -31,8 +31,9 @@ if TYPE_CHECKING:  # the dialog must show before SQLAlchemy is even imported
 class LoginDialog(QDialog):
     """Asks for a login and password; `actor` holds the agent once accepted."""
 
-    def __init__(self, services: Services | None, parent: QWidget | None = None,
-                 *, login: str = "") -> None:
+    def __init__(
+        self, services: Services | None, parent: QWidget | None = None, *, login: str = ""
+    ) -> None:
         super().__init__(parent)
         self._services: Services | None = None
         self._pending = False

@@ -231,8 +231,10 @@ class PersonPanel(QWidget):
         self.handouts_view.horizontalHeader().setStretchLastSection(True)
         self.handouts_view.setTabKeyNavigation(False)
         self.handouts_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
-        self.handouts_view.setSizePolicy(QSizePolicy.Policy.Expanding,  # takes what is left
-                                         QSizePolicy.Policy.Ignored)
+        self.handouts_view.setSizePolicy(
+            QSizePolicy.Policy.Expanding,  # takes what is left
+            QSizePolicy.Policy.Ignored,
+        )
         history_box = QGroupBox(_("Handouts"), self)
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.entitlements)

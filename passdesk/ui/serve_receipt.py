@@ -45,8 +45,9 @@ def print_pdf(document: QPdfDocument, printer: QPrinter) -> None:
             fit = min(target.width() / points.width(), target.height() / points.height())
             shown = QSize(int(points.width() * fit), int(points.height() * fit))
             dots = min(fit, PRINT_DPI / 72)
-            image = document.render(page, QSize(int(points.width() * dots),
-                                                int(points.height() * dots)))
+            image = document.render(
+                page, QSize(int(points.width() * dots), int(points.height() * dots))
+            )
             painter.drawImage(QRect(0, 0, shown.width(), shown.height()), image)
     finally:
         painter.end()

@@ -39,8 +39,10 @@ class Desk:
 
 # The offscreen platform warns each time a window is shown or raised; that says nothing about
 # the window.
-OFFSCREEN_NOISE = ("This plugin does not support propagateSizeHints",
-                   r"This plugin does not support raise\(\)")
+OFFSCREEN_NOISE = (
+    "This plugin does not support propagateSizeHints",
+    r"This plugin does not support raise\(\)",
+)
 WINDOW_TEST_PREFIXES = ("test_app_", "test_serve_", "test_login_", "test_first_run_")
 
 
@@ -136,5 +138,10 @@ def type_text(qtbot, text: str, widget=None) -> None:  # noqa: ANN001
         if char.isascii():
             qtbot.keyClicks(target, char)
         else:
-            QTest.sendKeyEvent(QTest.KeyAction.Click, target, Qt.Key.Key_unknown, char,
-                               Qt.KeyboardModifier.NoModifier)
+            QTest.sendKeyEvent(
+                QTest.KeyAction.Click,
+                target,
+                Qt.Key.Key_unknown,
+                char,
+                Qt.KeyboardModifier.NoModifier,
+            )

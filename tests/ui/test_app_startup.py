@@ -28,18 +28,21 @@ def test_version_answers_without_starting_qt() -> None:
         "    assert exit.code == 0, exit.code\n"
         "print('qt loaded' if 'PySide6.QtWidgets' in sys.modules else 'no qt')\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
     assert done.stdout.splitlines() == [f"PassDesk {__version__}", "no qt"]
 
 
 def test_an_unusable_database_is_said_in_french_never_as_a_traceback(
-        qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    qapp, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     broken = tmp_path / "broken.sqlite3"
     broken.write_bytes(b"this is not a database at all" * 100)
     shown: list[tuple[str, str]] = []
-    monkeypatch.setattr(QMessageBox, "critical",
-                        lambda _parent, title, text: shown.append((title, text)))
+    monkeypatch.setattr(
+        QMessageBox, "critical", lambda _parent, title, text: shown.append((title, text))
+    )
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     assert app.main(["--database", str(broken)]) == 3
     assert shown and shown[0][0] == "PassDesk ne peut pas démarrer"
@@ -49,18 +52,19 @@ def test_an_unusable_database_is_said_in_french_never_as_a_traceback(
 
 def test_qt_standard_buttons_read_french(qapp) -> None:  # noqa: ANN001
     app.apply_language(qapp, "fr")
-    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel
-                           | QDialogButtonBox.StandardButton.Save)
+    box = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Cancel | QDialogButtonBox.StandardButton.Save
+    )
     assert box.button(QDialogButtonBox.StandardButton.Cancel).text() == "Annuler"
     assert box.button(QDialogButtonBox.StandardButton.Save).text() == "Enregistrer"
     box.deleteLater()
 
 
 def test_an_unexpected_error_is_logged_and_shown_calmly(
-        qapp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:  # noqa: ANN001
+    qapp, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:  # noqa: ANN001
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning",
-                        lambda _parent, _title, text: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     app.install_excepthook()
     try:
@@ -85,16 +89,20 @@ def test_pages_shortcuts_and_remembered_state(qtbot, desk, runner) -> None:  # n
     titles = [p.title for p in window.pages]
     assert titles[0] == "Accueil" and len(titles) == 5
     for number in range(5, 0, -1):
-        qtbot.keyClick(QApplication.focusWidget() or window, getattr(Qt.Key, f"Key_{number}"),
-                       Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(
+            QApplication.focusWidget() or window,
+            getattr(Qt.Key, f"Key_{number}"),
+            Qt.KeyboardModifier.ControlModifier,
+        )
         assert window.stack.currentIndex() == number - 1
     # Shortcuts are shown in the menus (menu text + shortcut) and in tooltips.
     actions = {a.text(): a for a in window.findChildren(type(window.quit_action))}
     new = actions["&Nouveau bénéficiaire…"]
     assert new.shortcut().toString() == "Ctrl+N" and "Ctrl+N" in new.toolTip()
     assert "Ctrl+N" in window.serve_page.new_button.toolTip()
-    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_3,
-                   Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(
+        QApplication.focusWidget() or window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier
+    )
     window.resize(700, 500)
     window.close()
     assert window_settings().value(f"window/page-agent-{desk.admin.id}") in (2, "2")
@@ -133,7 +141,8 @@ def test_text_follows_the_system_font(qtbot, qapp, desk, runner) -> None:  # noq
 
 
 def test_main_logs_in_shows_the_window_logs_out_and_quits(
-        qtbot, qapp, desk, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    qtbot, qapp, desk, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     """The real main(): login dialog first, typed into, then the window; logging out shows
     the login again; leaving it ends PassDesk."""
     from PySide6.QtCore import QTimer
@@ -147,8 +156,10 @@ def test_main_logs_in_shows_the_window_logs_out_and_quits(
     seen: list[str] = []
 
     def top(kind):  # noqa: ANN001, ANN202
-        return next((w for w in QApplication.topLevelWidgets()
-                     if isinstance(w, kind) and w.isVisible()), None)
+        return next(
+            (w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()),
+            None,
+        )
 
     def drive() -> None:
         login = top(LoginDialog)

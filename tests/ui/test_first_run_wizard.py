@@ -76,8 +76,9 @@ def test_the_demonstration_gets_to_a_populated_desk(qtbot, services, runner, wiz
     pytest.importorskip("passdesk.services.demo")
     qtbot.mouseClick(wizard.welcome.demo_button, Qt.MouseButton.LeftButton)
     assert wizard.welcome.progress.isVisible()
-    qtbot.waitUntil(lambda: not wizard.isVisible() or wizard.welcome.demo_button.isEnabled(),
-                    timeout=120_000)
+    qtbot.waitUntil(
+        lambda: not wizard.isVisible() or wizard.welcome.demo_button.isEnabled(), timeout=120_000
+    )
     assert wizard.result() == QWizard.DialogCode.Accepted, wizard.welcome.message.text()
     assert wizard.actor is not None and wizard.actor.role is Role.ADMIN
     assert services.beneficiaries.count() > 0

@@ -49,7 +49,6 @@ def open_window(qtbot, desk, runner, login: str = "agent"):  # noqa: ANN001, ANN
     return window
 
 
-
 def type_here(qtbot, text: str) -> None:  # noqa: ANN001
     """Type where the focus is, as a person (or a USB scanner) would."""
     type_text(qtbot, text)

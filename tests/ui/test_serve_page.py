@@ -102,8 +102,9 @@ def test_a_supervisor_overrides_with_a_reason_typed_in_place(qtbot, page_for, de
     assert focused() is confirmation.reason_edit
     qtbot.keyClick(focused(), Qt.Key.Key_Return, CTRL)  # no reason yet
     assert "motif" in confirmation.message.text().lower()
-    assert desk.services.handouts.for_beneficiary(desk.known.id)[0].booklets[0].booklet_code \
-        == desk.booklet(1)
+    assert desk.services.handouts.for_beneficiary(desk.known.id)[0].booklets[
+        0
+    ].booklet_code == desk.booklet(1)
     type_text(qtbot, "Carnet volé, plainte déposée")
     with qtbot.waitSignal(panel.handed_out) as handed:
         qtbot.keyClick(focused(), Qt.Key.Key_Return, CTRL)
@@ -133,8 +134,10 @@ def test_the_form_checks_as_you_type_and_escape_closes_it(qtbot, desk, runner) -
     dialog.edits["postcode"].setFocus()
     type_text(qtbot, "6920")
     assert dialog.errors["postcode"].isVisible()
-    assert dialog.errors["postcode"].text() == "Un code postal français compte 5 chiffres." \
+    assert (
+        dialog.errors["postcode"].text() == "Un code postal français compte 5 chiffres."
         or "5" in dialog.errors["postcode"].text()
+    )
     type_text(qtbot, "0")
     assert not dialog.errors["postcode"].isVisible()
     dialog.edits["birth_date"].setFocus()
@@ -150,8 +153,10 @@ def test_the_form_checks_as_you_type_and_escape_closes_it(qtbot, desk, runner) -
 
 def test_table_models(qtmodeltester, desk) -> None:  # noqa: ANN001
     results = SearchResultsModel()
-    results.set_rows(desk.services.beneficiaries.search("helene") + [BeneficiaryRow(
-        99, "Zoé", "Ünal", None, "", "", "", "", "", (), False)])
+    results.set_rows(
+        desk.services.beneficiaries.search("helene")
+        + [BeneficiaryRow(99, "Zoé", "Ünal", None, "", "", "", "", "", (), False)]
+    )
     qtmodeltester.check(results)
     assert results.index(1, 1).data() == ""
     desk.services.handouts.hand_out(desk.admin, desk.known.id, codes_=[desk.booklet(5)])
@@ -167,8 +172,10 @@ def test_table_models(qtmodeltester, desk) -> None:  # noqa: ANN001
 def test_down_then_enter_opens_the_chosen_result(qtbot, page_for, desk) -> None:  # noqa: ANN001
     from passdesk.services.beneficiaries import BeneficiaryInput
 
-    other = desk.services.beneficiaries.register(desk.admin, BeneficiaryInput(
-        last_name="Ndiaye", first_name="Hélène", birth_date="01/01/2001"))
+    other = desk.services.beneficiaries.register(
+        desk.admin,
+        BeneficiaryInput(last_name="Ndiaye", first_name="Hélène", birth_date="01/01/2001"),
+    )
     page = page_for(desk.agent)
     with qtbot.waitSignal(page.results_shown):
         type_text(qtbot, "helene", page.search_edit)

@@ -60,11 +60,13 @@ def test_no_default_printer_is_said_plainly(qtbot, dialog) -> None:  # noqa: ANN
     assert "imprimante par défaut" in dialog.message.text()
 
 
-def test_save_as_pdf_copies_the_receipt(qtbot, dialog, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_save_as_pdf_copies_the_receipt(
+    qtbot, dialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     target = tmp_path / "copie.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *_args, **_kwargs: (str(target), "PDF"))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_args, **_kwargs: (str(target), "PDF")
+    )
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert target.read_bytes() == dialog.pdf_path.read_bytes()
     assert str(target) in dialog.message.text()

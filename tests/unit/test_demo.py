@@ -161,7 +161,9 @@ def test_progress_is_reported(tmp_path: Path) -> None:
     steps = list(dict.fromkeys(step for step, _d, _t in calls))
     assert len(steps) >= 3
     assert calls[-1][1] == calls[-1][2]
-    assert steps[0] == "Création de la structure et de ses comptes"  # French, as the console shows it
+    assert (
+        steps[0] == "Création de la structure et de ses comptes"
+    )  # French, as the console shows it
 
 
 # --- the same rows, whichever way they are written -------------------------------------------

@@ -104,7 +104,7 @@ def test_migrations_build_exactly_the_models_schema(tmp_path: Path) -> None:
 
 def test_the_declared_head_is_the_newest_script() -> None:
     # Start-up trusts HEAD to skip Alembic; a new revision must move it.
-    assert migrations.HEAD == migrations.head_revision()
+    assert migrations.head_revision() == migrations.HEAD
 
 
 def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> None:
@@ -118,8 +118,9 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> N
         f"open_database({str(path)!r}).close(); "
         "print('alembic' in sys.modules)"
     )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     assert done.stdout.strip() == "False"
 
 

@@ -24,12 +24,11 @@ def marked_strings() -> dict[str, tuple[str, str | None]]:
                 continue
             args = node.args
             where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
-            if node.func.id in MARKERS and args and isinstance(args[0], ast.Constant):
-                if isinstance(args[0].value, str):
-                    found.setdefault(args[0].value, (where, None))
-            elif node.func.id == "ngettext" and len(args) >= 2:
-                if all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args[:2]):
-                    found.setdefault(args[0].value, (where, args[1].value))
+            literal = [isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args]
+            if node.func.id in MARKERS and literal[:1] == [True]:
+                found.setdefault(args[0].value, (where, None))
+            elif node.func.id == "ngettext" and literal[:2] == [True, True]:
+                found.setdefault(args[0].value, (where, args[1].value))
     return found
 
 
@@ -65,7 +64,9 @@ if __name__ == "__main__":
     import polib
 
     for msgid, (where, plural) in sorted(missing_french().items(), key=lambda kv: kv[1][0]):
-        entry = polib.POEntry(msgid=msgid, msgstr="", occurrences=[(where.split(":")[0], where.split(":")[1])])
+        entry = polib.POEntry(
+            msgid=msgid, msgstr="", occurrences=[(where.split(":")[0], where.split(":")[1])]
+        )
         if plural:
             entry = polib.POEntry(msgid=msgid, msgid_plural=plural, msgstr_plural={0: "", 1: ""})
         print(entry)
