@@ -54,6 +54,15 @@ SEED = 3
 
 
 def _maxrss_mb() -> float:
+    # VmHWM belongs to this process's own memory map: unlike ru_maxrss, it does not carry
+    # over the parent's peak through fork and exec (a parent that just built the national
+    # database would otherwise lend every child its 440 MB).
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 if sys.platform != "darwin" else peak / 1024**2
 

@@ -8,11 +8,10 @@ Exit status 0 when every benchmark met its targets, 1 when one missed or failed.
 from __future__ import annotations
 
 import argparse
-import importlib
 import pkgutil
+import subprocess
 import sys
 import time
-import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -46,13 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in names:
         print(f"=== {name} ===", flush=True)
         start = time.perf_counter()
-        try:
-            module = importlib.import_module(f"{PACKAGE}.{name}")
-            status = module.main(passed_on)
-            results[name] = "ok" if status == 0 else f"missed targets (exit {status})"
-        except Exception:  # one broken benchmark must not hide the others' figures
-            traceback.print_exc()
-            results[name] = "error"
+        # Each in its own process: one's memory peak or Qt state cannot leak into the next.
+        done = subprocess.run([sys.executable, "-m", f"{PACKAGE}.{name}", *passed_on], check=False)
+        results[name] = "ok" if done.returncode == 0 else f"missed targets (exit {done.returncode})"
         print(f"=== {name}: {results[name]} in {time.perf_counter() - start:.0f} s ===\n")
     for name, result in results.items():
         print(f"{name}: {result}")

@@ -240,6 +240,9 @@ class DeskSession:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # print jobs run in child processes (passdesk.jobs)
     args = parse_args(sys.argv[1:] if argv is None else argv)
 
     from passdesk.logsetup import configure_logging

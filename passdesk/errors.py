@@ -6,6 +6,8 @@ stderr and exits with `exit_status`. Anything else escaping is a bug.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class PassDeskError(Exception):
     """Base of every error meant for a person; `message` is already translated."""
@@ -16,6 +18,17 @@ class PassDeskError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field  # the form field at fault, so the window can show it there
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Crosses process boundaries (passdesk.jobs) with its message, field and extras.
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
+
+def _rebuild(cls: type[PassDeskError], message: str, state: dict[str, Any]) -> PassDeskError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(state)
+    return error
 
 
 class Refused(PassDeskError):

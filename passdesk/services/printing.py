@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
@@ -729,3 +730,21 @@ class PrintService(Service):
                 },
             )
         session.execute(insert(PrintRecord), rows)
+
+
+def print_booklets_job(
+    database_url: str,
+    actor: Actor,
+    options: dict[str, Any],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> PrintResult:
+    """`print_booklets` in a process of its own (see passdesk.jobs), on its own connection."""
+    from passdesk.services import open_services
+
+    services = open_services(database_url)
+    try:
+        return services.printing.print_booklets(actor, **options, progress=progress, cancel=cancel)
+    finally:
+        services.close()

@@ -188,6 +188,20 @@ def field_label(text: str) -> str:
     return _("{label}:").format(label=text)
 
 
+def add_field_row(
+    form: QFormLayout, owner: QWidget, label_text: str, field: QWidget, key: str
+) -> MessageLabel:
+    """One labelled field with its message line under it; returns that message line."""
+    message = MessageLabel(owner, name=f"{key}_message")
+    box = QVBoxLayout()
+    box.addWidget(field)
+    box.addWidget(message)
+    label = QLabel(field_label(label_text))
+    label.setBuddy(field)
+    form.addRow(label, box)
+    return message
+
+
 def shortcut_button(
     text: str, shortcut: str | None = None, *, tip: str = "", name: str = ""
 ) -> QPushButton:

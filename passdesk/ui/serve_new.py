@@ -48,6 +48,28 @@ TEXT_FIELDS = (
 )
 
 
+def read_person_form(
+    edits: dict[str, QLineEdit],
+    target_group: QComboBox,
+    needs: dict[str, QCheckBox],
+    consent: QCheckBox,
+) -> BeneficiaryInput:
+    """What a person form (new or edit) holds, as the service takes it."""
+    text = {key: edit.text() for key, edit in edits.items()}
+    return BeneficiaryInput(
+        last_name=text["last_name"],
+        first_name=text["first_name"],
+        birth_date=text["birth_date"],
+        postcode=text["postcode"],
+        commune=text["commune"],
+        phone=text["phone"],
+        email=text["email"],
+        target_group=target_group.currentData() or "",
+        diagnostic=tuple(k for k, box in needs.items() if box.isChecked()),
+        consent=consent.isChecked(),
+    )
+
+
 def target_group_combo(parent: QWidget) -> QComboBox:
     combo = QComboBox(parent)
     combo.addItem(_("Not given"), "")
@@ -210,19 +232,7 @@ class NewBeneficiaryDialog(QDialog):
     # --- reading the form ---------------------------------------------------------------
 
     def data(self) -> BeneficiaryInput:
-        text = {key: edit.text() for key, edit in self.edits.items()}
-        return BeneficiaryInput(
-            last_name=text["last_name"],
-            first_name=text["first_name"],
-            birth_date=text["birth_date"],
-            postcode=text["postcode"],
-            commune=text["commune"],
-            phone=text["phone"],
-            email=text["email"],
-            target_group=self.target_group.currentData() or "",
-            diagnostic=tuple(k for k, box in self.needs.items() if box.isChecked()),
-            consent=self.consent.isChecked(),
-        )
+        return read_person_form(self.edits, self.target_group, self.needs, self.consent)
 
     def _show_errors(self, every_field: bool) -> dict[str, str]:
         errors = field_errors(self.data(), date.today())

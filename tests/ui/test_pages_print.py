@@ -31,7 +31,7 @@ HAS_PRINTING = importlib.util.find_spec("passdesk.services.printing") is not Non
 needs_printing = pytest.mark.skipif(
     not HAS_PRINTING, reason="passdesk/services/printing.py (print_booklets) is not there yet"
 )
-RESPONSIVE_BOUND_MS = 250  # the issue asks < 100 ms; the bound is loose for slow CI machines
+RESPONSIVE_BOUND_MS = 100  # the issue: the window never freezes for more than 100 ms
 
 
 @pytest.fixture
@@ -229,7 +229,9 @@ def test_the_window_stays_responsive_while_200_booklets_print(
             qtbot.mouseClick(dialog.confirm_button, QtNs.MouseButton.LeftButton)
         elapsed = time.perf_counter() - started
         timer.stop()
-        gaps = [(b - a) * 1000 for a, b in zip(ticks, ticks[1:], strict=False)]
+        # From the click on: a freeze right after it counts as much as one later.
+        moments = [started, *ticks]
+        gaps = [(b - a) * 1000 for a, b in zip(moments, moments[1:], strict=False)]
         worst = max(gaps)
         with capsys.disabled():
             print(

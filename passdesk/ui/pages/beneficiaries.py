@@ -36,7 +36,14 @@ from passdesk.services.beneficiaries import (
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.forms import dialog_buttons, field_label, open_dialog, shortcut_button
+from passdesk.ui.forms import (
+    add_field_row,
+    dialog_buttons,
+    field_label,
+    open_dialog,
+    shortcut_button,
+)
+from passdesk.ui.serve_new import read_person_form
 from passdesk.ui.table_models import Column, PagedTableModel, configure_view
 from passdesk.ui.widgets import MessageLabel, scaled_font
 
@@ -314,29 +321,10 @@ class BeneficiaryDialog(QDialog):
         QTimer.singleShot(0, self.edits["last_name"], self.edits["last_name"].setFocus)
 
     def _add_row(self, form: QFormLayout, label_text: str, field: QWidget, key: str) -> None:
-        message = MessageLabel(self, name=f"{key}_message")
-        self.messages[key] = message
-        box = QVBoxLayout()
-        box.addWidget(field)
-        box.addWidget(message)
-        label = QLabel(field_label(label_text))
-        label.setBuddy(field)
-        form.addRow(label, box)
+        self.messages[key] = add_field_row(form, self, label_text, field, key)
 
     def data(self) -> BeneficiaryInput:
-        text = {key: edit.text() for key, edit in self.edits.items()}
-        return BeneficiaryInput(
-            last_name=text["last_name"],
-            first_name=text["first_name"],
-            birth_date=text["birth_date"],
-            postcode=text["postcode"],
-            commune=text["commune"],
-            phone=text["phone"],
-            email=text["email"],
-            target_group=self.target_group.currentData() or "",
-            diagnostic=tuple(k for k, box in self.needs.items() if box.isChecked()),
-            consent=self.consent.isChecked(),
-        )
+        return read_person_form(self.edits, self.target_group, self.needs, self.consent)
 
     def check(self) -> dict[str, str]:
         """Show every field's problem (the service's own rules); returns them."""

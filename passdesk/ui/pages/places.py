@@ -27,7 +27,12 @@ from passdesk.models import Role
 from passdesk.services.places import SERVICES, PlaceInput
 from passdesk.services.rows import PlaceRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.forms import dialog_buttons, field_label, open_dialog, shortcut_button
+from passdesk.ui.forms import (
+    add_field_row,
+    dialog_buttons,
+    open_dialog,
+    shortcut_button,
+)
 from passdesk.ui.table_models import Column, RowTableModel, configure_view
 from passdesk.ui.widgets import MessageLabel, scaled_font
 
@@ -214,14 +219,7 @@ class PlaceDialog(QDialog):
         QTimer.singleShot(0, self.edits["name"], self.edits["name"].setFocus)
 
     def _add_row(self, form: QFormLayout, label_text: str, field: QWidget, key: str) -> None:
-        message = MessageLabel(self, name=f"{key}_message")
-        self.messages[key] = message
-        box = QVBoxLayout()
-        box.addWidget(field)
-        box.addWidget(message)
-        label = QLabel(field_label(label_text))
-        label.setBuddy(field)
-        form.addRow(label, box)
+        self.messages[key] = add_field_row(form, self, label_text, field, key)
 
     def data(self) -> PlaceInput:
         text = {key: edit.text() for key, edit in self.edits.items()}

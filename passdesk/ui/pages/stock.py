@@ -34,13 +34,14 @@ from PySide6.QtWidgets import (
 from passdesk import codes
 from passdesk.errors import InvalidInput, PassDeskError, Refused
 from passdesk.i18n import N_, _, ngettext
+from passdesk.jobs import in_subprocess
 from passdesk.models import Role
-from passdesk.printing import fonts
+from passdesk.services.printing import print_booklets_job
 from passdesk.services.rows import BookletRow, LotRow, ProgrammeRow, StockCounts
 from passdesk.services.stock import BOOKLET_STATUS_LABELS, VOID_REASON_LABELS, status_label
 from passdesk.ui.context import UiContext
 from passdesk.ui.forms import dialog_buttons, field_label, open_dialog, shortcut_button
-from passdesk.ui.progress import TaskProgressDialog, throttled
+from passdesk.ui.progress import TaskProgressDialog
 from passdesk.ui.table_models import Column, PagedTableModel, RowTableModel, configure_view
 from passdesk.ui.widgets import MessageLabel, scaled_font
 
@@ -699,10 +700,6 @@ class PrintBookletsDialog(QDialog):
         self.selected = list(selected or [])
         self.setWindowTitle(_("Print booklets"))
         self.progress: TaskProgressDialog | None = None
-        # Load the PDF fonts now, in the background, while the agent fills the form: parsing
-        # them holds the GIL for a while, which would otherwise freeze the window as the print
-        # starts (measured: a 100-170 ms gap in the UI thread on the first print).
-        context.runner.run(lambda _control: fonts.register_fonts())
 
         self.range_choice = QRadioButton(_("A &range of booklets"))
         self.range_choice.setObjectName("range_choice")
@@ -844,10 +841,6 @@ class PrintBookletsDialog(QDialog):
         arguments = self.request()
         if arguments is None:
             return
-        printing = getattr(self.context.services, "printing", None)
-        if printing is None:
-            self.message.show_error(_("Printing is not available in this version."))
-            return
         actor = self.context.actor
         self.progress = TaskProgressDialog(
             _("Printing booklets"),
@@ -856,14 +849,11 @@ class PrintBookletsDialog(QDialog):
             count_format=_("%v of %m vouchers"),
         )
         self.progress.setObjectName("print_progress")
+        # In a child process: drawing thousands of pages in a thread would make this window
+        # wait for the GIL at every repaint (see passdesk.jobs).
         self.progress.start(
             self.context.runner,
-            lambda control: printing.print_booklets(
-                actor,
-                **arguments,
-                progress=throttled(control.progress),
-                cancel=control.cancelled,
-            ),
+            in_subprocess(print_booklets_job, self.context.services.db.url, actor, arguments),
             on_result=lambda summary: self._on_printed(summary, arguments["path"]),
             on_error=self._on_print_failed,
         )
