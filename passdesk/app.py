@@ -144,9 +144,14 @@ class DeskSession:
 
     @staticmethod
     def _open(database: str | None) -> Services:
+        from passdesk.printing.fonts import register_fonts
         from passdesk.services import open_services
 
-        return open_services(database)
+        services = open_services(database)
+        # Parsing the receipt fonts takes ~100 ms of Python: done here, behind the login,
+        # rather than in the first receipt's thread while the agent watches the window.
+        register_fonts()
+        return services
 
     def _on_open_failed(self, error: BaseException) -> None:
         from PySide6.QtWidgets import QMessageBox
