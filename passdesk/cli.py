@@ -42,6 +42,24 @@ class Parser(argparse.ArgumentParser):
         )
 
 
+MAX_WHOLE_NUMBER = 2**31 - 1  # ids, counts and limits all fit a 32-bit integer column
+
+
+def whole_number(text: str) -> int:
+    """An argparse type: a whole number from 1 up, small enough for any database column."""
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            _("{value} is not a whole number.").format(value=text)
+        ) from None
+    if not 1 <= value <= MAX_WHOLE_NUMBER:
+        raise argparse.ArgumentTypeError(
+            _("{value} must be between 1 and {max}.").format(value=text, max=MAX_WHOLE_NUMBER)
+        )
+    return value
+
+
 def _jsonable(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         data = {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
@@ -169,7 +187,7 @@ def cmd_programme_add(args: argparse.Namespace, out: Output) -> int:
 
 
 def _programme_lines(p: Any) -> list[str]:
-    shares = ", ".join(f"{s.funder} {s.percent.normalize()} %" for s in p.shares)
+    shares = ", ".join(f"{s.funder} {s.percent.normalize():f} %" for s in p.shares)
     limit = p.limit_per_person if p.limit_per_person is not None else _("none")
     return [
         _(
@@ -468,11 +486,11 @@ def build_parser() -> Parser:
     p.add_argument("--code", required=True)
     p.add_argument("--name", required=True)
     p.add_argument("--face-value", required=True, metavar="EUROS")
-    p.add_argument("--vouchers-per-booklet", required=True, type=int, metavar="N")
+    p.add_argument("--vouchers-per-booklet", required=True, type=whole_number, metavar="N")
     p.add_argument("--valid-from", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--valid-until", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--funder", action="append", required=True, metavar="NAME=PERCENT")
-    p.add_argument("--limit-per-person", type=int, metavar="N")
+    p.add_argument("--limit-per-person", type=whole_number, metavar="N")
     p.add_argument("--target-group", action="append", metavar="GROUP")
     p.set_defaults(func=cmd_programme_add)
     p = sub.add_parser("list", help=_("list the programmes"))
@@ -483,8 +501,8 @@ def build_parser() -> Parser:
     sub.required = True
     p = sub.add_parser("receive", help=_("record a lot of booklets as received"))
     p.add_argument("--programme", required=True, metavar="CODE")
-    p.add_argument("--first-booklet", required=True, type=int, metavar="N")
-    p.add_argument("--count", required=True, type=int, metavar="N")
+    p.add_argument("--first-booklet", required=True, type=whole_number, metavar="N")
+    p.add_argument("--count", required=True, type=whole_number, metavar="N")
     p.add_argument("--source", metavar="TEXT")
     p.set_defaults(func=cmd_stock_receive)
 
@@ -494,7 +512,7 @@ def build_parser() -> Parser:
     p = sub.add_parser("list", help=_("list booklets"))
     p.add_argument("--programme", metavar="CODE")
     p.add_argument("--status", choices=["in_stock", "handed_out", "voided", "expired"])
-    p.add_argument("--limit", type=int, default=None, metavar="N")
+    p.add_argument("--limit", type=whole_number, default=None, metavar="N")
     p.set_defaults(func=cmd_booklet_list)
 
     beneficiary = commands.add_parser("beneficiary", help=_("beneficiaries"))
@@ -522,11 +540,11 @@ def build_parser() -> Parser:
     p.set_defaults(func=cmd_beneficiary_add)
     p = sub.add_parser("find", help=_("search by name"))
     p.add_argument("text")
-    p.add_argument("--limit", type=int, default=20, metavar="N")
+    p.add_argument("--limit", type=whole_number, default=20, metavar="N")
     p.set_defaults(func=cmd_beneficiary_find)
 
     handout = commands.add_parser("handout", help=_("hand out a booklet, or cancel a handout"))
-    handout.add_argument("--beneficiary", type=int, metavar="ID")
+    handout.add_argument("--beneficiary", type=whole_number, metavar="ID")
     handout.add_argument("--booklet", metavar="CODE", help=_("booklet or voucher code"))
     handout.add_argument("--next", action="store_true", help=_("the next booklet in stock"))
     handout.add_argument("--programme", metavar="CODE")
@@ -534,7 +552,7 @@ def build_parser() -> Parser:
     handout.set_defaults(func=cmd_handout)
     sub = handout.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
     p = sub.add_parser("cancel", help=_("cancel a handout"))
-    p.add_argument("handout_id", type=int, metavar="HANDOUT_ID")
+    p.add_argument("handout_id", type=whole_number, metavar="HANDOUT_ID")
     p.add_argument("--reason", required=True)
     p.set_defaults(func=cmd_handout_cancel)
 

@@ -20,7 +20,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from passdesk import paths
@@ -146,12 +146,14 @@ def create_passdesk_engine(url: str) -> Engine:
     """An engine with PassDesk's connection settings (pragmas on SQLite)."""
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(
-            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            hide_parameters=True,  # an error logged with its values would log names
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,11 @@ class Pragmas:
     synchronous: int
     foreign_keys: int
     busy_timeout: int
+
+
+def _is_busy(error: OperationalError) -> bool:
+    text = str(error.orig).lower()
+    return "locked" in text or "busy" in text or "lock timeout" in text
 
 
 class Database:
@@ -190,8 +197,19 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One write transaction (BEGIN IMMEDIATE on SQLite): all of it commits, or none."""
-        with self._write() as session, session.begin():
-            yield session
+        try:
+            with self._write() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if not _is_busy(exc):
+                raise
+            log.warning("database busy: a write waited %s ms and gave up", BUSY_TIMEOUT_MS)
+            raise EnvironmentProblem(
+                _(
+                    "The database is busy with another desk's work (a large lot being received, "
+                    "a backup...). Nothing was changed: try again in a moment."
+                )
+            ) from exc
 
     def pragmas(self) -> Pragmas:
         with self.engine.connect() as connection:

@@ -42,6 +42,9 @@ def _child_main(
     args: tuple[Any, ...],
     language: str,
 ) -> None:
+    from passdesk.logsetup import configure_logging
+
+    configure_logging()  # the child's work reaches the same log file as the window's
     i18n.set_language(language)
 
     last_sent = 0.0

@@ -110,6 +110,8 @@ def cmd_print_history(args: argparse.Namespace, out: Any) -> int:
 
 
 def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
+    from passdesk.cli import whole_number
+
     """Add `print booklets|receipt|history` to passdesk-admin's sub-commands."""
     printing = commands.add_parser("print", help=_("print booklets or a handout receipt (PDF)"))
     sub = printing.add_subparsers(dest="action", metavar="ACTION", parser_class=parser_class)
@@ -125,11 +127,11 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     p.add_argument("--programme", metavar="CODE", help=_("print booklets of this programme"))
     p.add_argument(
         "--from-booklet",
-        type=int,
+        type=whole_number,
         metavar="N",
         help=_("first booklet number (with --count); default: the next ones never printed"),
     )
-    p.add_argument("--count", type=int, metavar="N", help=_("how many booklets"))
+    p.add_argument("--count", type=whole_number, metavar="N", help=_("how many booklets"))
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     p.add_argument(
         "--reprint-reason",
@@ -139,7 +141,7 @@ def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> 
     p.set_defaults(func=cmd_print_booklets)
 
     p = sub.add_parser("receipt", help=_("print the receipt of a handout (two copies)"))
-    p.add_argument("handout_id", type=int, metavar="HANDOUT_ID")
+    p.add_argument("handout_id", type=whole_number, metavar="HANDOUT_ID")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     p.set_defaults(func=cmd_print_receipt)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from passdesk import codes
@@ -46,6 +46,7 @@ from passdesk.services.base import (
 from passdesk.services.rows import (
     Actor,
     BookletCheck,
+    BookletRow,
     Entitlement,
     HandoutBookletRow,
     HandoutRow,
@@ -56,6 +57,30 @@ log = logging.getLogger(__name__)
 
 STOP_DAYS_BEFORE_END = 15  # the scheme stops handing out at D-15
 ALERT_DAYS_BEFORE_END = 30
+
+
+def _next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
+    """The lowest-numbered booklet in stock whose vouchers are all in stock."""
+    complete = (
+        ~select(Voucher.id)
+        .where(Voucher.booklet_id == Booklet.id, Voucher.status != VoucherStatus.IN_STOCK)
+        .exists()
+    )
+    return (
+        select(Booklet)
+        .where(
+            Booklet.programme_id == programme_id,
+            Booklet.status == BookletStatus.IN_STOCK,
+            complete,
+        )
+        .order_by(Booklet.number, Booklet.id)
+        .limit(1)
+    )
+
+
+def handout_stop(programme: Programme) -> date:
+    """The first day a programme's booklets may no longer be handed out (D-15)."""
+    return programme.valid_until - timedelta(days=STOP_DAYS_BEFORE_END)
 
 
 class HandoutService(Service):
@@ -101,8 +126,8 @@ class HandoutService(Service):
                 ).format(code=programme.code, date=programme.valid_from.strftime("%d/%m/%Y")),
                 field="code",
             )
-        stop = programme.valid_until - timedelta(days=STOP_DAYS_BEFORE_END)
-        if today > stop:
+        stop = handout_stop(programme)
+        if today >= stop:
             raise Refused(
                 _(
                     "The vouchers of {code} are valid until {date}: handing out stopped "
@@ -217,7 +242,9 @@ class HandoutService(Service):
             require(actor, Role.SUPERVISOR, _("override the limit per person"))
         now = self._now()
         with self._db.write() as session:
-            person = session.get(Beneficiary, beneficiary_id)
+            # Locked: two desks serving the same person cannot both pass the limit (PostgreSQL;
+            # SQLite's BEGIN IMMEDIATE already serialises writers).
+            person = session.get(Beneficiary, beneficiary_id, with_for_update=True)
             if person is None:
                 raise NotFound(
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),
@@ -306,21 +333,8 @@ class HandoutService(Service):
                 field="programme",
             )
         self._check_programme(programme)
-        complete = (
-            ~select(Voucher.id)
-            .where(Voucher.booklet_id == Booklet.id, Voucher.status != VoucherStatus.IN_STOCK)
-            .exists()
-        )
         booklet = session.scalar(
-            select(Booklet)
-            .where(
-                Booklet.programme_id == programme.id,
-                Booklet.status == BookletStatus.IN_STOCK,
-                complete,
-            )
-            .order_by(Booklet.number, Booklet.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
+            _next_in_stock_query(programme.id).with_for_update(skip_locked=True)
         )
         if booklet is None:
             raise Refused(
@@ -328,6 +342,22 @@ class HandoutService(Service):
                 field="programme",
             )
         return booklet, programme
+
+    def next_booklet(self, programme_code: str) -> BookletRow | None:
+        """What "next booklet" would hand out now (the window shows it before confirming)."""
+        with self._db.read() as session:
+            programme = session.scalar(
+                select(Programme).where(Programme.code == programme_code.strip().upper())
+            )
+            if programme is None:
+                raise NotFound(
+                    _("No programme with the code {code}.").format(code=programme_code),
+                    field="programme",
+                )
+            booklet = session.scalar(_next_in_stock_query(programme.id))
+            if booklet is None:
+                return None
+            return booklet_row(booklet, programme.code, programme.vouchers_per_booklet)
 
     def _check_limits(
         self,
@@ -373,7 +403,7 @@ class HandoutService(Service):
             raise InvalidInput(_("Give the reason for the cancellation."), field="reason")
         now = self._now()
         with self._db.write() as session:
-            handout = session.get(Handout, handout_id)
+            handout = session.get(Handout, handout_id, with_for_update=True)
             if handout is None:
                 raise NotFound(
                     _("No handout with the number {id}.").format(id=handout_id), field="handout"
@@ -529,7 +559,7 @@ class HandoutService(Service):
         with self._db.read() as session:
             result = []
             for programme in session.scalars(select(Programme).order_by(Programme.code)):
-                if not (programme.valid_from <= today <= programme.valid_until):
+                if not (programme.valid_from <= today < handout_stop(programme)):
                     continue
                 result.append(
                     Entitlement(

@@ -161,7 +161,7 @@ class ProgrammeService(Service):
         if total != 100:
             raise InvalidInput(
                 _("The funders' shares add up to {total} %, not 100 %.").format(
-                    total=total.normalize()
+                    total=f"{total.normalize():f}"
                 ),
                 field="funders",
             )

@@ -364,10 +364,10 @@ class PersonPanel(QWidget):
         for right in rights:
             if right.remaining == 0:
                 continue
-            booklets = services.stock.booklets(right.programme_code, "in_stock", limit=1)
-            if booklets:
-                self.scan_edit.setText(booklets[0].code)
-                self._check(booklets[0].code)
+            booklet = services.handouts.next_booklet(right.programme_code)
+            if booklet is not None:
+                self.scan_edit.setText(booklet.code)
+                self._check(booklet.code)
                 return
         self.scan_message.show_error(_("No booklet this person may receive is left in stock."))
 

@@ -330,8 +330,12 @@ def test_handing_out_stops_fifteen_days_before_the_end(
     raw: RawDb,
     clock: MovableClock,
 ) -> None:
-    last_day = programme.valid_until - timedelta(days=STOP_DAYS_BEFORE_END)
+    # Handing out stops at D-15: the day before is the last one.
+    last_day = programme.valid_until - timedelta(days=STOP_DAYS_BEFORE_END + 1)
     clock.set_date(last_day)
+    assert [e.programme_code for e in services.handouts.entitlements(people[1].id)] == [
+        programme.code
+    ]
     services.handouts.hand_out(agent, people[0].id, codes_=[_booklet(programme, 1)])
     for day in (
         last_day + timedelta(days=1),
