@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, or_, select, text
 
 from passdesk.i18n import _
-from passdesk.models import Booklet, BookletStatus, Handout, HandoutBooklet, StockLot, Voucher
+from passdesk.models import (
+    Booklet,
+    BookletStatus,
+    EventKind,
+    Handout,
+    HandoutBooklet,
+    LedgerEvent,
+    Programme,
+    StockLot,
+    VoidReason,
+    Voucher,
+    VoucherStatus,
+)
 from passdesk.services.rows import LedgerReport, StockCounts
+
+if TYPE_CHECKING:
+    from passdesk.db import Database
 
 
 @dataclass(frozen=True)
@@ -19,6 +36,7 @@ class IntegrityReport:
     lots_booklets: int
     orphan_handed_out: int
     lines: tuple[str, ...]
+    problems: tuple[str, ...] = ()  # the register disagrees with itself or with the journal
 
     @property
     def ok(self) -> bool:
@@ -28,6 +46,7 @@ class IntegrityReport:
             and self.stock.balanced
             and self.lots_booklets == self.stock.received
             and self.orphan_handed_out == 0
+            and not self.problems
         )
 
 
@@ -100,4 +119,180 @@ def check_database(services: object) -> IntegrityReport:
     )
     if orphans:
         lines.append(_("{n} booklet(s) marked handed out have no valid handout.").format(n=orphans))
-    return IntegrityReport(storage_ok, ledger, stock, lots_booklets, orphans, tuple(lines))
+    problems = register_problems(db)
+    lines.extend(problems)
+    return IntegrityReport(
+        storage_ok, ledger, stock, lots_booklets, orphans, tuple(lines), tuple(problems)
+    )
+
+
+# What each booklet status allows its vouchers to be.
+VOUCHERS_ALLOWED = {
+    BookletStatus.IN_STOCK: (VoucherStatus.IN_STOCK, VoucherStatus.VOIDED),
+    BookletStatus.HANDED_OUT: (VoucherStatus.HANDED_OUT, VoucherStatus.USED, VoucherStatus.VOIDED),
+    BookletStatus.VOIDED: (VoucherStatus.VOIDED, VoucherStatus.USED),
+    BookletStatus.EXPIRED: (VoucherStatus.EXPIRED, VoucherStatus.USED, VoucherStatus.VOIDED),
+}
+# The booklet status the journal's last booklet-level event implies.
+STATUS_AFTER_EVENT = {
+    EventKind.HANDED_OUT.value: BookletStatus.HANDED_OUT,
+    EventKind.RETURNED.value: BookletStatus.IN_STOCK,
+    EventKind.VOIDED.value: BookletStatus.VOIDED,
+    EventKind.EXPIRED.value: BookletStatus.EXPIRED,
+}
+
+
+def _examples(codes: list[str]) -> str:
+    return ", ".join(codes[:3]) + ("…" if len(codes) > 3 else "")
+
+
+def register_problems(db: Database) -> list[str]:
+    """Every serial accounted for: the register agrees with itself and with the journal.
+
+    The chain proves the journal was not rewritten; this proves the tables were not changed
+    behind the journal's back (a booklet put back in stock by hand and handed out again, a
+    voucher row deleted, a booklet voided without an event).
+    """
+    problems: list[str] = []
+    with db.read() as session:
+        # Each booklet holds exactly its programme's number of vouchers.
+        count = (
+            select(func.count(Voucher.id)).where(Voucher.booklet_id == Booklet.id).scalar_subquery()
+        )
+        wrong_size = session.scalars(
+            select(Booklet.code)
+            .join(Programme)
+            .where(count != Programme.vouchers_per_booklet)
+            .order_by(Booklet.id)
+        ).all()
+        if wrong_size:
+            problems.append(
+                _("{n} booklet(s) do not hold their number of vouchers: {codes}.").format(
+                    n=len(wrong_size), codes=_examples(list(wrong_size))
+                )
+            )
+        # Vouchers agree with their booklet.
+        clash = []
+        for status, allowed in VOUCHERS_ALLOWED.items():
+            clash += session.scalars(
+                select(Voucher.code)
+                .join(Booklet, Booklet.id == Voucher.booklet_id)
+                .where(Booklet.status == status, Voucher.status.not_in(allowed))
+                .order_by(Voucher.id)
+            ).all()
+        if clash:
+            problems.append(
+                _("{n} voucher(s) disagree with their booklet's status: {codes}.").format(
+                    n=len(clash), codes=_examples(clash)
+                )
+            )
+        # A booklet belongs to at most one live handout, and is not back in stock meanwhile.
+        live = (
+            select(HandoutBooklet.booklet_id, func.count().label("handouts"))
+            .join(Handout)
+            .where(Handout.cancelled_at.is_(None))
+            .group_by(HandoutBooklet.booklet_id)
+            .subquery()
+        )
+        twice = session.scalars(
+            select(Booklet.code)
+            .join(live, live.c.booklet_id == Booklet.id)
+            # (voided after it was given, lost or stolen, it stays in its handout)
+            .where((live.c.handouts > 1) | (Booklet.status == BookletStatus.IN_STOCK))
+            .order_by(Booklet.id)
+        ).all()
+        if twice:
+            problems.append(
+                _("{n} booklet(s) are in a live handout they cannot be in: {codes}.").format(
+                    n=len(twice), codes=_examples(list(twice))
+                )
+            )
+        # Replay: the last booklet-level event says what the status must be.
+        last_event = (
+            select(func.max(LedgerEvent.id).label("id"))
+            .where(
+                LedgerEvent.booklet_id.is_not(None),
+                LedgerEvent.voucher_id.is_(None),
+                LedgerEvent.kind.in_(list(STATUS_AFTER_EVENT)),
+            )
+            .group_by(LedgerEvent.booklet_id)
+            .subquery()
+        )
+        implied = dict(
+            session.execute(
+                select(LedgerEvent.booklet_id, LedgerEvent.kind).join(
+                    last_event, last_event.c.id == LedgerEvent.id
+                )
+            ).all()
+        )
+        behind_back = [
+            code
+            for booklet_id, code, status in session.execute(
+                select(Booklet.id, Booklet.code, Booklet.status).order_by(Booklet.id)
+            )
+            if STATUS_AFTER_EVENT.get(implied.get(booklet_id, ""), BookletStatus.IN_STOCK)
+            is not status
+        ]
+        # One HANDED_OUT event for each time a booklet was given.
+        given = dict(
+            session.execute(
+                select(HandoutBooklet.booklet_id, func.count()).group_by(HandoutBooklet.booklet_id)
+            ).all()
+        )
+        journaled = dict(
+            session.execute(
+                select(LedgerEvent.booklet_id, func.count())
+                .where(LedgerEvent.kind == EventKind.HANDED_OUT.value)
+                .group_by(LedgerEvent.booklet_id)
+            ).all()
+        )
+        if given != journaled:
+            ids = sorted(k for k in set(given) | set(journaled) if given.get(k) != journaled.get(k))
+            behind_back += list(
+                session.scalars(select(Booklet.code).where(Booklet.id.in_(ids[:3]))).all()
+            )
+        if behind_back:
+            problems.append(
+                _("{n} booklet(s) changed without the journal: {codes}.").format(
+                    n=len(behind_back), codes=_examples(sorted(set(behind_back)))
+                )
+            )
+        # A voucher voided on its own has its VOIDED event.
+        voided_alone = select(LedgerEvent.voucher_id).where(
+            LedgerEvent.kind == EventKind.VOIDED.value, LedgerEvent.voucher_id.is_not(None)
+        )
+        silent = session.scalars(
+            select(Voucher.code)
+            .join(Booklet, Booklet.id == Voucher.booklet_id)
+            .where(
+                Voucher.status == VoucherStatus.VOIDED,
+                Booklet.status != BookletStatus.VOIDED,
+                or_(
+                    Voucher.void_reason.is_(None),
+                    Voucher.void_reason != VoidReason.CANCELLED_HANDOUT,
+                ),
+                Voucher.id.not_in(voided_alone),
+            )
+            .order_by(Voucher.id)
+        ).all()
+        if silent:
+            problems.append(
+                _("{n} voucher(s) were voided without the journal: {codes}.").format(
+                    n=len(silent), codes=_examples(list(silent))
+                )
+            )
+        # The lots add up to what the journal says was received.
+        received = 0
+        for details in session.scalars(
+            select(LedgerEvent.details).where(LedgerEvent.kind == EventKind.RECEIVED.value)
+        ):
+            received += int(json.loads(details).get("booklets", 0))
+        booklets = session.scalar(select(func.count()).select_from(Booklet)) or 0
+        if received != booklets:
+            problems.append(
+                _(
+                    "The journal records {received} booklets received, the register holds "
+                    "{booklets}."
+                ).format(received=received, booklets=booklets)
+            )
+    return problems
