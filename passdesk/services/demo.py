@@ -1197,7 +1197,6 @@ class _Batch:
             EventKind.CANCELLED,
             {
                 "receipt": op.receipt,
-                "reason": op.reason,
                 "booklets": [codes.booklet_code(*ref) for ref in op.booklets],
             },
             handout_id=handout_id,

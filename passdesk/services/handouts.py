@@ -443,9 +443,10 @@ class HandoutService(Service):
                 agent_id=actor.id,
                 kind=EventKind.CANCELLED,
                 handout_id=handout.id,
+                # The written reason stays on the handout row, which privacy requests can
+                # reach; the journal, which nothing may rewrite, keeps no free text.
                 details={
                     "receipt": handout.receipt_number,
-                    "reason": reason,
                     "booklets": [b.code for b in booklets],
                 },
             )

@@ -726,8 +726,7 @@ class PrintService(Service):
                     "first": first_code,
                     "last": last_code,
                     "print": planned.print_count + 1,
-                    **({"reason": reason} if reason else {}),
-                },
+                },  # the reprint's reason stays in print_record: no free text in the journal
             )
         session.execute(insert(PrintRecord), rows)
 

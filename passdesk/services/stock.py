@@ -29,6 +29,7 @@ from passdesk.services.rows import Actor, BookletRow, LotRow, StockCounts
 log = logging.getLogger(__name__)
 
 MAX_LOT = 200_000
+MAX_LOT_VOUCHERS = 1_000_000  # about 15 s of writing on a desk PC
 BOOKLET_STATUS_LABELS = {
     "in_stock": N_("in stock"),
     "handed_out": N_("handed out"),
@@ -102,6 +103,15 @@ class StockService(Service):
                     field="programme",
                 )
             n = programme.vouchers_per_booklet
+            if count * n > MAX_LOT_VOUCHERS:
+                # One transaction holds the write lock: every desk waits while it runs.
+                raise InvalidInput(
+                    _(
+                        "A lot holds at most {max} vouchers ({booklets} booklets of this "
+                        "programme): receive it in several lots."
+                    ).format(max=MAX_LOT_VOUCHERS, booklets=MAX_LOT_VOUCHERS // n),
+                    field="count",
+                )
             if last_booklet > codes.max_booklet_number(programme.code, n):
                 raise InvalidInput(
                     _("Booklet {number} is beyond the last number this programme can have.").format(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -162,6 +162,7 @@ class PersonPanel(QWidget):
     """One person at the desk; `handed_out` carries the new handout once confirmed."""
 
     handed_out = Signal(object)  # HandoutRow
+    receipt_requested = Signal(object)  # HandoutRow of a past handout: show its receipt again
     closed = Signal()
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
@@ -230,6 +231,8 @@ class PersonPanel(QWidget):
         )
         self.handouts_view.horizontalHeader().setStretchLastSection(True)
         self.handouts_view.setTabKeyNavigation(False)
+        self.handouts_view.setToolTip(_("Enter or double-click: the receipt of that handout"))
+        self.handouts_view.activated.connect(self._on_handouts_view_activated)
         self.handouts_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
         self.handouts_view.setSizePolicy(
             QSizePolicy.Policy.Expanding,  # takes what is left
@@ -314,6 +317,10 @@ class PersonPanel(QWidget):
         self._load_history()
         self._show_boxes(True)
         self.scan_edit.setFocus()
+
+    def _on_handouts_view_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.receipt_requested.emit(self.handouts_model.row_at(index.row()))
 
     def _load_history(self) -> None:
         assert self.person is not None

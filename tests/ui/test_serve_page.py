@@ -188,3 +188,27 @@ def test_down_then_enter_opens_the_chosen_result(qtbot, page_for, desk) -> None:
     assert page.person_panel.person.id == chosen.id
     assert {chosen.id} <= {desk.known.id, other.id}
     qtbot.waitUntil(lambda: focused() is page.person_panel.scan_edit)
+
+
+def test_a_past_receipt_shows_again_and_leaves_no_copy_behind(qtbot, page_for, desk) -> None:  # noqa: ANN001
+    from pypdf import PdfReader
+
+    handout = desk.services.handouts.hand_out(desk.admin, desk.known.id, codes_=[desk.booklet(3)])
+    page = page_for(desk.agent)
+    open_known(qtbot, page, desk)
+    view = page.person_panel.handouts_view
+    view.setFocus()
+    view.setCurrentIndex(page.person_panel.handouts_model.index(0, 0))
+    with qtbot.waitSignal(page.receipt_ready, timeout=20_000) as ready:
+        qtbot.keyClick(view, Qt.Key.Key_Return)
+    path = ready.args[0]
+    text = "".join(p.extract_text() for p in PdfReader(str(path)).pages)
+    assert handout.receipt_number in text and "Hélène N'Diaye" in text
+    dialog = page.receipt_dialog
+    qtbot.waitUntil(lambda: dialog.isVisible())
+    with qtbot.waitSignal(dialog.finished):
+        dialog.reject()
+    # The preview's file is gone (a shared PC keeps no copy); the person stays on screen.
+    assert not path.exists() and not path.parent.exists()
+    assert page.person_panel.person is not None
+    assert page.person_panel.person.id == desk.known.id

@@ -641,7 +641,7 @@ def test_cancel_the_same_day_puts_the_booklet_back_in_stock(
             supervisor.id,
             None,
             handout.id,
-            {"receipt": handout.receipt_number, "reason": "Mauvaise personne", "booklets": [code]},
+            {"receipt": handout.receipt_number, "booklets": [code]},
         ),
         (
             "returned",

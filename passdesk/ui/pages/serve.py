@@ -3,7 +3,9 @@ receipt, and come back to an empty search for the next person."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from passdesk import paths
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 from passdesk.services.rows import HandoutRow
@@ -40,9 +41,16 @@ log = logging.getLogger(__name__)
 
 
 def receipt_path(receipt_number: str) -> Path:
-    folder = paths.data_dir() / "receipts"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"receipt-{receipt_number}.pdf"
+    """Where the preview's PDF is written: a private temporary folder, removed when the preview
+    closes, so no copy of a person's receipt stays on a shared PC ("Save as" keeps one)."""
+    folder = Path(tempfile.mkdtemp(prefix="passdesk-receipt-"))
+    return folder / f"recepisse-{receipt_number}.pdf"
+
+
+def _remove_preview_file(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+        path.parent.rmdir()
 
 
 class ServePage(QWidget):
@@ -148,6 +156,7 @@ class ServePage(QWidget):
         self.search_action.triggered.connect(self._on_search_action_triggered)
         self.back_action.triggered.connect(self._on_back_action_triggered)
         self.person_panel.handed_out.connect(self._on_person_panel_handed_out)
+        self.person_panel.receipt_requested.connect(self._on_person_panel_receipt_requested)
         self.setTabOrder(self.search_edit, self.new_button)
         self.setTabOrder(self.new_button, self.results_view)
         self.setTabOrder(self.results_view, self.person_panel.scan_edit)
@@ -327,25 +336,31 @@ class ServePage(QWidget):
     # --- receipt ------------------------------------------------------------------------
 
     def _on_person_panel_handed_out(self, handout: HandoutRow) -> None:
-        printing = getattr(self._context.services, "printing", None)
-        if printing is None:
-            self.person_panel.scan_message.show_error(
-                _("The handout is recorded, but receipts cannot be printed by this version.")
-            )
-            return
+        self._show_receipt(handout, then_next_person=True)
+
+    def _on_person_panel_receipt_requested(self, handout: HandoutRow) -> None:
+        self._show_receipt(handout, then_next_person=False)
+
+    def _show_receipt(self, handout: HandoutRow, *, then_next_person: bool) -> None:
+        printing = self._context.services.printing
         path = receipt_path(handout.receipt_number)
         self.person_panel.scan_message.show_info(_("Preparing the receipt…"))
         self._context.runner.run(
             lambda _control: printing.write_receipt(handout.id, path),
-            on_result=lambda written: self._on_receipt_written(Path(written), handout),
+            on_result=lambda written: self._on_receipt_written(
+                Path(written), handout, then_next_person
+            ),
             on_error=self._on_receipt_failed,
         )
 
-    def _on_receipt_written(self, path: Path, handout: HandoutRow) -> None:
+    def _on_receipt_written(self, path: Path, handout: HandoutRow, then_next_person: bool) -> None:
+        self.person_panel.scan_message.clear_message()
         self.receipt_ready.emit(path)
         dialog = ReceiptDialog(path, handout.receipt_number, self)
         self.receipt_dialog = dialog
-        dialog.finished.connect(lambda _result: self._on_receipt_dialog_finished(dialog))
+        dialog.finished.connect(
+            lambda _result: self._on_receipt_dialog_finished(dialog, path, then_next_person)
+        )
         dialog.open()
 
     def _on_receipt_failed(self, error: BaseException) -> None:
@@ -354,13 +369,17 @@ class ServePage(QWidget):
             if isinstance(error, PassDeskError)
             else _(
                 "The handout is recorded but its receipt could not be written; the details are in "
-                "the log file. Reprint it from the person's handouts."
+                "the log file. Show it again from the person's handouts (Enter on the handout)."
             )
         )
         self.person_panel.scan_message.show_error(message)
 
-    def _on_receipt_dialog_finished(self, dialog: ReceiptDialog) -> None:
+    def _on_receipt_dialog_finished(
+        self, dialog: ReceiptDialog, path: Path, then_next_person: bool
+    ) -> None:
         self.receipt_dialog = None
         dialog.deleteLater()
+        _remove_preview_file(path)
         self.window().activateWindow()
-        self.reset()
+        if then_next_person:
+            self.reset()
