@@ -290,6 +290,39 @@ class BeneficiaryService(Service):
             log.info("agent %s updated beneficiary %s", actor.id, person.id)
             return row(person)
 
+    def update_profile(
+        self,
+        actor: Actor,
+        beneficiary_id: int,
+        *,
+        target_group: str,
+        diagnostic: Sequence[str],
+        consent: bool,
+    ) -> BeneficiaryRow:
+        """Only the profile the serve panel edits (ticks, group, consent): another agent's
+        change to the identity, saved meanwhile, is not overwritten by a stale panel."""
+        if target_group and target_group not in TARGET_GROUPS:
+            raise InvalidInput(_("Unknown target group."), field="target_group")
+        unknown = [n for n in diagnostic if n not in DIAGNOSTIC_NEEDS]
+        if unknown:
+            raise InvalidInput(
+                _("Unknown need: {need}.").format(need=unknown[0]), field="diagnostic"
+            )
+        now = self._now()
+        with self._db.write() as session:
+            person = session.get(Beneficiary, beneficiary_id)
+            if person is None:
+                raise self._not_found(beneficiary_id)
+            person.target_group = target_group
+            person.diagnostic = list(dict.fromkeys(diagnostic))
+            if consent and person.consent_at is None:
+                person.consent_at = now
+            elif not consent:
+                person.consent_at = None
+            person.updated_at = now
+            log.info("agent %s updated the profile of beneficiary %s", actor.id, person.id)
+            return row(person)
+
     def get(self, beneficiary_id: int) -> BeneficiaryRow:
         with self._db.read() as session:
             person = session.get(Beneficiary, beneficiary_id)

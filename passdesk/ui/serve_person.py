@@ -28,7 +28,6 @@ from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 from passdesk.models import Role
 from passdesk.printing.formatting import format_money
-from passdesk.services.beneficiaries import BeneficiaryInput
 from passdesk.services.rows import BeneficiaryRow, BookletCheck, Entitlement
 from passdesk.ui.context import UiContext
 from passdesk.ui.serve_models import HandoutsModel, short_date
@@ -443,22 +442,13 @@ class PersonPanel(QWidget):
     def _on_profile_changed(self, *_args: object) -> None:
         if self._loading or self.person is None:
             return
-        person = self.person
-        data = BeneficiaryInput(
-            last_name=person.last_name,
-            first_name=person.first_name,
-            birth_date=person.birth_date,
-            postcode=person.postcode,
-            commune=person.commune,
-            phone=person.phone,
-            email=person.email,
-            target_group=self.target_group.currentData() or "",
-            diagnostic=tuple(k for k, box in self.needs.items() if box.isChecked()),
-            consent=self.consent.isChecked(),
-        )
         try:
-            self.person = self._context.services.beneficiaries.update(
-                self._context.actor, person.id, data
+            self.person = self._context.services.beneficiaries.update_profile(
+                self._context.actor,
+                self.person.id,
+                target_group=self.target_group.currentData() or "",
+                diagnostic=tuple(k for k, box in self.needs.items() if box.isChecked()),
+                consent=self.consent.isChecked(),
             )
         except PassDeskError as error:
             self.profile_message.show_error(error.message)

@@ -99,3 +99,20 @@ def test_shares_print_as_plain_numbers(
     assert console(["--database", str(db_path), "programme", "list"]) == 0
     out = capsys.readouterr().out
     assert "État 100 %" in out and "E+" not in out
+
+
+def test_the_profile_save_leaves_the_identity_alone(
+    services: Services, agent: Actor, supervisor: Actor
+) -> None:
+    person = services.beneficiaries.register(
+        agent, BeneficiaryInput("Durand", "Zoé", "1990-01-01"), allow_duplicate=True
+    )
+    # Another agent corrects the name while the serve panel still shows the old one.
+    services.beneficiaries.update(
+        supervisor, person.id, BeneficiaryInput("Durand-Lefèvre", "Zoé", "1990-01-01")
+    )
+    saved = services.beneficiaries.update_profile(
+        agent, person.id, target_group="senior", diagnostic=["security"], consent=True
+    )
+    assert saved.last_name == "Durand-Lefèvre"
+    assert (saved.target_group, saved.diagnostic, saved.consent) == ("senior", ("security",), True)
