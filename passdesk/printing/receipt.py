@@ -447,9 +447,17 @@ class _ReceiptWriter:
     def _places(self) -> None:
         """As many places as fit above the notice, nearest first, in two columns."""
         c, record = self.canvas, self.record
-        if not record.places or self.y - 25 * mm < self.limit:
+        if self.y - 25 * mm < self.limit:
             return
         self._heading(_("Where to use your vouchers"))
+        if not record.places:  # the directory is empty: say where to ask, not nothing
+            c.setFont(fonts.REGULAR, 9.5)
+            c.setFillColor(BLACK)
+            c.drawString(
+                LEFT, self.y - 4 * mm, _("Ask this desk for the list of qualified places near you.")
+            )
+            self.y -= 9 * mm
+            return
         gutter = 6 * mm
         width = (FULL - gutter) / 2
         columns = (LEFT, LEFT + width + gutter)

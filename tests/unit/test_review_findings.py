@@ -14,7 +14,7 @@ from passdesk.cli import main as console
 from passdesk.errors import EnvironmentProblem
 from passdesk.services import Services
 from passdesk.services.beneficiaries import BeneficiaryInput
-from passdesk.services.rows import Actor, LotRow, ProgrammeRow
+from passdesk.services.rows import Actor, BeneficiaryRow, LotRow, ProgrammeRow
 
 
 def _voucher(programme: ProgrammeRow, booklet: int, index: int) -> str:
@@ -116,3 +116,22 @@ def test_the_profile_save_leaves_the_identity_alone(
     )
     assert saved.last_name == "Durand-Lefèvre"
     assert (saved.target_group, saved.diagnostic, saved.consent) == ("senior", ("security",), True)
+
+
+def test_a_receipt_with_no_places_says_where_to_ask(
+    services: Services,
+    agent: Actor,
+    programme: ProgrammeRow,
+    lot: LotRow,
+    person: BeneficiaryRow,
+    tmp_path: Path,
+) -> None:
+    from pypdf import PdfReader
+
+    assert services.places.list() == []
+    handout = services.handouts.hand_out(
+        agent, person.id, codes_=[codes.booklet_code(programme.code, lot.first_booklet)]
+    )
+    path = services.printing.write_receipt(handout.id, tmp_path / "r.pdf")
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(path)).pages)
+    assert "Demandez à l'accueil la liste des lieux qualifiés" in text
