@@ -99,7 +99,7 @@ def child_bare(db: Path, count: int, output: Path) -> dict[str, Any]:
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
 
-    from passdesk.printing import fonts
+    from passdesk.documents import fonts
 
     fonts.register_fonts()
     code128 = get_barcode_class("code128")

@@ -36,7 +36,7 @@ def national_database() -> Path:
     cache.mkdir(parents=True, exist_ok=True)
     path = cache / "national-2019.sqlite3"
     if not path.exists():
-        from passdesk.services import demo, open_services
+        from passdesk import demo, open_services
 
         print(f"building the national demo database in {path} (once)…", file=sys.stderr)
         partial = path.with_suffix(".partial")

@@ -224,8 +224,8 @@ def remove_database(path: Path) -> None:
 
 def _is_current(path: Path) -> bool:
     """The cached file opens at this code's schema revision (else it is rebuilt)."""
-    from passdesk.db import open_database
     from passdesk.errors import PassDeskError
+    from passdesk.store import open_database
 
     try:
         open_database(path, upgrade=False, create=False).close()
@@ -273,8 +273,8 @@ def national_database(path: Path = NATIONAL_DB, *, rebuild: bool = False) -> Bui
 
 
 def _build_national(target: Path) -> BuildInfo:
+    from passdesk.demo import build
     from passdesk.services import open_services
-    from passdesk.services.demo import build
     from passdesk.services.integrity import check_database
 
     path = target.with_name(f"{target.stem}-building-{os.getpid()}.sqlite3")

@@ -144,7 +144,7 @@ class DeskSession:
 
     @staticmethod
     def _open(database: str | None) -> Services:
-        from passdesk.printing.fonts import register_fonts
+        from passdesk.documents.fonts import register_fonts
         from passdesk.services import open_services
 
         services = open_services(database)

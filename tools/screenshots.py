@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from passdesk import app as passdesk_app
-    from passdesk.services import demo, open_services
+    from passdesk import demo, open_services
     from passdesk.ui.worker import TaskRunner
 
     qt_app = QApplication(["passdesk-screenshots"])

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from passdesk.db import Database, open_database
 from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
@@ -21,6 +20,7 @@ from passdesk.services.printing import PrintService
 from passdesk.services.programmes import ProgrammeService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
+from passdesk.store import Database, open_database
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ import re
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from stdnum.fr import siret as stdnum_siret
 
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import _
 from passdesk.models import Agent, Desk, Role
+from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.base import Service, actor_of, require, the_desk
 from passdesk.services.rows import Actor, AgentRow, DeskRow
@@ -109,7 +111,8 @@ class AccountService(Service):
         if admin_password is not None:
             check_password(admin_password)
         now = self._now()
-        with self._db.write() as session:
+
+        def work(session: Session) -> Actor:
             if session.scalar(select(func.count()).select_from(Desk)):
                 raise Refused(
                     _("This database already has a desk ({name}).").format(
@@ -142,6 +145,8 @@ class AccountService(Service):
             log.info("desk %s initialised, admin agent id %s", desk.id, agent.id)
             return actor_of(agent)
 
+        return self._db.transaction(work)
+
     def desk(self) -> DeskRow:
         with self._db.read() as session:
             return _desk_row(the_desk(session))
@@ -158,12 +163,13 @@ class AccountService(Service):
         logo_png: bytes | None = None,
         keep_logo: bool = True,
     ) -> DeskRow:
-        require(actor, Role.ADMIN, _("change the desk's details"))
+        require(actor, Action.EDIT_DESK)
         name = clean_name(name)
         if not name:
             raise InvalidInput(_("Give the desk's name."), field="name")
         siret = check_siret(siret)
-        with self._db.write() as session:
+
+        def work(session: Session) -> DeskRow:
             desk = the_desk(session)
             desk.name, desk.address, desk.postcode = name, address.strip(), postcode.strip()
             desk.commune, desk.siret = clean_name(commune), siret
@@ -171,6 +177,8 @@ class AccountService(Service):
                 desk.logo_png = logo_png
             log.info("agent %s updated the desk details", actor.id)
             return _desk_row(desk)
+
+        return self._db.transaction(work)
 
     def add_agent(
         self,
@@ -181,14 +189,15 @@ class AccountService(Service):
         role: Role,
         password: str | None = None,
     ) -> AgentRow:
-        require(actor, Role.ADMIN, _("create an account"))
+        require(actor, Action.MANAGE_AGENTS)
         login = check_login(login)
         display_name = clean_name(display_name)
         if not display_name:
             raise InvalidInput(_("Give the agent's name."), field="display_name")
         if password is not None:
             check_password(password)
-        with self._db.write() as session:
+
+        def work(session: Session) -> AgentRow:
             if session.scalar(select(Agent).where(Agent.login == login)) is not None:
                 raise Refused(
                     _("The login {login} is already taken.").format(login=login), field="login"
@@ -207,16 +216,21 @@ class AccountService(Service):
             log.info("agent %s created agent %s (%s)", actor.id, agent.id, role.value)
             return _agent_row(agent)
 
+        return self._db.transaction(work)
+
     def set_password(self, actor: Actor, login: str, password: str) -> None:
         if actor.login != login:
-            require(actor, Role.ADMIN, _("change another agent's password"))
+            require(actor, Action.MANAGE_AGENTS)
         check_password(password)
-        with self._db.write() as session:
+
+        def work(session: Session) -> None:
             agent = session.scalar(select(Agent).where(Agent.login == login))
             if agent is None:
                 raise NotFound(_("No agent with the login {login}.").format(login=login))
             agent.password_hash = hash_password(password)
             log.info("agent %s set the password of agent %s", actor.id, agent.id)
+
+        return self._db.transaction(work)
 
     def agents(self) -> list[AgentRow]:
         with self._db.read() as session:
@@ -253,9 +267,13 @@ class AccountService(Service):
             needs_rehash = _hasher.check_needs_rehash(agent.password_hash)
             actor = actor_of(agent)
         if needs_rehash:
-            with self._db.write() as session:
+            new_hash = hash_password(password)
+
+            def rehash(session: Session) -> None:
                 stored = session.get(Agent, actor.id)
                 assert stored is not None
-                stored.password_hash = hash_password(password)
+                stored.password_hash = new_hash
+
+            self._db.transaction(rehash)
         log.info("agent %s logged in", actor.id)
         return actor

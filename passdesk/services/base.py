@@ -8,17 +8,18 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passdesk import codes
-from passdesk.db import Database
-from passdesk.errors import Forbidden, NotFound
-from passdesk.i18n import N_, _
-from passdesk.models import Agent, Booklet, Desk, Programme, Role
+from passdesk import codes, roles
+from passdesk.errors import NotFound
+from passdesk.i18n import _
+from passdesk.models import Agent, Booklet, Desk, Programme
+from passdesk.roles import Action
 from passdesk.services.rows import (
     Actor,
     BookletRow,
     FunderShareRow,
     ProgrammeRow,
 )
+from passdesk.store import Database
 
 Clock = Callable[[], datetime]
 
@@ -32,20 +33,9 @@ def local_date(moment: datetime) -> date:
     return moment.astimezone().date()
 
 
-ROLE_LABELS = {
-    Role.AGENT: N_("agent"),
-    Role.SUPERVISOR: N_("supervisor"),
-    Role.ADMIN: N_("administrator"),
-}
-
-
-def require(actor: Actor, role: Role, action: str) -> None:
-    if not actor.at_least(role):
-        raise Forbidden(
-            _(
-                "Your role does not allow this: {action}. Ask a supervisor or an administrator."
-            ).format(action=action)
-        )
+def require(actor: Actor, action: Action) -> None:
+    """Refuse `action` unless the actor's role allows it (the table is in passdesk.roles)."""
+    roles.require(actor.role, action)
 
 
 class Service:

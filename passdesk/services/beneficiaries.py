@@ -234,7 +234,8 @@ class BeneficiaryService(Service):
             if candidates:
                 raise Duplicates(candidates)
         now = self._now()
-        with self._db.write() as session:
+
+        def work(session: Session) -> BeneficiaryRow:
             person = Beneficiary(
                 last_name=clean.last_name,
                 first_name=clean.first_name,
@@ -257,6 +258,8 @@ class BeneficiaryService(Service):
             log.info("agent %s registered beneficiary %s", actor.id, person.id)
             return row(person)
 
+        return self._db.transaction(work)
+
     @staticmethod
     def _index(session: Session, person: Beneficiary) -> None:
         session.execute(delete(NameToken).where(NameToken.beneficiary_id == person.id))
@@ -269,7 +272,8 @@ class BeneficiaryService(Service):
 
     def update(self, actor: Actor, beneficiary_id: int, data: BeneficiaryInput) -> BeneficiaryRow:
         clean = self._clean(data)
-        with self._db.write() as session:
+
+        def work(session: Session) -> BeneficiaryRow:
             person = session.get(Beneficiary, beneficiary_id)
             if person is None:
                 raise self._not_found(beneficiary_id)
@@ -290,6 +294,8 @@ class BeneficiaryService(Service):
             log.info("agent %s updated beneficiary %s", actor.id, person.id)
             return row(person)
 
+        return self._db.transaction(work)
+
     def update_profile(
         self,
         actor: Actor,
@@ -309,7 +315,8 @@ class BeneficiaryService(Service):
                 _("Unknown need: {need}.").format(need=unknown[0]), field="diagnostic"
             )
         now = self._now()
-        with self._db.write() as session:
+
+        def work(session: Session) -> BeneficiaryRow:
             person = session.get(Beneficiary, beneficiary_id)
             if person is None:
                 raise self._not_found(beneficiary_id)
@@ -322,6 +329,8 @@ class BeneficiaryService(Service):
             person.updated_at = now
             log.info("agent %s updated the profile of beneficiary %s", actor.id, person.id)
             return row(person)
+
+        return self._db.transaction(work)
 
     def get(self, beneficiary_id: int) -> BeneficiaryRow:
         with self._db.read() as session:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from passdesk import codes
 from passdesk.errors import InvalidInput, NotFound, Refused
+from passdesk.formatting import format_date
 from passdesk.i18n import _
 from passdesk.models import (
     Agent,
@@ -28,11 +29,11 @@ from passdesk.models import (
     HandoutBooklet,
     Programme,
     ReceiptCounter,
-    Role,
     VoidReason,
     Voucher,
     VoucherStatus,
 )
+from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.base import (
     Service,
@@ -102,7 +103,7 @@ class HandoutService(Service):
                         "{receipt}). It cannot be handed out twice."
                     ).format(
                         code=booklet.code,
-                        date=local_date(handout.created_at).strftime("%d/%m/%Y"),
+                        date=format_date(local_date(handout.created_at)),
                         receipt=handout.receipt_number,
                     ),
                     field="code",
@@ -123,7 +124,7 @@ class HandoutService(Service):
             raise Refused(
                 _(
                     "The programme {code} starts on {date}: its booklets cannot be handed out yet."
-                ).format(code=programme.code, date=programme.valid_from.strftime("%d/%m/%Y")),
+                ).format(code=programme.code, date=format_date(programme.valid_from)),
                 field="code",
             )
         stop = handout_stop(programme)
@@ -134,8 +135,8 @@ class HandoutService(Service):
                     "on {stop} ({days} days before the end)."
                 ).format(
                     code=programme.code,
-                    date=programme.valid_until.strftime("%d/%m/%Y"),
-                    stop=stop.strftime("%d/%m/%Y"),
+                    date=format_date(programme.valid_until),
+                    stop=format_date(stop),
                     days=STOP_DAYS_BEFORE_END,
                 ),
                 field="code",
@@ -239,9 +240,10 @@ class HandoutService(Service):
             )
         reason = (override_reason or "").strip() or None
         if reason is not None:
-            require(actor, Role.SUPERVISOR, _("override the limit per person"))
+            require(actor, Action.OVERRIDE_LIMIT)
         now = self._now()
-        with self._db.write() as session:
+
+        def work(session: Session) -> HandoutRow:
             # Locked: two desks serving the same person cannot both pass the limit (PostgreSQL;
             # SQLite's BEGIN IMMEDIATE already serialises writers).
             person = session.get(Beneficiary, beneficiary_id, with_for_update=True)
@@ -323,6 +325,8 @@ class HandoutService(Service):
             )
             return self._row(session, handout)
 
+        return self._db.transaction(work)
+
     def _next_in_stock(self, session: Session, programme_code: str) -> tuple[Booklet, Programme]:
         programme = session.scalar(
             select(Programme).where(Programme.code == programme_code.strip().upper())
@@ -397,12 +401,13 @@ class HandoutService(Service):
     def cancel(self, actor: Actor, handout_id: int, reason: str) -> HandoutRow:
         """Cancel a handout: the same day its booklets go back to stock, later they are voided
         (they left the desk and cannot be trusted back)."""
-        require(actor, Role.SUPERVISOR, _("cancel a handout"))
+        require(actor, Action.CANCEL_HANDOUT)
         reason = (reason or "").strip()
         if not reason:
             raise InvalidInput(_("Give the reason for the cancellation."), field="reason")
         now = self._now()
-        with self._db.write() as session:
+
+        def work(session: Session) -> HandoutRow:
             handout = session.get(Handout, handout_id, with_for_update=True)
             if handout is None:
                 raise NotFound(
@@ -412,7 +417,7 @@ class HandoutService(Service):
                 raise Refused(
                     _("Handout {receipt} was already cancelled on {date}.").format(
                         receipt=handout.receipt_number,
-                        date=local_date(handout.cancelled_at).strftime("%d/%m/%Y"),
+                        date=format_date(local_date(handout.cancelled_at)),
                     )
                 )
             booklets = session.scalars(
@@ -493,6 +498,8 @@ class HandoutService(Service):
                 "returned to stock" if same_day else "booklets voided",
             )
             return self._row(session, handout)
+
+        return self._db.transaction(work)
 
     # --- reading ------------------------------------------------------------------------
 

@@ -25,7 +25,7 @@ from passdesk.models import (
 from passdesk.services.rows import LedgerReport, StockCounts
 
 if TYPE_CHECKING:
-    from passdesk.db import Database
+    from passdesk.store import Database
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from passdesk import codes
-from passdesk.models import Beneficiary, Handout, HandoutBooklet, Role
+from passdesk.models import Beneficiary, Handout, HandoutBooklet
+from passdesk.roles import Action, may
 from passdesk.services.base import Service, voucher_bounds
 from passdesk.services.rows import Actor, LookupResult
 from passdesk.services.stock import find_by_code
-
-# Roles that may see who received a booklet (every desk role serves people today; the table
-# keeps the rule in one place for read-only roles to come).
-SEES_BENEFICIARIES = frozenset({Role.AGENT, Role.SUPERVISOR, Role.ADMIN})
 
 
 class LookupService(Service):
@@ -29,7 +26,7 @@ class LookupService(Service):
                 .limit(1)
             )
             person = None
-            if handout is not None and actor.role in SEES_BENEFICIARIES:
+            if handout is not None and may(actor.role, Action.SEE_RECIPIENT):
                 person = session.get(Beneficiary, handout.beneficiary_id)
             return LookupResult(
                 kind=found.parsed.kind,

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from passdesk.errors import InvalidInput, NotFound
 from passdesk.i18n import _
-from passdesk.models import Place, Role
+from passdesk.models import Place
+from passdesk.roles import Action
 from passdesk.services.base import Service, require
 from passdesk.services.rows import Actor, PlaceRow
 from passdesk.text import clean_name
@@ -115,9 +117,10 @@ class PlaceService(Service):
         )
 
     def add(self, actor: Actor, data: PlaceInput) -> PlaceRow:
-        require(actor, Role.SUPERVISOR, _("edit the places directory"))
+        require(actor, Action.EDIT_PLACES)
         clean = self._clean(data)
-        with self._db.write() as session:
+
+        def work(session: Session) -> PlaceRow:
             place = Place(
                 name=clean.name,
                 address=clean.address,
@@ -135,10 +138,13 @@ class PlaceService(Service):
             log.info("agent %s added place %s", actor.id, place.id)
             return _row(place)
 
+        return self._db.transaction(work)
+
     def update(self, actor: Actor, place_id: int, data: PlaceInput) -> PlaceRow:
-        require(actor, Role.SUPERVISOR, _("edit the places directory"))
+        require(actor, Action.EDIT_PLACES)
         clean = self._clean(data)
-        with self._db.write() as session:
+
+        def work(session: Session) -> PlaceRow:
             place = session.get(Place, place_id)
             if place is None:
                 raise NotFound(_("No place with the number {id}.").format(id=place_id))
@@ -148,6 +154,8 @@ class PlaceService(Service):
             place.services, place.active = list(clean.services), clean.active
             log.info("agent %s updated place %s", actor.id, place.id)
             return _row(place)
+
+        return self._db.transaction(work)
 
     def list(self, include_inactive: bool = True) -> list[PlaceRow]:
         with self._db.read() as session:

@@ -1,7 +1,7 @@
 """Printing jobs: gather receipts and booklets from the register, render them, keep the print register.
 
 Gather, then render: `build_receipt` and `build_booklets` read the database into the plain records
-of `passdesk.printing`; the renderers never see a session. A booklet print is checked whole before
+of `passdesk.documents`; the renderers never see a session. A booklet print is checked whole before
 the first page is drawn (codes, statuses, reprint reason, layout), streamed page by page into a
 hidden temporary file, and only then recorded: one transaction writes a PrintRecord and a ledger
 event per booklet, and the PDF appears at its path as that transaction commits. A failed or
@@ -10,9 +10,7 @@ cancelled print leaves neither a file nor a row.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -24,24 +22,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from passdesk import codes
-from passdesk.db import Database
-from passdesk.errors import InvalidInput, NotFound, Refused
-from passdesk.i18n import _, ngettext
-from passdesk.models import (
-    Agent,
-    Beneficiary,
-    Booklet,
-    BookletStatus,
-    EventKind,
-    Handout,
-    HandoutBooklet,
-    PrintRecord,
-    Programme,
-    Role,
-    Voucher,
-    VoucherStatus,
-)
-from passdesk.printing import (
+from passdesk.documents import (
     BookletRecord,
     DeskLine,
     FunderShareLine,
@@ -53,13 +34,31 @@ from passdesk.printing import (
     render_booklets,
     render_receipt,
 )
-from passdesk.printing.output import atomic_output
+from passdesk.documents.output import StagedOutput
+from passdesk.errors import InvalidInput, NotFound, Refused
+from passdesk.formatting import format_date
+from passdesk.i18n import _, ngettext
+from passdesk.models import (
+    Agent,
+    Beneficiary,
+    Booklet,
+    BookletStatus,
+    EventKind,
+    Handout,
+    HandoutBooklet,
+    PrintRecord,
+    Programme,
+    Voucher,
+    VoucherStatus,
+)
+from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.base import Clock, Service, require, system_clock, the_desk, voucher_bounds
 from passdesk.services.places import PlaceService
 from passdesk.services.rows import Actor, PlaceRow
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import find_by_code, status_label
+from passdesk.store import Database, after_commit, open_database
 
 log = logging.getLogger(__name__)
 
@@ -332,43 +331,33 @@ class PrintService(Service):
         `progress(done_vouchers, total_vouchers)` after each page; `cancel()` polled before each
         page, raising PrintCancelled when it returns true.
         """
-        require(actor, Role.SUPERVISOR, _("print booklets"))
+        require(actor, Action.PRINT_BOOKLETS)
         plan = self._plan(
             programme_code, from_booklet, count, codes, reprint_reason, personalise_for
         )
         target = Path(path)
-        output = atomic_output(target)
-        stream = output.__enter__()
+        staged = StagedOutput(target)
         try:
             summary = render_booklets(
                 self._records(plan),
-                stream,
+                staged.stream,
                 plan.context.layout,
                 total_vouchers=plan.total_vouchers,
                 progress=progress,
                 cancel=cancel,
             )
+            staged.close()
+
+            # The PDF is complete under its temporary name. It takes its real name only once
+            # its print records have committed: a print that is not in the register never
+            # leaves a file, and a replayed transaction never renames twice.
+            def record(session: Session) -> None:
+                self._record(session, actor, plan)
+                after_commit(session, staged.publish)
+
+            self._db.transaction(record)
         except BaseException:
-            if not output.__exit__(*sys.exc_info()):
-                raise
-            raise  # pragma: no cover - atomic_output never swallows an error
-        # The PDF is complete in its temporary file: record the print and move the file into
-        # place in the same transaction, so the file exists exactly when the record does.
-        renamed = False
-        try:
-            with self._db.write() as session:
-                try:
-                    self._record(session, actor, plan)
-                    session.flush()
-                except BaseException:
-                    output.__exit__(*sys.exc_info())
-                    raise
-                output.__exit__(None, None, None)  # fsync and rename; an error rolls back
-                renamed = True
-        except BaseException:
-            if renamed:  # the commit itself failed: the file must not outlive its record
-                with contextlib.suppress(OSError):
-                    target.absolute().unlink()
+            staged.discard()
             raise
         reprints = sum(1 for b in plan.booklets if b.reprint)
         log.info(
@@ -617,7 +606,7 @@ class PrintService(Service):
                 _(
                     "The vouchers of {programme} expired on {date}: its booklets can no longer "
                     "be printed."
-                ).format(programme=programme.code, date=programme.valid_until.strftime("%d/%m/%Y")),
+                ).format(programme=programme.code, date=format_date(programme.valid_until)),
                 field="programme_code",
             )
         voided = session.scalar(
@@ -740,10 +729,8 @@ def print_booklets_job(
     cancel: Callable[[], bool] | None = None,
 ) -> PrintResult:
     """`print_booklets` in a process of its own (see passdesk.jobs), on its own connection."""
-    from passdesk.services import open_services
-
-    services = open_services(database_url)
+    db = open_database(database_url)
     try:
-        return services.printing.print_booklets(actor, **options, progress=progress, cancel=cancel)
+        return PrintService(db).print_booklets(actor, **options, progress=progress, cancel=cancel)
     finally:
-        services.close()
+        db.close()

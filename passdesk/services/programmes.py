@@ -8,12 +8,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from passdesk import codes
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import N_, _
-from passdesk.models import Funder, FunderShare, Programme, Role
+from passdesk.models import Funder, FunderShare, Programme
+from passdesk.roles import Action
 from passdesk.services.base import Service, programme_row, require
 from passdesk.services.rows import Actor, ProgrammeRow
 from passdesk.text import clean_name
@@ -95,7 +96,7 @@ class ProgrammeService(Service):
         limit_per_person: int | None = None,
         target_groups: Sequence[str] = (),
     ) -> ProgrammeRow:
-        require(actor, Role.ADMIN, _("create a programme"))
+        require(actor, Action.MANAGE_PROGRAMMES)
         code = codes.validate_programme_code(code)
         name = clean_name(name)
         if not name:
@@ -121,7 +122,8 @@ class ProgrammeService(Service):
                 _("Unknown target group: {group}.").format(group=unknown[0]), field="target_groups"
             )
         self._check_shares(funders)
-        with self._db.write() as session:
+
+        def work(session: Session) -> ProgrammeRow:
             if session.scalar(select(Programme).where(Programme.code == code)) is not None:
                 raise Refused(
                     _("A programme with the code {code} already exists.").format(code=code),
@@ -147,6 +149,8 @@ class ProgrammeService(Service):
             session.flush()
             log.info("agent %s created programme %s", actor.id, code)
             return programme_row(programme)
+
+        return self._db.transaction(work)
 
     @staticmethod
     def _check_shares(funders: Sequence[tuple[str, Decimal]]) -> None:

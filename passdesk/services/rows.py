@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from passdesk.models import Role
+from passdesk.roles import Role
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from passdesk.errors import InvalidInput, NotFound
 from passdesk.i18n import LANGUAGES, N_, _
-from passdesk.models import Role, Setting
+from passdesk.models import Setting
+from passdesk.notice import default_notice
+from passdesk.roles import Action
 from passdesk.services.base import Service, require, the_desk
 from passdesk.services.rows import Actor
 
@@ -27,12 +30,6 @@ class Parameter:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, label msgid)
-
-
-def _default_notice() -> str:
-    from passdesk.printing.receipt import default_notice
-
-    return default_notice()
 
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -140,22 +137,23 @@ class SettingsService(Service):
         with self._db.read() as session:
             stored = session.scalar(select(Setting.value).where(Setting.key == key))
         if stored is None:
-            return _default_notice() if key == "notice_text" else parameter.default
+            return default_notice() if key == "notice_text" else parameter.default
         value = parse_value(parameter, stored)
         if key == "notice_text" and not str(value).strip():
-            return _default_notice()
+            return default_notice()
         return value
 
     def all(self) -> dict[str, Any]:
         return {p.key: self.get(p.key) for p in PARAMETERS}
 
     def set(self, actor: Actor, key: str, raw: Any) -> Any:
-        require(actor, Role.ADMIN, _("change the settings"))
+        require(actor, Action.EDIT_SETTINGS)
         parameter = BY_KEY.get(key)
         if parameter is None:
             raise NotFound(_("Unknown setting {key}.").format(key=key))
         value = parse_value(parameter, raw)
-        with self._db.write() as session:
+
+        def work(session: Session) -> None:
             desk = the_desk(session)
             setting = session.scalar(
                 select(Setting).where(Setting.desk_id == desk.id, Setting.key == key)
@@ -164,5 +162,7 @@ class SettingsService(Service):
                 session.add(Setting(desk_id=desk.id, key=key, value=str(value)))
             else:
                 setting.value = str(value)
+
+        self._db.transaction(work)
         log.info("agent %s changed setting %s", actor.id, key)
         return value

@@ -16,12 +16,12 @@ from passdesk.models import (
     BookletStatus,
     EventKind,
     Programme,
-    Role,
     StockLot,
     VoidReason,
     Voucher,
     VoucherStatus,
 )
+from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.base import Service, booklet_row, require
 from passdesk.services.rows import Actor, BookletRow, LotRow, StockCounts
@@ -38,12 +38,14 @@ BOOKLET_STATUS_LABELS = {
 }
 VOUCHER_STATUS_LABELS = {**BOOKLET_STATUS_LABELS, "used": N_("used")}
 VOID_REASON_LABELS = {
-    "lost": N_("lost"),
-    "stolen": N_("stolen"),
-    "damaged": N_("damaged"),
-    "misprint": N_("misprint"),
-    "cancelled_handout": N_("handout cancelled"),
+    VoidReason.LOST: N_("lost"),
+    VoidReason.STOLEN: N_("stolen"),
+    VoidReason.DAMAGED: N_("damaged"),
+    VoidReason.MISPRINT: N_("misprint"),
+    VoidReason.CANCELLED_HANDOUT: N_("handout cancelled"),
 }
+# The reasons an agent may give for voiding; a cancelled handout voids by itself.
+AGENT_VOID_REASONS = (VoidReason.LOST, VoidReason.STOLEN, VoidReason.DAMAGED, VoidReason.MISPRINT)
 BOOKLET_SORT_KEYS = ("number", "code", "status")
 
 
@@ -75,6 +77,31 @@ def find_by_code(session: Session, text: str, *, for_update: bool = False) -> Fo
     return Found(booklet, programme, voucher, parsed)
 
 
+def parse_void_reason(text: str) -> VoidReason:
+    """One of the reasons an agent may give (`AGENT_VOID_REASONS`), by its name."""
+    try:
+        why = VoidReason(text.strip().lower())
+    except ValueError:
+        why = None
+    if why not in AGENT_VOID_REASONS:
+        raise InvalidInput(
+            _("The reason must be one of: {choices}.").format(
+                choices=", ".join(
+                    r.value
+                    if void_reason_label(r) == r.value
+                    else f"{r.value} ({void_reason_label(r)})"
+                    for r in AGENT_VOID_REASONS
+                )
+            ),
+            field="reason",
+        )
+    return why
+
+
+def void_reason_label(reason: VoidReason | str) -> str:
+    return _(VOID_REASON_LABELS[VoidReason(reason)])
+
+
 def status_label(status: str) -> str:
     return _(VOUCHER_STATUS_LABELS.get(status, status))
 
@@ -84,7 +111,7 @@ class StockService(Service):
         self, actor: Actor, *, programme_code: str, first_booklet: int, count: int, source: str = ""
     ) -> LotRow:
         """Record a lot of consecutive booklets (and their vouchers) as in stock."""
-        require(actor, Role.SUPERVISOR, _("receive stock"))
+        require(actor, Action.RECEIVE_STOCK)
         if not 1 <= count <= MAX_LOT:
             raise InvalidInput(
                 _("A lot holds 1 to {max} booklets.").format(max=MAX_LOT), field="count"
@@ -93,7 +120,8 @@ class StockService(Service):
             raise InvalidInput(_("Booklet numbers start at 1."), field="first_booklet")
         last_booklet = first_booklet + count - 1
         now = self._now()
-        with self._db.write() as session:
+
+        def work(session: Session) -> LotRow:
             programme = session.scalar(
                 select(Programme).where(Programme.code == programme_code.strip().upper())
             )
@@ -179,6 +207,8 @@ class StockService(Service):
                 lot.source,
                 now,
             )
+
+        return self._db.transaction(work)
 
     @staticmethod
     def _insert_booklets(
@@ -307,17 +337,11 @@ class StockService(Service):
 
     def void(self, actor: Actor, code: str, reason: str) -> str:
         """Void a whole booklet (booklet code) or one voucher (voucher code); returns the code."""
-        require(actor, Role.SUPERVISOR, _("void a booklet or a voucher"))
-        try:
-            why = VoidReason(reason.strip().lower())
-        except ValueError:
-            why = None
-        if why is None or why is VoidReason.CANCELLED_HANDOUT:
-            raise InvalidInput(
-                _("The reason must be one of: lost, stolen, damaged, misprint."), field="reason"
-            )
+        require(actor, Action.VOID)
+        why = parse_void_reason(reason)
         now = self._now()
-        with self._db.write() as session:
+
+        def work(session: Session) -> str:
             found = find_by_code(session, code)
             booklet, programme = found.booklet, found.programme
             if found.voucher is not None:
@@ -383,3 +407,5 @@ class StockService(Service):
             )
             log.info("agent %s voided booklet %s (%s)", actor.id, booklet.code, why.value)
             return booklet.code
+
+        return self._db.transaction(work)

@@ -386,11 +386,8 @@ class FirstRunWizard(QWizard):
     # --- or a demonstration -------------------------------------------------------------
 
     def _on_welcome_demo_requested(self) -> None:
-        try:
-            from passdesk.services import demo
-        except ImportError:
-            self.welcome.message.show_error(_("This version cannot build a demonstration desk."))
-            return
+        from passdesk import demo
+
         services = self._services
         self.welcome.demo_button.setEnabled(False)
         self.button(QWizard.WizardButton.NextButton).setEnabled(False)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -21,39 +19,30 @@ from PySide6.QtWidgets import (
 
 from passdesk import __version__, paths
 from passdesk.i18n import _
-from passdesk.models import Role
-from passdesk.services.base import ROLE_LABELS
+from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
+from passdesk.ui.pages.beneficiaries import BeneficiariesPage
+from passdesk.ui.pages.places import PlacesPage
 from passdesk.ui.pages.serve import ServePage
+from passdesk.ui.pages.settings import SettingsPage
+from passdesk.ui.pages.stock import StockPage
 from passdesk.ui.widgets import make_action
 
 log = logging.getLogger(__name__)
 
-# (module, class, minimum role): the pages in menu order; Ctrl+1.. follow this order.
-PAGES: tuple[tuple[str, str, Role], ...] = (
-    ("passdesk.ui.pages.serve", "ServePage", Role.AGENT),
-    ("passdesk.ui.pages.beneficiaries", "BeneficiariesPage", Role.AGENT),
-    ("passdesk.ui.pages.stock", "StockPage", Role.AGENT),
-    ("passdesk.ui.pages.places", "PlacesPage", Role.AGENT),
-    ("passdesk.ui.pages.settings", "SettingsPage", Role.ADMIN),
+# The pages in menu order (Ctrl+1.. follow it), each shown to the roles that may do its action.
+PAGES: tuple[tuple[type[QWidget], Action], ...] = (
+    (ServePage, Action.SERVE),
+    (BeneficiariesPage, Action.SERVE),
+    (StockPage, Action.SERVE),
+    (PlacesPage, Action.SERVE),
+    (SettingsPage, Action.EDIT_SETTINGS),
 )
 
 
 def window_settings() -> QSettings:
     """Window geometry and last page, in an .ini file under the config folder (tests isolate it)."""
     return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
-
-
-class _MissingPage(QLabel):
-    """Stands for a page whose module is not installed (keeps the window usable)."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(_("This page is not available in this version."), parent)
-        self.title = title
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-
-    def refresh(self) -> None:
-        pass
 
 
 class MainWindow(QMainWindow):
@@ -81,10 +70,10 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.nav = QListWidget(self)
         self.nav.setAccessibleName(_("Pages"))
-        for module_name, class_name, role in PAGES:
-            if not actor.at_least(role):
+        for page_class, action in PAGES:
+            if not may(actor.role, action):
                 continue  # what the agent may not do is not offered
-            page = self._build_page(module_name, class_name)
+            page: Any = page_class(context, self)
             self.pages.append(page)
             self.stack.addWidget(page)
             item = QListWidgetItem(page.title, self.nav)
@@ -102,21 +91,10 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([em * 18, em * 160])
         self.setCentralWidget(self.splitter)
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
-        opener = getattr(self.page("BeneficiariesPage"), "open_requested", None)
-        if opener is not None:
-            opener.connect(self._on_beneficiaries_open_requested)
+        self.page("BeneficiariesPage").open_requested.connect(self._on_beneficiaries_open_requested)
         self._build_menus()
         self.statusBar().showMessage(_("Logged in as {agent}.").format(agent=actor.display_name))
         self._restore_state()
-
-    def _build_page(self, module_name: str, class_name: str) -> Any:
-        try:
-            module = importlib.import_module(module_name)
-            page_class = getattr(module, class_name)
-        except (ImportError, AttributeError):
-            log.warning("page %s.%s is missing", module_name, class_name)
-            return _MissingPage(class_name.removesuffix("Page"), self)
-        return page_class(self._context, self)
 
     def page(self, class_name: str) -> Any:
         for page in self.pages:

@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
+from passdesk.formatting import format_date, format_money
 from passdesk.i18n import N_, _
-from passdesk.printing.formatting import format_money
 from passdesk.services.base import local_date
 from passdesk.services.rows import BeneficiaryRow, HandoutRow
 
@@ -22,7 +22,7 @@ def short_date(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = local_date(value)
-    return value.strftime("%d/%m/%Y")
+    return format_date(value)
 
 
 class _RowsModel(QAbstractTableModel):

@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.errors import PassDeskError
+from passdesk.formatting import format_money
 from passdesk.i18n import _
-from passdesk.models import Role
-from passdesk.printing.formatting import format_money
+from passdesk.roles import Action, may
 from passdesk.services.rows import BeneficiaryRow, BookletCheck, Entitlement
 from passdesk.ui.context import UiContext
 from passdesk.ui.serve_models import HandoutsModel, short_date
@@ -169,7 +169,7 @@ class PersonPanel(QWidget):
         self._context = context
         self.person: BeneficiaryRow | None = None
         self._loading = False
-        can_override = context.actor.at_least(Role.SUPERVISOR)
+        can_override = may(context.actor.role, Action.OVERRIDE_LIMIT)
 
         self.heading = QLabel(self)
         scaled_font(self.heading, 1.4, bold=True)

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+from passdesk.formatting import format_date, format_money, format_timestamp
 from passdesk.i18n import _
 
 R = TypeVar("R")
@@ -49,11 +50,11 @@ def display(value: Any) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:  # SQLite gives back the stored UTC moment without its zone
             value = value.replace(tzinfo=UTC)
-        return value.astimezone().strftime("%d/%m/%Y %H:%M")
+        return format_timestamp(value)
     if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
+        return format_date(value)
     if isinstance(value, Decimal):
-        return f"{value:.2f} €".replace(".", ",")
+        return format_money(value)
     if isinstance(value, tuple | list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from passdesk.db import Database, open_database
 from passdesk.models import Role
 from passdesk.services import Services
 from passdesk.services.beneficiaries import BeneficiaryInput
 from passdesk.services.rows import Actor, BeneficiaryRow, LotRow, ProgrammeRow
+from passdesk.store import Database, open_database
 
 # Noon UTC: the same calendar day in every time zone a desk can be in (UTC-11 .. UTC+11).
 START = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -10,18 +10,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
-from passdesk import db as db_module
 from passdesk import paths
-from passdesk.db import (
-    BUSY_TIMEOUT_MS,
-    Database,
-    is_network_path,
-    open_database,
-    resolve_url,
-    sqlite_path,
-)
 from passdesk.errors import EnvironmentProblem
+from passdesk.store import Database, location, open_database, resolve_url, sqlite_path
+from passdesk.store.database import BUSY_TIMEOUT_MS
+from passdesk.store.location import is_network_path
 
 # ---------------------------------------------------------------------------------------------
 # Pragmas and transactions
@@ -57,13 +52,12 @@ def test_pragmas_hold_on_every_pooled_connection(db: Database) -> None:
 
 
 def test_foreign_keys_are_enforced(db: Database) -> None:
-    with pytest.raises(Exception, match="FOREIGN KEY"), db.write() as session:
-        session.execute(
-            text(
-                "INSERT INTO agent (desk_id, login, display_name, role, active, created_at) "
-                "VALUES (999, 'ghost', 'Ghost', 'agent', 1, '2026-01-01 00:00:00')"
-            )
-        )
+    ghost = text(
+        "INSERT INTO agent (desk_id, login, display_name, role, active, created_at) "
+        "VALUES (999, 'ghost', 'Ghost', 'agent', 1, '2026-01-01 00:00:00')"
+    )
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        db.transaction(lambda session: session.execute(ghost))
 
 
 def _try_write_lock(path: Path) -> str | None:
@@ -83,10 +77,15 @@ def test_write_session_holds_the_write_lock_from_its_first_statement(
     db: Database, db_path: Path
 ) -> None:
     assert _try_write_lock(db_path) is None
-    with db.write() as session:
+    seen = []
+
+    def work(session: Session) -> None:
         # Only a read so far: a plain BEGIN would not lock out other writers in WAL mode.
         session.execute(text("SELECT count(*) FROM desk")).scalar_one()
-        assert _try_write_lock(db_path) == "database is locked"
+        seen.append(_try_write_lock(db_path))
+
+    db.transaction(work)
+    assert seen == ["database is locked"]
     assert _try_write_lock(db_path) is None
 
 
@@ -109,12 +108,15 @@ def test_write_session_commits_everything_or_nothing(db: Database, db_path: Path
         "INSERT INTO desk (name, address, postcode, commune, created_at) "
         "VALUES ('Mairie', '', '', '', '2026-01-01 00:00:00')"
     )
-    with pytest.raises(RuntimeError), db.write() as session:
+
+    def failing(session: Session) -> None:
         session.execute(insert)
         raise RuntimeError("failure halfway")
+
+    with pytest.raises(RuntimeError):
+        db.transaction(failing)
     assert desks() == 0
-    with db.write() as session:
-        session.execute(insert)
+    db.transaction(lambda session: session.execute(insert))
     assert desks() == 1
 
 
@@ -215,9 +217,9 @@ def test_open_database_refuses_a_network_share_and_creates_nothing(
     share = tmp_path / "share"
     share.mkdir()
     mounts = f"/dev/sda1 / ext4 rw 0 0\nnas:/export {share} nfs4 rw 0 0\n"
-    real = db_module.is_network_path
+    real = location.is_network_path
     monkeypatch.setattr(
-        db_module, "is_network_path", lambda path, mounts_text=None: real(path, mounts)
+        location, "is_network_path", lambda path, mounts_text=None: real(path, mounts)
     )
     target = share / "sub" / "passdesk.sqlite3"
     with pytest.raises(EnvironmentProblem) as caught:

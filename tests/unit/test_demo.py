@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 import pytest
 from stdnum.fr import siret
 
-from passdesk.db import open_database
+from passdesk import demo
 from passdesk.errors import Refused
 from passdesk.models import Role
-from passdesk.services import Services, demo
+from passdesk.services import Services
 from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS, BeneficiaryInput, field_errors
 from passdesk.services.integrity import check_database
 from passdesk.services.programmes import PRIORITY_GROUPS, TARGET_GROUPS
+from passdesk.store import open_database
 from passdesk.text import fold
 
 if TYPE_CHECKING:

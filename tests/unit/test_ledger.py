@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from passdesk import codes
-from passdesk.db import Database
 from passdesk.services import Services
 from passdesk.services.ledger import GENESIS, LedgerService, canonical, chain_hash
 from passdesk.services.rows import Actor, BeneficiaryRow, ProgrammeRow
+from passdesk.store import Database
 
 if TYPE_CHECKING:
     from conftest import MovableClock, RawDb

@@ -14,12 +14,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 
-from passdesk import migrations, paths
-from passdesk.db import Database, create_passdesk_engine, open_database
+from passdesk import paths
 from passdesk.errors import EnvironmentProblem
 from passdesk.models import Base
 from passdesk.services import Services
 from passdesk.services.base import Clock
+from passdesk.store import Database, open_database
+from passdesk.store import schema as migrations
+from passdesk.store.database import create_passdesk_engine
 
 if TYPE_CHECKING:
     from conftest import RawDb
@@ -114,7 +116,7 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> N
     path = tmp_path / "current.sqlite3"
     open_database(path).close()
     script = (
-        "import sys; from passdesk.db import open_database; "
+        "import sys; from passdesk.store import open_database; "
         f"open_database({str(path)!r}).close(); "
         "print('alembic' in sys.modules)"
     )
@@ -177,7 +179,9 @@ def _scripts_with_extra_revision(tmp_path: Path, upgrade_body: str) -> Path:
     """A copy of PassDesk's migration scripts with one more revision after the current head."""
     scripts = tmp_path / "scripts"
     shutil.copytree(
-        Path(migrations.__file__).parent, scripts, ignore=shutil.ignore_patterns("__pycache__")
+        Path(migrations.__file__).parent / "migrations",
+        scripts,
+        ignore=shutil.ignore_patterns("__pycache__"),
     )
     head = migrations.head_revision()
     (scripts / "versions" / "9000_test_step.py").write_text(

@@ -16,8 +16,8 @@ import pytest
 from printing_pages import decoded_codes, needs_poppler, pdf_text, plain
 
 from passdesk import codes
+from passdesk.documents import PrintCancelled
 from passdesk.errors import Forbidden, InvalidCode, InvalidInput, NotFound, Refused
-from passdesk.printing import PrintCancelled
 from passdesk.services.beneficiaries import BeneficiaryInput
 from passdesk.services.places import PlaceInput
 from passdesk.services.printing import PrintResult
@@ -561,8 +561,8 @@ def test_receipt_prints_the_desk_footer(
 
 
 def test_a_share_never_wraps_away_from_its_percent_sign() -> None:
-    from passdesk.printing import _blocks, _draw, fonts
-    from passdesk.printing.records import FunderShareLine
+    from passdesk.documents import _blocks, _draw, fonts
+    from passdesk.documents.records import FunderShareLine
 
     fonts.register_fonts()
     funders = tuple(
@@ -585,8 +585,8 @@ def test_a_share_never_wraps_away_from_its_percent_sign() -> None:
 def test_the_stub_that_failed_at_0_38_mm_scans_at_150_dpi(tmp_path: Path) -> None:
     """At 0.38 mm a module (2.24 dots at 150 dpi) the stub of MGP19-0000030-44, alone on its
     page, did not decode; at 1/75 inch (2 dots) every bar keeps its width."""
-    from passdesk.printing import render_booklets
-    from passdesk.printing.samples import sample_booklet
+    from passdesk.documents import render_booklets
+    from passdesk.documents.samples import sample_booklet
 
     record = sample_booklet(3, 10, programme_code=P)
     path = tmp_path / "b.pdf"

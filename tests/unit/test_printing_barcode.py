@@ -10,14 +10,14 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from passdesk import codes
-from passdesk.printing import barcode
-from passdesk.printing.barcode import MIN_MODULE, MODULE, QUIET_MODULES, Code128, draw_code128
-from passdesk.printing.booklet import (
+from passdesk.documents import barcode
+from passdesk.documents.barcode import MIN_MODULE, MODULE, QUIET_MODULES, Code128, draw_code128
+from passdesk.documents.booklet import (
     COVER_BARCODE_ROOM,
     VOUCHER_BARCODE_ROOM,
     slot_height,
 )
-from passdesk.printing.records import MAX_VOUCHERS_PER_PAGE, PrintLayout
+from passdesk.documents.records import MAX_VOUCHERS_PER_PAGE, PrintLayout
 
 # The widest 16-character symbol: no digit pairs, so Code 128 cannot shorten it with set C.
 WORST_16 = "ABCDEFGHIJKLMNOP"

@@ -12,8 +12,7 @@ import pypdf
 import pytest
 from printing_pages import decoded_codes, needs_poppler, pdf_text, plain
 
-from passdesk.errors import InvalidInput, Refused
-from passdesk.printing import (
+from passdesk.documents import (
     BookletRecord,
     PrintCancelled,
     PrintLayout,
@@ -21,7 +20,8 @@ from passdesk.printing import (
     pages_for,
     render_booklets,
 )
-from passdesk.printing.samples import sample_booklet, sample_desk
+from passdesk.documents.samples import sample_booklet, sample_desk
+from passdesk.errors import InvalidInput, Refused
 
 
 def expected_codes(*records: BookletRecord) -> Counter[str]:

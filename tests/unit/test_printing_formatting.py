@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from passdesk.printing import fonts
-from passdesk.printing.formatting import (
+from passdesk.documents import fonts
+from passdesk.documents.barcode import reading_form
+from passdesk.formatting import (
     format_date,
     format_datetime,
     format_money,
     format_percent,
-    reading_form,
 )
 
 NB, NN = "\u00a0", "\u202f"

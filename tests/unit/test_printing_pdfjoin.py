@@ -8,7 +8,7 @@ import pypdf
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
-from passdesk.printing.pdfjoin import PdfJoiner
+from passdesk.documents.pdfjoin import PdfJoiner
 
 
 def document(*labels: str, image: bool = False) -> bytes:

@@ -10,10 +10,11 @@ import pypdf
 import pytest
 from printing_pages import needs_poppler, pdf_text
 
+from passdesk.documents import render_receipt
+from passdesk.documents.samples import sample_receipt
 from passdesk.errors import InvalidInput
 from passdesk.i18n import _
-from passdesk.printing import DEFAULT_NOTICE, default_notice, render_receipt
-from passdesk.printing.samples import sample_receipt
+from passdesk.notice import DEFAULT_NOTICE, default_notice
 
 NAMES = ["Hélène N'Diaye", "Łucja Nowak-Żelazna", "Nguyễn Thị Hà"]
 

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from passdesk import codes
-from passdesk import db as db_module
 from passdesk.cli import main as console
 from passdesk.errors import EnvironmentProblem
 from passdesk.services import Services
 from passdesk.services.beneficiaries import BeneficiaryInput
 from passdesk.services.rows import Actor, BeneficiaryRow, LotRow, ProgrammeRow
+from passdesk.store import database as db_module
 
 
 def _voucher(programme: ProgrammeRow, booklet: int, index: int) -> str:
@@ -98,7 +98,7 @@ def test_shares_print_as_plain_numbers(
     )  # fmt: skip
     assert console(["--database", str(db_path), "programme", "list"]) == 0
     out = capsys.readouterr().out
-    assert "État 100 %" in out and "E+" not in out
+    assert "État 100\u00a0%" in out and "E+" not in out
 
 
 def test_the_profile_save_leaves_the_identity_alone(

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.errors import PassDeskError
+from passdesk.formatting import format_date
 from passdesk.i18n import N_, _, ngettext
 from passdesk.services.beneficiaries import (
     DIAGNOSTIC_NEEDS,
@@ -252,7 +253,7 @@ class BeneficiaryDialog(QDialog):
         initial = {
             "last_name": person.last_name,
             "first_name": person.first_name,
-            "birth_date": person.birth_date.strftime("%d/%m/%Y") if person.birth_date else "",
+            "birth_date": format_date(person.birth_date) if person.birth_date else "",
             "postcode": person.postcode,
             "commune": person.commune,
             "phone": person.phone,
@@ -346,7 +347,7 @@ class BeneficiaryDialog(QDialog):
                 self.similar.show_info(
                     _("Looks like another record: {people}.").format(
                         people=", ".join(
-                            f"{p.full_name} ({p.birth_date.strftime('%d/%m/%Y')})"
+                            f"{p.full_name} ({format_date(p.birth_date)})"
                             if p.birth_date
                             else p.full_name
                             for p in others

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from passdesk.errors import PassDeskError
 from passdesk.i18n import N_, _, ngettext
-from passdesk.models import Role
+from passdesk.roles import Action, may
 from passdesk.services.places import SERVICES, PlaceInput
 from passdesk.services.rows import PlaceRow
 from passdesk.ui.context import UiContext
@@ -60,7 +60,7 @@ class PlacesPage(QWidget):
         self.title = _("Places")
         self.setObjectName("places_page")
         self.setAccessibleName(self.title)
-        self.may_edit = context.actor.at_least(Role.SUPERVISOR)
+        self.may_edit = may(context.actor.role, Action.EDIT_PLACES)
         self.dialog: QDialog | None = None  # the last dialog the page opened
 
         heading = QLabel(_("Qualified places"))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _, current_language
-from passdesk.models import Role
+from passdesk.roles import Action, may
 from passdesk.services.accounts import check_siret
 from passdesk.services.settings import PARAMETERS, Parameter, parse_value
 from passdesk.ui.context import UiContext
@@ -50,7 +50,7 @@ class SettingsPage(QWidget):
         self.title = _("Settings")
         self.setObjectName("settings_page")
         self.setAccessibleName(self.title)
-        self.may_edit = context.actor.at_least(Role.ADMIN)
+        self.may_edit = may(context.actor.role, Action.EDIT_SETTINGS)
         self.parameters = parameters
         self.stored: dict[str, Any] = {}
         self.logo_png: bytes | None = None

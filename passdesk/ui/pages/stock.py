@@ -35,10 +35,15 @@ from passdesk import codes
 from passdesk.errors import InvalidInput, PassDeskError, Refused
 from passdesk.i18n import N_, _, ngettext
 from passdesk.jobs import in_subprocess
-from passdesk.models import Role
+from passdesk.roles import Action, may
 from passdesk.services.printing import print_booklets_job
 from passdesk.services.rows import BookletRow, LotRow, ProgrammeRow, StockCounts
-from passdesk.services.stock import BOOKLET_STATUS_LABELS, VOID_REASON_LABELS, status_label
+from passdesk.services.stock import (
+    AGENT_VOID_REASONS,
+    BOOKLET_STATUS_LABELS,
+    status_label,
+    void_reason_label,
+)
 from passdesk.ui.context import UiContext
 from passdesk.ui.forms import dialog_buttons, field_label, open_dialog, shortcut_button
 from passdesk.ui.progress import TaskProgressDialog
@@ -48,7 +53,6 @@ from passdesk.ui.widgets import MessageLabel, scaled_font
 RECEIVE_SHORTCUT = "Ctrl+Shift+R"
 VOID_SHORTCUT = "Ctrl+Shift+D"
 PRINT_SHORTCUT = "Ctrl+Shift+P"
-VOIDABLE_REASONS = ("lost", "stolen", "damaged", "misprint")
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ class StockPage(QWidget):
         self.title = _("Stock")
         self.setObjectName("stock_page")
         self.setAccessibleName(self.title)
-        self.may_manage = context.actor.at_least(Role.SUPERVISOR)
+        self.may_manage = may(context.actor.role, Action.RECEIVE_STOCK)
         self.dialog: QDialog | None = None  # the dialog the page opened last (tests reach it)
         self._build()
         self.refresh()
@@ -623,8 +627,8 @@ class VoidDialog(QDialog):
         self.reason = QComboBox()
         self.reason.setObjectName("void_reason")
         self.reason.setAccessibleName(_("Reason"))
-        for key in VOIDABLE_REASONS:
-            self.reason.addItem(_(VOID_REASON_LABELS[key]), key)
+        for reason in AGENT_VOID_REASONS:
+            self.reason.addItem(void_reason_label(reason), reason.value)
         self.reason_message = MessageLabel(self, name="reason_message")
         self.confirm_button = QPushButton(_("&Void"))
         self.confirm_button.setObjectName("confirm_button")

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from faker import Faker
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 from stdnum import luhn
 
 from passdesk import codes
@@ -1033,12 +1034,14 @@ class _BulkWriter:
     def _flush(self, ops: Sequence[_Op]) -> None:
         if not ops:
             return
-        with self.services.db.write() as session:
-            connection = session.connection()
-            batch = _Batch(self, connection)
+
+        def work(session: Session) -> None:
+            batch = _Batch(self, session.connection())
             for op in ops:
                 batch.add(op)
             batch.write()
+
+        self.services.db.transaction(work)
 
 
 class _Batch:

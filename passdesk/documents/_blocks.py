@@ -10,10 +10,10 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
+from passdesk.documents import _draw, fonts
+from passdesk.documents.records import DeskLine, FunderShareLine, PlaceLine
+from passdesk.formatting import format_percent
 from passdesk.i18n import _
-from passdesk.printing import _draw, fonts
-from passdesk.printing.formatting import format_percent
-from passdesk.printing.records import DeskLine, FunderShareLine, PlaceLine
 
 PlaceBlock = list[tuple[str, float, str, Color]]  # (font, size, text, colour) per line
 

@@ -1,130 +1,48 @@
-"""The database: where it is, how SQLite is opened, sessions, schema upgrades and backups.
+"""The open database: engines with PassDesk's settings, read snapshots and units of work.
 
 SQLite is the embedded default. Every connection runs in WAL mode with synchronous=FULL,
 foreign keys on and a busy timeout; the Python driver's own transaction handling is off and
 each write transaction starts with BEGIN IMMEDIATE, so two desks' writes queue instead of
 failing halfway (SQLAlchemy's "Serializable isolation / Savepoints / Transactional DDL" recipe).
+
+Every write goes through `Database.transaction(work)`: `work(session)` runs in one
+transaction that commits whole or not at all, and a transient conflict (a serialization
+failure or a deadlock, which PostgreSQL reports when two desks touch the same rows) runs it
+again from the start, a bounded number of times. What must happen only once, and only if the
+transaction committed (a PDF renamed into place), is registered with `after_commit`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import random
 import sqlite3
-import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path, PurePath
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from passdesk import paths
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
+from passdesk.store import schema
+from passdesk.store.location import display_url, refuse_network_share, resolve_url, sqlite_path
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 BUSY_TIMEOUT_MS = 10_000
-NETWORK_FILESYSTEMS = frozenset(
-    {
-        "nfs",
-        "nfs4",
-        "cifs",
-        "smb",
-        "smb2",
-        "smb3",
-        "smbfs",
-        "fuse.sshfs",
-        "sshfs",
-        "afs",
-        "ncpfs",
-        "davfs",
-        "fuse.davfs2",
-        "9p",
-        "fuse.rclone",
-        "glusterfs",
-        "ceph",
-    }
-)
 EXPECTED_PRAGMAS = {"journal_mode": "wal", "synchronous": 2, "foreign_keys": 1}
-
-
-def resolve_url(database: str | os.PathLike[str] | None = None) -> str:
-    """A SQLAlchemy URL from --database, else PASSDESK_DATABASE, else the default file."""
-    value = os.fspath(database) if database is not None else os.environ.get("PASSDESK_DATABASE")
-    if not value:
-        return f"sqlite:///{paths.default_database_path()}"
-    if "://" in value:
-        return value
-    if value.startswith(("\\\\", "//")):  # UNC: kept as typed so it is refused, not resolved
-        return f"sqlite:///{value}"
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
-
-
-def sqlite_path(url: str) -> Path | None:
-    """The file behind a SQLite URL, or None for other databases and in-memory SQLite."""
-    parsed = make_url(url)
-    if (
-        parsed.get_backend_name() != "sqlite"
-        or not parsed.database
-        or parsed.database == ":memory:"
-    ):
-        return None
-    return Path(parsed.database)
-
-
-def _mount_type(path: Path, mounts_text: str) -> str | None:
-    """The filesystem type of the mount holding `path`, from a /proc/mounts text."""
-    best, best_type = "", None
-    target = str(path)
-    for line in mounts_text.splitlines():
-        fields = line.split()
-        if len(fields) < 3:
-            continue
-        mount_point = fields[1].replace("\\040", " ")
-        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
-        if inside and len(mount_point) > len(best):
-            best, best_type = mount_point, fields[2]
-    return best_type
-
-
-def is_network_path(path: Path, mounts_text: str | None = None) -> bool:
-    """True for UNC paths, mapped network drives and NFS/SMB/SSHFS mounts."""
-    raw = str(path)
-    if raw.startswith(("\\\\", "//")):
-        return True
-    if sys.platform == "win32":  # pragma: no cover - exercised on the Windows build
-        import ctypes
-
-        drive = PurePath(raw).drive
-        if drive:
-            return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # DRIVE_REMOTE
-        return False
-    if mounts_text is None:
-        try:
-            mounts_text = Path("/proc/mounts").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return False
-    kind = _mount_type(
-        path.resolve() if path.exists() else path.parent.resolve() / path.name, mounts_text
-    )
-    return kind is not None and kind.lower() in NETWORK_FILESYSTEMS
-
-
-def _refuse_network_share(path: Path) -> None:
-    if is_network_path(path):
-        raise EnvironmentProblem(
-            _(
-                "The database {path} is on a network share. Several desks must share a "
-                "PostgreSQL server, not a file: copy the file to this computer or ask your IT "
-                "contact to set up a server."
-            ).format(path=path)
-        )
+# SQLSTATEs of a transaction that lost a race and may simply run again.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization failure, deadlock
+_AFTER_COMMIT = "passdesk_after_commit"
 
 
 def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -164,18 +82,46 @@ class Pragmas:
     busy_timeout: int
 
 
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often a unit of work that lost a race runs again, and how long it waits first."""
+
+    attempts: int = 5
+    first_wait: float = 0.01  # seconds, doubled at each attempt, with jitter
+
+    @staticmethod
+    def retryable(error: BaseException) -> bool:
+        if not isinstance(error, DBAPIError):
+            return False
+        original = error.orig
+        state = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+        return state in RETRYABLE_SQLSTATES
+
+    def wait(self, attempt: int) -> float:
+        return self.first_wait * (2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+
+
 def _is_busy(error: OperationalError) -> bool:
     text = str(error.orig).lower()
     return "locked" in text or "busy" in text or "lock timeout" in text
 
 
-class Database:
-    """An open PassDesk database: sessions for reading and for writing, backup, close."""
+def after_commit(session: Session, action: Callable[[], None]) -> None:
+    """Run `action` once the unit of work running on `session` has committed (never on a
+    rollback, never twice when the work is replayed)."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(action)
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+
+class Database:
+    """An open PassDesk database: read snapshots, units of work, close."""
+
+    def __init__(
+        self, url: str, engine: Engine | None = None, retry: RetryPolicy | None = None
+    ) -> None:
         self.url = url
         self.engine = engine or create_passdesk_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        self.retry = retry or RetryPolicy()
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
         self._write = sessionmaker(
             bind=self.engine.execution_options(passdesk_write=True), expire_on_commit=False
@@ -194,22 +140,48 @@ class Database:
             finally:
                 session.rollback()
 
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        """One write transaction (BEGIN IMMEDIATE on SQLite): all of it commits, or none."""
-        try:
-            with self._write() as session, session.begin():
-                yield session
-        except OperationalError as exc:
-            if not _is_busy(exc):
-                raise
-            log.warning("database busy: a write waited %s ms and gave up", BUSY_TIMEOUT_MS)
-            raise EnvironmentProblem(
-                _(
-                    "The database is busy with another desk's work (a large lot being received, "
-                    "a backup...). Nothing was changed: try again in a moment."
-                )
-            ) from exc
+    def transaction(self, work: Callable[[Session], T]) -> T:
+        """Run `work(session)` as one unit of work (BEGIN IMMEDIATE on SQLite) and commit it.
+
+        A serialization failure or a deadlock rolls back and runs `work` again on a fresh
+        session, up to `retry.attempts` times; `work` must therefore only change the database
+        and defer anything else to `after_commit`. A database kept busy by another desk beyond
+        the busy timeout is reported in French, with nothing changed.
+        """
+        attempt = 1
+        while True:
+            try:
+                with self._write() as session:
+                    with session.begin():
+                        result = work(session)
+                    actions = session.info.pop(_AFTER_COMMIT, [])
+            except DBAPIError as exc:
+                if not self.retry.retryable(exc):
+                    if isinstance(exc, OperationalError) and _is_busy(exc):
+                        log.warning("database busy: a write waited %s ms", BUSY_TIMEOUT_MS)
+                        raise EnvironmentProblem(
+                            _(
+                                "The database is busy with another desk's work (a large lot "
+                                "being received, a backup...). Nothing was changed: try again "
+                                "in a moment."
+                            )
+                        ) from exc
+                    raise
+                if attempt >= self.retry.attempts:
+                    log.warning("unit of work lost %s races in a row: given up", attempt)
+                    raise EnvironmentProblem(
+                        _(
+                            "Other desks kept changing the same records; nothing was changed. "
+                            "Try again in a moment."
+                        )
+                    ) from exc
+                log.info("unit of work lost a race (attempt %s): replayed", attempt)
+                time.sleep(self.retry.wait(attempt))
+                attempt += 1
+                continue
+            for action in actions:
+                action()
+            return result
 
     def pragmas(self) -> Pragmas:
         with self.engine.connect() as connection:
@@ -239,28 +211,6 @@ class Database:
                 ).format(journal=found.journal_mode, sync=found.synchronous)
             )
 
-    def backup_to(self, destination: Path) -> Path:
-        """A consistent copy of the SQLite file via the online backup API."""
-        source_path = self.path
-        if source_path is None:
-            raise EnvironmentProblem(_("Only a database file can be copied this way."))
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(source_path) as source, sqlite3.connect(destination) as target:
-            source.backup(target)
-        source.close()
-        target.close()
-        return destination
-
-    def restore_from(self, backup: Path) -> None:
-        """Put a backup copy back in place of the SQLite file (connections are closed first)."""
-        target_path = self.path
-        assert target_path is not None
-        self.engine.dispose()
-        with sqlite3.connect(backup) as source, sqlite3.connect(target_path) as target:
-            source.backup(target)
-        source.close()
-        target.close()
-
     def close(self) -> None:
         self.engine.dispose()
 
@@ -269,12 +219,10 @@ def open_database(
     database: str | os.PathLike[str] | None = None, *, upgrade: bool = True, create: bool = True
 ) -> Database:
     """Open (and by default create or upgrade) the database both entry points use."""
-    from passdesk import migrations
-
     url = resolve_url(database)
     path = sqlite_path(url)
     if path is not None:
-        _refuse_network_share(path)
+        refuse_network_share(path)
         if not path.exists() and not create:
             raise EnvironmentProblem(
                 _("No database at {path}. Create it with: passdesk-admin init").format(path=path)
@@ -294,14 +242,14 @@ def open_database(
             _(
                 "PassDesk cannot connect to {url}: this kind of database is not supported by this "
                 "installation."
-            ).format(url=_display_url(url))
+            ).format(url=display_url(url))
         ) from exc
     try:
         db.check_settings()
         if upgrade:
-            migrations.upgrade_to_head(db)
+            schema.upgrade_to_head(db)
         else:
-            migrations.ensure_current(db)
+            schema.ensure_current(db)
     except EnvironmentProblem:
         db.close()
         raise
@@ -312,15 +260,6 @@ def open_database(
             _(
                 "The database cannot be read ({url}). It may be damaged or unreachable; restore "
                 "the last backup or ask your IT contact."
-            ).format(url=_display_url(url))
+            ).format(url=display_url(url))
         ) from exc
     return db
-
-
-def _display_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
-
-
-def timestamped_backup_path(label: str) -> Path:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    return paths.backup_dir() / f"passdesk-{stamp}-{label}.sqlite3"

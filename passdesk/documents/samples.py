@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from passdesk.codes import booklet_code, voucher_code
-from passdesk.printing.records import (
+from passdesk.documents.records import (
     BookletRecord,
     DeskLine,
     FunderShareLine,
@@ -21,6 +21,7 @@ from passdesk.printing.records import (
     ReceiptRecord,
     VoucherRecord,
 )
+from passdesk.notice import default_notice
 
 PROGRAMME_CODE = "LYO26"
 PROGRAMME_NAME = "Pass Numérique Métropole de Lyon 2026"
@@ -222,8 +223,6 @@ def sample_receipt(
             )
         )
     if not notice_text:
-        from passdesk.printing.receipt import default_notice
-
         notice_text = default_notice()
     return ReceiptRecord(
         receipt_number="2026-000123",
@@ -247,12 +246,12 @@ def sample_receipt(
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m passdesk.printing.samples FOLDER`: sample PDFs to look at (docs pictures)."""
+    """`python -m passdesk.documents.samples FOLDER`: sample PDFs to look at (docs pictures)."""
     import sys
     from pathlib import Path
 
-    from passdesk.printing.booklet import render_booklets
-    from passdesk.printing.receipt import render_receipt
+    from passdesk.documents.booklet import render_booklets
+    from passdesk.documents.receipt import render_receipt
 
     folder = Path((argv if argv is not None else sys.argv[1:] or ["."])[0])
     folder.mkdir(parents=True, exist_ok=True)

@@ -17,8 +17,9 @@ from reportlab.lib.colors import black, white
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from passdesk.printing import fonts
-from passdesk.printing.formatting import reading_form
+from passdesk.codes import format_for_reading
+from passdesk.documents import fonts
+from passdesk.errors import PassDeskError
 
 MIN_MODULE: Final = 0.33 * mm
 # 1/75 inch (0.339 mm): a whole number of dots at 150 dpi (2), 300 dpi (4) and 600 dpi (8), so
@@ -127,3 +128,23 @@ def draw_code128(
         canvas.drawCentredString(x + width / 2, y + 0.2 * text_size, reading_form(symbol.code))
     canvas.restoreState()
     return width
+
+
+def reading_form(code: str) -> str:
+    """The code grouped for reading aloud under its barcode (the barcode holds the exact code)."""
+    try:
+        return format_for_reading(code)
+    except PassDeskError:  # not a register code (a test pattern): group it plainly
+        return _plain_groups(code)
+
+
+def _plain_groups(code: str) -> str:
+    groups: list[str] = []
+    for part in code.split("-"):
+        if len(part) > 4 and part.isdigit():
+            head = len(part) % 4 or 4
+            groups.append(part[:head])
+            groups.extend(part[i : i + 4] for i in range(head, len(part), 4))
+        elif part:
+            groups.append(part)
+    return " ".join(groups)

@@ -1,4 +1,4 @@
-"""Schema upgrades with Alembic, run at start-up by both entry points.
+"""Schema upgrades with Alembic (revisions in store/migrations), run at start-up by both entry points.
 
 Cheap revision check first; a database at head opens at once. Otherwise a SQLite file gets an
 online-backup copy, the upgrade runs in one transaction, and a failure puts the copy back.
@@ -14,11 +14,12 @@ from sqlalchemy import inspect, text
 
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
+from passdesk.store.backups import backup_to, restore_from, timestamped_backup_path
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-    from passdesk.db import Database
+    from passdesk.store.database import Database
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ def alembic_config(db: Database | None = None) -> Config:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", "passdesk:migrations")
+    config.set_main_option("script_location", "passdesk.store:migrations")
     if db is not None:
         config.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
     return config
@@ -96,8 +97,6 @@ def _run_upgrade(db: Database) -> None:
 
 
 def upgrade_to_head(db: Database) -> None:
-    from passdesk.db import timestamped_backup_path
-
     current = current_revision(db)
     if current == HEAD:
         return
@@ -108,14 +107,14 @@ def upgrade_to_head(db: Database) -> None:
         _refuse_newer(current)
     backup = None
     if db.is_sqlite and current is not None:
-        backup = db.backup_to(timestamped_backup_path(f"before-{head}"))
+        backup = backup_to(db, timestamped_backup_path(f"before-{head}"))
         log.info("backup before schema upgrade %s -> %s written to %s", current, head, backup)
     try:
         _run_upgrade(db)
     except Exception as exc:
         log.exception("schema upgrade %s -> %s failed", current, head)
         if backup is not None:
-            db.restore_from(backup)
+            restore_from(db, backup)
             log.info("database restored from %s", backup)
         raise EnvironmentProblem(
             _(

@@ -17,7 +17,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from passdesk.printing import fonts
+from passdesk.documents import fonts
 
 ACCENT = HexColor("#114B5F")
 ACCENT_LIGHT = HexColor("#E4EEF1")

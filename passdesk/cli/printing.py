@@ -5,7 +5,7 @@
     passdesk-admin print receipt HANDOUT_ID -o FILE.pdf
     passdesk-admin print history CODE
 
-The same PrintService as the window; exit statuses and messages as in passdesk.cli.
+The same print services as the window; exit statuses and messages as in passdesk.cli.
 """
 
 from __future__ import annotations
@@ -17,12 +17,20 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from passdesk.cli.common import (
+    EXIT_OK,
+    Output,
+    UsageError,
+    acting_agent,
+    open_services,
+    subcommands,
+    whole_number,
+)
+from passdesk.formatting import format_timestamp
 from passdesk.i18n import _, ngettext
 
 
-def cmd_print_booklets(args: argparse.Namespace, out: Any) -> int:
-    from passdesk.cli import EXIT_OK, UsageError, _actor, _services
-
+def cmd_print_booklets(args: argparse.Namespace, out: Output) -> int:
     if bool(args.codes) == bool(args.programme):
         raise UsageError(
             _("Give either --programme CODE or booklet codes. See: passdesk-admin print --help")
@@ -31,8 +39,8 @@ def cmd_print_booklets(args: argparse.Namespace, out: Any) -> int:
         raise UsageError(_("--from-booklet and --count go with --programme, not with codes."))
     if args.from_booklet is not None and args.count is None:
         raise UsageError(_("--from-booklet needs --count N."))
-    services = _services(args)
-    actor = _actor(services, args)
+    services = open_services(args)
+    actor = acting_agent(services, args)
     shown = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -71,28 +79,24 @@ def cmd_print_booklets(args: argparse.Namespace, out: Any) -> int:
     return EXIT_OK
 
 
-def cmd_print_receipt(args: argparse.Namespace, out: Any) -> int:
-    from passdesk.cli import EXIT_OK, _actor, _services
-
-    services = _services(args)
-    _actor(services, args)  # any agent may print a receipt, but it must be an agent
+def cmd_print_receipt(args: argparse.Namespace, out: Output) -> int:
+    services = open_services(args)
+    acting_agent(services, args)  # any agent may print a receipt, but it must be an agent
     path = services.printing.write_receipt(args.handout_id, Path(args.output))
     out.say(_("Receipt of handout {id} written to {path}.").format(id=args.handout_id, path=path))
     out.result({"handout": args.handout_id, "path": str(path)}, lambda: [str(path)])
     return EXIT_OK
 
 
-def cmd_print_history(args: argparse.Namespace, out: Any) -> int:
-    from passdesk.cli import EXIT_OK, _services
-
-    rows = _services(args).printing.print_history(args.code)
+def cmd_print_history(args: argparse.Namespace, out: Output) -> int:
+    rows = open_services(args).printing.print_history(args.code)
 
     def human() -> list[str]:
         if not rows:
             return [_("This booklet was never printed by this desk.")]
         lines = []
         for row in rows:
-            when = row.printed_at.astimezone().strftime("%d/%m/%Y %H:%M")
+            when = format_timestamp(row.printed_at)
             if row.reprint:
                 lines.append(
                     _("{date}  reprint by {agent}: {reason}").format(
@@ -109,13 +113,9 @@ def cmd_print_history(args: argparse.Namespace, out: Any) -> int:
     return EXIT_OK
 
 
-def add_commands(commands: Any, parser_class: type[argparse.ArgumentParser]) -> None:
-    from passdesk.cli import whole_number
-
-    """Add `print booklets|receipt|history` to passdesk-admin's sub-commands."""
+def add_commands(commands: Any) -> None:
     printing = commands.add_parser("print", help=_("print booklets or a handout receipt (PDF)"))
-    sub = printing.add_subparsers(dest="action", metavar="ACTION", parser_class=parser_class)
-    sub.required = True
+    sub = subcommands(printing)
 
     p = sub.add_parser(
         "booklets",

@@ -4,10 +4,10 @@ Services gather a `BookletRecord` or `ReceiptRecord`; the renderers here are the
 code and never see the database or Qt.
 """
 
-from passdesk.printing.booklet import pages_for, render_booklets
-from passdesk.printing.output import PrintCancelled
-from passdesk.printing.receipt import DEFAULT_NOTICE, default_notice, render_receipt
-from passdesk.printing.records import (
+from passdesk.documents.booklet import pages_for, render_booklets
+from passdesk.documents.output import PrintCancelled
+from passdesk.documents.receipt import render_receipt
+from passdesk.documents.records import (
     BookletRecord,
     DeskLine,
     FunderShareLine,
@@ -20,7 +20,6 @@ from passdesk.printing.records import (
 )
 
 __all__ = [
-    "DEFAULT_NOTICE",
     "BookletRecord",
     "DeskLine",
     "FunderShareLine",
@@ -31,7 +30,6 @@ __all__ = [
     "ReceiptBookletLine",
     "ReceiptRecord",
     "VoucherRecord",
-    "default_notice",
     "pages_for",
     "render_booklets",
     "render_receipt",

@@ -24,14 +24,14 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from passdesk.documents import _blocks, _draw, fonts
+from passdesk.documents.barcode import Code128, code128_height, draw_code128
+from passdesk.documents.output import PrintCancelled, atomic_output
+from passdesk.documents.pdfjoin import PdfJoiner
+from passdesk.documents.records import BookletRecord, PlaceLine, PrintLayout, PrintSummary
 from passdesk.errors import InvalidInput
+from passdesk.formatting import format_date, format_money, format_percent
 from passdesk.i18n import _, ngettext
-from passdesk.printing import _blocks, _draw, fonts
-from passdesk.printing.barcode import Code128, code128_height, draw_code128
-from passdesk.printing.formatting import format_date, format_money, format_percent
-from passdesk.printing.output import PrintCancelled, atomic_output
-from passdesk.printing.pdfjoin import PdfJoiner
-from passdesk.printing.records import BookletRecord, PlaceLine, PrintLayout, PrintSummary
 
 BRAND: Final = "Pass Numérique"  # the scheme's own name, the same in every language
 PAGE_WIDTH, PAGE_HEIGHT = A4

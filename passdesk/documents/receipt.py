@@ -15,26 +15,13 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from passdesk.i18n import N_, _
-from passdesk.printing import _blocks, _draw, fonts
-from passdesk.printing._blocks import block_height, draw_block, funder_list, place_block
-from passdesk.printing.booklet import BRAND
-from passdesk.printing.formatting import format_date, format_datetime, format_money
-from passdesk.printing.output import atomic_output
-from passdesk.printing.records import ReceiptBookletLine, ReceiptRecord
-
-DEFAULT_NOTICE: Final = N_(
-    "The desk that handed you these vouchers records your name, date of birth, contact details, "
-    "the answers to the needs diagnostic and the vouchers handed out to you. Purpose: running "
-    "the Pass Numérique scheme (handouts, stock register, follow-up of how the vouchers are "
-    "used). Legal basis: a task carried out in the public interest, or your consent where it "
-    "was asked for. Recipients: the desk's authorised staff only; the funders and the scheme's "
-    "operator receive aggregate or pseudonymised figures, never your identity. Retention: 3 "
-    "years after your last handout, then your data is erased or anonymised. Your rights: "
-    "access, rectification, erasure, restriction of processing and objection, at the desk's "
-    "reception or from its data protection officer. If you think your rights are not "
-    "respected, you may complain to the CNIL (www.cnil.fr)."
-)
+from passdesk.documents import _blocks, _draw, fonts
+from passdesk.documents._blocks import block_height, draw_block, funder_list, place_block
+from passdesk.documents.booklet import BRAND
+from passdesk.documents.output import atomic_output
+from passdesk.documents.records import ReceiptBookletLine, ReceiptRecord
+from passdesk.formatting import format_date, format_datetime, format_money
+from passdesk.i18n import _
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN: Final = 15 * mm
@@ -48,11 +35,6 @@ NOTICE_LEADING: Final = 8.6
 # booklet table: code, range, count, value, programme
 COLUMNS: Final = (35 * mm, 63 * mm, 12 * mm, 22 * mm, FULL - 132 * mm)
 PROGRAMME_SIZE: Final = 7.5
-
-
-def default_notice() -> str:
-    """The data-protection notice in the current language, for desks that kept the default."""
-    return _(DEFAULT_NOTICE)
 
 
 def render_receipt(record: ReceiptRecord, output: str | os.PathLike[str] | BinaryIO) -> None:

@@ -1,0 +1,101 @@
+"""passdesk-admin: the console tool, the same services as the window, for the desk's IT contact.
+
+One module per noun (`desk`, `programmes`, `stock`, `beneficiaries`, `handouts`, `agents`,
+`printing`), each adding its commands to the one parser built here; `common` holds what they
+share. Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 environment (database
+unreachable, corrupt, newer than this version), 4 internal error (a bug: see the log file).
+Messages for people go to stderr in French; --json puts a machine-readable result on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from passdesk import __version__
+from passdesk.cli import agents, beneficiaries, desk, handouts, printing, programmes, stock
+from passdesk.cli.common import EXIT_BUG, EXIT_REFUSED, Output, Parser
+from passdesk.errors import PassDeskError
+from passdesk.i18n import _
+
+log = logging.getLogger(__name__)
+
+# In the order `passdesk-admin --help` lists them.
+NOUNS = (desk, programmes, stock, beneficiaries, handouts, agents, printing)
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="passdesk-admin",
+        description=_("PassDesk console: the desk's register without the window."),
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"PassDesk {__version__}",
+        help=_("show program's version number and exit"),
+    )
+    parser.add_argument(
+        "--database",
+        metavar="PATH_OR_URL",
+        help=_(
+            "database file or SQLAlchemy URL (default: PASSDESK_DATABASE, else the user data "
+            "folder)"
+        ),
+    )
+    parser.add_argument("--json", action="store_true", help=_("machine-readable result on stdout"))
+    parser.add_argument(
+        "--agent",
+        metavar="LOGIN",
+        help=_("act as this agent (default: the administrator created by init)"),
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    commands.required = True
+    for noun in NOUNS:
+        noun.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from passdesk.logsetup import configure_logging
+
+    as_json = "--json" in (argv if argv is not None else sys.argv[1:])
+    out = Output(as_json)
+    try:
+        configure_logging()
+        args = build_parser().parse_args(argv)
+        out = Output(args.json)
+        log.info(
+            "console command %s %s by %s",
+            args.command,
+            getattr(args, "action", "") or "",
+            "agent " + args.agent if args.agent else "default admin",
+        )
+        return int(args.func(args, out))
+    except PassDeskError as error:
+        out.say(error.message)
+        if out.as_json:
+            print(
+                json.dumps({"error": error.message, "exit": error.exit_status}, ensure_ascii=False)
+            )
+        return error.exit_status
+    except KeyboardInterrupt:
+        out.say(_("Interrupted; nothing more was done."))
+        return EXIT_REFUSED
+    except Exception:  # a bug: never a traceback on the console, always one in the log
+        log.exception("unexpected error in the console tool")
+        out.say(
+            _(
+                "Unexpected error; nothing was saved by the failed step. Details are in the "
+                "log file: {path}"
+            ).format(path=_log_path())
+        )
+        return EXIT_BUG
+
+
+def _log_path() -> str:
+    from passdesk import paths
+
+    return str(paths.log_dir() / "passdesk.log")

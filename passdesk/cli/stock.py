@@ -1,0 +1,128 @@
+"""`passdesk-admin stock receive`, `booklet list`, `void` and `lookup`: the voucher stock."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from passdesk.cli.common import (
+    EXIT_OK,
+    Output,
+    acting_agent,
+    open_services,
+    subcommands,
+    whole_number,
+)
+from passdesk.formatting import format_date, format_money, format_timestamp
+from passdesk.i18n import _, ngettext
+from passdesk.models import BookletStatus
+from passdesk.services.stock import AGENT_VOID_REASONS, status_label
+
+
+def cmd_stock_receive(args: argparse.Namespace, out: Output) -> int:
+    services = open_services(args)
+    lot = services.stock.receive(
+        acting_agent(services, args),
+        programme_code=args.programme,
+        first_booklet=args.first_booklet,
+        count=args.count,
+        source=args.source or "",
+    )
+    out.say(
+        ngettext(
+            "{n} booklet received: {first} to {last}.",
+            "{n} booklets received: {first} to {last}.",
+            lot.count,
+        ).format(n=lot.count, first=lot.first_code, last=lot.last_code)
+    )
+    out.result(lot, lambda: [_("Lot {id}").format(id=lot.id)])
+    return EXIT_OK
+
+
+def cmd_booklet_list(args: argparse.Namespace, out: Output) -> int:
+    services = open_services(args)
+    rows = services.stock.booklets(args.programme, args.status, limit=args.limit)
+    out.result(
+        rows,
+        lambda: (
+            [
+                f"{b.code}  {status_label(b.status):<10}  {b.first_voucher_code} .. "
+                f"{b.last_voucher_code}"
+                for b in rows
+            ]
+            or [_("No booklet.")]
+        ),
+    )
+    return EXIT_OK
+
+
+def cmd_void(args: argparse.Namespace, out: Output) -> int:
+    services = open_services(args)
+    code = services.stock.void(acting_agent(services, args), args.code, args.reason)
+    out.say(_("{code} voided.").format(code=code))
+    out.result({"voided": code})
+    return EXIT_OK
+
+
+def cmd_lookup(args: argparse.Namespace, out: Output) -> int:
+    services = open_services(args)
+    r = services.lookup.lookup(acting_agent(services, args), args.code)
+
+    def human() -> list[str]:
+        lines = [
+            f"{r.code}: {status_label(r.status)}",
+            _("Programme: {code} ({name}), {value} per voucher, valid until {date}").format(
+                code=r.programme_code,
+                name=r.programme_name,
+                value=format_money(r.face_value),
+                date=format_date(r.valid_until),
+            ),
+            _("Booklet: {code} ({status}), vouchers {first} .. {last}").format(
+                code=r.booklet_code,
+                status=status_label(r.booklet_status),
+                first=r.first_voucher_code,
+                last=r.last_voucher_code,
+            ),
+        ]
+        if r.receipt_number and r.handed_out_at is not None:
+            lines.append(
+                _("Handout: receipt {receipt} on {date}").format(
+                    receipt=r.receipt_number, date=format_timestamp(r.handed_out_at)
+                )
+            )
+        if r.beneficiary_name:
+            lines.append(
+                _("Beneficiary: #{id} {name}").format(id=r.beneficiary_id, name=r.beneficiary_name)
+            )
+        return lines
+
+    out.result(r, human)
+    return EXIT_OK
+
+
+def add_commands(commands: Any) -> None:
+    stock = commands.add_parser("stock", help=_("stock lots"))
+    sub = subcommands(stock)
+    p = sub.add_parser("receive", help=_("record a lot of booklets as received"))
+    p.add_argument("--programme", required=True, metavar="CODE")
+    p.add_argument("--first-booklet", required=True, type=whole_number, metavar="N")
+    p.add_argument("--count", required=True, type=whole_number, metavar="N")
+    p.add_argument("--source", metavar="TEXT")
+    p.set_defaults(func=cmd_stock_receive)
+
+    booklet = commands.add_parser("booklet", help=_("booklets"))
+    sub = subcommands(booklet)
+    p = sub.add_parser("list", help=_("list booklets"))
+    p.add_argument("--programme", metavar="CODE")
+    p.add_argument("--status", choices=[s.value for s in BookletStatus])
+    p.add_argument("--limit", type=whole_number, default=None, metavar="N")
+    p.set_defaults(func=cmd_booklet_list)
+
+    p = commands.add_parser("void", help=_("void a booklet or a voucher"))
+    p.add_argument("code")
+    p.add_argument("--reason", required=True, choices=[r.value for r in AGENT_VOID_REASONS])
+    p.set_defaults(func=cmd_void)
+
+    p = commands.add_parser("lookup", help=_("what a code is and where it went"))
+    p.add_argument("code")
+    p.set_defaults(func=cmd_lookup)

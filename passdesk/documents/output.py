@@ -1,0 +1,118 @@
+"""Writing a PDF all or nothing: a half-written file must never be mistaken for a printout.
+
+The PDF goes to a hidden temporary file beside the target and is renamed over it only once
+complete, so an error, a cancel or a crash leaves the target as it was (absent or the old file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from passdesk.errors import InvalidInput, Refused
+from passdesk.i18n import _
+
+
+class PrintCancelled(Refused):
+    """The person stopped the print; nothing was written at the target path."""
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Printing was cancelled: no file was written."))
+
+
+def _check_target(path: Path) -> None:
+    folder = path.parent
+    if path.is_dir():
+        raise InvalidInput(
+            _("{path} is a folder: choose a file name ending in .pdf.").format(path=path),
+            field="path",
+        )
+    if not folder.is_dir():
+        raise InvalidInput(
+            _("The folder {folder} does not exist: choose another place to save the PDF.").format(
+                folder=folder
+            ),
+            field="path",
+        )
+
+
+class StagedOutput:
+    """A file written beside its target under a hidden name, then published (renamed over the
+    target) or discarded. `publish` may wait for something else to succeed first: a print is
+    published only once its record has committed."""
+
+    def __init__(self, target: str | os.PathLike[str]) -> None:
+        self.target = Path(target).absolute()
+        _check_target(self.target)
+        self.temporary = self.target.with_name(f".{self.target.name}.{secrets.token_hex(4)}.part")
+        try:
+            self.stream: BinaryIO = open(self.temporary, "xb")  # noqa: SIM115 - see close()
+        except OSError as error:
+            raise InvalidInput(
+                _(
+                    "Cannot write in the folder {folder}: choose another place to save the PDF."
+                ).format(folder=self.target.parent),
+                field="path",
+            ) from error
+
+    def close(self) -> None:
+        """Finish writing: everything is on the disk, under the temporary name."""
+        try:
+            if not self.stream.closed:
+                self.stream.flush()
+                os.fsync(self.stream.fileno())
+                self.stream.close()
+        except OSError as error:
+            self.discard()
+            raise self._write_error() from error
+
+    def publish(self) -> None:
+        """Rename the finished file over the target (once; the temporary name is gone after)."""
+        self.close()
+        try:
+            os.replace(self.temporary, self.target)
+        except PermissionError as error:
+            self.discard()
+            raise InvalidInput(
+                _(
+                    "Cannot replace {path}: close it if it is open in another program, then "
+                    "print again."
+                ).format(path=self.target),
+                field="path",
+            ) from error
+        except OSError as error:
+            self.discard()
+            raise self._write_error() from error
+
+    def discard(self) -> None:
+        """Forget the file: nothing is left at the temporary name, the target is untouched."""
+        with contextlib.suppress(OSError):
+            self.stream.close()
+        with contextlib.suppress(OSError):
+            self.temporary.unlink()
+
+    def _write_error(self) -> InvalidInput:
+        return InvalidInput(
+            _("Could not write the PDF file {path} (disk full or removed?).").format(
+                path=self.target
+            ),
+            field="path",
+        )
+
+
+@contextlib.contextmanager
+def atomic_output(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """Yield a binary file to write; on success it replaces `target`, otherwise it vanishes."""
+    staged = StagedOutput(target)
+    try:
+        yield staged.stream
+    except BaseException as error:
+        staged.discard()
+        if isinstance(error, OSError):
+            raise staged._write_error() from error
+        raise
+    staged.publish()

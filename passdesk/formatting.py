@@ -1,0 +1,66 @@
+"""Money, numbers, percentages and dates in the current language, through Babel.
+
+The one place where a value becomes text for a person: the window, the console and the
+documents all call these, so "1 234,50 €" and "31/12/2026" read the same everywhere. French
+uses its own spaces (a narrow no-break space between thousands, a no-break space before € and
+%), so a unit never wraps away from its number; English is British (day before month), as the
+desks are in France.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+from passdesk import i18n
+from passdesk.i18n import _
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+_CENT = Decimal("0.01")
+
+
+def _locale() -> str:
+    return LOCALES.get(i18n.current_language(), LOCALES[i18n.DEFAULT_LANGUAGE])
+
+
+def format_money(amount: Decimal | int | str) -> str:
+    """Euros to the cent, rounded half up: "1 234,50 €" (fr), "€1,234.50" (en)."""
+    value = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return babel_numbers.format_currency(value, "EUR", locale=_locale())
+
+
+def format_number(value: int | Decimal) -> str:
+    """A count or a quantity with the language's thousands separator: "12 345"."""
+    return babel_numbers.format_decimal(value, locale=_locale(), decimal_quantization=False)
+
+
+def format_percent(percent: Decimal | int | str) -> str:
+    """A share given in percent (45 means 45 %): "45 %", "33,33 %"; no trailing zeros."""
+    value = Decimal(percent).normalize() / 100
+    return babel_numbers.format_percent(value, locale=_locale(), decimal_quantization=False)
+
+
+def format_date(day: date) -> str:
+    """Day first, four-digit year: "05/01/2026" in both languages."""
+    return babel_dates.format_date(day, "dd/MM/yyyy", locale=_locale())
+
+
+def format_time(moment: datetime) -> str:
+    """Hours and minutes of a moment as it reads on the desk's clock: "09:05"."""
+    return babel_dates.format_time(moment, "HH:mm", locale=_locale())
+
+
+def format_datetime(moment: datetime) -> str:
+    """A moment in a sentence: "04/03/2026 à 09:05". An aware moment is shown in the desk's
+    time zone (the computer's)."""
+    local = moment.astimezone() if moment.tzinfo is not None else moment
+    return _("{date} at {time}").format(date=format_date(local), time=format_time(local))
+
+
+def format_timestamp(moment: datetime) -> str:
+    """A moment in a table or a list: "04/03/2026 09:05", in the desk's time zone."""
+    local = moment.astimezone() if moment.tzinfo is not None else moment
+    return f"{format_date(local)} {format_time(local)}"

@@ -1,0 +1,95 @@
+"""Who may do what: the agents' roles and the one table of what each action requires.
+
+Services refuse an action with `require`; the window and the console ask `may` to decide
+what they offer. Neither restates a threshold: a change of rule is a change of this table.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from passdesk.errors import Forbidden
+from passdesk.i18n import N_, _
+
+
+class Role(enum.StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+
+_RANKS = {Role.AGENT: 0, Role.SUPERVISOR: 1, Role.ADMIN: 2}
+
+ROLE_LABELS = {
+    Role.AGENT: N_("agent"),
+    Role.SUPERVISOR: N_("supervisor"),
+    Role.ADMIN: N_("administrator"),
+}
+
+
+class Action(enum.StrEnum):
+    """Everything a role decides; each member's label completes "Your role does not allow
+    this: ..."."""
+
+    SERVE = "serve"  # search, register people, hand out, print a receipt
+    SEE_RECIPIENT = "see_recipient"  # who received a looked-up booklet
+    OVERRIDE_LIMIT = "override_limit"
+    CANCEL_HANDOUT = "cancel_handout"
+    RECEIVE_STOCK = "receive_stock"
+    VOID = "void"
+    PRINT_BOOKLETS = "print_booklets"
+    EDIT_PLACES = "edit_places"
+    MANAGE_PROGRAMMES = "manage_programmes"
+    MANAGE_AGENTS = "manage_agents"
+    EDIT_DESK = "edit_desk"
+    EDIT_SETTINGS = "edit_settings"
+
+
+MINIMUM_ROLE: dict[Action, Role] = {
+    Action.SERVE: Role.AGENT,
+    Action.SEE_RECIPIENT: Role.AGENT,
+    Action.OVERRIDE_LIMIT: Role.SUPERVISOR,
+    Action.CANCEL_HANDOUT: Role.SUPERVISOR,
+    Action.RECEIVE_STOCK: Role.SUPERVISOR,
+    Action.VOID: Role.SUPERVISOR,
+    Action.PRINT_BOOKLETS: Role.SUPERVISOR,
+    Action.EDIT_PLACES: Role.SUPERVISOR,
+    Action.MANAGE_PROGRAMMES: Role.ADMIN,
+    Action.MANAGE_AGENTS: Role.ADMIN,
+    Action.EDIT_DESK: Role.ADMIN,
+    Action.EDIT_SETTINGS: Role.ADMIN,
+}
+
+ACTION_LABELS: dict[Action, str] = {
+    Action.SERVE: N_("serve beneficiaries"),
+    Action.SEE_RECIPIENT: N_("see who received a booklet"),
+    Action.OVERRIDE_LIMIT: N_("override the limit per person"),
+    Action.CANCEL_HANDOUT: N_("cancel a handout"),
+    Action.RECEIVE_STOCK: N_("receive stock"),
+    Action.VOID: N_("void a booklet or a voucher"),
+    Action.PRINT_BOOKLETS: N_("print booklets"),
+    Action.EDIT_PLACES: N_("edit the places directory"),
+    Action.MANAGE_PROGRAMMES: N_("create or change a programme"),
+    Action.MANAGE_AGENTS: N_("manage the agents' accounts"),
+    Action.EDIT_DESK: N_("change the desk's details"),
+    Action.EDIT_SETTINGS: N_("change the settings"),
+}
+
+
+def may(role: Role, action: Action) -> bool:
+    """Whether an agent of `role` may do `action`."""
+    return role.rank >= MINIMUM_ROLE[action].rank
+
+
+def require(role: Role, action: Action) -> None:
+    """Refuse `action` for `role` with the French message the agent reads."""
+    if not may(role, action):
+        raise Forbidden(
+            _(
+                "Your role does not allow this: {action}. Ask a supervisor or an administrator."
+            ).format(action=_(ACTION_LABELS[action]))
+        )
