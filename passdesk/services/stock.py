@@ -22,14 +22,13 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.roles import Action
-from passdesk.services import ledger
+from passdesk.services import ledger, lots
 from passdesk.services.base import Service, booklet_row, require
+from passdesk.services.lots import LotPlan
 from passdesk.services.rows import Actor, BookletRow, LotRow, StockCounts
 
 log = logging.getLogger(__name__)
 
-MAX_LOT = 200_000
-MAX_LOT_VOUCHERS = 1_000_000  # about 15 s of writing on a desk PC
 BOOKLET_STATUS_LABELS = {
     "in_stock": N_("in stock"),
     "handed_out": N_("handed out"),
@@ -107,62 +106,30 @@ def status_label(status: str) -> str:
 
 
 class StockService(Service):
+    def plan_lot(self, programme_code: str, first_booklet: int, count: int) -> LotPlan:
+        """What receiving this lot would record, and every reason it may not (see lots)."""
+        with self._db.read() as session:
+            return lots.plan_lot(session, programme_code, first_booklet, count)
+
+    def plan_lot_between(self, first_code: str, last_code: str) -> LotPlan:
+        """The lot from its first to its last booklet as scanned, planned as `plan_lot`."""
+        with self._db.read() as session:
+            return lots.plan_lot_between(session, first_code, last_code)
+
     def receive(
         self, actor: Actor, *, programme_code: str, first_booklet: int, count: int, source: str = ""
     ) -> LotRow:
         """Record a lot of consecutive booklets (and their vouchers) as in stock."""
         require(actor, Action.RECEIVE_STOCK)
-        if not 1 <= count <= MAX_LOT:
-            raise InvalidInput(
-                _("A lot holds 1 to {max} booklets.").format(max=MAX_LOT), field="count"
-            )
-        if first_booklet < 1:
-            raise InvalidInput(_("Booklet numbers start at 1."), field="first_booklet")
-        last_booklet = first_booklet + count - 1
         now = self._now()
 
         def work(session: Session) -> LotRow:
-            programme = session.scalar(
-                select(Programme).where(Programme.code == programme_code.strip().upper())
-            )
-            if programme is None:
-                raise NotFound(
-                    _("No programme with the code {code}.").format(code=programme_code),
-                    field="programme",
-                )
+            plan = lots.plan_lot(session, programme_code, first_booklet, count)
+            plan.raise_first()  # the same rule the window showed, asked again in this unit
+            programme = session.get(Programme, plan.programme_id)
+            assert programme is not None
             n = programme.vouchers_per_booklet
-            if count * n > MAX_LOT_VOUCHERS:
-                # One transaction holds the write lock: every desk waits while it runs.
-                raise InvalidInput(
-                    _(
-                        "A lot holds at most {max} vouchers ({booklets} booklets of this "
-                        "programme): receive it in several lots."
-                    ).format(max=MAX_LOT_VOUCHERS, booklets=MAX_LOT_VOUCHERS // n),
-                    field="count",
-                )
-            if last_booklet > codes.max_booklet_number(programme.code, n):
-                raise InvalidInput(
-                    _("Booklet {number} is beyond the last number this programme can have.").format(
-                        number=last_booklet
-                    ),
-                    field="count",
-                )
-            clash = session.scalar(
-                select(Booklet.number)
-                .where(
-                    Booklet.programme_id == programme.id,
-                    Booklet.number.between(first_booklet, last_booklet),
-                )
-                .order_by(Booklet.number)
-                .limit(1)
-            )
-            if clash is not None:
-                raise Refused(
-                    _(
-                        "Booklet {code} is already in the register: a lot cannot be "
-                        "received twice. Nothing was recorded."
-                    ).format(code=codes.booklet_code(programme.code, clash))
-                )
+            last_booklet = plan.last_booklet
             lot = StockLot(
                 programme_id=programme.id,
                 first_booklet=first_booklet,
@@ -174,8 +141,7 @@ class StockService(Service):
             session.add(lot)
             session.flush()
             self._insert_booklets(session, programme, lot)
-            first_code = codes.booklet_code(programme.code, first_booklet)
-            last_code = codes.booklet_code(programme.code, last_booklet)
+            first_code, last_code = plan.first_code, plan.last_code
             ledger.append(
                 session,
                 at=now,
