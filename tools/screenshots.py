@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import QApplication
 
     from passdesk import app as passdesk_app
-    from passdesk import demo, open_services
+    from passdesk import demo
+    from passdesk.services import open_services
     from passdesk.ui.worker import TaskRunner
 
     qt_app = QApplication(["passdesk-screenshots"])
