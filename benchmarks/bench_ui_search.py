@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     from passdesk.app import apply_language
     from passdesk.services import open_services
     from passdesk.ui.context import UiContext
-    from passdesk.ui.pages.serve import ServePage
+    from passdesk.ui.pages.serve.page import ServePage
     from passdesk.ui.worker import TaskRunner
 
     app = QApplication([])

@@ -1,0 +1,1 @@
+"""The desk window (PySide6): main window, pages, shared widgets, background runner."""

@@ -34,7 +34,7 @@ from passdesk.services import Services
 from passdesk.services.accounts import check_login, check_password, check_siret
 from passdesk.services.programmes import parse_date, parse_money, parse_share
 from passdesk.services.rows import Actor
-from passdesk.ui.widgets import MessageLabel, buddy_label
+from passdesk.ui.widgets.basics import MessageLabel, buddy_label
 from passdesk.ui.worker import SyncRunner, TaskRunner
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
-from passdesk.ui.widgets import MessageLabel, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, scaled_font
 
 if TYPE_CHECKING:  # the dialog must show before SQLAlchemy is even imported
     from passdesk.services import Services

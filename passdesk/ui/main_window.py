@@ -21,12 +21,12 @@ from passdesk import __version__, paths
 from passdesk.i18n import _
 from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
-from passdesk.ui.pages.beneficiaries import BeneficiariesPage
-from passdesk.ui.pages.places import PlacesPage
-from passdesk.ui.pages.serve import ServePage
+from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
+from passdesk.ui.pages.places.page import PlacesPage
+from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
-from passdesk.ui.pages.stock import StockPage
-from passdesk.ui.widgets import make_action
+from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.widgets.basics import make_action
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from passdesk.ui.pages.beneficiaries import BeneficiariesPage, BeneficiaryDialog
+from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage, BeneficiaryDialog
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, Desk, build_desk
 

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from passdesk.ui.pages.beneficiaries import BeneficiariesPage
-from passdesk.ui.pages.places import PlacesPage
+from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
+from passdesk.ui.pages.places.page import PlacesPage
 from passdesk.ui.pages.settings import SettingsPage
-from passdesk.ui.pages.stock import StockPage
+from passdesk.ui.pages.stock.page import StockPage
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, Desk
 

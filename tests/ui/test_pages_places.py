@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from passdesk.ui.pages.places import PlaceDialog, PlacesPage
+from passdesk.ui.pages.places.page import PlaceDialog, PlacesPage
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, Desk
 

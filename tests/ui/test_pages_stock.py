@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog
 
 from passdesk import codes
-from passdesk.ui.pages.stock import ReceiveLotDialog, StockPage, VoidDialog
+from passdesk.ui.pages.stock.page import ReceiveLotDialog, StockPage, VoidDialog
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import BIG_STOCK, OFFSCREEN_NOISE, OTHER_PROGRAMME, PROGRAMME, Desk
 

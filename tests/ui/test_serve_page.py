@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication
 
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.pages.serve import ServePage
-from passdesk.ui.serve_models import HandoutsModel, SearchResultsModel
-from passdesk.ui.serve_new import NewBeneficiaryDialog
+from passdesk.ui.pages.serve.columns import HandoutsModel, SearchResultsModel
+from passdesk.ui.pages.serve.new_person import NewBeneficiaryDialog
+from passdesk.ui.pages.serve.page import ServePage
 from tests.ui.conftest import focused, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QFileDialog
 
-from passdesk.ui.serve_receipt import ReceiptDialog, print_pdf
+from passdesk.ui.pages.serve.receipt import ReceiptDialog, print_pdf
 
 
 @pytest.fixture

@@ -30,8 +30,9 @@ from passdesk.roles import Action, may
 from passdesk.services.accounts import check_siret
 from passdesk.services.settings import PARAMETERS, Parameter, parse_value
 from passdesk.ui.context import UiContext
-from passdesk.ui.forms import ParameterForm, field_label, shortcut_button
-from passdesk.ui.widgets import MessageLabel, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, scaled_font
+from passdesk.ui.widgets.forms import field_label, shortcut_button
+from passdesk.ui.widgets.parameter_form import ParameterForm
 
 SAVE_SHORTCUT = "Ctrl+S"
 

@@ -31,11 +31,11 @@ from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 from passdesk.services.rows import HandoutRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.serve_models import SearchResultsModel
-from passdesk.ui.serve_new import NewBeneficiaryDialog
-from passdesk.ui.serve_person import PersonPanel
-from passdesk.ui.serve_receipt import ReceiptDialog
-from passdesk.ui.widgets import MessageLabel, make_action
+from passdesk.ui.pages.serve.columns import SearchResultsModel
+from passdesk.ui.pages.serve.new_person import NewBeneficiaryDialog
+from passdesk.ui.pages.serve.person_panel import PersonPanel
+from passdesk.ui.pages.serve.receipt import ReceiptDialog
+from passdesk.ui.widgets.basics import MessageLabel, make_action
 
 log = logging.getLogger(__name__)
 

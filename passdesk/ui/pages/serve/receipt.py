@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.i18n import _
-from passdesk.ui.widgets import MessageLabel, with_shortcut
+from passdesk.ui.widgets.basics import MessageLabel, with_shortcut
 
 log = logging.getLogger(__name__)
 

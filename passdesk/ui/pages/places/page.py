@@ -27,14 +27,14 @@ from passdesk.roles import Action, may
 from passdesk.services.places import SERVICES, PlaceInput
 from passdesk.services.rows import PlaceRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.forms import (
+from passdesk.ui.widgets.basics import MessageLabel, scaled_font
+from passdesk.ui.widgets.forms import (
     add_field_row,
     dialog_buttons,
     open_dialog,
     shortcut_button,
 )
-from passdesk.ui.table_models import Column, RowTableModel, configure_view
-from passdesk.ui.widgets import MessageLabel, scaled_font
+from passdesk.ui.widgets.table_models import Column, RowTableModel, configure_view
 
 ADD_SHORTCUT = "Ctrl+Shift+N"
 EDIT_SHORTCUT = "Ctrl+E"

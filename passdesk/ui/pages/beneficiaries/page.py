@@ -37,16 +37,16 @@ from passdesk.services.beneficiaries import (
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.forms import (
+from passdesk.ui.pages.serve.new_person import read_person_form
+from passdesk.ui.widgets.basics import MessageLabel, scaled_font
+from passdesk.ui.widgets.forms import (
     add_field_row,
     dialog_buttons,
     field_label,
     open_dialog,
     shortcut_button,
 )
-from passdesk.ui.serve_new import read_person_form
-from passdesk.ui.table_models import Column, PagedTableModel, configure_view
-from passdesk.ui.widgets import MessageLabel, scaled_font
+from passdesk.ui.widgets.table_models import Column, PagedTableModel, configure_view
 
 OPEN_SHORTCUT = "Ctrl+O"
 EDIT_SHORTCUT = "Ctrl+E"

@@ -45,10 +45,10 @@ from passdesk.services.stock import (
     void_reason_label,
 )
 from passdesk.ui.context import UiContext
-from passdesk.ui.forms import dialog_buttons, field_label, open_dialog, shortcut_button
 from passdesk.ui.progress import TaskProgressDialog
-from passdesk.ui.table_models import Column, PagedTableModel, RowTableModel, configure_view
-from passdesk.ui.widgets import MessageLabel, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, scaled_font
+from passdesk.ui.widgets.forms import dialog_buttons, field_label, open_dialog, shortcut_button
+from passdesk.ui.widgets.table_models import Column, PagedTableModel, RowTableModel, configure_view
 
 RECEIVE_SHORTCUT = "Ctrl+Shift+R"
 VOID_SHORTCUT = "Ctrl+Shift+D"

@@ -30,9 +30,9 @@ from passdesk.i18n import _
 from passdesk.roles import Action, may
 from passdesk.services.rows import BeneficiaryRow, BookletCheck, Entitlement
 from passdesk.ui.context import UiContext
-from passdesk.ui.serve_models import HandoutsModel, short_date
-from passdesk.ui.serve_new import diagnostic_boxes, target_group_combo
-from passdesk.ui.widgets import MessageLabel, make_action, scaled_font, shortcut_text
+from passdesk.ui.pages.serve.columns import HandoutsModel, short_date
+from passdesk.ui.pages.serve.new_person import diagnostic_boxes, target_group_combo
+from passdesk.ui.widgets.basics import MessageLabel, make_action, scaled_font, shortcut_text
 
 log = logging.getLogger(__name__)
 

@@ -34,8 +34,8 @@ from passdesk.services.beneficiaries import (
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.serve_models import short_date
-from passdesk.ui.widgets import MessageLabel, buddy_label, scaled_font, with_shortcut
+from passdesk.ui.pages.serve.columns import short_date
+from passdesk.ui.widgets.basics import MessageLabel, buddy_label, scaled_font, with_shortcut
 
 TEXT_FIELDS = (
     ("last_name", N_("&Last name")),
