@@ -18,7 +18,8 @@ from PySide6.QtCore import QTimer
 
 from passdesk import codes
 from passdesk.errors import Refused
-from passdesk.ui.pages.stock.page import PrintBookletsDialog, StockPage
+from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.pages.stock.print_booklets import PrintBookletsDialog
 from passdesk.ui.progress import TaskProgressDialog
 from passdesk.ui.worker import TaskRunner
 from tests.ui import pages_fixtures

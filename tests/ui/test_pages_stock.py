@@ -10,7 +10,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog
 
 from passdesk import codes
-from passdesk.ui.pages.stock.page import ReceiveLotDialog, StockPage, VoidDialog
+from passdesk.roles import MINIMUM_ROLE, Action, Role
+from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.pages.stock.receive_lot import ReceiveLotDialog
+from passdesk.ui.pages.stock.void import VoidDialog
+from passdesk.ui.worker import TaskControl
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import BIG_STOCK, OFFSCREEN_NOISE, OTHER_PROGRAMME, PROGRAMME, Desk
 
@@ -166,6 +170,27 @@ def test_an_agent_is_not_offered_receive_void_or_print(qtbot: Any, desk: Desk) -
     assert page.dialog is None
 
 
+@pytest.mark.parametrize(
+    ("action", "button"),
+    [
+        (Action.RECEIVE_STOCK, "receive_button"),
+        (Action.VOID, "void_button"),
+        (Action.PRINT_BOOKLETS, "print_button"),
+    ],
+)
+def test_each_button_asks_the_roles_table_for_its_own_action(
+    qtbot: Any, desk: Desk, monkeypatch: pytest.MonkeyPatch, action: Action, button: str
+) -> None:
+    monkeypatch.setitem(MINIMUM_ROLE, action, Role.ADMIN)  # as if the rule changed
+    page = make_page(qtbot, desk, desk.supervisor)
+    hidden = {
+        name
+        for name in ("receive_button", "void_button", "print_button")
+        if getattr(page, name).isHidden()
+    }
+    assert hidden == {button}
+
+
 def test_a_supervisor_is(qtbot: Any, desk: Desk) -> None:
     page = make_page(qtbot, desk, desk.supervisor)
     assert all(b.isVisible() for b in (page.receive_button, page.void_button, page.print_button))
@@ -234,10 +259,60 @@ def test_receiving_a_lot_twice_is_refused_next_to_the_form(qtbot: Any, desk: Des
     dialog = open_dialog(qtbot, page, page.receive_button, ReceiveLotDialog)
     scan(qtbot, dialog.first_code, codes.booklet_code(PROGRAMME, 30))
     scan(qtbot, dialog.last_code, codes.booklet_code(PROGRAMME, 60))
+    assert "déjà" in dialog.message.text()  # said before anything is confirmed
+    assert not dialog.confirm_button.isEnabled() and dialog.summary.text() == ""
     qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
     assert "déjà" in dialog.message.text()
     assert dialog.isVisible()
     assert desk.services.stock.count_booklets() == 50
+
+
+class HeldRunner:
+    """A runner that holds each piece of work until the test releases it, as a busy pool
+    would: what the dialog shows in between, and after, is then certain."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[Any, Any, Any]] = []
+
+    def run(self, fn: Any, *, on_result: Any = None, on_error: Any = None, **_: Any) -> None:
+        self.held.append((fn, on_result, on_error))
+
+    def release(self) -> None:
+        fn, on_result, on_error = self.held.pop(0)
+        try:
+            result = fn(TaskControl(lambda done, total: None))
+        except Exception as error:  # noqa: BLE001 - handed over as the pool would
+            on_error(error)
+        else:
+            on_result(result)
+
+    def wait_all(self, msecs: int = 0) -> bool:
+        return not self.held
+
+
+def test_the_lot_is_planned_through_the_runner_and_a_stale_plan_is_dropped(
+    qtbot: Any, desk: Desk
+) -> None:
+    runner = HeldRunner()
+    page = StockPage(desk.context(desk.supervisor, runner))
+    qtbot.addWidget(page)
+    page.show()
+    dialog = open_dialog(qtbot, page, page.receive_button, ReceiveLotDialog)
+    scan(qtbot, dialog.first_code, codes.booklet_code(PROGRAMME, 101))
+    assert len(runner.held) == 1 and not dialog.last_code.hasFocus()  # asked, not answered
+    runner.release()
+    qtbot.waitUntil(dialog.last_code.hasFocus)
+    scan(qtbot, dialog.last_code, codes.booklet_code(PROGRAMME, 150))
+    qtbot.keyClicks(dialog.last_code, "9")  # edited before the answer came
+    runner.release()
+    assert dialog.summary.text() == "" and not dialog.confirm_button.isEnabled()
+    assert dialog.last_message.text() == ""
+    dialog.last_code.setText(codes.booklet_code(PROGRAMME, 150))
+    with qtbot.waitSignal(dialog.planned):
+        qtbot.keyClick(dialog.last_code, Qt.Key.Key_Return)
+        runner.release()
+    assert "50 carnets" in dialog.summary.text() and dialog.confirm_button.isEnabled()
+    assert runner.wait_all()
 
 
 def test_escape_closes_the_receive_dialog(qtbot: Any, desk: Desk) -> None:

@@ -1,10 +1,14 @@
-"""Small widgets shared by the pages and dialogs: messages next to fields, shortcut tooltips."""
+"""Small widgets shared by the pages and dialogs: messages next to fields, shortcut tooltips,
+what to say of a failure."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
+
+from passdesk.errors import PassDeskError
+from passdesk.i18n import _
 
 
 def shortcut_text(sequence: QKeySequence | QKeySequence.StandardKey | str) -> str:
@@ -99,3 +103,13 @@ def buddy_label(text: str, buddy: QWidget, parent: QWidget | None = None) -> QLa
     label = QLabel(text, parent)
     label.setBuddy(buddy)
     return label
+
+
+def failure_message(error: BaseException, fallback: str | None = None) -> str:
+    """What to tell the agent of a failure: the service's French message, or a calm generic
+    one (anything else is a bug, whose details the runner wrote to the log file)."""
+    if isinstance(error, PassDeskError):
+        return error.message
+    return fallback or _(
+        "Something went wrong; nothing was recorded. The details are in the log file."
+    )
