@@ -6,7 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage, BeneficiaryDialog
+from passdesk.ui.pages.beneficiaries.edit_person import BeneficiaryDialog
+from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, Desk, build_desk
 
@@ -94,14 +95,14 @@ def test_edit_checks_as_you_type_and_saves(qtbot: Any, desk: Desk) -> None:
     page = make_page(qtbot, desk, desk.agent)
     person = page.model.row_at(0)
     dialog = open_editor(qtbot, page, 0)
-    dialog.edits["phone"].clear()
-    qtbot.keyClicks(dialog.edits["phone"], "12")
-    assert "10 chiffres" in dialog.messages["phone"].text()
-    dialog.edits["phone"].clear()
-    qtbot.keyClicks(dialog.edits["phone"], "06 12 34 56 78")
-    assert dialog.messages["phone"].text() == ""
-    dialog.needs["job_search"].setChecked(True)
-    dialog.target_group.setCurrentIndex(dialog.target_group.findData("senior"))
+    dialog.form.edits["phone"].clear()
+    qtbot.keyClicks(dialog.form.edits["phone"], "12")
+    assert "10 chiffres" in dialog.form.messages["phone"].text()
+    dialog.form.edits["phone"].clear()
+    qtbot.keyClicks(dialog.form.edits["phone"], "06 12 34 56 78")
+    assert dialog.form.messages["phone"].text() == ""
+    dialog.form.needs["job_search"].setChecked(True)
+    dialog.form.target_group.setCurrentIndex(dialog.form.target_group.findData("senior"))
     with qtbot.waitSignal(dialog.saved):
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     stored = desk.services.beneficiaries.get(person.id)
@@ -117,9 +118,9 @@ def test_an_invalid_edit_is_refused_next_to_the_field_and_stores_nothing(
     page = make_page(qtbot, desk)
     person = page.model.row_at(0)
     dialog = open_editor(qtbot, page, 0)
-    dialog.edits["birth_date"].clear()
-    qtbot.keyClicks(dialog.edits["birth_date"], "31/02/1980")
-    assert dialog.messages["birth_date"].text()
+    dialog.form.edits["birth_date"].clear()
+    qtbot.keyClicks(dialog.form.edits["birth_date"], "31/02/1980")
+    assert dialog.form.messages["birth_date"].text()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "Corrigez" in dialog.message.text()
     assert dialog.isVisible()
@@ -130,4 +131,4 @@ def test_escape_closes_the_editor(qtbot: Any, desk: Desk) -> None:
     page = make_page(qtbot, desk)
     dialog = open_editor(qtbot, page, 1)
     with qtbot.waitSignal(dialog.finished):
-        qtbot.keyClick(dialog.edits["last_name"], Qt.Key.Key_Escape)
+        qtbot.keyClick(dialog.form.edits["last_name"], Qt.Key.Key_Escape)

@@ -74,7 +74,7 @@ def test_serve_a_person_with_the_keyboard_only(qtbot, desk, runner) -> None:  # 
     key(qtbot, Qt.Key.Key_N, CTRL)
     qtbot.waitUntil(lambda: page.new_dialog is not None and page.new_dialog.isVisible())
     dialog = page.new_dialog
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.edits["last_name"])
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.form.edits["last_name"])
     type_here(qtbot, "Ndiaye")
     key(qtbot, Qt.Key.Key_Tab)
     type_here(qtbot, "Helene")

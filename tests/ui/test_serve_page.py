@@ -9,9 +9,11 @@ from PySide6.QtWidgets import QApplication
 
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.pages.serve.columns import HandoutsModel, SearchResultsModel
 from passdesk.ui.pages.serve.new_person import NewBeneficiaryDialog
-from passdesk.ui.pages.serve.page import ServePage
+from passdesk.ui.pages.serve.page import SEARCH_RESULT_COLUMNS, ServePage
+from passdesk.ui.pages.serve.person_panel import HANDOUT_COLUMNS
+from passdesk.ui.widgets.person_form import PersonForm
+from passdesk.ui.widgets.table_models import RowTableModel
 from tests.ui.conftest import focused, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -128,31 +130,31 @@ def test_the_form_checks_as_you_type_and_escape_closes_it(qtbot, desk, runner) -
     dialog.show()
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.edits["last_name"])
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.form.edits["last_name"])
     type_text(qtbot, "D'Alembert-Hélène")
-    assert not dialog.errors["last_name"].isVisible()
-    dialog.edits["postcode"].setFocus()
+    assert not dialog.form.messages["last_name"].isVisible()
+    dialog.form.edits["postcode"].setFocus()
     type_text(qtbot, "6920")
-    assert dialog.errors["postcode"].isVisible()
+    assert dialog.form.messages["postcode"].isVisible()
     assert (
-        dialog.errors["postcode"].text() == "Un code postal français compte 5 chiffres."
-        or "5" in dialog.errors["postcode"].text()
+        dialog.form.messages["postcode"].text() == "Un code postal français compte 5 chiffres."
+        or "5" in dialog.form.messages["postcode"].text()
     )
     type_text(qtbot, "0")
-    assert not dialog.errors["postcode"].isVisible()
-    dialog.edits["birth_date"].setFocus()
+    assert not dialog.form.messages["postcode"].isVisible()
+    dialog.form.edits["birth_date"].setFocus()
     type_text(qtbot, "31/02/1990")
-    assert dialog.errors["birth_date"].isVisible()
-    assert not dialog.errors["first_name"].isVisible()  # not touched yet: no scolding
+    assert dialog.form.messages["birth_date"].isVisible()
+    assert not dialog.form.messages["first_name"].isVisible()  # not touched yet: no scolding
     qtbot.keyClick(focused(), Qt.Key.Key_Return)  # save: every problem shown, nothing saved
-    assert dialog.errors["first_name"].isVisible() and dialog.saved is None
+    assert dialog.form.messages["first_name"].isVisible() and dialog.saved is None
     assert dialog.isVisible()
     with qtbot.waitSignal(dialog.rejected):
         qtbot.keyClick(focused(), Qt.Key.Key_Escape)
 
 
 def test_table_models(qtmodeltester, desk) -> None:  # noqa: ANN001
-    results = SearchResultsModel()
+    results = RowTableModel(SEARCH_RESULT_COLUMNS)
     results.set_rows(
         desk.services.beneficiaries.search("helene")
         + [BeneficiaryRow(99, "Zoé", "Ünal", None, "", "", "", "", "", (), False)]
@@ -160,12 +162,12 @@ def test_table_models(qtmodeltester, desk) -> None:  # noqa: ANN001
     qtmodeltester.check(results)
     assert results.index(1, 1).data() == ""
     desk.services.handouts.hand_out(desk.admin, desk.known.id, codes_=[desk.booklet(5)])
-    handouts = HandoutsModel()
+    handouts = RowTableModel(HANDOUT_COLUMNS)
     handouts.set_rows(desk.services.handouts.for_beneficiary(desk.known.id))
     qtmodeltester.check(handouts)
     assert handouts.index(0, 2).data() == desk.booklet(5)
     assert handouts.headerData(0, Qt.Orientation.Horizontal) == "Récépissé"
-    empty = HandoutsModel()
+    empty = RowTableModel(HANDOUT_COLUMNS)
     qtmodeltester.check(empty)
 
 
@@ -212,3 +214,21 @@ def test_a_past_receipt_shows_again_and_leaves_no_copy_behind(qtbot, page_for, d
     assert not path.exists() and not path.parent.exists()
     assert page.person_panel.person is not None
     assert page.person_panel.person.id == desk.known.id
+
+
+def test_the_profile_is_saved_as_it_is_ticked_and_shown_again(qtbot, page_for, desk) -> None:  # noqa: ANN001
+    page = page_for(desk.agent)
+    open_known(qtbot, page, desk)
+    panel = page.person_panel
+    assert isinstance(panel.profile, PersonForm) and panel.profile.edits == {}
+    assert not panel.profile_message.isVisible()  # showing the person saved nothing
+    qtbot.keyClick(panel.profile.needs["security"], Qt.Key.Key_Space)  # ticked from the keyboard
+    assert "security" in desk.services.beneficiaries.get(desk.known.id).diagnostic
+    assert panel.profile_message.text() == "Profil enregistré."
+    panel.profile.target_group.setCurrentIndex(panel.profile.target_group.findData("senior"))
+    assert desk.services.beneficiaries.get(desk.known.id).target_group == "senior"
+    page.reset()
+    open_known(qtbot, page, desk)
+    assert panel.profile.needs["security"].isChecked()
+    assert panel.profile.target_group.currentData() == "senior"
+    assert not panel.profile_message.isVisible()

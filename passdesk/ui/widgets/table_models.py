@@ -1,11 +1,13 @@
-"""Qt table models over the services' plain rows: thin adapters, no database code.
+"""The one table-model pattern: Qt models over the services' plain rows, declared as columns.
 
-Two shapes. `RowTableModel` holds a short list handed to it (programmes, lots, places).
-`PagedTableModel` reads a large result a page at a time through `fetch(offset, limit, sort,
-descending)` and `count()` callables, so a table over 100,000 booklets only ever holds what the
-view scrolled to; `sort()` asks the service again with the column's sort key (the service sorts
-in SQL) instead of sorting in Python or through a QSortFilterProxyModel.
-"""
+A table is a list of `Column`s (header msgid, how to read a row, the service's sort key); the
+models are thin adapters, with no database code and no subclass per table. Two shapes:
+`RowTableModel` holds a short list handed to it (programmes, lots, places, search results, a
+person's handouts). `PagedTableModel` reads a large result a page at a time through
+`fetch(offset, limit, sort, descending)` and `count()` callables, so a table over 100,000
+booklets only ever holds what the view scrolled to; `sort()` asks the service again with the
+column's sort key (the service sorts in SQL) instead of sorting in Python or through a
+QSortFilterProxyModel."""
 
 from __future__ import annotations
 
@@ -28,7 +30,6 @@ from passdesk.i18n import _
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # data(index, ROW_ROLE) gives the whole row
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,14 @@ def display(value: Any) -> str:
     return str(value)
 
 
+# A cell reads the same on screen, in its tooltip (a cut-off cell) and to a screen reader.
+_TEXT_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+)
+
+
 class _BaseRowModel(QAbstractTableModel, Generic[R]):
     def __init__(self, columns: Sequence[Column[R]], parent: Any = None) -> None:
         super().__init__(parent)
@@ -79,12 +88,10 @@ class _BaseRowModel(QAbstractTableModel, Generic[R]):
             return None
         row = self._rows[index.row()]
         column = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if role in _TEXT_ROLES:
             return display(column.value(row))
         if role == Qt.ItemDataRole.TextAlignmentRole and column.align_right:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == ROW_ROLE:
-            return row
         return None
 
     def headerData(  # noqa: N802

@@ -28,16 +28,22 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.errors import PassDeskError
-from passdesk.i18n import _
-from passdesk.services.rows import HandoutRow
+from passdesk.i18n import N_, _
+from passdesk.services.rows import BeneficiaryRow, HandoutRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.pages.serve.columns import SearchResultsModel
 from passdesk.ui.pages.serve.new_person import NewBeneficiaryDialog
 from passdesk.ui.pages.serve.person_panel import PersonPanel
 from passdesk.ui.pages.serve.receipt import ReceiptDialog
-from passdesk.ui.widgets.basics import MessageLabel, make_action
+from passdesk.ui.widgets.basics import MessageLabel, failure_message, make_action
+from passdesk.ui.widgets.table_models import Column, RowTableModel
 
 log = logging.getLogger(__name__)
+
+SEARCH_RESULT_COLUMNS: list[Column[BeneficiaryRow]] = [
+    Column(N_("Name"), lambda r: f"{r.last_name.upper()} {r.first_name}"),
+    Column(N_("Birth date"), lambda r: r.birth_date),
+    Column(N_("Commune"), lambda r: " ".join(p for p in (r.postcode, r.commune) if p)),
+]
 
 
 def receipt_path(receipt_number: str) -> Path:
@@ -95,7 +101,9 @@ class ServePage(QWidget):
         self.new_button.setToolTip(self.new_action.toolTip())
         self.search_message = MessageLabel(self, name=_("Search message"))
 
-        self.results_model = SearchResultsModel(self)
+        self.results_model: RowTableModel[BeneficiaryRow] = RowTableModel(
+            SEARCH_RESULT_COLUMNS, self
+        )
         self.results_view = QTableView(self)
         self.results_view.setModel(self.results_model)
         self.results_view.setAccessibleName(_("Search results"))
@@ -255,12 +263,9 @@ class ServePage(QWidget):
         if seq != self._search_seq:
             self._run_search(self._search_seq)
             return
-        message = (
-            error.message
-            if isinstance(error, PassDeskError)
-            else _("The search failed; the details are in the log file.")
+        self.search_message.show_error(
+            failure_message(error, _("The search failed; the details are in the log file."))
         )
-        self.search_message.show_error(message)
 
     def _search_settled(self) -> bool:
         return not self._searching and self._shown_seq == self._search_seq
@@ -274,15 +279,15 @@ class ServePage(QWidget):
             self._open_when_ready = True  # Enter typed before the results came: open then
 
     def _open_current(self) -> None:
-        if self.results_model.rowCount() == 0:
-            return
         index = self.results_view.currentIndex()
-        row = index.row() if index.isValid() else 0
-        self.open_person(self.results_model.row_at(row).id)
+        person = self.results_model.row_at(index.row() if index.isValid() else 0)
+        if person is not None:
+            self.open_person(person.id)
 
     def _on_results_view_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.open_person(self.results_model.row_at(index.row()).id)
+        person = self.results_model.row_at(index.row())
+        if person is not None:
+            self.open_person(person.id)
 
     def _on_search_action_triggered(self) -> None:
         self.search_edit.setFocus()
@@ -364,15 +369,16 @@ class ServePage(QWidget):
         dialog.open()
 
     def _on_receipt_failed(self, error: BaseException) -> None:
-        message = (
-            error.message
-            if isinstance(error, PassDeskError)
-            else _(
-                "The handout is recorded but its receipt could not be written; the details are in "
-                "the log file. Show it again from the person's handouts (Enter on the handout)."
+        self.person_panel.scan_message.show_error(
+            failure_message(
+                error,
+                _(
+                    "The handout is recorded but its receipt could not be written; the details "
+                    "are in the log file. Show it again from the person's handouts (Enter on the "
+                    "handout)."
+                ),
             )
         )
-        self.person_panel.scan_message.show_error(message)
 
     def _on_receipt_dialog_finished(
         self, dialog: ReceiptDialog, path: Path, then_next_person: bool

@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,19 +22,36 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.errors import PassDeskError
-from passdesk.formatting import format_money
-from passdesk.i18n import _
+from passdesk.formatting import format_date
+from passdesk.i18n import N_, _
 from passdesk.roles import Action, may
-from passdesk.services.rows import BeneficiaryRow, BookletCheck, Entitlement
+from passdesk.services.base import local_date
+from passdesk.services.rows import BeneficiaryRow, Entitlement, HandoutRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.pages.serve.columns import HandoutsModel, short_date
-from passdesk.ui.pages.serve.new_person import diagnostic_boxes, target_group_combo
-from passdesk.ui.widgets.basics import MessageLabel, make_action, scaled_font, shortcut_text
+from passdesk.ui.pages.serve.confirmation import ConfirmationPanel
+from passdesk.ui.widgets.basics import MessageLabel, make_action, scaled_font
+from passdesk.ui.widgets.person_form import PersonForm
+from passdesk.ui.widgets.table_models import Column, RowTableModel
 
 log = logging.getLogger(__name__)
 
 CONFIRM_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 NEXT_BOOKLET_KEY = "F9"
+
+
+def _handout_status(row: HandoutRow) -> str:
+    if row.cancelled:
+        return _("cancelled")
+    return _("overridden") if row.override_reason else _("handed out")
+
+
+HANDOUT_COLUMNS: list[Column[HandoutRow]] = [
+    Column(N_("Receipt"), lambda r: r.receipt_number),
+    Column(N_("Date"), lambda r: local_date(r.created_at)),  # the desk's calendar day
+    Column(N_("Booklets"), lambda r: tuple(b.booklet_code for b in r.booklets)),
+    Column(N_("Value"), lambda r: r.total_value),
+    Column(N_("Status"), _handout_status),
+]
 
 
 def phone_for_reading(phone: str) -> str:
@@ -61,102 +75,6 @@ def entitlement_text(item: Entitlement) -> str:
     )
 
 
-class ConfirmationPanel(QFrame):
-    """The scanned booklet, its range and validity, and the override reason when needed."""
-
-    def __init__(self, can_override: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAccessibleName(_("Handout to confirm"))
-        self.can_override = can_override
-        self.heading = QLabel(self)
-        scaled_font(self.heading, 1.15, bold=True)
-        self.details = QLabel(self)
-        self.details.setWordWrap(True)
-        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.limit_message = MessageLabel(self, name=_("Limit per person"))
-        self.reason_label = QLabel(_("Override &reason (required):"), self)
-        self.reason_edit = QLineEdit(self)
-        self.reason_edit.setAccessibleName(_("Override reason"))
-        self.reason_edit.setPlaceholderText(_("e.g. booklet lost in a documented theft"))
-        self.reason_label.setBuddy(self.reason_edit)
-        self.message = MessageLabel(self, name=_("Confirmation message"))
-        self.confirm_button = QPushButton(self)
-        self.cancel_button = QPushButton(_("Cancel"), self)
-        self.cancel_button.setToolTip(
-            _("Forget this booklet ({key})").format(
-                key=shortcut_text(QKeySequence(Qt.Key.Key_Escape))
-            )
-        )
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.confirm_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addWidget(self.details)
-        layout.addWidget(self.limit_message)
-        layout.addWidget(self.reason_label)
-        layout.addWidget(self.reason_edit)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        self.check: BookletCheck | None = None
-        self.hide()
-
-    def show_check(self, check: BookletCheck) -> None:
-        self.check = check
-        booklet, programme = check.booklet, check.programme
-        self.heading.setText(_("Booklet {code}").format(code=booklet.code))
-        self.details.setText(
-            "\n".join(
-                (
-                    _("Programme: {name} ({code})").format(
-                        name=programme.name, code=programme.code
-                    ),
-                    _("Vouchers {first} to {last} ({n} × {value})").format(
-                        first=booklet.first_voucher_code,
-                        last=booklet.last_voucher_code,
-                        n=programme.vouchers_per_booklet,
-                        value=format_money(programme.face_value),
-                    ),
-                    _("Value of the booklet: {value}").format(
-                        value=format_money(programme.booklet_value)
-                    ),
-                    _("Valid from {start} to {end}").format(
-                        start=short_date(programme.valid_from),
-                        end=short_date(programme.valid_until),
-                    ),
-                )
-            )
-        )
-        self.details.setAccessibleName(self.details.text())
-        self.message.clear_message()
-        self.reason_edit.clear()
-        needs = check.needs_override
-        if needs and check.message:
-            text = (
-                check.message
-                if self.can_override
-                else check.message + " " + _("Ask a supervisor to serve this person.")
-            )
-            self.limit_message.show_error(text)
-        else:
-            self.limit_message.clear_message()
-        self.reason_label.setVisible(needs and self.can_override)
-        self.reason_edit.setVisible(needs and self.can_override)
-        self.confirm_button.setEnabled(not needs or self.can_override)
-        self.show()
-
-    def reason(self) -> str | None:
-        if self.check is None or not self.check.needs_override:
-            return None
-        return self.reason_edit.text().strip()
-
-    def clear(self) -> None:
-        self.check = None
-        self.hide()
-
-
 class PersonPanel(QWidget):
     """One person at the desk; `handed_out` carries the new handout once confirmed."""
 
@@ -168,7 +86,6 @@ class PersonPanel(QWidget):
         super().__init__(parent)
         self._context = context
         self.person: BeneficiaryRow | None = None
-        self._loading = False
         can_override = may(context.actor.role, Action.OVERRIDE_LIMIT)
 
         self.heading = QLabel(self)
@@ -218,7 +135,7 @@ class PersonPanel(QWidget):
         self.entitlements = QLabel(self)
         self.entitlements.setWordWrap(True)
         self.entitlements.setAccessibleName(_("What the person may still receive"))
-        self.handouts_model = HandoutsModel(self)
+        self.handouts_model: RowTableModel[HandoutRow] = RowTableModel(HANDOUT_COLUMNS, self)
         self.handouts_view = QTableView(self)
         self.handouts_view.setModel(self.handouts_model)
         self.handouts_view.setAccessibleName(_("Past handouts"))
@@ -244,20 +161,11 @@ class PersonPanel(QWidget):
 
         # Profile: target group, short diagnostic, consent; saved as they are ticked.
         profile_box = QGroupBox(_("Profile"), self)
-        self.target_group = target_group_combo(profile_box)
-        self.needs = diagnostic_boxes(profile_box)
-        self.consent = QCheckBox(_("Consents to the processing of their data"), profile_box)
-        self.consent.setAccessibleName(_("Consent"))
+        self.profile = PersonForm(profile_box, identity=False)
         self.profile_message = MessageLabel(profile_box, name=_("Profile message"))
-        profile_form = QFormLayout(profile_box)
-        profile_form.addRow(_("Target &group"), self.target_group)
-        needs_column = QVBoxLayout()
-        needs_column.setSpacing(0)
-        for box in self.needs.values():
-            needs_column.addWidget(box)
-        profile_form.addRow(_("Needs:"), needs_column)
-        profile_form.addRow(self.consent)
-        profile_form.addRow(self.profile_message)
+        profile_layout = QVBoxLayout(profile_box)
+        profile_layout.addWidget(self.profile)
+        profile_layout.addWidget(self.profile_message)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -277,10 +185,7 @@ class PersonPanel(QWidget):
         self.confirm_action.triggered.connect(self._on_confirm_action_triggered)
         self.confirmation.confirm_button.clicked.connect(self.confirm_action.trigger)
         self.confirmation.cancel_button.clicked.connect(self.cancel_confirmation)
-        self.target_group.currentIndexChanged.connect(self._on_profile_changed)
-        self.consent.toggled.connect(self._on_profile_changed)
-        for box in self.needs.values():
-            box.toggled.connect(self._on_profile_changed)
+        self.profile.edited.connect(self._on_profile_edited)
         self.setTabOrder(self.scan_edit, self.next_button)
 
     # --- showing a person -------------------------------------------------------------
@@ -289,25 +194,17 @@ class PersonPanel(QWidget):
         services = self._context.services
         person = services.beneficiaries.get(beneficiary_id)
         self.person = person
-        self._loading = True
-        try:
-            self.heading.setText(f"{person.first_name} {person.last_name.upper()}")
-            born = short_date(person.birth_date)
-            place = " ".join(p for p in (person.postcode, person.commune) if p)
-            parts = [
-                _("Born on {date}").format(date=born) if born else "",
-                place,
-                phone_for_reading(person.phone),
-                person.email,
-            ]
-            self.identity.setText(" · ".join(p for p in parts if p))
-            index = self.target_group.findData(person.target_group)
-            self.target_group.setCurrentIndex(max(index, 0))
-            for key, box in self.needs.items():
-                box.setChecked(key in person.diagnostic)
-            self.consent.setChecked(person.consent)
-        finally:
-            self._loading = False
+        self.heading.setText(f"{person.first_name} {person.last_name.upper()}")
+        born = format_date(person.birth_date) if person.birth_date else ""
+        place = " ".join(p for p in (person.postcode, person.commune) if p)
+        parts = [
+            _("Born on {date}").format(date=born) if born else "",
+            place,
+            phone_for_reading(person.phone),
+            person.email,
+        ]
+        self.identity.setText(" · ".join(p for p in parts if p))
+        self.profile.set_person(person)
         self.profile_message.clear_message()
         self.scan_message.clear_message()
         self.scan_edit.clear()
@@ -318,8 +215,9 @@ class PersonPanel(QWidget):
         self.scan_edit.setFocus()
 
     def _on_handouts_view_activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.receipt_requested.emit(self.handouts_model.row_at(index.row()))
+        handout = self.handouts_model.row_at(index.row())
+        if handout is not None:
+            self.receipt_requested.emit(handout)
 
     def _load_history(self) -> None:
         assert self.person is not None
@@ -439,19 +337,21 @@ class PersonPanel(QWidget):
 
     # --- profile ------------------------------------------------------------------------
 
-    def _on_profile_changed(self, *_args: object) -> None:
-        if self._loading or self.person is None:
+    def _on_profile_edited(self, _key: str) -> None:
+        if self.person is None:
             return
+        data = self.profile.data()
         try:
             self.person = self._context.services.beneficiaries.update_profile(
                 self._context.actor,
                 self.person.id,
-                target_group=self.target_group.currentData() or "",
-                diagnostic=tuple(k for k, box in self.needs.items() if box.isChecked()),
-                consent=self.consent.isChecked(),
+                target_group=data.target_group,
+                diagnostic=data.diagnostic,
+                consent=data.consent,
             )
         except PassDeskError as error:
-            self.profile_message.show_error(error.message)
+            if not self.profile.show_error(error.field, error.message):
+                self.profile_message.show_error(error.message)
             return
         self.profile_message.show_info(_("Profile saved."))
 
