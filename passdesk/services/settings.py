@@ -68,7 +68,12 @@ PARAMETERS: tuple[Parameter, ...] = (
         N_("Retention period (months)"),
         "int",
         36,
-        N_("How long a person's data is kept after their last handout."),
+        # Read by nothing yet: the data-protection update wires the purge; until then the
+        # page says so rather than promise it.
+        N_(
+            "How long a person's data is kept after their last handout. Not applied yet: the "
+            "automatic purge comes with the data-protection update."
+        ),
         minimum=6,
         maximum=120,
     ),

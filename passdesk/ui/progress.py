@@ -6,7 +6,6 @@ loop the house avoids. Here the work runs through the runner and the dialog only
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -118,26 +117,3 @@ class TaskProgressDialog(QDialog):
     def _close_for_good(self) -> None:
         self.cancel_requested = False
         super().done(QDialog.DialogCode.Rejected)
-
-
-def throttled(
-    report: Callable[[int, int], None], interval: float = 0.05
-) -> Callable[[int, int], None]:
-    """`report`, called at most every `interval` seconds (and always for the last step).
-
-    Each report crosses to the UI thread as a queued signal whose slot needs the GIL; a worker
-    reporting every page would queue hundreds of them and starve the UI thread's timers and
-    repaints. Called on the worker thread, where it also yields the GIL once per step: the UI
-    thread, which needs the GIL for every Python slot and model call, then gets it at once
-    instead of after the interpreter's switch interval.
-    """
-    last = [float("-inf")]
-
-    def forward(done: int, total: int) -> None:
-        time.sleep(0)  # let a waiting UI thread run now
-        now = time.monotonic()
-        if done >= total or now - last[0] >= interval:
-            last[0] = now
-            report(done, total)
-
-    return forward

@@ -6,7 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from passdesk.ui.pages.places.page import PlaceDialog, PlacesPage
+from passdesk.ui.pages.places.edit_place import PlaceDialog
+from passdesk.ui.pages.places.page import PlacesPage
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, Desk
 

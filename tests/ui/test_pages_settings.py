@@ -154,3 +154,10 @@ def test_only_an_administrator_may_change_settings(qtbot: Any, desk: Desk) -> No
     assert not page.form.isEnabled() or not page.form.editors["receipt_footer"].widget.isEnabled()
     assert page.read_only_note.isVisible()
     assert page.save() is False
+
+
+def test_the_retention_period_says_it_is_not_applied_yet(qtbot: Any, desk: Desk) -> None:
+    # Nothing purges yet (the data-protection update does): the page must not promise it.
+    page = make_page(qtbot, desk)
+    help_text = page.form.editors["retention_months"].help_label.text()
+    assert "Pas encore appliquée" in help_text and "protection des données" in help_text

@@ -31,7 +31,7 @@ from passdesk.services.accounts import check_siret
 from passdesk.services.settings import PARAMETERS, Parameter, parse_value
 from passdesk.ui.context import UiContext
 from passdesk.ui.widgets.basics import MessageLabel, scaled_font
-from passdesk.ui.widgets.forms import field_label, shortcut_button
+from passdesk.ui.widgets.forms import add_field_row, field_label, shortcut_button
 from passdesk.ui.widgets.parameter_form import ParameterForm
 
 SAVE_SHORTCUT = "Ctrl+S"
@@ -79,10 +79,10 @@ class SettingsPage(QWidget):
             edit.setObjectName(f"desk_{key}")
             edit.setAccessibleName(desk_labels[key].replace("&", ""))
             edit.textEdited.connect(self._on_desk_field_edited)
-            message = MessageLabel(self, name=f"desk_{key}_message")
             self.desk_edits[key] = edit
-            self.desk_messages[key] = message
-            self._add_row(desk_form, desk_labels[key], edit, message)
+            self.desk_messages[key] = add_field_row(
+                desk_form, self, desk_labels[key], edit, f"desk_{key}"
+            )
         self.desk_edits["siret"].setPlaceholderText(_("14 digits (optional)"))
         self.logo_preview = QLabel()
         self.logo_preview.setObjectName("logo_preview")
@@ -160,15 +160,6 @@ class SettingsPage(QWidget):
             QWidget.setTabOrder(first, second)
         self.setFocusProxy(self.desk_edits["name"])
         self.refresh()
-
-    @staticmethod
-    def _add_row(form: QFormLayout, label_text: str, field: QWidget, message: MessageLabel) -> None:
-        box = QVBoxLayout()
-        box.addWidget(field)
-        box.addWidget(message)
-        label = QLabel(field_label(label_text))
-        label.setBuddy(field)
-        form.addRow(label, box)
 
     # --- data ---------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""The places page: the directory of qualified places printed on receipts; add and edit.
+"""The places page: the directory of qualified places printed on receipts; add and edit (in
+`edit_place.PlaceDialog`).
 
 Supervisors and administrators edit the directory (the service refuses agents anyway); agents
 see it, to tell a person where to go.
@@ -6,34 +7,23 @@ see it, to tell a person where to go.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from passdesk.errors import PassDeskError
 from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
-from passdesk.services.places import SERVICES, PlaceInput
 from passdesk.services.rows import PlaceRow
 from passdesk.ui.context import UiContext
+from passdesk.ui.pages.places.edit_place import PlaceDialog
 from passdesk.ui.widgets.basics import MessageLabel, scaled_font
-from passdesk.ui.widgets.forms import (
-    add_field_row,
-    dialog_buttons,
-    open_dialog,
-    shortcut_button,
-)
+from passdesk.ui.widgets.forms import open_dialog, shortcut_button
 from passdesk.ui.widgets.table_models import Column, RowTableModel, configure_view
 
 ADD_SHORTCUT = "Ctrl+Shift+N"
@@ -149,115 +139,3 @@ class PlacesPage(QWidget):
             if item.id == place.id:
                 self.view.selectRow(row)
                 break
-
-
-class PlaceDialog(QDialog):
-    """Add a place (place=None) or edit one; the service's refusals show under their field."""
-
-    saved = Signal(object)  # PlaceRow
-
-    TEXT_FIELDS = (
-        ("name", N_("&Name")),
-        ("address", N_("A&ddress")),
-        ("postcode", N_("&Postcode")),
-        ("commune", N_("Co&mmune")),
-        ("phone", N_("P&hone")),
-        ("email", N_("E-&mail")),
-        ("website", N_("&Website")),
-        ("opening_hours", N_("&Opening hours")),
-    )
-
-    def __init__(
-        self, context: UiContext, place: PlaceRow | None, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.context = context
-        self.place = place
-        self.setWindowTitle(_("Edit a place") if place else _("Add a place"))
-        self.edits: dict[str, QLineEdit] = {}
-        self.messages: dict[str, MessageLabel] = {}
-        form = QFormLayout()
-        for key, label_text in self.TEXT_FIELDS:
-            edit = QLineEdit(str(getattr(place, key)) if place else "")
-            edit.setObjectName(key)
-            edit.setAccessibleName(_(label_text).replace("&", ""))
-            edit.textEdited.connect(self._on_field_edited)
-            if key == "opening_hours":
-                edit.setPlaceholderText(_("e.g. Mo-Fr 09:00-12:00"))
-            self.edits[key] = edit
-            self._add_row(form, _(label_text), edit, key)
-
-        services_box = QGroupBox(_("Services offered"))
-        services_layout = QVBoxLayout(services_box)
-        self.services: dict[str, QCheckBox] = {}
-        for i, service in enumerate(SERVICES):
-            box = QCheckBox(service)  # the open-data standard's names, in French by definition
-            box.setObjectName(f"service_{i}")
-            box.setChecked(bool(place and service in place.services))
-            services_layout.addWidget(box)
-            self.services[service] = box
-        self.services_message = MessageLabel(self, name="services_message")
-        self.messages["services"] = self.services_message
-        services_layout.addWidget(self.services_message)
-        self.active = QCheckBox(_("&Active (printed on receipts)"))
-        self.active.setObjectName("active")
-        self.active.setChecked(place.active if place else True)
-        self.message = MessageLabel(self, name="form_message")
-        self.save_button = QPushButton(_("&Save"))
-        self.save_button.setObjectName("save_button")
-        buttons, self.cancel_button = dialog_buttons(self.save_button, enter_confirms=True)
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button.clicked.connect(self._on_save_button_clicked)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(services_box)
-        layout.addWidget(self.active)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
-        QTimer.singleShot(0, self.edits["name"], self.edits["name"].setFocus)
-
-    def _add_row(self, form: QFormLayout, label_text: str, field: QWidget, key: str) -> None:
-        self.messages[key] = add_field_row(form, self, label_text, field, key)
-
-    def data(self) -> PlaceInput:
-        text = {key: edit.text() for key, edit in self.edits.items()}
-        return PlaceInput(
-            name=text["name"],
-            address=text["address"],
-            postcode=text["postcode"],
-            commune=text["commune"],
-            phone=text["phone"],
-            email=text["email"],
-            website=text["website"],
-            opening_hours=text["opening_hours"],
-            services=tuple(s for s, box in self.services.items() if box.isChecked()),
-            active=self.active.isChecked(),
-        )
-
-    def _on_field_edited(self, *_args: object) -> None:
-        field = self.sender().objectName() if self.sender() else ""
-        if field in self.messages:
-            self.messages[field].clear_message()
-        self.message.clear_message()
-
-    def _on_save_button_clicked(self) -> None:
-        for message in self.messages.values():
-            message.clear_message()
-        self.message.clear_message()
-        places, actor = self.context.services.places, self.context.actor
-        try:
-            if self.place is None:
-                saved = places.add(actor, self.data())
-            else:
-                saved = places.update(actor, self.place.id, self.data())
-        except PassDeskError as error:
-            target = self.messages.get(error.field or "", self.message)
-            target.show_error(error.message)
-            widget = self.edits.get(error.field or "")
-            if widget is not None:
-                widget.setFocus()
-            return
-        self.saved.emit(saved)
-        self.accept()

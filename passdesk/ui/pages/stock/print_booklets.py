@@ -33,7 +33,7 @@ from passdesk.services.rows import BookletRow, LotRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.progress import TaskProgressDialog
 from passdesk.ui.widgets.basics import MessageLabel, failure_message
-from passdesk.ui.widgets.forms import dialog_buttons, field_label
+from passdesk.ui.widgets.forms import add_field_row, dialog_buttons, field_label
 
 
 class PrintBookletsDialog(QDialog):
@@ -73,18 +73,15 @@ class PrintBookletsDialog(QDialog):
         self.from_code.setObjectName("from_code")
         self.from_code.setAccessibleName(_("From booklet"))
         self.from_code.setPlaceholderText(_("scan or type the first booklet to print"))
-        self.from_message = MessageLabel(self, name="from_message")
         self.count = QSpinBox()
         self.count.setObjectName("count")
         self.count.setAccessibleName(_("Number of booklets"))
         self.count.setRange(1, 100_000)
         self.count.setValue(lot.count if lot else 1)
-        self.count_message = MessageLabel(self, name="count_message")
         self.reprint_reason = QLineEdit()
         self.reprint_reason.setObjectName("reprint_reason")
         self.reprint_reason.setAccessibleName(_("Reprint reason"))
         self.reprint_reason.setPlaceholderText(_("only if some booklets were printed before"))
-        self.reprint_message = MessageLabel(self, name="reprint_message")
         self.path = QLineEdit()
         self.path.setObjectName("pdf_path")
         self.path.setAccessibleName(_("PDF file"))
@@ -102,18 +99,10 @@ class PrintBookletsDialog(QDialog):
         self.range_choice.toggled.connect(self._on_range_choice_toggled)
 
         form = QFormLayout()
-        from_box = QVBoxLayout()
-        from_box.addWidget(self.from_code)
-        from_box.addWidget(self.from_message)
-        from_label = QLabel(field_label(_("&From booklet")))
-        from_label.setBuddy(self.from_code)
-        form.addRow(from_label, from_box)
-        count_label = QLabel(field_label(_("N&umber of booklets")))
-        count_label.setBuddy(self.count)
-        count_box = QVBoxLayout()
-        count_box.addWidget(self.count)
-        count_box.addWidget(self.count_message)
-        form.addRow(count_label, count_box)
+        self.from_message = add_field_row(form, self, _("&From booklet"), self.from_code, "from")
+        self.count_message = add_field_row(
+            form, self, _("N&umber of booklets"), self.count, "count"
+        )
         range_box = QWidget()
         range_box.setLayout(form)
         self.range_box = range_box
@@ -127,12 +116,9 @@ class PrintBookletsDialog(QDialog):
         path_label = QLabel(field_label(_("PDF &file")))
         path_label.setBuddy(self.path)
         lower.addRow(path_label, path_box)
-        reprint_box = QVBoxLayout()
-        reprint_box.addWidget(self.reprint_reason)
-        reprint_box.addWidget(self.reprint_message)
-        reprint_label = QLabel(field_label(_("Reprint r&eason")))
-        reprint_label.setBuddy(self.reprint_reason)
-        lower.addRow(reprint_label, reprint_box)
+        self.reprint_message = add_field_row(
+            lower, self, _("Reprint r&eason"), self.reprint_reason, "reprint"
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.range_choice)

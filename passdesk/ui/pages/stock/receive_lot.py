@@ -34,7 +34,7 @@ from passdesk.services.lots import (
 from passdesk.services.rows import LotRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.widgets.basics import MessageLabel, failure_message
-from passdesk.ui.widgets.forms import dialog_buttons, field_label
+from passdesk.ui.widgets.forms import add_field_row, dialog_buttons, field_label
 
 # Where each problem of a plan is shown: the first cover's field, the last one's, or the dialog.
 FIRST_FIELD_PROBLEMS = (FIRST_BOOKLET, PROGRAMME)
@@ -64,11 +64,9 @@ class ReceiveLotDialog(QDialog):
         self.first_code.setObjectName("first_code")
         self.first_code.setAccessibleName(_("First booklet"))
         self.first_code.setPlaceholderText(_("e.g. MGP19-C000001-24"))
-        self.first_message = MessageLabel(self, name="first_message")
         self.last_code = QLineEdit()
         self.last_code.setObjectName("last_code")
         self.last_code.setAccessibleName(_("Last booklet"))
-        self.last_message = MessageLabel(self, name="last_message")
         self.source = QLineEdit()
         self.source.setObjectName("source")
         self.source.setAccessibleName(_("Source"))
@@ -85,16 +83,10 @@ class ReceiveLotDialog(QDialog):
         self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
 
         form = QFormLayout()
-        for label, field, message in (
-            (_("&First booklet"), self.first_code, self.first_message),
-            (_("&Last booklet"), self.last_code, self.last_message),
-        ):
-            box = QVBoxLayout()
-            box.addWidget(field)
-            box.addWidget(message)
-            caption = QLabel(field_label(label))
-            caption.setBuddy(field)
-            form.addRow(caption, box)
+        self.first_message = add_field_row(
+            form, self, _("&First booklet"), self.first_code, "first"
+        )
+        self.last_message = add_field_row(form, self, _("&Last booklet"), self.last_code, "last")
         source_label = QLabel(field_label(_("&Source")))
         source_label.setBuddy(self.source)
         form.addRow(source_label, self.source)

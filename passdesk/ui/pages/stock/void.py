@@ -19,8 +19,7 @@ from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 from passdesk.services.stock import AGENT_VOID_REASONS, status_label, void_reason_label
 from passdesk.ui.context import UiContext
-from passdesk.ui.widgets.basics import MessageLabel
-from passdesk.ui.widgets.forms import dialog_buttons, field_label
+from passdesk.ui.widgets.forms import add_field_row, dialog_buttons
 
 
 class VoidDialog(QDialog):
@@ -42,13 +41,11 @@ class VoidDialog(QDialog):
         self.code = QLineEdit(code)
         self.code.setObjectName("void_code")
         self.code.setAccessibleName(_("Code"))
-        self.code_message = MessageLabel(self, name="code_message")
         self.reason = QComboBox()
         self.reason.setObjectName("void_reason")
         self.reason.setAccessibleName(_("Reason"))
         for reason in AGENT_VOID_REASONS:
             self.reason.addItem(void_reason_label(reason), reason.value)
-        self.reason_message = MessageLabel(self, name="reason_message")
         self.confirm_button = QPushButton(_("&Void"))
         self.confirm_button.setObjectName("confirm_button")
         # "Annuler" is the French word for void: the other button says "Fermer", not "Annuler".
@@ -58,18 +55,8 @@ class VoidDialog(QDialog):
         self.code.returnPressed.connect(self._on_code_return_pressed)
 
         form = QFormLayout()
-        code_box = QVBoxLayout()
-        code_box.addWidget(self.code)
-        code_box.addWidget(self.code_message)
-        code_label = QLabel(field_label(_("&Code")))
-        code_label.setBuddy(self.code)
-        form.addRow(code_label, code_box)
-        reason_box = QVBoxLayout()
-        reason_box.addWidget(self.reason)
-        reason_box.addWidget(self.reason_message)
-        reason_label = QLabel(field_label(_("&Reason")))
-        reason_label.setBuddy(self.reason)
-        form.addRow(reason_label, reason_box)
+        self.code_message = add_field_row(form, self, _("&Code"), self.code, "code")
+        self.reason_message = add_field_row(form, self, _("&Reason"), self.reason, "reason")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
