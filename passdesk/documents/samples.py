@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     import sys
     from pathlib import Path
 
-    from passdesk.documents.booklet import render_booklets
+    from passdesk.documents.booklets import render_booklets
     from passdesk.documents.receipt import render_receipt
 
     folder = Path((argv if argv is not None else sys.argv[1:] or ["."])[0])
