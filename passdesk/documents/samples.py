@@ -7,7 +7,6 @@ a sample page scans and parses as a real page would.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -189,13 +188,6 @@ def sample_booklet(
         beneficiary_name=beneficiary_name,
         duplicate=duplicate,
     )
-
-
-def sample_booklets(count: int, vouchers: int = 10, first: int = 1) -> Iterator[BookletRecord]:
-    """`count` consecutive booklets, made one at a time (a batch never sits in memory)."""
-    desk = sample_desk()
-    for number in range(first, first + count):
-        yield sample_booklet(number, vouchers, desk=desk)
 
 
 def sample_receipt(
