@@ -36,7 +36,7 @@ from passdesk.errors import InvalidInput, PassDeskError, Refused
 from passdesk.i18n import N_, _, ngettext
 from passdesk.jobs import in_subprocess
 from passdesk.roles import Action, may
-from passdesk.services.printing import print_booklets_job
+from passdesk.services.booklet_printing import print_booklets_job
 from passdesk.services.rows import BookletRow, LotRow, ProgrammeRow, StockCounts
 from passdesk.services.stock import (
     AGENT_VOID_REASONS,
