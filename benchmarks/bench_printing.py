@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks.bench_printing [--db PATH] [--rebuild] [--counts 1000,3000]
 
 Prints the next N never-printed booklets of 10 vouchers of PN19 into one PDF through
-`PrintService.print_booklets` (checks, database reads, drawing, joining, the print register and
+`BookletPrintService.print_booklets` (checks, database reads, drawing, joining, the print register and
 the ledger), each count in its own process so that its peak memory (ru_maxrss) is its own. In
 the same run, a bare reportlab loop draws the same pages with the same elements (the texts, one
 rectangle per bar, the same embedded font) into one document: the ratio of the two speeds tells
@@ -73,7 +73,7 @@ def child_passdesk(db: Path, count: int, output: Path) -> dict[str, Any]:
     services = open_services(db)
     actor = services.accounts.actor(AGENT)
     start = time.perf_counter()
-    result = services.printing.print_booklets(
+    result = services.booklet_printing.print_booklets(
         actor, programme_code=PROGRAMME, count=count, path=output
     )
     seconds = time.perf_counter() - start
@@ -197,11 +197,11 @@ def receipt_times(db: Path) -> list[float]:
     connection.close()
     chosen = random.Random(SEED).sample(ids, RECEIPTS)
     target = OUT / "bench-receipt.pdf"
-    services.printing.write_receipt(chosen[0], target)  # warm: fonts, imports
+    services.receipts.write_receipt(chosen[0], target)  # warm: fonts, imports
     times = []
     for handout_id in chosen:
         start = time.perf_counter()
-        services.printing.write_receipt(handout_id, target)
+        services.receipts.write_receipt(handout_id, target)
         times.append((time.perf_counter() - start) * 1000)
     target.unlink(missing_ok=True)
     services.close()

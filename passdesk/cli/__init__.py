@@ -9,14 +9,17 @@ Messages for people go to stderr in French; --json puts a machine-readable resul
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from passdesk import __version__
 from passdesk.cli import agents, beneficiaries, desk, handouts, printing, programmes, stock
-from passdesk.cli.common import EXIT_BUG, EXIT_REFUSED, Output, Parser
+from passdesk.cli.common import EXIT_BUG, EXIT_OK, EXIT_REFUSED, Output, Parser
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 
@@ -37,25 +40,50 @@ def build_parser() -> Parser:
         version=f"PassDesk {__version__}",
         help=_("show program's version number and exit"),
     )
+    add_global_options(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    commands.required = True
+    for noun in NOUNS:
+        noun.add_commands(commands)
+    for sub in _sub_parsers(parser):
+        # Scripts write `booklet list --status in_stock --json` as often as `--json booklet
+        # list ...`: every command accepts the global options too. SUPPRESS keeps a value
+        # given before the command from being reset by the sub-command's default.
+        add_global_options(sub, default=argparse.SUPPRESS)
+    return parser
+
+
+def add_global_options(parser: argparse.ArgumentParser, default: Any = None) -> None:
     parser.add_argument(
         "--database",
         metavar="PATH_OR_URL",
+        default=default,
         help=_(
             "database file or SQLAlchemy URL (default: PASSDESK_DATABASE, else the user data "
             "folder)"
         ),
     )
-    parser.add_argument("--json", action="store_true", help=_("machine-readable result on stdout"))
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=False if default is None else default,
+        help=_("machine-readable result on stdout"),
+    )
     parser.add_argument(
         "--agent",
         metavar="LOGIN",
+        default=default,
         help=_("act as this agent (default: the administrator created by init)"),
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    commands.required = True
-    for noun in NOUNS:
-        noun.add_commands(commands)
-    return parser
+
+
+def _sub_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
+    """Every parser below `parser`, at any depth (`handout`, `handout cancel`...)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in dict.fromkeys(action.choices.values()):
+                yield sub
+                yield from _sub_parsers(sub)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,7 +101,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             getattr(args, "action", "") or "",
             "agent " + args.agent if args.agent else "default admin",
         )
-        return int(args.func(args, out))
+        status = int(args.func(args, out))
+        sys.stdout.flush()  # a closed pipe shows here, where it is handled below
+        return status
+    except BrokenPipeError:
+        # `passdesk-admin booklet list | head`: the reader has what it wanted; a normal end.
+        _silence_stdout()
+        return EXIT_OK
     except PassDeskError as error:
         out.say(error.message)
         if out.as_json:
@@ -93,6 +127,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             ).format(path=_log_path())
         )
         return EXIT_BUG
+
+
+def _silence_stdout() -> None:
+    """Point stdout at nothing, so that Python's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (tests capture stdout): nothing to do
+        pass
 
 
 def _log_path() -> str:

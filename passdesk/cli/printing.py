@@ -51,7 +51,7 @@ def cmd_print_booklets(args: argparse.Namespace, out: Output) -> int:
         print(f"\r{_('Printing')} {done}/{total}", end="", file=sys.stderr, flush=True)
 
     try:
-        result = services.printing.print_booklets(
+        result = services.booklet_printing.print_booklets(
             actor,
             programme_code=args.programme,
             from_booklet=args.from_booklet,
@@ -82,14 +82,14 @@ def cmd_print_booklets(args: argparse.Namespace, out: Output) -> int:
 def cmd_print_receipt(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
     acting_agent(services, args)  # any agent may print a receipt, but it must be an agent
-    path = services.printing.write_receipt(args.handout_id, Path(args.output))
+    path = services.receipts.write_receipt(args.handout_id, Path(args.output))
     out.say(_("Receipt of handout {id} written to {path}.").format(id=args.handout_id, path=path))
     out.result({"handout": args.handout_id, "path": str(path)}, lambda: [str(path)])
     return EXIT_OK
 
 
 def cmd_print_history(args: argparse.Namespace, out: Output) -> int:
-    rows = open_services(args).printing.print_history(args.code)
+    rows = open_services(args).booklet_printing.print_history(args.code)
 
     def human() -> list[str]:
         if not rows:

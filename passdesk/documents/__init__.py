@@ -4,7 +4,7 @@ Services gather a `BookletRecord` or `ReceiptRecord`; the renderers here are the
 code and never see the database or Qt.
 """
 
-from passdesk.documents.booklet import pages_for, render_booklets
+from passdesk.documents.booklets import pages_for, render_booklets
 from passdesk.documents.output import PrintCancelled
 from passdesk.documents.receipt import render_receipt
 from passdesk.documents.records import (

@@ -5,6 +5,8 @@ Drawn the same way on both papers, so a person recognises the desk and the place
 
 from __future__ import annotations
 
+from typing import Final
+
 from reportlab.lib.colors import Color, black
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
@@ -15,6 +17,7 @@ from passdesk.documents.records import DeskLine, FunderShareLine, PlaceLine
 from passdesk.formatting import format_percent
 from passdesk.i18n import _
 
+BRAND: Final = "Pass Numérique"  # the scheme's own name, the same in every language
 PlaceBlock = list[tuple[str, float, str, Color]]  # (font, size, text, colour) per line
 
 

@@ -78,11 +78,6 @@ def bar_runs(pattern: str) -> list[tuple[int, int]]:
     return [(match.start(), match.end() - match.start()) for match in _BARS.finditer(pattern)]
 
 
-def code128_width(code: str, module: float = MODULE) -> float:
-    """Width in points of the symbol with both quiet zones, for layouts to check room first."""
-    return Code128.of(code).width(module)
-
-
 def code128_height(bar_height: float, text_size: float | None = TEXT_SIZE) -> float:
     """Height in points of bars plus the clear text under them."""
     return bar_height + (_TEXT_GAP + text_size if text_size else 0.0)

@@ -16,8 +16,13 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from passdesk.documents import _blocks, _draw, fonts
-from passdesk.documents._blocks import block_height, draw_block, funder_list, place_block
-from passdesk.documents.booklet import BRAND
+from passdesk.documents._blocks import (
+    BRAND,
+    block_height,
+    draw_block,
+    funder_list,
+    place_block,
+)
 from passdesk.documents.output import atomic_output
 from passdesk.documents.records import ReceiptBookletLine, ReceiptRecord
 from passdesk.formatting import format_date, format_datetime, format_money

@@ -7,7 +7,6 @@ a sample page scans and parses as a real page would.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -191,13 +190,6 @@ def sample_booklet(
     )
 
 
-def sample_booklets(count: int, vouchers: int = 10, first: int = 1) -> Iterator[BookletRecord]:
-    """`count` consecutive booklets, made one at a time (a batch never sits in memory)."""
-    desk = sample_desk()
-    for number in range(first, first + count):
-        yield sample_booklet(number, vouchers, desk=desk)
-
-
 def sample_receipt(
     beneficiary_name: str = "Hélène N'Diaye",
     booklets: tuple[int, ...] = (12, 13),
@@ -250,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
     import sys
     from pathlib import Path
 
-    from passdesk.documents.booklet import render_booklets
+    from passdesk.documents.booklets import render_booklets
     from passdesk.documents.receipt import render_receipt
 
     folder = Path((argv if argv is not None else sys.argv[1:] or ["."])[0])

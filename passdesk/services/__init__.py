@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
+from passdesk.services.booklet_printing import BookletPrintService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
 from passdesk.services.places import PlaceService
-from passdesk.services.printing import PrintService
 from passdesk.services.programmes import ProgrammeService
+from passdesk.services.receipts import ReceiptService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
 from passdesk.store import Database, open_database
@@ -35,7 +36,8 @@ class Services:
     ledger: LedgerService
     places: PlaceService
     settings: SettingsService
-    printing: PrintService
+    receipts: ReceiptService
+    booklet_printing: BookletPrintService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -52,7 +54,8 @@ class Services:
             ledger=LedgerService(db, clock),
             places=places,
             settings=settings,
-            printing=PrintService(db, clock, places=places, settings=settings),
+            receipts=ReceiptService(db, clock, places=places, settings=settings),
+            booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
         )
 
     def close(self) -> None:

@@ -52,7 +52,12 @@ from passdesk.services.rows import (
     HandoutBookletRow,
     HandoutRow,
 )
-from passdesk.services.stock import find_by_code, status_label
+from passdesk.services.stock import (
+    booklet_complete,
+    find_by_code,
+    status_label,
+    voucher_out_of_stock,
+)
 
 log = logging.getLogger(__name__)
 
@@ -62,17 +67,12 @@ ALERT_DAYS_BEFORE_END = 30
 
 def _next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
     """The lowest-numbered booklet in stock whose vouchers are all in stock."""
-    complete = (
-        ~select(Voucher.id)
-        .where(Voucher.booklet_id == Booklet.id, Voucher.status != VoucherStatus.IN_STOCK)
-        .exists()
-    )
     return (
         select(Booklet)
         .where(
             Booklet.programme_id == programme_id,
             Booklet.status == BookletStatus.IN_STOCK,
-            complete,
+            booklet_complete(),
         )
         .order_by(Booklet.number, Booklet.id)
         .limit(1)
@@ -163,11 +163,7 @@ class HandoutService(Service):
         if booklet.status is not BookletStatus.IN_STOCK:
             raise self._refusal_for_status(session, booklet)
         self._check_programme(programme)
-        voided = session.scalar(
-            select(Voucher.code)
-            .where(Voucher.booklet_id == booklet.id, Voucher.status != VoucherStatus.IN_STOCK)
-            .limit(1)
-        )
+        voided = voucher_out_of_stock(session, booklet.id)
         if voided is not None:
             raise Refused(
                 _(

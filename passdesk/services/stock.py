@@ -1,12 +1,20 @@
-"""Stock: receive lots, list booklets by status, count them, void what is lost or damaged."""
+"""Stock: receive lots, list booklets by status, count them, void what is lost or damaged.
+
+What a lot may be (counts, limits, clashes) is decided once, in `lots.plan_lot`: the receive
+dialog asks it before the agent confirms, `receive` asks it again inside its unit of work.
+
+Also the rule both the handout and the print apply: a booklet holding a voucher that is no longer
+in stock is not whole and cannot be handed out or printed (`booklet_complete`,
+`voucher_out_of_stock`).
+"""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, insert, select, update
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from passdesk import codes
 from passdesk.errors import InvalidInput, NotFound, Refused
@@ -74,6 +82,28 @@ def find_by_code(session: Session, text: str, *, for_update: bool = False) -> Fo
             field="code",
         )
     return Found(booklet, programme, voucher, parsed)
+
+
+def _vouchers_out_of_stock(booklet_id: QueryableAttribute[int] | int) -> Select[tuple[str]]:
+    return select(Voucher.code).where(
+        Voucher.booklet_id == booklet_id, Voucher.status != VoucherStatus.IN_STOCK
+    )
+
+
+def booklet_complete() -> ColumnElement[bool]:
+    """SQL, correlated to the query's `Booklet`: every voucher of the booklet is still in stock.
+
+    A booklet in stock with one voucher voided (lost, misprinted) is neither handed out nor
+    printed: the person would get fewer vouchers than its cover says. "Next booklet" (handout)
+    and "the next booklets to print" skip it with this; `voucher_out_of_stock` says why a
+    booklet asked for by its code is refused.
+    """
+    return ~_vouchers_out_of_stock(Booklet.id).exists()
+
+
+def voucher_out_of_stock(session: Session, booklet_id: int) -> str | None:
+    """The code of the booklet's first voucher that is no longer in stock; None if it is whole."""
+    return session.scalar(_vouchers_out_of_stock(booklet_id).order_by(Voucher.number).limit(1))
 
 
 def parse_void_reason(text: str) -> VoidReason:

@@ -3,8 +3,8 @@ result or error back on the UI thread. Tests may swap in `SyncRunner`.
 
 Usage::
 
-    runner.run(lambda control: services.printing.print_booklets(..., progress=control.progress,
-                                                                cancel=control.cancelled),
+    runner.run(lambda control: services.booklet_printing.print_booklets(
+                   ..., progress=control.progress, cancel=control.cancelled),
                on_result=self._on_print_done, on_error=self._on_print_failed,
                on_progress=dialog.set_progress)
 """

@@ -1,7 +1,8 @@
 """Batch printing from the stock page: off the UI thread, with progress and Cancel.
 
 The progress dialog is tested on its own with a stand-in task; the printing tests need the
-printing service (passdesk/services/printing.py) and are skipped, saying so, while it is absent.
+printing service (passdesk/services/booklet_printing.py) and are skipped, saying so, while it
+is absent.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from tests.ui.pages_fixtures import OFFSCREEN_NOISE, PROGRAMME, Desk, build_desk
 pytestmark = OFFSCREEN_NOISE
 desk = pages_fixtures.desk
 
-HAS_PRINTING = importlib.util.find_spec("passdesk.services.printing") is not None
+HAS_PRINTING = importlib.util.find_spec("passdesk.services.booklet_printing") is not None
 needs_printing = pytest.mark.skipif(
-    not HAS_PRINTING, reason="passdesk/services/printing.py (print_booklets) is not there yet"
+    not HAS_PRINTING,
+    reason="passdesk/services/booklet_printing.py (print_booklets) is not there yet",
 )
 RESPONSIVE_BOUND_MS = 100  # the issue: the window never freezes for more than 100 ms
 
@@ -251,7 +253,7 @@ def test_a_reprint_asks_for_its_reason_next_to_the_field(
     qtbot: Any, desk: Desk, tmp_path: Path
 ) -> None:
     first = codes.booklet_code(PROGRAMME, 1)
-    desk.services.printing.print_booklets(
+    desk.services.booklet_printing.print_booklets(
         desk.admin, programme_code=PROGRAMME, from_booklet=1, count=2, path=tmp_path / "a.pdf"
     )
     page = make_page(qtbot, desk)

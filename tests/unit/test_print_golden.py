@@ -126,7 +126,7 @@ def test_receipt_with_an_override(desk: Any, agent: Any, supervisor: Any) -> Non
         codes_=[codes.booklet_code(P, n) for n in (4, 5, 9)],
         override_reason="Accompagnement long validé par le référent",
     )
-    check_golden("receipt_override", desk.printing.build_receipt(handout.id))
+    check_golden("receipt_override", desk.receipts.build_receipt(handout.id))
 
 
 def test_receipt_of_a_cancelled_handout(
@@ -135,12 +135,12 @@ def test_receipt_of_a_cancelled_handout(
     handout = desk.handouts.hand_out(agent, person.id, codes_=[codes.booklet_code(P, 1)])
     clock.advance(clock.now - clock.now.replace(hour=10))
     desk.handouts.cancel(supervisor, handout.id, "Carnet remis à la mauvaise personne")
-    check_golden("receipt_cancelled", desk.printing.build_receipt(handout.id))
+    check_golden("receipt_cancelled", desk.receipts.build_receipt(handout.id))
 
 
 def test_booklets_personalised_first_print(desk: Any, person: Any) -> None:
     records = list(
-        desk.printing.build_booklets(
+        desk.booklet_printing.build_booklets(
             programme_code=P, from_booklet=3, count=2, personalise_for=person.id
         )
     )
@@ -148,11 +148,11 @@ def test_booklets_personalised_first_print(desk: Any, person: Any) -> None:
 
 
 def test_booklet_reprint(desk: Any, supervisor: Any, tmp_path: Path) -> None:
-    desk.printing.print_booklets(
+    desk.booklet_printing.print_booklets(
         supervisor, codes=[codes.booklet_code(P, 7)], path=tmp_path / "b.pdf"
     )
     records = list(
-        desk.printing.build_booklets(
+        desk.booklet_printing.build_booklets(
             codes=[codes.voucher_code(P, 63)], reprint_reason="Bourrage de l'imprimante"
         )
     )

@@ -19,8 +19,8 @@ from passdesk import codes
 from passdesk.documents import PrintCancelled
 from passdesk.errors import Forbidden, InvalidCode, InvalidInput, NotFound, Refused
 from passdesk.services.beneficiaries import BeneficiaryInput
+from passdesk.services.booklet_printing import PrintResult
 from passdesk.services.places import PlaceInput
-from passdesk.services.printing import PrintResult
 
 P = "MGP19"
 
@@ -76,7 +76,7 @@ def test_first_print_scans_back_to_the_codes_in_the_database(
 ) -> None:
     vouchers_before = raw.scalar("SELECT count(*) FROM voucher")
     path = out / "carnets.pdf"
-    result = services.printing.print_booklets(
+    result = services.booklet_printing.print_booklets(
         supervisor, programme_code=P, from_booklet=2, count=3, path=path
     )
     assert result == PrintResult(path, booklets=3, vouchers=30, pages=15, reprint=False)
@@ -102,14 +102,16 @@ def test_without_a_range_the_next_booklets_never_printed_come_out(
     services: Any, supervisor: Any, lot: Any, out: Path
 ) -> None:
     def numbers(**selection: Any) -> list[int]:
-        return [b.booklet_number for b in services.printing.build_booklets(**selection)]
+        return [b.booklet_number for b in services.booklet_printing.build_booklets(**selection)]
 
-    services.printing.print_booklets(supervisor, programme_code=P, count=2, path=out / "a.pdf")
+    services.booklet_printing.print_booklets(
+        supervisor, programme_code=P, count=2, path=out / "a.pdf"
+    )
     assert numbers(programme_code=P, count=3) == [3, 4, 5]
     services.stock.void(supervisor, codes.voucher_code(P, 25), "damaged")  # in booklet 3
     assert numbers(programme_code=P, count=3) == [4, 5, 6]  # a booklet with a hole is skipped
     assert numbers(programme_code="mgp19 ") == list(range(4, 13))
-    services.printing.print_booklets(supervisor, programme_code=P, path=out / "b.pdf")
+    services.booklet_printing.print_booklets(supervisor, programme_code=P, path=out / "b.pdf")
     with pytest.raises(Refused, match="déjà été imprimés"):
         numbers(programme_code=P)
 
@@ -118,7 +120,7 @@ def test_booklets_given_by_codes_any_of_their_codes(
     services: Any, supervisor: Any, lot: Any, out: Path
 ) -> None:
     voucher_of_7 = codes.voucher_code(P, 65)  # booklet 7 holds vouchers 61..70
-    records = list(services.printing.build_booklets(codes=[booklet(5), voucher_of_7]))
+    records = list(services.booklet_printing.build_booklets(codes=[booklet(5), voucher_of_7]))
     assert [r.booklet_code for r in records] == [booklet(5), booklet(7)]
     assert [v.code for v in records[1].vouchers] == [
         codes.voucher_code(P, n) for n in range(61, 71)
@@ -141,11 +143,13 @@ def test_layout_cover_text_and_places_come_from_the_settings(
         PlaceInput("Médiathèque du Tonkin", "2 promenade Lénine", "69100", "Villeurbanne"),
     )
     services.places.add(supervisor, PlaceInput("Fab lab de Brest", "", "29200", "Brest"))
-    result = services.printing.print_booklets(
+    result = services.booklet_printing.print_booklets(
         supervisor, codes=[booklet(1)], path=out / "b.pdf", personalise_for=person.id
     )
     assert result.pages == 1 + 5
-    record = next(services.printing.build_booklets(codes=[booklet(2)], personalise_for=person.id))
+    record = next(
+        services.booklet_printing.build_booklets(codes=[booklet(2)], personalise_for=person.id)
+    )
     assert record.cover_text == "Ouvert le samedi matin."
     assert record.beneficiary_name == "Hélène N'Diaye"
     assert [p.name for p in record.places] == ["Médiathèque du Tonkin", "Fab lab de Brest"]
@@ -162,7 +166,7 @@ def test_cover_shows_the_person_the_text_and_the_places(
         PlaceInput("Médiathèque du Tonkin", "2 promenade Lénine", "69100", "Villeurbanne"),
     )
     path = out / "b.pdf"
-    services.printing.print_booklets(
+    services.booklet_printing.print_booklets(
         supervisor, codes=[booklet(1)], path=path, personalise_for=person.id
     )
     cover = plain(pypdf.PdfReader(path).pages[0].extract_text())
@@ -177,12 +181,12 @@ def test_cover_shows_the_person_the_text_and_the_places(
 def test_a_reprint_needs_a_reason_then_prints_duplicata_with_the_same_codes(
     services: Any, supervisor: Any, admin: Any, lot: Any, raw: Any, out: Path
 ) -> None:
-    services.printing.print_booklets(supervisor, codes=[booklet(1)], path=out / "first.pdf")
+    services.booklet_printing.print_booklets(supervisor, codes=[booklet(1)], path=out / "first.pdf")
     before = raw.dump()
     again = out / "again.pdf"
     for reason in (None, "   "):
         with pytest.raises(InvalidInput, match="motif de la réimpression") as refused:
-            services.printing.print_booklets(
+            services.booklet_printing.print_booklets(
                 supervisor, codes=[booklet(1)], path=again, reprint_reason=reason
             )
         assert refused.value.field == "reprint_reason"
@@ -191,7 +195,7 @@ def test_a_reprint_needs_a_reason_then_prints_duplicata_with_the_same_codes(
     assert files(out) == ["first.pdf"]
 
     vouchers = raw.query("SELECT code, status FROM voucher ORDER BY id")
-    result = services.printing.print_booklets(
+    result = services.booklet_printing.print_booklets(
         admin, codes=[booklet(1)], path=again, reprint_reason="Bourrage de l'imprimante"
     )
     assert result.reprint
@@ -201,7 +205,7 @@ def test_a_reprint_needs_a_reason_then_prints_duplicata_with_the_same_codes(
     assert decoded_codes(again) == decoded_codes(out / "first.pdf") == expected_codes(raw, [1])
     assert print_rows(raw)[-1][:3] == (booklet(1), 1, "Bourrage de l'imprimante")
     assert ledger_kinds(raw)[-1] == "reprinted"
-    history = services.printing.print_history(codes.voucher_code(P, 3))
+    history = services.booklet_printing.print_history(codes.voucher_code(P, 3))
     assert [(h.reprint, h.reason, h.agent_name) for h in history] == [
         (False, None, "Claire Martin"),
         (True, "Bourrage de l'imprimante", "Administrateur"),
@@ -216,14 +220,14 @@ def test_a_reprint_needs_a_reason_then_prints_duplicata_with_the_same_codes(
 def test_a_mixed_batch_reprints_only_what_was_printed(
     services: Any, supervisor: Any, lot: Any, raw: Any, out: Path
 ) -> None:
-    services.printing.print_booklets(supervisor, codes=[booklet(2)], path=out / "a.pdf")
+    services.booklet_printing.print_booklets(supervisor, codes=[booklet(2)], path=out / "a.pdf")
     records = list(
-        services.printing.build_booklets(
+        services.booklet_printing.build_booklets(
             programme_code=P, from_booklet=1, count=3, reprint_reason="Feuilles abîmées"
         )
     )
     assert [r.duplicate for r in records] == [False, True, False]
-    services.printing.print_booklets(
+    services.booklet_printing.print_booklets(
         supervisor,
         programme_code=P,
         from_booklet=1,
@@ -242,28 +246,28 @@ def test_a_mixed_batch_reprints_only_what_was_printed(
 def test_handed_out_voided_or_expired_booklets_are_refused_unless_reprinted(
     services: Any, supervisor: Any, agent: Any, lot: Any, person: Any, clock: Any, out: Path
 ) -> None:
-    services.printing.print_booklets(supervisor, codes=[booklet(1)], path=out / "a.pdf")
+    services.booklet_printing.print_booklets(supervisor, codes=[booklet(1)], path=out / "a.pdf")
     services.handouts.hand_out(agent, person.id, codes_=[booklet(1)])
     services.handouts.hand_out(agent, person.id, codes_=[booklet(2)])  # never printed
     services.stock.void(supervisor, booklet(3), "damaged")
     with pytest.raises(Refused, match="remis et n'a jamais été imprimé"):
-        services.printing.build_booklets(codes=[booklet(2)], reprint_reason="perdu")
+        services.booklet_printing.build_booklets(codes=[booklet(2)], reprint_reason="perdu")
     with pytest.raises(Refused, match="invalidé et n'a jamais été imprimé"):
-        services.printing.build_booklets(codes=[booklet(3)], reprint_reason="abîmé")
+        services.booklet_printing.build_booklets(codes=[booklet(3)], reprint_reason="abîmé")
     with pytest.raises(InvalidInput, match="motif"):
-        services.printing.build_booklets(codes=[booklet(1)])
-    (record,) = services.printing.build_booklets(
+        services.booklet_printing.build_booklets(codes=[booklet(1)])
+    (record,) = services.booklet_printing.build_booklets(
         codes=[booklet(1)], reprint_reason="Carnet déchiré"
     )
     assert record.duplicate
     # a booklet with one voucher voided cannot be printed for the first time
     services.stock.void(supervisor, codes.voucher_code(P, 45), "misprint")
     with pytest.raises(Refused, match=codes.voucher_code(P, 45)):
-        services.printing.build_booklets(codes=[booklet(5)])
+        services.booklet_printing.build_booklets(codes=[booklet(5)])
     # after the end of validity, nothing new is printed
     clock.set_date(date(2027, 7, 1))
     with pytest.raises(Refused, match="ont expiré le 30/06/2027"):
-        services.printing.build_booklets(codes=[booklet(6)])
+        services.booklet_printing.build_booklets(codes=[booklet(6)])
 
 
 # --- checked before anything ----------------------------------------------------------------
@@ -299,9 +303,9 @@ def test_bad_requests_are_refused_in_french_and_change_nothing(
 ) -> None:
     before = raw.dump()
     with pytest.raises(error, match=french):
-        services.printing.print_booklets(supervisor, path=out / "b.pdf", **selection)
+        services.booklet_printing.print_booklets(supervisor, path=out / "b.pdf", **selection)
     with pytest.raises(error, match=french):
-        services.printing.build_booklets(**selection)
+        services.booklet_printing.build_booklets(**selection)
     assert raw.dump() == before
     assert files(out) == []
 
@@ -311,7 +315,7 @@ def test_an_agent_may_not_print_booklets(
 ) -> None:
     before = raw.dump()
     with pytest.raises(Forbidden, match="imprimer des carnets"):
-        services.printing.print_booklets(agent, codes=[booklet(1)], path=out / "b.pdf")
+        services.booklet_printing.print_booklets(agent, codes=[booklet(1)], path=out / "b.pdf")
     assert raw.dump() == before
     assert files(out) == []
 
@@ -323,7 +327,7 @@ def test_an_unwritable_path_writes_nothing_and_records_nothing(
     path = out / "nowhere" / "b.pdf" if where == "missing folder" else out
     before = raw.dump()
     with pytest.raises(InvalidInput) as refused:
-        services.printing.print_booklets(supervisor, codes=[booklet(1)], path=path)
+        services.booklet_printing.print_booklets(supervisor, codes=[booklet(1)], path=path)
     assert refused.value.field == "path"
     assert raw.dump() == before
     assert files(out) == []
@@ -348,7 +352,7 @@ def test_a_cancelled_print_leaves_no_file_and_no_row(
     before = raw.dump()
     seen: list[tuple[int, int]] = []
     with pytest.raises(PrintCancelled, match="annulée"):
-        services.printing.print_booklets(
+        services.booklet_printing.print_booklets(
             supervisor,
             programme_code=P,
             from_booklet=1,
@@ -364,7 +368,7 @@ def test_a_cancelled_print_leaves_no_file_and_no_row(
 
 def test_progress_reaches_the_total(services: Any, supervisor: Any, lot: Any, out: Path) -> None:
     seen: list[tuple[int, int]] = []
-    services.printing.print_booklets(
+    services.booklet_printing.print_booklets(
         supervisor, programme_code=P, count=2, path=out / "b.pdf",
         progress=lambda done, total: seen.append((done, total)),
     )  # fmt: skip
@@ -382,7 +386,7 @@ def test_an_error_while_drawing_leaves_no_file_and_no_row(
             raise RuntimeError("printer driver crashed")
 
     with pytest.raises(RuntimeError):
-        services.printing.print_booklets(
+        services.booklet_printing.print_booklets(
             supervisor, programme_code=P, count=3, path=out / "b.pdf", progress=progress
         )
     assert raw.dump() == before
@@ -404,7 +408,7 @@ def test_a_booklet_changed_during_the_print_is_not_recorded_and_no_file_is_left(
     previous.write_bytes(b"yesterday's print")
     events = len(ledger_kinds(raw))
     with pytest.raises(Refused, match="a changé pendant l'impression"):
-        services.printing.print_booklets(
+        services.booklet_printing.print_booklets(
             supervisor, programme_code=P, count=3, path=previous, progress=progress
         )
     assert ledger_kinds(raw)[events:] == ["voided"]  # only the other desk's void
@@ -417,7 +421,7 @@ def test_a_booklet_changed_during_the_print_is_not_recorded_and_no_file_is_left(
 def test_build_booklets_checks_at_once_and_reads_lazily(
     services: Any, supervisor: Any, lot: Any
 ) -> None:
-    records = services.printing.build_booklets(programme_code=P)
+    records = services.booklet_printing.build_booklets(programme_code=P)
     assert not isinstance(records, list | tuple)
     first = next(records)
     assert first.booklet_number == 1
@@ -446,7 +450,7 @@ def test_receipt_text_has_the_person_the_number_the_ranges_and_the_total(
         ),
     )
     handout = services.handouts.hand_out(agent, person.id, codes_=[booklet(4), booklet(9)])
-    path = services.printing.write_receipt(handout.id, out / "recu.pdf")
+    path = services.receipts.write_receipt(handout.id, out / "recu.pdf")
     assert path == out / "recu.pdf"
     text = pdf_text(path)
     assert text.count(f"{first} {last}") == 2
@@ -467,7 +471,7 @@ def test_a_cancelled_handout_receipt_says_annule(
 ) -> None:
     handout = services.handouts.hand_out(agent, person.id, codes_=[booklet(1)])
     services.handouts.cancel(supervisor, handout.id, "Carnet remis à la mauvaise personne")
-    text = pdf_text(services.printing.write_receipt(handout.id, out / "r.pdf"))
+    text = pdf_text(services.receipts.write_receipt(handout.id, out / "r.pdf"))
     assert "ANNULÉ" in text
     assert "Carnet remis à la mauvaise personne" in text
 
@@ -485,7 +489,7 @@ def test_receipt_record_gathers_the_handout(
     )  # fmt: skip
     services.places.add(supervisor, PlaceInput("Espace numérique", "", "69100", "Villeurbanne"))
     handout = services.handouts.hand_out(agent, person.id, codes_=[booklet(2)])
-    record = services.printing.build_receipt(handout.id)
+    record = services.receipts.build_receipt(handout.id)
     assert record.receipt_number == handout.receipt_number
     assert record.beneficiary_name == "Hélène N'Diaye"
     assert record.beneficiary_birth_date == date(1985, 4, 12)
@@ -505,7 +509,7 @@ def test_receipt_mixing_programmes_adds_up_the_funders(
     handout = services.handouts.hand_out(
         agent, person.id, codes_=[booklet(1), codes.booklet_code("PN26", 1)]
     )
-    record = services.printing.build_receipt(handout.id)
+    record = services.receipts.build_receipt(handout.id)
     assert record.total_value == 200  # 10 x 10 € + 5 x 20 €
     shares = {f.name: f.percent for f in record.funders}
     assert shares == {"État": 22.5, "Métropole de Lyon": 27.5, "Conseil départemental": 50}
@@ -519,10 +523,10 @@ def test_receipt_of_an_unknown_handout_or_to_an_unwritable_path_writes_nothing(
     handout = services.handouts.hand_out(agent, person.id, codes_=[booklet(1)])
     before = raw.dump()
     with pytest.raises(NotFound, match="Aucune remise") as missing:
-        services.printing.write_receipt(handout.id + 1, out / "r.pdf")
+        services.receipts.write_receipt(handout.id + 1, out / "r.pdf")
     assert missing.value.field == "handout"
     with pytest.raises(InvalidInput) as unwritable:
-        services.printing.write_receipt(handout.id, out / "absent" / "r.pdf")
+        services.receipts.write_receipt(handout.id, out / "absent" / "r.pdf")
     assert unwritable.value.field == "path"
     assert raw.dump() == before
     assert files(out) == []
@@ -535,9 +539,9 @@ def test_receipt_takes_less_than_half_a_second(
     import time
 
     handout = services.handouts.hand_out(agent, person.id, codes_=[booklet(1)])
-    services.printing.write_receipt(handout.id, out / "warm.pdf")
+    services.receipts.write_receipt(handout.id, out / "warm.pdf")
     start = time.perf_counter()
-    services.printing.write_receipt(handout.id, out / "r.pdf")
+    services.receipts.write_receipt(handout.id, out / "r.pdf")
     assert time.perf_counter() - start < 0.5
 
 
@@ -546,7 +550,7 @@ def test_the_clock_after_the_programme_does_not_stop_receipts(
 ) -> None:
     handout = services.handouts.hand_out(agent, person.id, codes_=[booklet(1)])
     clock.advance(timedelta(days=800))
-    services.printing.write_receipt(handout.id, out / "r.pdf")
+    services.receipts.write_receipt(handout.id, out / "r.pdf")
     assert files(out) == ["r.pdf"]
 
 
@@ -556,7 +560,7 @@ def test_receipt_prints_the_desk_footer(
 ) -> None:
     services.settings.set(admin, "receipt_footer", "Accueil du lundi au vendredi, 8 h 30 – 17 h")
     handout = services.handouts.hand_out(agent, person.id, codes_=[booklet(1)])
-    content = pdf_text(services.printing.write_receipt(handout.id, out / "r.pdf"))
+    content = pdf_text(services.receipts.write_receipt(handout.id, out / "r.pdf"))
     assert content.count("Accueil du lundi au vendredi, 8 h 30 – 17 h") == 2
 
 

@@ -12,7 +12,7 @@ from reportlab.pdfgen.canvas import Canvas
 from passdesk import codes
 from passdesk.documents import barcode
 from passdesk.documents.barcode import MIN_MODULE, MODULE, QUIET_MODULES, Code128, draw_code128
-from passdesk.documents.booklet import (
+from passdesk.documents.booklets.layout import (
     COVER_BARCODE_ROOM,
     VOUCHER_BARCODE_ROOM,
     slot_height,

@@ -16,10 +16,10 @@ from passdesk.documents import (
     BookletRecord,
     PrintCancelled,
     PrintLayout,
-    booklet,
     pages_for,
     render_booklets,
 )
+from passdesk.documents.booklets import batch
 from passdesk.documents.samples import sample_booklet, sample_desk
 from passdesk.errors import InvalidInput, Refused
 
@@ -260,7 +260,7 @@ def test_a_booklet_without_vouchers_is_refused(tmp_path: Path) -> None:
 def test_batches_are_joined_from_pieces_into_one_valid_pdf(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(booklet, "CHUNK_PAGES", 4)  # a piece every booklet
+    monkeypatch.setattr(batch, "CHUNK_PAGES", 4)  # a piece every booklet
     records = [sample_booklet(n, 4, places=(), duplicate=n == 2) for n in range(1, 4)]
     path = tmp_path / "b.pdf"
     summary = render_booklets(records, path)

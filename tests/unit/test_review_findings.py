@@ -132,6 +132,6 @@ def test_a_receipt_with_no_places_says_where_to_ask(
     handout = services.handouts.hand_out(
         agent, person.id, codes_=[codes.booklet_code(programme.code, lot.first_booklet)]
     )
-    path = services.printing.write_receipt(handout.id, tmp_path / "r.pdf")
+    path = services.receipts.write_receipt(handout.id, tmp_path / "r.pdf")
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(str(path)).pages)
     assert "Demandez à l'accueil la liste des lieux qualifiés" in text

@@ -6,11 +6,14 @@ import json
 from typing import TYPE_CHECKING
 
 import pytest
+from sqlalchemy import select
 
 from passdesk import codes
 from passdesk.errors import Forbidden, InvalidCode, InvalidInput, NotFound, Refused
+from passdesk.models import Booklet
 from passdesk.services import Services
 from passdesk.services.rows import Actor, BeneficiaryRow, LotRow, ProgrammeRow
+from passdesk.services.stock import booklet_complete, voucher_out_of_stock
 
 if TYPE_CHECKING:
     from conftest import MovableClock, RawDb
@@ -312,6 +315,31 @@ def test_void_a_single_voucher(
     assert last[1] == raw.scalar("SELECT id FROM voucher WHERE code = ?", (voucher,))
     assert json.loads(last[2]) == {"code": voucher, "reason": "damaged"}
     assert services.ledger.verify().ok
+
+
+def test_a_booklet_with_a_voucher_out_of_stock_is_not_whole(
+    services: Services, supervisor: Actor, lot: LotRow, programme: ProgrammeRow
+) -> None:
+    # The one home of the rule the handout and the print both apply.
+    n = programme.vouchers_per_booklet
+    second, fourth = (codes.voucher_code(programme.code, 2 * n + k) for k in (2, 4))
+    services.stock.void(supervisor, fourth, "damaged")
+    services.stock.void(supervisor, second, "misprint")
+    with services.db.read() as session:
+        booklet_id = {
+            number: id_
+            for number, id_ in session.execute(
+                select(Booklet.number, Booklet.id).where(Booklet.programme_id == programme.id)
+            )
+        }
+        assert voucher_out_of_stock(session, booklet_id[3]) == second  # the first by number
+        assert voucher_out_of_stock(session, booklet_id[2]) is None
+        whole = session.scalars(
+            select(Booklet.number)
+            .where(Booklet.programme_id == programme.id, booklet_complete())
+            .order_by(Booklet.number)
+        ).all()
+    assert whole == [k for k in range(lot.first_booklet, lot.last_booklet + 1) if k != 3]
 
 
 @pytest.mark.parametrize("reason", ["", "broken", "cancelled_handout", "perdu"])

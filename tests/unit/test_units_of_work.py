@@ -142,7 +142,7 @@ def test_a_print_that_loses_a_race_is_renamed_into_place_exactly_once(
     fail_commits.append(lost_race())
     path = tmp_path / "carnets.pdf"
 
-    result = services.printing.print_booklets(
+    result = services.booklet_printing.print_booklets(
         supervisor, programme_code=lot.programme_code, from_booklet=1, count=2, path=path
     )
 

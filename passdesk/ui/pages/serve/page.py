@@ -347,7 +347,7 @@ class ServePage(QWidget):
         self._show_receipt(handout, then_next_person=False)
 
     def _show_receipt(self, handout: HandoutRow, *, then_next_person: bool) -> None:
-        printing = self._context.services.printing
+        printing = self._context.services.receipts
         path = receipt_path(handout.receipt_number)
         self.person_panel.scan_message.show_info(_("Preparing the receipt…"))
         self._context.runner.run(

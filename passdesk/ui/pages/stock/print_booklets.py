@@ -27,8 +27,8 @@ from passdesk.errors import PassDeskError, Refused
 from passdesk.formatting import format_number
 from passdesk.i18n import _, ngettext
 from passdesk.jobs import in_subprocess
+from passdesk.services.booklet_printing import print_booklets_job
 from passdesk.services.lots import booklet_from_code
-from passdesk.services.printing import print_booklets_job
 from passdesk.services.rows import BookletRow, LotRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.progress import TaskProgressDialog

@@ -1,0 +1,156 @@
+"""Handout receipts: gather one handout from the register into a ReceiptRecord, render its PDF.
+
+Gather, then render: `build_receipt` reads the database into the plain record of
+`passdesk.documents`, which `write_receipt` hands to the renderer; the renderer never sees a
+session. A receipt is written again from the register whenever it is asked for, so nothing is
+recorded here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from passdesk import codes
+from passdesk.documents import FunderShareLine, ReceiptBookletLine, ReceiptRecord, render_receipt
+from passdesk.errors import NotFound
+from passdesk.i18n import _
+from passdesk.models import Agent, Beneficiary, Booklet, Handout, HandoutBooklet, Programme
+from passdesk.services.base import Clock, Service, system_clock, voucher_bounds
+from passdesk.services.places import PlaceService
+from passdesk.services.print_lines import (
+    ProgrammeInfo,
+    desk_line,
+    full_name,
+    place_line,
+    programme_info,
+)
+from passdesk.services.settings import SettingsService
+from passdesk.store import Database
+
+log = logging.getLogger(__name__)
+
+RECEIPT_PLACES = 6  # the receipt shows what fits above the notice, nearest first
+
+
+def _combined_funders(
+    parts: Sequence[tuple[tuple[FunderShareLine, ...], Decimal]],
+) -> tuple[FunderShareLine, ...]:
+    """Each funder's share of a handout's value, over the programmes it mixes.
+
+    One programme: its own shares. Several: a funder's share is what it pays of the total value
+    (State 45 % of 100 € plus 100 % of 50 € is 63.33 % of 150 €), so the printed shares still
+    add up to 100 %.
+    """
+    if len({funders for funders, _value in parts}) <= 1:
+        return parts[0][0] if parts else ()
+    total = sum((value for _funders, value in parts), Decimal(0))
+    paid: dict[str, Decimal] = {}
+    for funders, value in parts:
+        for share in funders:
+            paid[share.name] = paid.get(share.name, Decimal(0)) + value * share.percent
+    if not total:
+        return ()
+    return tuple(
+        FunderShareLine(name, (amount / total).quantize(Decimal("0.01")))
+        for name, amount in paid.items()
+    )
+
+
+class ReceiptService(Service):
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock = system_clock,
+        *,
+        places: PlaceService | None = None,
+        settings: SettingsService | None = None,
+    ) -> None:
+        super().__init__(db, clock)
+        self._places = places or PlaceService(db, clock)
+        self._settings = settings or SettingsService(db, clock)
+
+    def build_receipt(self, handout_id: int) -> ReceiptRecord:
+        """The receipt of one handout as plain values; nothing is written."""
+        notice = str(self._settings.get("notice_text"))
+        footer = str(self._settings.get("receipt_footer") or "")
+        with self._db.read() as session:
+            handout = session.get(Handout, handout_id)
+            if handout is None:
+                raise NotFound(
+                    _("No handout with the number {id}.").format(id=handout_id), field="handout"
+                )
+            person = session.get(Beneficiary, handout.beneficiary_id)
+            agent = session.get(Agent, handout.agent_id)
+            if person is None or agent is None:  # pragma: no cover - foreign keys forbid it
+                raise NotFound(_("No handout with the number {id}.").format(id=handout_id))
+            lines: list[ReceiptBookletLine] = []
+            parts: list[tuple[tuple[FunderShareLine, ...], Decimal]] = []
+            starts, ends = [], []
+            infos: dict[int, ProgrammeInfo] = {}
+            for booklet in session.scalars(
+                select(Booklet)
+                .join(HandoutBooklet)
+                .where(HandoutBooklet.handout_id == handout.id)
+                .order_by(Booklet.programme_id, Booklet.number)
+            ):
+                info = infos.get(booklet.programme_id)
+                if info is None:
+                    programme = session.get(Programme, booklet.programme_id)
+                    assert programme is not None
+                    info = infos[booklet.programme_id] = programme_info(programme)
+                n = info.vouchers_per_booklet
+                first, last = voucher_bounds(booklet.number, n)
+                value = info.face_value * n
+                lines.append(
+                    ReceiptBookletLine(
+                        booklet.code,
+                        codes.voucher_code(info.code, first),
+                        codes.voucher_code(info.code, last),
+                        n,
+                        value,
+                        info.name,
+                    )
+                )
+                parts.append((info.funders, value))
+                starts.append(info.valid_from)
+                ends.append(info.valid_until)
+            desk = desk_line(session)
+            postcode, commune = person.postcode, person.commune
+            needs = tuple(person.diagnostic or ())
+            locality = " ".join(p for p in (postcode, commune) if p)
+            record = dict(
+                receipt_number=handout.receipt_number,
+                issued_at=handout.created_at.astimezone(),
+                desk=desk,
+                agent_name=agent.display_name,
+                beneficiary_name=full_name(person),
+                booklets=tuple(lines),
+                total_value=sum((line.value for line in lines), Decimal(0)),
+                funders=_combined_funders(parts),
+                # Several programmes: from the latest start to the earliest end, when all are good.
+                valid_from=max(starts) if starts else handout.created_at.date(),
+                valid_until=min(ends) if ends else handout.created_at.date(),
+                notice_text=notice,
+                beneficiary_birth_date=person.birth_date,
+                beneficiary_address=(locality,) if locality else (),
+                override_reason=handout.override_reason,
+                cancelled=handout.cancelled_at is not None,
+                cancel_reason=handout.cancel_reason,
+                footer=footer,
+            )
+        places = self._places.nearest(
+            postcode=postcode, commune=commune, needs=needs, limit=RECEIPT_PLACES
+        )
+        return ReceiptRecord(**record, places=tuple(place_line(p) for p in places))
+
+    def write_receipt(self, handout_id: int, path: Path) -> Path:
+        """Render a handout's receipt (two copies) to `path`; nothing is left there on error."""
+        record = self.build_receipt(handout_id)
+        render_receipt(record, Path(path))
+        log.info("receipt of handout %s printed", handout_id)
+        return Path(path)
