@@ -7,7 +7,7 @@ import functools
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ NAME_PATTERN = re.compile(r"^[^\d_@#$%*+=<>{}\[\]|\\/;:!?\"]+$")
 POSTCODE_PATTERN = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
 PHONE_PATTERN = re.compile(r"^(?:\+33|0033|0)[1-9]\d{8}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_SEPARATORS = re.compile(r"[\s.\-]")
 OLDEST_BIRTH = date(1900, 1, 1)
 # The short needs diagnostic: what the person wants to learn (printed places match these).
 DIAGNOSTIC_NEEDS: dict[str, str] = {
@@ -117,16 +118,17 @@ def clean_input(data: BeneficiaryInput, today: date) -> BeneficiaryInput:
             _("{field}: {message}").format(field=_(FIELD_LABELS.get(name, name)), message=message),
             field=name,
         )
-    return replace(
-        data,
+    return BeneficiaryInput(
         last_name=clean_name(data.last_name),
         first_name=clean_name(data.first_name),
         birth_date=_parse_birth(data.birth_date or ""),
         postcode=data.postcode.strip().upper(),
         commune=clean_name(data.commune),
-        phone=re.sub(r"[\s.\-]", "", data.phone),
+        phone=PHONE_SEPARATORS.sub("", data.phone),
         email=data.email.strip(),
+        target_group=data.target_group,
         diagnostic=tuple(dict.fromkeys(data.diagnostic)),
+        consent=data.consent,
     )
 
 
@@ -170,7 +172,7 @@ def field_errors(data: BeneficiaryInput, today: date) -> dict[str, str]:
             errors["birth_date"] = _("This birth date is not possible.")
     if data.postcode.strip() and not POSTCODE_PATTERN.match(data.postcode.strip().upper()):
         errors["postcode"] = _("A French postcode has 5 digits.")
-    phone = re.sub(r"[\s.\-]", "", data.phone)
+    phone = PHONE_SEPARATORS.sub("", data.phone)
     if phone and not PHONE_PATTERN.match(phone):
         errors["phone"] = _("A French phone number has 10 digits, e.g. 06 12 34 56 78.")
     if data.email.strip() and not EMAIL_PATTERN.match(data.email.strip()):
