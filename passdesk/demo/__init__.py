@@ -6,7 +6,7 @@ planned as a list of dated operations (`plan.py`, with `people.py`, on the sizes
 `scales.py` and the data of `data.py`), then written either one service call at a time
 (`through_services.py`, the `small` scale) or in bulk (`bulk.py`, the `national` one:
 200,000 people and 150,000 handouts in about a minute). The bulk writer calls the services'
-own rules, so both give the same rows: tests/unit/test_demo_bulk.py compares them.
+own rules, so both give the same rows: tests/unit/test_demo.py compares them.
 """
 
 from __future__ import annotations

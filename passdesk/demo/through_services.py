@@ -1,7 +1,7 @@
 """Writing the plan through the services, one call per operation, as the window or console would.
 
 This is the reference: what the bulk writer writes must be row for row what this one writes
-(tests/unit/test_demo_bulk.py compares them).
+(tests/unit/test_demo.py compares them).
 """
 
 from __future__ import annotations

@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from stdnum.fr import siret
 
 from passdesk import demo
@@ -21,7 +23,7 @@ from passdesk.services import Services
 from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS, BeneficiaryInput, field_errors
 from passdesk.services.integrity import check_database
 from passdesk.services.programmes import PRIORITY_GROUPS, TARGET_GROUPS
-from passdesk.store import open_database
+from passdesk.store import RetryPolicy, open_database
 from passdesk.text import fold
 
 if TYPE_CHECKING:
@@ -269,6 +271,46 @@ def test_the_comparison_sees_one_changed_value(small: Built, tmp_path: Path) -> 
     assert changed == 1
     with pytest.raises(AssertionError):
         _assert_same_register(copy, small.path)
+
+
+class _LostRace(Exception):
+    """What PostgreSQL's driver raises for a transaction that lost a race (SQLSTATE 40001)."""
+
+    sqlstate = "40001"
+
+
+def test_stretches_replayed_after_a_lost_race_write_the_same_register(
+    small: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every unit of work, the bulk writer's stretches included, loses its first commit and
+    is replayed: what the bulk writer remembers between stretches must come from commits only,
+    or a replayed stretch would number receipts or move booklets twice."""
+    path = tmp_path / "replayed.sqlite3"
+    services = Services.build(open_database(path))
+    db = services.db
+    db.retry = RetryPolicy(attempts=2, first_wait=0.0)
+    transaction = db.transaction
+    replayed: list[int] = []
+
+    def losing_once(work: Callable[[Session], object]) -> object:
+        attempts: list[int] = []
+
+        def first_attempt_lost(session: Session) -> object:
+            result = work(session)
+            attempts.append(1)
+            if len(attempts) == 1:
+                replayed.append(1)
+                raise OperationalError("COMMIT", None, _LostRace())
+            return result
+
+        return transaction(first_attempt_lost)
+
+    monkeypatch.setattr(db, "transaction", losing_once)
+    demo.build(services, seed=2019, scale="small", writer="bulk")
+    monkeypatch.undo()
+    services.close()
+    assert len(replayed) > 10
+    _assert_same_register(path, small.path)
 
 
 @pytest.mark.slow
