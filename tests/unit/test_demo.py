@@ -44,7 +44,7 @@ def _build(path: Path, **options: object) -> Built:
 
 
 def _tables(path: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of the file (SQLite's own included), sorted, by table.
+    """Every row of every table the file holds (the schema version too), sorted, by table.
 
     One column is left out: the agents' password hashes, which argon2 salts at random, so two
     hashes of the same password never match (test_every_account_logs_in_with_the_demo_password
