@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import datetime
 
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
@@ -29,7 +29,6 @@ from passdesk.models import (
     HandoutBooklet,
     Programme,
     ReceiptCounter,
-    VoidReason,
     Voucher,
     VoucherStatus,
 )
@@ -43,6 +42,20 @@ from passdesk.services.base import (
     require,
     the_desk,
     voucher_bounds,
+)
+from passdesk.services.handout_rules import (
+    HAND_OUT,
+    RETURN_TO_STOCK,
+    STOP_DAYS_BEFORE_END,
+    cancel_change,
+    cancelled_booklet_details,
+    cancelled_details,
+    handed_out_details,
+    handout_stop,
+    may_hand_out,
+    over_limit,
+    receipt_number,
+    receipt_year,
 )
 from passdesk.services.rows import (
     Actor,
@@ -61,7 +74,6 @@ from passdesk.services.stock import (
 
 log = logging.getLogger(__name__)
 
-STOP_DAYS_BEFORE_END = 15  # the scheme stops handing out at D-15
 ALERT_DAYS_BEFORE_END = 30
 
 
@@ -77,11 +89,6 @@ def _next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
         .order_by(Booklet.number, Booklet.id)
         .limit(1)
     )
-
-
-def handout_stop(programme: Programme) -> date:
-    """The first day a programme's booklets may no longer be handed out (D-15)."""
-    return programme.valid_until - timedelta(days=STOP_DAYS_BEFORE_END)
 
 
 class HandoutService(Service):
@@ -127,7 +134,7 @@ class HandoutService(Service):
                 ).format(code=programme.code, date=format_date(programme.valid_from)),
                 field="code",
             )
-        stop = handout_stop(programme)
+        stop = handout_stop(programme.valid_until)
         if today >= stop:
             raise Refused(
                 _(
@@ -160,7 +167,7 @@ class HandoutService(Service):
         )
 
     def _check_booklet(self, session: Session, booklet: Booklet, programme: Programme) -> None:
-        if booklet.status is not BookletStatus.IN_STOCK:
+        if booklet.status not in HAND_OUT.booklet_from:
             raise self._refusal_for_status(session, booklet)
         self._check_programme(programme)
         voided = voucher_out_of_stock(session, booklet.id)
@@ -205,9 +212,7 @@ class HandoutService(Service):
             self._check_booklet(session, found.booklet, found.programme)
             programme = found.programme
             received = self._received(session, beneficiary_id, programme.id)
-            over = (
-                programme.limit_per_person is not None and received + 1 > programme.limit_per_person
-            )
+            over = over_limit(programme.limit_per_person, received)
             return BookletCheck(
                 booklet=booklet_row(found.booklet, programme.code, programme.vouchers_per_booklet),
                 programme=programme_row(programme),
@@ -278,8 +283,8 @@ class HandoutService(Service):
             for booklet, programme in chosen:
                 moved = session.execute(
                     update(Booklet)
-                    .where(Booklet.id == booklet.id, Booklet.status == BookletStatus.IN_STOCK)
-                    .values(status=BookletStatus.HANDED_OUT)
+                    .where(Booklet.id == booklet.id, Booklet.status.in_(HAND_OUT.booklet_from))
+                    .values(status=HAND_OUT.booklet, void_reason=HAND_OUT.reason)
                     .execution_options(synchronize_session=False)
                 )
                 if moved.rowcount != 1:  # another desk took it between our read and write
@@ -288,28 +293,28 @@ class HandoutService(Service):
                 session.execute(
                     update(Voucher)
                     .where(
-                        Voucher.booklet_id == booklet.id, Voucher.status == VoucherStatus.IN_STOCK
+                        Voucher.booklet_id == booklet.id,
+                        Voucher.status.in_(HAND_OUT.vouchers_from),
                     )
-                    .values(status=VoucherStatus.HANDED_OUT)
+                    .values(status=HAND_OUT.voucher, void_reason=HAND_OUT.reason)
                     .execution_options(synchronize_session=False)
                 )
                 session.add(HandoutBooklet(handout_id=handout.id, booklet_id=booklet.id))
-                first, last = voucher_bounds(booklet.number, programme.vouchers_per_booklet)
                 ledger.append(
                     session,
                     at=now,
                     agent_id=actor.id,
-                    kind=EventKind.HANDED_OUT,
+                    kind=HAND_OUT.kind,
                     programme_id=programme.id,
                     booklet_id=booklet.id,
                     handout_id=handout.id,
-                    details={
-                        "booklet": booklet.code,
-                        "receipt": handout.receipt_number,
-                        "first": codes.voucher_code(programme.code, first),
-                        "last": codes.voucher_code(programme.code, last),
-                        **({"override": True} if reason else {}),
-                    },
+                    details=handed_out_details(
+                        programme.code,
+                        booklet.number,
+                        programme.vouchers_per_booklet,
+                        handout.receipt_number,
+                        override=reason is not None,
+                    ),
                 )
             session.flush()
             log.info(
@@ -374,12 +379,12 @@ class HandoutService(Service):
             if programme.limit_per_person is None:
                 continue
             received = self._received(session, beneficiary_id, programme.id)
-            if received + adding > programme.limit_per_person and reason is None:
+            if over_limit(programme.limit_per_person, received, adding) and reason is None:
                 raise Refused(self._limit_message(programme, received), field="override")
 
     @staticmethod
-    def _next_receipt(session: Session, desk_id: int, now) -> str:  # noqa: ANN001
-        year = local_date(now).year
+    def _next_receipt(session: Session, desk_id: int, now: datetime) -> str:
+        year = receipt_year(now)
         counter = session.scalar(
             select(ReceiptCounter)
             .where(ReceiptCounter.desk_id == desk_id, ReceiptCounter.year == year)
@@ -390,7 +395,7 @@ class HandoutService(Service):
             session.add(counter)
         counter.last_number += 1
         session.flush()
-        return f"{year}-{counter.last_number:06d}"
+        return receipt_number(year, counter.last_number)
 
     # --- cancellation -------------------------------------------------------------------
 
@@ -435,7 +440,7 @@ class HandoutService(Service):
                         "cannot be cancelled. Void the unused vouchers instead."
                     ).format(code=used)
                 )
-            same_day = local_date(handout.created_at) == local_date(now)
+            change = cancel_change(handout.created_at, now)
             handout.cancelled_at, handout.cancelled_by = now, actor.id
             handout.cancel_reason = reason
             ledger.append(
@@ -444,54 +449,36 @@ class HandoutService(Service):
                 agent_id=actor.id,
                 kind=EventKind.CANCELLED,
                 handout_id=handout.id,
-                # The written reason stays on the handout row, which privacy requests can
-                # reach; the journal, which nothing may rewrite, keeps no free text.
-                details={
-                    "receipt": handout.receipt_number,
-                    "booklets": [b.code for b in booklets],
-                },
+                details=cancelled_details(handout.receipt_number, [b.code for b in booklets]),
             )
             for booklet in booklets:
-                if booklet.status is not BookletStatus.HANDED_OUT:
+                if booklet.status not in change.booklet_from:
                     continue  # voided meanwhile (lost, stolen): stays as it is
-                if same_day:
-                    booklet.status = BookletStatus.IN_STOCK
-                    voucher_status, void_reason = VoucherStatus.IN_STOCK, None
-                    kind = EventKind.RETURNED
-                else:
-                    booklet.status = BookletStatus.VOIDED
-                    booklet.void_reason = VoidReason.CANCELLED_HANDOUT
-                    voucher_status = VoucherStatus.VOIDED
-                    void_reason = VoidReason.CANCELLED_HANDOUT
-                    kind = EventKind.VOIDED
+                booklet.status, booklet.void_reason = change.booklet, change.reason
                 session.execute(
                     update(Voucher)
                     .where(
-                        Voucher.booklet_id == booklet.id, Voucher.status == VoucherStatus.HANDED_OUT
+                        Voucher.booklet_id == booklet.id, Voucher.status.in_(change.vouchers_from)
                     )
-                    .values(status=voucher_status, void_reason=void_reason)
+                    .values(status=change.voucher, void_reason=change.reason)
                     .execution_options(synchronize_session=False)
                 )
                 ledger.append(
                     session,
                     at=now,
                     agent_id=actor.id,
-                    kind=kind,
+                    kind=change.kind,
                     programme_id=booklet.programme_id,
                     booklet_id=booklet.id,
                     handout_id=handout.id,
-                    details={
-                        "booklet": booklet.code,
-                        "receipt": handout.receipt_number,
-                        "reason": "cancelled_handout",
-                    },
+                    details=cancelled_booklet_details(booklet.code, handout.receipt_number),
                 )
             session.flush()
             log.info(
                 "agent %s cancelled handout %s (%s)",
                 actor.id,
                 handout.id,
-                "returned to stock" if same_day else "booklets voided",
+                "returned to stock" if change is RETURN_TO_STOCK else "booklets voided",
             )
             return self._row(session, handout)
 
@@ -563,7 +550,7 @@ class HandoutService(Service):
         with self._db.read() as session:
             result = []
             for programme in session.scalars(select(Programme).order_by(Programme.code)):
-                if not (programme.valid_from <= today < handout_stop(programme)):
+                if not may_hand_out(programme.valid_from, programme.valid_until, today):
                     continue
                 result.append(
                     Entitlement(

@@ -57,6 +57,60 @@ def ensure_head(session: Session) -> None:
         session.flush()
 
 
+def details_text(details: dict[str, Any] | None) -> str:
+    """The `details` column: sorted keys and no spaces, so that the same facts hash the same."""
+    return json.dumps(details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_values(
+    event_id: int,
+    prev_hash: str,
+    *,
+    at: datetime,
+    agent_id: int,
+    kind: EventKind,
+    programme_id: int | None = None,
+    booklet_id: int | None = None,
+    voucher_id: int | None = None,
+    handout_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every column of the event that follows `prev_hash`, its hash included.
+
+    The one way an event is made: `append` writes it through the session, the demonstration's
+    bulk writer many at a time, and both give the same chain.
+    """
+    at = at.astimezone(UTC)
+    text = details_text(details)
+    digest = chain_hash(
+        prev_hash,
+        canonical(
+            event_id,
+            at,
+            agent_id,
+            kind.value,
+            programme_id,
+            booklet_id,
+            voucher_id,
+            handout_id,
+            text,
+        ),
+    )
+    return {
+        "id": event_id,
+        "at": at,
+        "agent_id": agent_id,
+        "kind": kind.value,
+        "programme_id": programme_id,
+        "booklet_id": booklet_id,
+        "voucher_id": voucher_id,
+        "handout_id": handout_id,
+        "details": text,
+        "prev_hash": prev_hash,
+        "hash": digest,
+    }
+
+
 def append(
     session: Session,
     *,
@@ -71,41 +125,22 @@ def append(
 ) -> LedgerEvent:
     """Add one event at the chain's tip; the head row lock serialises concurrent appends."""
     head = session.scalars(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).one()
-    event_id = head.last_id + 1
-    at = at.astimezone(UTC)
-    details_text = json.dumps(
-        details or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
-    digest = chain_hash(
+    values = event_values(
+        head.last_id + 1,
         head.last_hash,
-        canonical(
-            event_id,
-            at,
-            agent_id,
-            kind.value,
-            programme_id,
-            booklet_id,
-            voucher_id,
-            handout_id,
-            details_text,
-        ),
-    )
-    event = LedgerEvent(
-        id=event_id,
         at=at,
         agent_id=agent_id,
-        kind=kind.value,
+        kind=kind,
         programme_id=programme_id,
         booklet_id=booklet_id,
         voucher_id=voucher_id,
         handout_id=handout_id,
-        details=details_text,
-        prev_hash=head.last_hash,
-        hash=digest,
+        details=details,
     )
+    event = LedgerEvent(**values)
     session.add(event)
-    head.last_id = event_id
-    head.last_hash = digest
+    head.last_id = values["id"]
+    head.last_hash = values["hash"]
     return event
 
 

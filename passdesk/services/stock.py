@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, insert, select, update
 from sqlalchemy.orm import QueryableAttribute, Session
@@ -54,6 +55,40 @@ VOID_REASON_LABELS = {
 # The reasons an agent may give for voiding; a cancelled handout voids by itself.
 AGENT_VOID_REASONS = (VoidReason.LOST, VoidReason.STOLEN, VoidReason.DAMAGED, VoidReason.MISPRINT)
 BOOKLET_SORT_KEYS = ("number", "code", "status")
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """What one operation makes of a booklet and of its vouchers, and the event that says so.
+
+    A booklet in `booklet_from` becomes `booklet`; those of its vouchers in `vouchers_from`
+    become `voucher`; both take `reason` as their void reason. The services apply a change to
+    one booklet at a time, the demonstration's bulk writer to thousands in a statement.
+    """
+
+    kind: EventKind
+    booklet_from: tuple[BookletStatus, ...]
+    booklet: BookletStatus
+    vouchers_from: tuple[VoucherStatus, ...]
+    voucher: VoucherStatus
+    reason: VoidReason | None = None
+
+
+def void_change(reason: VoidReason) -> StatusChange:
+    """Voiding: whatever is still at the desk or with the person (not used, not expired)."""
+    return StatusChange(
+        EventKind.VOIDED,
+        (BookletStatus.IN_STOCK, BookletStatus.HANDED_OUT),
+        BookletStatus.VOIDED,
+        (VoucherStatus.IN_STOCK, VoucherStatus.HANDED_OUT),
+        VoucherStatus.VOIDED,
+        reason,
+    )
+
+
+def void_details(code: str, reason: VoidReason) -> dict[str, Any]:
+    """The journal's details of a void, booklet or voucher."""
+    return {"code": code, "reason": reason.value}
 
 
 @dataclass(frozen=True)
@@ -335,6 +370,7 @@ class StockService(Service):
         """Void a whole booklet (booklet code) or one voucher (voucher code); returns the code."""
         require(actor, Action.VOID)
         why = parse_void_reason(reason)
+        change = void_change(why)
         now = self._now()
 
         def work(session: Session) -> str:
@@ -342,7 +378,7 @@ class StockService(Service):
             booklet, programme = found.booklet, found.programme
             if found.voucher is not None:
                 voucher = found.voucher
-                if voucher.status not in (VoucherStatus.IN_STOCK, VoucherStatus.HANDED_OUT):
+                if voucher.status not in change.vouchers_from:
                     raise Refused(
                         _("Voucher {code} is {status}: it cannot be voided.").format(
                             code=voucher.code, status=status_label(voucher.status.value)
@@ -351,7 +387,7 @@ class StockService(Service):
                 done = session.execute(
                     update(Voucher)
                     .where(Voucher.id == voucher.id, Voucher.status == voucher.status)
-                    .values(status=VoucherStatus.VOIDED, void_reason=why)
+                    .values(status=change.voucher, void_reason=change.reason)
                 )
                 if done.rowcount != 1:
                     raise Refused(
@@ -361,15 +397,15 @@ class StockService(Service):
                     session,
                     at=now,
                     agent_id=actor.id,
-                    kind=EventKind.VOIDED,
+                    kind=change.kind,
                     programme_id=programme.id,
                     booklet_id=booklet.id,
                     voucher_id=voucher.id,
-                    details={"code": voucher.code, "reason": why.value},
+                    details=void_details(voucher.code, why),
                 )
                 log.info("agent %s voided voucher %s (%s)", actor.id, voucher.code, why.value)
                 return voucher.code
-            if booklet.status not in (BookletStatus.IN_STOCK, BookletStatus.HANDED_OUT):
+            if booklet.status not in change.booklet_from:
                 raise Refused(
                     _("Booklet {code} is {status}: it cannot be voided.").format(
                         code=booklet.code, status=status_label(booklet.status.value)
@@ -378,7 +414,7 @@ class StockService(Service):
             done = session.execute(
                 update(Booklet)
                 .where(Booklet.id == booklet.id, Booklet.status == booklet.status)
-                .values(status=BookletStatus.VOIDED, void_reason=why)
+                .values(status=change.booklet, void_reason=change.reason)
             )
             if done.rowcount != 1:
                 raise Refused(
@@ -386,20 +422,17 @@ class StockService(Service):
                 )
             session.execute(
                 update(Voucher)
-                .where(
-                    Voucher.booklet_id == booklet.id,
-                    Voucher.status.in_([VoucherStatus.IN_STOCK, VoucherStatus.HANDED_OUT]),
-                )
-                .values(status=VoucherStatus.VOIDED, void_reason=why)
+                .where(Voucher.booklet_id == booklet.id, Voucher.status.in_(change.vouchers_from))
+                .values(status=change.voucher, void_reason=change.reason)
             )
             ledger.append(
                 session,
                 at=now,
                 agent_id=actor.id,
-                kind=EventKind.VOIDED,
+                kind=change.kind,
                 programme_id=programme.id,
                 booklet_id=booklet.id,
-                details={"code": booklet.code, "reason": why.value},
+                details=void_details(booklet.code, why),
             )
             log.info("agent %s voided booklet %s (%s)", actor.id, booklet.code, why.value)
             return booklet.code

@@ -1,0 +1,100 @@
+"""What a handout does, as pure functions: HandoutService applies them to one handout at a time,
+the demonstration's bulk writer to thousands, and both leave the same rows and journal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from passdesk import codes
+from passdesk.models import BookletStatus, EventKind, VoidReason, VoucherStatus
+from passdesk.services.base import local_date, voucher_bounds
+from passdesk.services.stock import StatusChange
+
+STOP_DAYS_BEFORE_END = 15  # the scheme stops handing out at D-15
+
+
+def handout_stop(valid_until: date) -> date:
+    """The first day a programme's booklets may no longer be handed out (D-15)."""
+    return valid_until - timedelta(days=STOP_DAYS_BEFORE_END)
+
+
+def may_hand_out(valid_from: date, valid_until: date, day: date) -> bool:
+    """From the programme's first day until D-15 (the vouchers must be usable a while)."""
+    return valid_from <= day < handout_stop(valid_until)
+
+
+def over_limit(limit: int | None, received: int, adding: int = 1) -> bool:
+    """Whether `adding` booklets more would take a person past a programme's limit."""
+    return limit is not None and received + adding > limit
+
+
+def receipt_year(moment: datetime) -> int:
+    """Receipts are numbered per desk and per year of the desk's calendar."""
+    return local_date(moment).year
+
+
+def receipt_number(year: int, number: int) -> str:
+    return f"{year}-{number:06d}"
+
+
+# What a handout and its cancellation make of the booklets (and their vouchers). The same day,
+# a cancelled handout's booklets go back to stock; later they are voided: they left the desk
+# and cannot be trusted back.
+HAND_OUT = StatusChange(
+    EventKind.HANDED_OUT,
+    (BookletStatus.IN_STOCK,),
+    BookletStatus.HANDED_OUT,
+    (VoucherStatus.IN_STOCK,),
+    VoucherStatus.HANDED_OUT,
+)
+RETURN_TO_STOCK = StatusChange(
+    EventKind.RETURNED,
+    (BookletStatus.HANDED_OUT,),
+    BookletStatus.IN_STOCK,
+    (VoucherStatus.HANDED_OUT,),
+    VoucherStatus.IN_STOCK,
+)
+VOID_ON_CANCEL = StatusChange(
+    EventKind.VOIDED,
+    (BookletStatus.HANDED_OUT,),
+    BookletStatus.VOIDED,
+    (VoucherStatus.HANDED_OUT,),
+    VoucherStatus.VOIDED,
+    VoidReason.CANCELLED_HANDOUT,
+)
+
+
+def cancel_change(handed_out_at: datetime, cancelled_at: datetime) -> StatusChange:
+    same_day = local_date(handed_out_at) == local_date(cancelled_at)
+    return RETURN_TO_STOCK if same_day else VOID_ON_CANCEL
+
+
+def handed_out_details(
+    programme_code: str, number: int, vouchers_per_booklet: int, receipt: str, *, override: bool
+) -> dict[str, Any]:
+    """The journal's details of one booklet handed out: its vouchers, its receipt."""
+    first, last = voucher_bounds(number, vouchers_per_booklet)
+    return {
+        "booklet": codes.booklet_code(programme_code, number),
+        "receipt": receipt,
+        "first": codes.voucher_code(programme_code, first),
+        "last": codes.voucher_code(programme_code, last),
+        **({"override": True} if override else {}),
+    }
+
+
+def cancelled_details(receipt: str, booklet_codes: Sequence[str]) -> dict[str, Any]:
+    # The written reason stays on the handout row, which privacy requests can reach; the
+    # journal, which nothing may rewrite, keeps no free text.
+    return {"receipt": receipt, "booklets": list(booklet_codes)}
+
+
+def cancelled_booklet_details(booklet_code: str, receipt: str) -> dict[str, Any]:
+    """The details of a cancelled handout's booklet, returned to stock or voided."""
+    return {
+        "booklet": booklet_code,
+        "receipt": receipt,
+        "reason": VoidReason.CANCELLED_HANDOUT.value,
+    }
