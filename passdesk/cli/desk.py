@@ -17,6 +17,8 @@ from passdesk.cli.common import (
 )
 from passdesk.i18n import _
 
+SCALE_CHOICES = ("small", "national")
+
 
 def cmd_init(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
@@ -82,7 +84,9 @@ def add_commands(commands: Any) -> None:
 
     p = commands.add_parser("demo", help=_("fill an empty database with demonstration data"))
     p.add_argument("--seed", type=int, default=2019)
-    p.add_argument("--scale", choices=["small", "national"], default="small")
+    # The names of passdesk.demo.SCALES, written here so that the console does not import the
+    # demonstration (half a second) to parse its arguments; a test keeps them equal.
+    p.add_argument("--scale", choices=SCALE_CHOICES, default="small")
     p.set_defaults(func=cmd_demo)
 
     p = commands.add_parser("check", help=_("check the database and the journal's chain"))

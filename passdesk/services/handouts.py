@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from passdesk import codes
@@ -20,7 +20,6 @@ from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.formatting import format_date
 from passdesk.i18n import _
 from passdesk.models import (
-    Agent,
     Beneficiary,
     Booklet,
     BookletStatus,
@@ -41,7 +40,12 @@ from passdesk.services.base import (
     programme_row,
     require,
     the_desk,
-    voucher_bounds,
+)
+from passdesk.services.handout_reading import (
+    handout_row,
+    limit_message,
+    received_count,
+    refusal_for_status,
 )
 from passdesk.services.handout_rules import (
     HAND_OUT,
@@ -62,19 +66,15 @@ from passdesk.services.rows import (
     BookletCheck,
     BookletRow,
     Entitlement,
-    HandoutBookletRow,
     HandoutRow,
 )
 from passdesk.services.stock import (
     booklet_complete,
     find_by_code,
-    status_label,
     voucher_out_of_stock,
 )
 
 log = logging.getLogger(__name__)
-
-ALERT_DAYS_BEFORE_END = 30
 
 
 def _next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
@@ -93,37 +93,6 @@ def _next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
 
 class HandoutService(Service):
     # --- checks shared by the preview and the handout itself -------------------------------
-
-    def _refusal_for_status(self, session: Session, booklet: Booklet) -> Refused:
-        if booklet.status is BookletStatus.HANDED_OUT:
-            handout = session.scalar(
-                select(Handout)
-                .join(HandoutBooklet)
-                .where(HandoutBooklet.booklet_id == booklet.id, Handout.cancelled_at.is_(None))
-                .order_by(Handout.id.desc())
-                .limit(1)
-            )
-            if handout is not None:
-                return Refused(
-                    _(
-                        "Booklet {code} was already handed out on {date} (receipt "
-                        "{receipt}). It cannot be handed out twice."
-                    ).format(
-                        code=booklet.code,
-                        date=format_date(local_date(handout.created_at)),
-                        receipt=handout.receipt_number,
-                    ),
-                    field="code",
-                )
-            return Refused(
-                _("Booklet {code} was already handed out.").format(code=booklet.code), field="code"
-            )
-        return Refused(
-            _("Booklet {code} is {status}: it cannot be handed out.").format(
-                code=booklet.code, status=status_label(booklet.status.value)
-            ),
-            field="code",
-        )
 
     def _check_programme(self, programme: Programme) -> None:
         today = self._today()
@@ -149,26 +118,9 @@ class HandoutService(Service):
                 field="code",
             )
 
-    @staticmethod
-    def _received(session: Session, beneficiary_id: int, programme_id: int) -> int:
-        return (
-            session.scalar(
-                select(func.count())
-                .select_from(HandoutBooklet)
-                .join(Handout, Handout.id == HandoutBooklet.handout_id)
-                .join(Booklet, Booklet.id == HandoutBooklet.booklet_id)
-                .where(
-                    Handout.beneficiary_id == beneficiary_id,
-                    Handout.cancelled_at.is_(None),
-                    Booklet.programme_id == programme_id,
-                )
-            )
-            or 0
-        )
-
     def _check_booklet(self, session: Session, booklet: Booklet, programme: Programme) -> None:
         if booklet.status not in HAND_OUT.booklet_from:
-            raise self._refusal_for_status(session, booklet)
+            raise refusal_for_status(session, booklet)
         self._check_programme(programme)
         voided = voucher_out_of_stock(session, booklet.id)
         if voided is not None:
@@ -179,13 +131,6 @@ class HandoutService(Service):
                 ).format(code=booklet.code, voucher=voided),
                 field="code",
             )
-
-    @staticmethod
-    def _limit_message(programme: Programme, received: int) -> str:
-        return _(
-            "This person has already received {received} booklet(s) of {code}, the limit "
-            "is {limit}. A supervisor may override it with a written reason."
-        ).format(received=received, code=programme.code, limit=programme.limit_per_person)
 
     @staticmethod
     def _check_expected(programme: Programme, expected: str | None) -> None:
@@ -211,13 +156,13 @@ class HandoutService(Service):
             self._check_expected(found.programme, expected_programme)
             self._check_booklet(session, found.booklet, found.programme)
             programme = found.programme
-            received = self._received(session, beneficiary_id, programme.id)
+            received = received_count(session, beneficiary_id, programme.id)
             over = over_limit(programme.limit_per_person, received)
             return BookletCheck(
                 booklet=booklet_row(found.booklet, programme.code, programme.vouchers_per_booklet),
                 programme=programme_row(programme),
                 needs_override=over,
-                message=self._limit_message(programme, received) if over else None,
+                message=limit_message(programme, received) if over else None,
             )
 
     # --- the handout --------------------------------------------------------------------
@@ -289,7 +234,7 @@ class HandoutService(Service):
                 )
                 if moved.rowcount != 1:  # another desk took it between our read and write
                     session.refresh(booklet)
-                    raise self._refusal_for_status(session, booklet)
+                    raise refusal_for_status(session, booklet)
                 session.execute(
                     update(Voucher)
                     .where(
@@ -324,7 +269,7 @@ class HandoutService(Service):
                 handout.receipt_number,
                 " (limit overridden)" if reason else "",
             )
-            return self._row(session, handout)
+            return handout_row(session, handout)
 
         return self._db.transaction(work)
 
@@ -378,9 +323,9 @@ class HandoutService(Service):
         for programme, adding in per_programme.values():
             if programme.limit_per_person is None:
                 continue
-            received = self._received(session, beneficiary_id, programme.id)
+            received = received_count(session, beneficiary_id, programme.id)
             if over_limit(programme.limit_per_person, received, adding) and reason is None:
-                raise Refused(self._limit_message(programme, received), field="override")
+                raise Refused(limit_message(programme, received), field="override")
 
     @staticmethod
     def _next_receipt(session: Session, desk_id: int, now: datetime) -> str:
@@ -480,51 +425,11 @@ class HandoutService(Service):
                 handout.id,
                 "returned to stock" if change is RETURN_TO_STOCK else "booklets voided",
             )
-            return self._row(session, handout)
+            return handout_row(session, handout)
 
         return self._db.transaction(work)
 
     # --- reading ------------------------------------------------------------------------
-
-    @staticmethod
-    def _row(session: Session, handout: Handout) -> HandoutRow:
-        agent = session.get(Agent, handout.agent_id)
-        lines = []
-        for booklet, programme in session.execute(
-            select(Booklet, Programme)
-            .join(HandoutBooklet)
-            .join(Programme)
-            .where(HandoutBooklet.handout_id == handout.id)
-            .order_by(Booklet.number, Booklet.id)
-            .execution_options(populate_existing=True)
-        ):
-            n = programme.vouchers_per_booklet
-            first, last = voucher_bounds(booklet.number, n)
-            lines.append(
-                HandoutBookletRow(
-                    booklet.id,
-                    booklet.code,
-                    programme.code,
-                    programme.name,
-                    codes.voucher_code(programme.code, first),
-                    codes.voucher_code(programme.code, last),
-                    n,
-                    programme.face_value * n,
-                    booklet.status.value,
-                )
-            )
-        return HandoutRow(
-            handout.id,
-            handout.receipt_number,
-            handout.created_at,
-            handout.beneficiary_id,
-            handout.agent_id,
-            agent.display_name if agent else "",
-            tuple(lines),
-            handout.override_reason,
-            handout.cancelled_at,
-            handout.cancel_reason,
-        )
 
     def get(self, handout_id: int) -> HandoutRow:
         with self._db.read() as session:
@@ -533,7 +438,7 @@ class HandoutService(Service):
                 raise NotFound(
                     _("No handout with the number {id}.").format(id=handout_id), field="handout"
                 )
-            return self._row(session, handout)
+            return handout_row(session, handout)
 
     def for_beneficiary(self, beneficiary_id: int) -> list[HandoutRow]:
         with self._db.read() as session:
@@ -542,7 +447,7 @@ class HandoutService(Service):
                 .where(Handout.beneficiary_id == beneficiary_id)
                 .order_by(Handout.id.desc())
             ).all()
-            return [self._row(session, h) for h in handouts]
+            return [handout_row(session, h) for h in handouts]
 
     def entitlements(self, beneficiary_id: int) -> list[Entitlement]:
         """For each programme open today, how many booklets the person has had and may have."""
@@ -556,7 +461,7 @@ class HandoutService(Service):
                     Entitlement(
                         programme.code,
                         programme.name,
-                        self._received(session, beneficiary_id, programme.id),
+                        received_count(session, beneficiary_id, programme.id),
                         programme.limit_per_person,
                     )
                 )

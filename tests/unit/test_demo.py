@@ -373,3 +373,9 @@ def test_a_desk_without_data_is_refused_too(services: Services, raw: RawDb) -> N
 def test_an_unknown_scale_is_a_programming_error(services: Services) -> None:
     with pytest.raises(ValueError, match="scale"):
         demo.build(services, scale="huge")
+
+
+def test_the_console_offers_exactly_the_demo_scales() -> None:
+    from passdesk.cli.desk import SCALE_CHOICES
+
+    assert set(SCALE_CHOICES) == set(demo.SCALES)

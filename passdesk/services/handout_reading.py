@@ -1,0 +1,124 @@
+"""Reading handouts, and the refusals and counts both the check and the handout itself use.
+
+Plain functions over a session: HandoutService calls them inside its own transactions.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from passdesk import codes
+from passdesk.errors import Refused
+from passdesk.formatting import format_date
+from passdesk.i18n import _
+from passdesk.models import (
+    Agent,
+    Booklet,
+    BookletStatus,
+    Handout,
+    HandoutBooklet,
+    Programme,
+)
+from passdesk.services.base import local_date, voucher_bounds
+from passdesk.services.rows import HandoutBookletRow, HandoutRow
+from passdesk.services.stock import status_label
+
+
+def refusal_for_status(session: Session, booklet: Booklet) -> Refused:
+    """Why a booklet that is not in stock cannot be handed out, with its receipt if it has one."""
+    if booklet.status is BookletStatus.HANDED_OUT:
+        handout = session.scalar(
+            select(Handout)
+            .join(HandoutBooklet)
+            .where(HandoutBooklet.booklet_id == booklet.id, Handout.cancelled_at.is_(None))
+            .order_by(Handout.id.desc())
+            .limit(1)
+        )
+        if handout is not None:
+            return Refused(
+                _(
+                    "Booklet {code} was already handed out on {date} (receipt "
+                    "{receipt}). It cannot be handed out twice."
+                ).format(
+                    code=booklet.code,
+                    date=format_date(local_date(handout.created_at)),
+                    receipt=handout.receipt_number,
+                ),
+                field="code",
+            )
+        return Refused(
+            _("Booklet {code} was already handed out.").format(code=booklet.code), field="code"
+        )
+    return Refused(
+        _("Booklet {code} is {status}: it cannot be handed out.").format(
+            code=booklet.code, status=status_label(booklet.status.value)
+        ),
+        field="code",
+    )
+
+
+def received_count(session: Session, beneficiary_id: int, programme_id: int) -> int:
+    """Booklets of a programme the person holds through live handouts (the limit counts these)."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(HandoutBooklet)
+            .join(Handout, Handout.id == HandoutBooklet.handout_id)
+            .join(Booklet, Booklet.id == HandoutBooklet.booklet_id)
+            .where(
+                Handout.beneficiary_id == beneficiary_id,
+                Handout.cancelled_at.is_(None),
+                Booklet.programme_id == programme_id,
+            )
+        )
+        or 0
+    )
+
+
+def limit_message(programme: Programme, received: int) -> str:
+    return _(
+        "This person has already received {received} booklet(s) of {code}, the limit "
+        "is {limit}. A supervisor may override it with a written reason."
+    ).format(received=received, code=programme.code, limit=programme.limit_per_person)
+
+
+def handout_row(session: Session, handout: Handout) -> HandoutRow:
+    """A handout as the window, the console and the receipt read it."""
+    agent = session.get(Agent, handout.agent_id)
+    lines = []
+    for booklet, programme in session.execute(
+        select(Booklet, Programme)
+        .join(HandoutBooklet)
+        .join(Programme)
+        .where(HandoutBooklet.handout_id == handout.id)
+        .order_by(Booklet.number, Booklet.id)
+        .execution_options(populate_existing=True)
+    ):
+        n = programme.vouchers_per_booklet
+        first, last = voucher_bounds(booklet.number, n)
+        lines.append(
+            HandoutBookletRow(
+                booklet.id,
+                booklet.code,
+                programme.code,
+                programme.name,
+                codes.voucher_code(programme.code, first),
+                codes.voucher_code(programme.code, last),
+                n,
+                programme.face_value * n,
+                booklet.status.value,
+            )
+        )
+    return HandoutRow(
+        handout.id,
+        handout.receipt_number,
+        handout.created_at,
+        handout.beneficiary_id,
+        handout.agent_id,
+        agent.display_name if agent else "",
+        tuple(lines),
+        handout.override_reason,
+        handout.cancelled_at,
+        handout.cancel_reason,
+    )
