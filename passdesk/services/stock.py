@@ -70,11 +70,16 @@ def find_by_code(session: Session, text: str, *, for_update: bool = False) -> Fo
     else:
         booklet = session.scalar(select(Booklet).where(Booklet.code == parsed.code))
     if booklet is None or programme is None:
-        raise NotFound(
-            _("The code {code} is valid but is not in this desk's stock.").format(code=parsed.code),
-            field="code",
-        )
+        raise not_in_stock(parsed)
     return Found(booklet, programme, voucher, parsed)
+
+
+def not_in_stock(parsed: codes.ParsedCode) -> NotFound:
+    """A well-formed code that names nothing here (another desk's, or not yet received)."""
+    return NotFound(
+        _("The code {code} is valid but is not in this desk's stock.").format(code=parsed.code),
+        field="code",
+    )
 
 
 def parse_void_reason(text: str) -> VoidReason:
