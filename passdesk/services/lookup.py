@@ -74,18 +74,14 @@ def _statement(kind: str, with_person: bool) -> Select[Any]:
 
 class LookupService(Service):
     def lookup(self, actor: Actor, code: str) -> LookupResult:
-        """Check digits first (a mistyped code is refused before any query), then one SELECT.
-
-        One statement reads a consistent state by itself, so it runs on a bare connection:
-        an ORM session's bookkeeping around it cost more than the query.
-        """
+        """Check digits first (a mistyped code is refused before any query), then one SELECT,
+        read as one row without an ORM session: its bookkeeping cost more than the query."""
         parsed = codes.parse_code(code)
         canonical = parsed.code  # computed from the check digits at each reading
         statement = _statement(parsed.kind, may(actor.role, Action.SEE_RECIPIENT))
-        with self._db.engine.connect() as connection:
-            found = connection.execute(
-                statement, {"code": canonical, "programme": parsed.programme_code}
-            ).first()
+        found = self._db.read_row(
+            statement, {"code": canonical, "programme": parsed.programme_code}
+        )
         if found is None:
             raise not_in_stock(parsed)
         (status, booklet_code, booklet_status, first, last, programme_code, programme_name,

@@ -7,7 +7,7 @@ live handout, then the person) over every state a booklet and a voucher can be i
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from passdesk import codes, roles
 from passdesk.errors import InvalidCode, NotFound
@@ -166,3 +166,23 @@ def test_check_digits_are_checked_before_the_database(
     mistyped = code[:-1] + str((int(code[-1]) + 1) % 10)
     with pytest.raises(InvalidCode, match="clé de contrôle"):
         services.lookup.lookup(agent, mistyped)
+
+
+def test_a_lookup_is_one_statement_sent_to_the_database(
+    services: Services, agent: Actor, history: dict[str, BeneficiaryRow]
+) -> None:
+    """No BEGIN or ROLLBACK around it either: the SELECT is its own read transaction."""
+    sent: list[str] = []
+    engine = services.lookup._db.engine
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for code in (booklet(1), voucher(3, 4), booklet(4)):
+            sent.clear()
+            services.lookup.lookup(agent, code)
+            assert len(sent) == 1 and sent[0].lstrip().upper().startswith("SELECT"), sent
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
