@@ -13,12 +13,11 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, bindparam, func, select
-from sqlalchemy.orm import aliased
 
 from passdesk import codes
 from passdesk.models import Beneficiary, Booklet, Handout, HandoutBooklet, Programme, Voucher
 from passdesk.roles import Action, may
-from passdesk.services.base import Service
+from passdesk.services.base import Service, voucher_bounds
 from passdesk.services.rows import Actor, LookupResult
 from passdesk.services.stock import not_in_stock
 
@@ -33,26 +32,15 @@ def _statement(kind: str, with_person: bool) -> Select[Any]:
         .where(HandoutBooklet.booklet_id == Booklet.id, Handout.cancelled_at.is_(None))
         .scalar_subquery()
     )
-    # The booklet's first and last vouchers, read rather than computed: deriving both codes and
-    # their check digits in Python cost more than reading them.
-    voucher = aliased(Voucher)
-    first, last = (
-        select(voucher.code)
-        .where(voucher.booklet_id == Booklet.id)
-        .order_by(order)
-        .limit(1)
-        .scalar_subquery()
-        for order in (voucher.number, voucher.number.desc())
-    )
     person = (Beneficiary.id, Beneficiary.first_name, Beneficiary.last_name)
     statement = select(
         Voucher.status if kind == codes.VOUCHER else Booklet.status,
+        Booklet.number,
         Booklet.code,
         Booklet.status,
-        first,
-        last,
         Programme.code,
         Programme.name,
+        Programme.vouchers_per_booklet,
         Programme.face_value,
         Programme.valid_until,
         Handout.receipt_number,
@@ -84,9 +72,10 @@ class LookupService(Service):
         )
         if found is None:
             raise not_in_stock(parsed)
-        (status, booklet_code, booklet_status, first, last, programme_code, programme_name,
-         face_value, valid_until, receipt, handed_out_at, *person) = found  # fmt: skip
+        (status, number, booklet_code, booklet_status, programme_code, programme_name,
+         per_booklet, face_value, valid_until, receipt, handed_out_at, *person) = found  # fmt: skip
         person_id, first_name, last_name = person or (None, None, None)
+        first, last = voucher_bounds(number, per_booklet)
         return LookupResult(
             kind=parsed.kind,
             code=canonical,
@@ -95,8 +84,8 @@ class LookupService(Service):
             programme_name=programme_name,
             booklet_code=booklet_code,
             booklet_status=booklet_status.value,
-            first_voucher_code=first,
-            last_voucher_code=last,
+            first_voucher_code=codes.voucher_code(programme_code, first),
+            last_voucher_code=codes.voucher_code(programme_code, last),
             face_value=face_value,
             valid_until=valid_until,
             receipt_number=receipt,
