@@ -373,8 +373,9 @@ class BeneficiaryService(Service):
             if not ids:
                 return []
             people = connection.execute(_PEOPLE, {"ids": ids}).all()
-        people.sort(key=lambda p: (*p.name_key.partition("|")[::2], p.id))
-        return [row(p) for p in people]
+        return [
+            row(p) for p in sorted(people, key=lambda p: (*p.name_key.partition("|")[::2], p.id))
+        ]
 
     def count(self) -> int:
         from sqlalchemy import func

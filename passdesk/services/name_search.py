@@ -74,6 +74,8 @@ def _in_index_order(count: int, budgeted: bool) -> Select[Any]:
     """The entries of words[0]'s range in index order, of people who have every other word;
     `budgeted`: among its first `budget` entries only."""
     entry: Any = _TOKENS.alias("entry")
+    # Both keys are the primary key's: SQLite reads the index in order, and without a budget it
+    # never sorts, so that rows come as soon as they are read.
     if budgeted:
         entry = (
             select(entry)
@@ -88,7 +90,6 @@ def _in_index_order(count: int, budgeted: bool) -> Select[Any]:
     return (
         select(entry.c.beneficiary_id)
         .where(*walked, *_has_words(entry, 1, count))
-        # Both keys are the primary key's: SQLite reads the index in order and never sorts.
         .order_by(entry.c.token, entry.c.beneficiary_id)
     )
 
