@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -168,7 +168,139 @@ def table(figures: Sequence[Figure]) -> str:
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
-def save_results(name: str, figures: Sequence[Figure], context: dict[str, Any]) -> Path:
+@dataclass(frozen=True)
+class Spread:
+    """The median, the 95th percentile and the worst of repeated measurements."""
+
+    p50: float
+    p95: float
+    max: float
+
+    @classmethod
+    def of(cls, values: Sequence[float]) -> Spread:
+        return cls(percentile(values, 50), percentile(values, 95), max(values, default=math.nan))
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One target of a figure: `what` (e.g. "own CPU p95") must stay at or below `limit`."""
+
+    what: str
+    measured: float
+    limit: float
+    unit: str = "ms"
+
+    @property
+    def passed(self) -> bool:
+        return self.measured <= self.limit
+
+
+@dataclass(frozen=True)
+class CpuFigure:
+    """A repeated operation's own CPU time, against a bare baseline measured in the same run.
+
+    Own CPU time leaves out the time spent waiting for a core, so it stays meaningful on a
+    machine other work keeps busy; the ratio compares the two 95th percentiles.
+    """
+
+    name: str
+    cpu: Spread
+    wall_p95: float
+    baseline: Spread | None = None
+    baseline_label: str = ""
+    limits: tuple[Limit, ...] = ()
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.baseline is None or not self.baseline.p95 > 0:
+            return None
+        return self.cpu.p95 / self.baseline.p95
+
+    @property
+    def passed(self) -> bool | None:
+        return all(limit.passed for limit in self.limits) if self.limits else None
+
+
+def cpu_figure(
+    name: str,
+    measured: Timings,
+    baseline: Timings | None = None,
+    *,
+    baseline_label: str = "",
+    note: str = "",
+    cpu_p95: float | None = None,
+    cpu_max: float | None = None,
+    ratio: float | None = None,
+    wall_p95: float | None = None,
+) -> CpuFigure:
+    """The figure of `measured` (and `baseline`), with the targets given (all in ms but ratio)."""
+    figure = CpuFigure(
+        name,
+        Spread.of(measured.cpu),
+        measured.p(95),
+        Spread.of(baseline.cpu) if baseline is not None else None,
+        baseline_label,
+        note=note,
+    )
+    limits = []
+    if cpu_p95 is not None:
+        limits.append(Limit("own CPU p95", figure.cpu.p95, cpu_p95))
+    if cpu_max is not None:
+        limits.append(Limit("own CPU max", figure.cpu.max, cpu_max))
+    if ratio is not None:
+        limits.append(
+            Limit("ratio", figure.ratio if figure.ratio is not None else math.inf, ratio, "×")
+        )
+    if wall_p95 is not None:
+        limits.append(Limit("wall p95", figure.wall_p95, wall_p95))
+    return replace(figure, limits=tuple(limits))
+
+
+def _ms(value: float) -> str:
+    """Milliseconds with three significant digits or so: a bare SELECT takes 0.007 ms."""
+    if math.isnan(value):
+        return "–"
+    return (
+        f"{value:.3f} ms" if value < 1 else f"{value:.2f} ms" if value < 100 else f"{value:.0f} ms"
+    )
+
+
+def cpu_table(figures: Sequence[CpuFigure]) -> str:
+    """A Markdown table of own CPU times (p50, p95, max), baseline, ratio of the p95s, targets."""
+    header = (
+        "figure", "own CPU p50", "p95", "max", "baseline CPU p50", "p95", "max", "ratio (p95)",
+        "wall p95", "target", "result",
+    )  # fmt: skip
+    rows = [header, tuple("---" for _ in header)]
+    for f in figures:
+        base = f.baseline
+        name = f.name + (f" – {f.note}" if f.note else "")
+        if f.baseline_label:
+            name += f"; baseline: {f.baseline_label}"
+        targets = ", ".join(
+            f"{limit.what} ≤ " + (f"{limit.limit:g}×" if limit.unit == "×" else _ms(limit.limit))
+            for limit in f.limits
+        )
+        rows.append(
+            (
+                name,
+                *(_ms(v) for v in (f.cpu.p50, f.cpu.p95, f.cpu.max)),
+                *(
+                    (_ms(v) for v in (base.p50, base.p95, base.max))
+                    if base is not None
+                    else ("–", "–", "–")
+                ),
+                f"{f.ratio:.1f}×" if f.ratio is not None else "–",
+                _ms(f.wall_p95),
+                targets or "–",
+                {None: "info", True: "PASS", False: "FAIL"}[f.passed],
+            )
+        )
+    return "\n".join("| " + " | ".join(row) + " |" for row in rows)
+
+
+def save_results(name: str, figures: Sequence[Figure | CpuFigure], context: dict[str, Any]) -> Path:
     """benchmarks/out/<name>-<UTC time>.json: the figures and their context, for later tables."""
     OUT.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, insert, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Row, and_, bindparam, delete, insert, or_, select
+from sqlalchemy.orm import Session
 
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import N_, _
 from passdesk.models import Beneficiary, NameToken
 from passdesk.services.base import Service
+from passdesk.services.name_search import matching_people
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import Actor, BeneficiaryRow
 from passdesk.text import clean_name, fold, name_tokens, query_tokens
@@ -70,7 +71,27 @@ class Duplicates(Refused):
         self.candidates = candidates
 
 
-def row(b: Beneficiary) -> BeneficiaryRow:
+# What a BeneficiaryRow is made of, for reads that need no entity.
+_ROW_COLUMNS = (
+    Beneficiary.id,
+    Beneficiary.last_name,
+    Beneficiary.first_name,
+    Beneficiary.birth_date,
+    Beneficiary.postcode,
+    Beneficiary.commune,
+    Beneficiary.phone,
+    Beneficiary.email,
+    Beneficiary.target_group,
+    Beneficiary.diagnostic,
+    Beneficiary.consent_at,
+)
+# Built once: building it for each keystroke cost as much as running it.
+_PEOPLE = select(*_ROW_COLUMNS, Beneficiary.name_key).where(
+    Beneficiary.id.in_(bindparam("ids", expanding=True))
+)
+
+
+def row(b: Beneficiary | Row[Any]) -> BeneficiaryRow:
     return BeneficiaryRow(
         b.id,
         b.last_name,
@@ -216,11 +237,6 @@ def _birth_close(a: date, b: date) -> bool:
         return True
     same = (a.year == b.year) + (a.month == b.month) + (a.day == b.day)
     return same == 2 or abs(a - b) <= timedelta(days=1)
-
-
-def _prefix(column: Any, word: str) -> Any:
-    """`column` starts with `word`, as an index range (tokens are a-z0-9 only)."""
-    return and_(column >= word, column < word[:-1] + chr(ord(word[-1]) + 1))
 
 
 class BeneficiaryService(Service):
@@ -372,42 +388,20 @@ class BeneficiaryService(Service):
         )
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[BeneficiaryRow]:
-        """People whose name words start with every word typed, accents and case ignored.
-
-        The longest word drives an index range scan on name_token; the others filter the
-        folded name. Results come in name order.
-        """
+        """People whose name words start with every word typed, accents and case ignored, in
+        name order. Which `limit` people when more match: see `name_search`."""
         words = query_tokens(text)
-        if not words:
+        if not words or limit < 1:
             return []
-        driver, others = words[0], words[1:]
-        query = (
-            select(Beneficiary)
-            .join(NameToken, NameToken.beneficiary_id == Beneficiary.id)
-            .where(_prefix(NameToken.token, driver))
-        )
-        for word in others:
-            other = aliased(NameToken)
-            query = query.where(
-                select(other.token)
-                .where(other.beneficiary_id == NameToken.beneficiary_id, _prefix(other.token, word))
-                .exists()
-            )
-        # Both keys come from the name_token index: SQLite stops after LIMIT without sorting.
-        query = query.order_by(NameToken.token, NameToken.beneficiary_id)
-        batch = limit * 3
-        people: dict[int, Beneficiary] = {}
         with self._db.read() as session:
-            # One row per matching word: read in index order until `limit` people are found.
-            for offset in range(0, 100 * batch, batch):
-                found = session.scalars(query.offset(offset).limit(batch)).all()
-                for person in found:
-                    people.setdefault(person.id, person)
-                if len(found) < batch or len(people) >= limit:
-                    break
-            page = list(people.values())[:limit]
-            page.sort(key=lambda p: (*p.name_key.partition("|")[::2], p.id))
-            return [row(p) for p in page]
+            connection = session.connection()
+            ids = matching_people(connection, words, limit)
+            if not ids:
+                return []
+            people = connection.execute(_PEOPLE, {"ids": ids}).all()
+        return [
+            row(p) for p in sorted(people, key=lambda p: (*p.name_key.partition("|")[::2], p.id))
+        ]
 
     def count(self) -> int:
         from sqlalchemy import func

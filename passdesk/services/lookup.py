@@ -1,47 +1,95 @@
-"""What any code is: its status, programme, booklet and, for those allowed, who received it."""
+"""What any code is: its status, programme, booklet and, for those allowed, who received it.
+
+A scanned code is looked up many times a day, so the answer is one SELECT of plain columns:
+the voucher or booklet by its unique code, its programme, the booklet's live handout (the
+latest one not cancelled) and, only when the role may see it, that handout's beneficiary.
+Loading the same things as ORM entities, four queries in all, cost 165 times the bare indexed
+SELECT (docs/performance.md).
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Select, bindparam, func, select
 
 from passdesk import codes
-from passdesk.models import Beneficiary, Handout, HandoutBooklet
+from passdesk.models import Beneficiary, Booklet, Handout, HandoutBooklet, Programme, Voucher
 from passdesk.roles import Action, may
 from passdesk.services.base import Service, voucher_bounds
 from passdesk.services.rows import Actor, LookupResult
-from passdesk.services.stock import find_by_code
+from passdesk.services.stock import not_in_stock
+
+
+@cache
+def _statement(kind: str, with_person: bool) -> Select[Any]:
+    """The one SELECT for a voucher or a booklet code, built once per shape (its compiled form
+    is then cached by SQLAlchemy); the person's columns only when the role may see them."""
+    live_handout = (
+        select(func.max(HandoutBooklet.handout_id))
+        .join(Handout, Handout.id == HandoutBooklet.handout_id)
+        .where(HandoutBooklet.booklet_id == Booklet.id, Handout.cancelled_at.is_(None))
+        .scalar_subquery()
+    )
+    person = (Beneficiary.id, Beneficiary.first_name, Beneficiary.last_name)
+    statement = select(
+        Voucher.status if kind == codes.VOUCHER else Booklet.status,
+        Booklet.number,
+        Booklet.code,
+        Booklet.status,
+        Programme.code,
+        Programme.name,
+        Programme.vouchers_per_booklet,
+        Programme.face_value,
+        Programme.valid_until,
+        Handout.receipt_number,
+        Handout.created_at,
+        *person if with_person else (),
+    )
+    if kind == codes.VOUCHER:
+        statement = statement.select_from(Voucher).join(Booklet, Booklet.id == Voucher.booklet_id)
+        statement = statement.where(Voucher.code == bindparam("code"))
+    else:
+        statement = statement.select_from(Booklet).where(Booklet.code == bindparam("code"))
+    # The programme named by the code, as find_by_code reads it.
+    statement = statement.join(Programme, Programme.code == bindparam("programme"))
+    statement = statement.outerjoin(Handout, Handout.id == live_handout)
+    if with_person:
+        statement = statement.outerjoin(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
+    return statement
 
 
 class LookupService(Service):
     def lookup(self, actor: Actor, code: str) -> LookupResult:
-        with self._db.read() as session:
-            found = find_by_code(session, code)
-            booklet, programme, voucher = found.booklet, found.programme, found.voucher
-            first, last = voucher_bounds(booklet.number, programme.vouchers_per_booklet)
-            handout = session.scalar(
-                select(Handout)
-                .join(HandoutBooklet)
-                .where(HandoutBooklet.booklet_id == booklet.id, Handout.cancelled_at.is_(None))
-                .order_by(Handout.id.desc())
-                .limit(1)
-            )
-            person = None
-            if handout is not None and may(actor.role, Action.SEE_RECIPIENT):
-                person = session.get(Beneficiary, handout.beneficiary_id)
-            return LookupResult(
-                kind=found.parsed.kind,
-                code=found.parsed.code,
-                status=(voucher.status if voucher is not None else booklet.status).value,
-                programme_code=programme.code,
-                programme_name=programme.name,
-                booklet_code=booklet.code,
-                booklet_status=booklet.status.value,
-                first_voucher_code=codes.voucher_code(programme.code, first),
-                last_voucher_code=codes.voucher_code(programme.code, last),
-                face_value=programme.face_value,
-                valid_until=programme.valid_until,
-                receipt_number=handout.receipt_number if handout else None,
-                handed_out_at=handout.created_at if handout else None,
-                beneficiary_id=person.id if person else None,
-                beneficiary_name=f"{person.first_name} {person.last_name}" if person else None,
-            )
+        """Check digits first (a mistyped code is refused before any query), then one SELECT,
+        read as one row without an ORM session: its bookkeeping cost more than the query."""
+        parsed = codes.parse_code(code)
+        canonical = parsed.code  # computed from the check digits at each reading
+        statement = _statement(parsed.kind, may(actor.role, Action.SEE_RECIPIENT))
+        found = self._db.read_row(
+            statement, {"code": canonical, "programme": parsed.programme_code}
+        )
+        if found is None:
+            raise not_in_stock(parsed)
+        (status, number, booklet_code, booklet_status, programme_code, programme_name,
+         per_booklet, face_value, valid_until, receipt, handed_out_at, *person) = found  # fmt: skip
+        person_id, first_name, last_name = person or (None, None, None)
+        first, last = voucher_bounds(number, per_booklet)
+        return LookupResult(
+            kind=parsed.kind,
+            code=canonical,
+            status=status.value,
+            programme_code=programme_code,
+            programme_name=programme_name,
+            booklet_code=booklet_code,
+            booklet_status=booklet_status.value,
+            first_voucher_code=codes.voucher_code(programme_code, first),
+            last_voucher_code=codes.voucher_code(programme_code, last),
+            face_value=face_value,
+            valid_until=valid_until,
+            receipt_number=receipt,
+            handed_out_at=handed_out_at,
+            beneficiary_id=person_id,
+            beneficiary_name=f"{first_name} {last_name}" if person_id is not None else None,
+        )

@@ -112,10 +112,7 @@ def find_by_code(session: Session, text: str, *, for_update: bool = False) -> Fo
     else:
         booklet = session.scalar(select(Booklet).where(Booklet.code == parsed.code))
     if booklet is None or programme is None:
-        raise NotFound(
-            _("The code {code} is valid but is not in this desk's stock.").format(code=parsed.code),
-            field="code",
-        )
+        raise not_in_stock(parsed)
     return Found(booklet, programme, voucher, parsed)
 
 
@@ -139,6 +136,14 @@ def booklet_complete() -> ColumnElement[bool]:
 def voucher_out_of_stock(session: Session, booklet_id: int) -> str | None:
     """The code of the booklet's first voucher that is no longer in stock; None if it is whole."""
     return session.scalar(_vouchers_out_of_stock(booklet_id).order_by(Voucher.number).limit(1))
+
+
+def not_in_stock(parsed: codes.ParsedCode) -> NotFound:
+    """A well-formed code that names nothing here (another desk's, or not yet received)."""
+    return NotFound(
+        _("The code {code} is valid but is not in this desk's stock.").format(code=parsed.code),
+        field="code",
+    )
 
 
 def parse_void_reason(text: str) -> VoidReason:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, Executable, Row, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -56,8 +56,12 @@ def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
 
 
 def _on_sqlite_begin(connection: Any) -> None:
-    write = connection.get_execution_options().get("passdesk_write", False)
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+    options = connection.get_execution_options()
+    if options.get("passdesk_one_statement", False):
+        return  # Database.read_row: the statement is its own read transaction
+    connection.exec_driver_sql(
+        "BEGIN IMMEDIATE" if options.get("passdesk_write", False) else "BEGIN"
+    )
 
 
 def create_passdesk_engine(url: str) -> Engine:
@@ -126,6 +130,7 @@ class Database:
         self._write = sessionmaker(
             bind=self.engine.execution_options(passdesk_write=True), expire_on_commit=False
         )
+        self._one_statement = self.engine.execution_options(passdesk_one_statement=True)
 
     @property
     def path(self) -> Path | None:
@@ -139,6 +144,13 @@ class Database:
                 yield session
             finally:
                 session.rollback()
+
+    def read_row(self, statement: Executable, parameters: dict[str, Any]) -> Row[Any] | None:
+        """The first row of one SELECT. A single statement sees a consistent state by itself,
+        so on SQLite it runs without BEGIN and ROLLBACK around it, which cost as much as a
+        code lookup's query (docs/performance.md)."""
+        with self._one_statement.connect() as connection:
+            return connection.execute(statement, parameters).first()
 
     def transaction(self, work: Callable[[Session], T]) -> T:
         """Run `work(session)` as one unit of work (BEGIN IMMEDIATE on SQLite) and commit it.
