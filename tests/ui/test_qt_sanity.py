@@ -31,5 +31,6 @@ def test_emitting_python_signals_keeps_true_and_false_alive(qtbot) -> None:  # n
         emitter.pair.emit(1, 2)
     after = sys.getrefcount(True), sys.getrefcount(False)
     assert len(received) == 1500
-    # A few references may come and go with caches; a leak per emit would show hundreds.
-    assert abs(after[0] - before[0]) < 50 and abs(after[1] - before[1]) < 50, (before, after)
+    # References come and go with caches and with other threads of the test process (a
+    # runner finishing its work); a leak per emit would show 1,500.
+    assert abs(after[0] - before[0]) < 500 and abs(after[1] - before[1]) < 500, (before, after)
