@@ -38,7 +38,6 @@ LIBRARIES = (
     "platformdirs",
     "argon2",
     "stdnum",
-    "openpyxl",
     "polib",
 )
 QT_MODULES = (
@@ -127,6 +126,16 @@ def step_formatting(ctx: Context) -> str:
     return " / ".join(shown)
 
 
+def step_server_driver(ctx: Context) -> str:
+    """The driver of desks that share a PostgreSQL server (PASSDESK_DATABASE=postgresql+psycopg://)."""
+    import psycopg
+
+    version = psycopg.pq.version()
+    return _("PostgreSQL driver {driver}, client library {major}.{minor}").format(
+        driver=psycopg.__version__, major=version // 10000, minor=version % 10000
+    )
+
+
 def step_database(ctx: Context) -> str:
     from passdesk.services import open_services
     from passdesk.store.schema import HEAD, current_revision
@@ -140,7 +149,10 @@ def step_database(ctx: Context) -> str:
 
 def step_desk(ctx: Context) -> str:
     ctx.actor = ctx.services.accounts.init_desk(
-        name="Autotest", admin_login="autotest", admin_password="autotest-passdesk"
+        name="Autotest",
+        admin_login="autotest",
+        admin_password="autotest-passdesk",
+        siret="21872732900201",  # checked by python-stdnum
     )
     ctx.services.accounts.authenticate("autotest", "autotest-passdesk")
     return _("desk and administrator created, password checked")
@@ -271,6 +283,7 @@ STEPS: tuple[tuple[str, Callable[[Context], str]], ...] = (
     ("qt", step_qt),
     ("resources", step_resources),
     ("formatting", step_formatting),
+    ("server", step_server_driver),
     ("database", step_database),
     ("desk", step_desk),
     ("stock", step_stock),
