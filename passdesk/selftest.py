@@ -128,8 +128,14 @@ def step_formatting(ctx: Context) -> str:
 
 def step_server_driver(ctx: Context) -> str:
     """The driver of desks that share a PostgreSQL server (PASSDESK_DATABASE=postgresql+psycopg://)."""
-    import psycopg
-
+    try:
+        import psycopg
+    except ImportError as error:
+        if is_frozen():
+            raise  # an installed PassDesk must reach a server
+        raise StepSkipped(
+            _("no PostgreSQL driver in this source tree (pip install .[postgres])")
+        ) from error
     version = psycopg.pq.version()
     return _("PostgreSQL driver {driver}, client library {major}.{minor}").format(
         driver=psycopg.__version__, major=version // 10000, minor=version % 10000
