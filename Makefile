@@ -17,7 +17,7 @@ INSTALLER_SYSTEM_STAMP := $(VENV)/.system-packages-installer
 INSTALLER_PACKAGES := icu-devtools binutils gcc xdotool x11-utils openbox
 
 .PHONY: run test lint bench screenshots clean system-packages installer installer-test \
-	installer-screenshot
+	installer-bench installer-screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,10 @@ installer: $(INSTALLER_STAMP) $(INSTALLER_SYSTEM_STAMP)
 # The frozen program run with no Python on PATH: self-test, console tool, window under Xvfb.
 installer-test: installer $(TEST_STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python -m pytest -q -m installer tests/installer
+
+# Size, cold start against a bare frozen PySide6 window, build time (docs/performance.md).
+installer-bench: installer $(SYSTEM_STAMP)
+	$(BIN)/python -m benchmarks.installer_bundle --build
 
 installer-screenshot: installer $(SYSTEM_STAMP)
 	$(BIN)/python tools/installer_screenshot.py
