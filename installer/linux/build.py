@@ -5,8 +5,8 @@
 1. PyInstaller builds dist/passdesk/ from installer/passdesk.spec (skipped when the bundle is
    newer than every file it is made of; --force rebuilds).
 2. dist/passdesk-VERSION-linux-x86_64.tar.gz holds that folder, the .desktop file, the icons in
-   the hicolor theme's layout and install.sh, which installs for one user (default) or, as root,
-   for everyone.
+   the hicolor theme's layout and install.sh, which installs for one user (default) or, with
+   --system as root, for everyone.
 
 An AppImage is not made: its runtime and appimagetool come only as downloads from GitHub, not
 from PyPI or Debian, and this build must work offline (see the README).
@@ -31,7 +31,14 @@ BUNDLE = DIST / "passdesk"
 STAMP = BUNDLE / ".built-from"
 HERE = Path(__file__).resolve().parent
 # What the bundle is made of: a newer file here means the bundle is stale.
-SOURCES = ("passdesk", "resources", "installer", "pyproject.toml")
+SOURCES = (
+    "passdesk",
+    "resources",
+    "installer/passdesk.spec",
+    "installer/launchers",
+    "installer/linux/icu_data.py",
+    "pyproject.toml",
+)
 
 
 def version() -> str:
