@@ -10,6 +10,7 @@ scripts can read it whatever the language.
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -284,6 +285,34 @@ def step_demo(ctx: Context) -> str:
     )
 
 
+def child_probe(marker: str, *, progress: Callable[[int, int], None], cancel: Any) -> str:
+    """Runs in the child process of step_jobs (module level, so that it can be pickled)."""
+    progress(1, 1)
+    return f"{marker}:{os.getpid()}"
+
+
+class _Unattended:
+    """The window's progress bar and Cancel button, for a job nobody watches."""
+
+    def progress(self, done: int, total: int) -> None:
+        pass
+
+    def cancelled(self) -> bool:
+        return False
+
+
+def step_jobs(ctx: Context) -> str:
+    """A batch print from the window runs in a child process: the frozen program must be able
+    to start itself as one (multiprocessing's spawn, freeze_support in app.main)."""
+    from passdesk.jobs import in_subprocess
+
+    answer = in_subprocess(child_probe, "selftest")(_Unattended())
+    marker, pid = str(answer).split(":")
+    if marker != "selftest" or int(pid) == os.getpid():
+        raise RuntimeError(f"unexpected answer from the child process: {answer!r}")
+    return _("work runs in a child process, as a batch print does")
+
+
 STEPS: tuple[tuple[str, Callable[[Context], str]], ...] = (
     ("libraries", step_libraries),
     ("qt", step_qt),
@@ -299,6 +328,7 @@ STEPS: tuple[tuple[str, Callable[[Context], str]], ...] = (
     ("booklet", step_booklet),
     ("preview", step_preview),
     ("decode", step_decode),
+    ("jobs", step_jobs),
     ("demo", step_demo),
 )
 
@@ -319,11 +349,18 @@ def describe_failure(error: BaseException) -> str:
 def _throwaway_home() -> Iterator[Path]:
     """Data, logs and backups of the test go to a temporary folder, removed at the end."""
     with tempfile.TemporaryDirectory(prefix="passdesk-selftest-") as folder:
-        paths.set_base_dir(Path(folder) / "home")
+        home = Path(folder) / "home"
+        before = os.environ.get("PASSDESK_HOME")
+        paths.set_base_dir(home)
+        os.environ["PASSDESK_HOME"] = str(home)  # child processes log there too
         try:
             yield Path(folder)
         finally:
             paths.set_base_dir(None)
+            if before is None:
+                os.environ.pop("PASSDESK_HOME", None)
+            else:
+                os.environ["PASSDESK_HOME"] = before
 
 
 def run(out: TextIO | None = None) -> int:
