@@ -206,11 +206,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{ratio:>7.2f}"
     )
     print(
-        f"{'  min / max s':<46}{'':>10}{min(passdesk):>5.3f}/{max(passdesk):.3f}"
-        f"{min(bare):>5.3f}/{max(bare):.3f}"
+        f"{'  min - max s':<46}{'':>10}"
+        f"{f'{min(passdesk):.3f}-{max(passdesk):.3f}':>11}{f'{min(bare):.3f}-{max(bare):.3f}':>11}"
     )
     print(
-        f"{'  first start after build/boot, s':<46}{'':>10}{first_passdesk:>11.3f}{first_bare:>11.3f}"
+        f"{'  first start (after the build), s':<46}{'':>10}{first_passdesk:>11.3f}{first_bare:>11.3f}"
     )
     if build_seconds is not None:
         print(f"{'build time of the bundle (clean), s':<46}{'':>10}{build_seconds:>11.0f}")
