@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"{'  min - max s':<46}{'':>10}"
-        f"{f'{min(passdesk):.3f}-{max(passdesk):.3f}':>11}{f'{min(bare):.3f}-{max(bare):.3f}':>11}"
+        f"{f'{min(passdesk):.3f}-{max(passdesk):.3f}':>12}{f'{min(bare):.3f}-{max(bare):.3f}':>12}"
     )
     print(
         f"{'  first start (after the build), s':<46}{'':>10}{first_passdesk:>11.3f}{first_bare:>11.3f}"
