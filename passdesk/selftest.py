@@ -368,6 +368,9 @@ def run(out: TextIO | None = None) -> int:
     stream = out if out is not None else sys.stdout
     if stream is None:  # a windowed executable started without a console: nowhere to print
         return _run_into_log_file()
+    if out is None and hasattr(stream, "reconfigure"):
+        # A Windows console's code page lacks Babel's narrow no-break space ("1 234,50 €").
+        stream.reconfigure(errors="replace")
     kind = _("installed bundle") if is_frozen() else _("source tree")
     print(
         _("PassDesk {version}: self-test of the {kind}").format(version=__version__, kind=kind),
