@@ -10,8 +10,14 @@ SYSTEM_PACKAGES := poppler-utils libgl1 libegl1 libxkbcommon0 libfontconfig1 lib
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
 	libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libnss3 libxcomposite1 \
 	libxdamage1 libxrandr2 libxtst6 libasound2
+INSTALLER_STAMP := $(VENV)/.installed-installer
+INSTALLER_SYSTEM_STAMP := $(VENV)/.system-packages-installer
+# What the bundle's build needs (icupkg cuts Qt's ICU data, readelf and cc rebuild it) and what
+# its test drives the frozen window with; openbox draws the title bar for the screenshot.
+INSTALLER_PACKAGES := icu-devtools binutils gcc xdotool x11-utils openbox
 
-.PHONY: run test lint bench screenshots clean system-packages
+.PHONY: run test lint bench screenshots clean system-packages installer installer-test \
+	installer-bench installer-screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,10 +31,10 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
-# Debian packages the tests need; installed once when missing (root, as on CI), skipped elsewhere.
-$(SYSTEM_STAMP): | $(BIN)/python
+# Debian packages installed once when missing (root, as on CI), skipped elsewhere.
+define debian_packages
 	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-		missing=""; for p in $(SYSTEM_PACKAGES); do \
+		missing=""; for p in $(1); do \
 			dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 		if [ -n "$$missing" ]; then \
 			echo "installing:$$missing"; \
@@ -36,6 +42,17 @@ $(SYSTEM_STAMP): | $(BIN)/python
 		fi; \
 	fi
 	touch $@
+endef
+
+$(SYSTEM_STAMP): | $(BIN)/python
+	$(call debian_packages,$(SYSTEM_PACKAGES))
+
+$(INSTALLER_SYSTEM_STAMP): | $(BIN)/python
+	$(call debian_packages,$(INSTALLER_PACKAGES))
+
+$(INSTALLER_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[installer]'
+	touch $@ $(STAMP)
 
 system-packages: $(SYSTEM_STAMP)
 
@@ -43,19 +60,34 @@ run: $(STAMP)
 	$(BIN)/passdesk
 
 test: $(TEST_STAMP) $(SYSTEM_STAMP)
-	$(BIN)/ruff check passdesk tests benchmarks tools
-	$(BIN)/ruff format --check --quiet passdesk tests benchmarks tools
+	$(BIN)/ruff check passdesk tests benchmarks tools installer
+	$(BIN)/ruff format --check --quiet passdesk tests benchmarks tools installer
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check passdesk tests benchmarks tools
+	$(BIN)/ruff check passdesk tests benchmarks tools installer
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.run_all
 
 screenshots: $(STAMP) $(SYSTEM_STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python tools/screenshots.py
+
+# The frozen bundle (dist/passdesk/, rebuilt only when a source is newer) and its tar.gz.
+installer: $(INSTALLER_STAMP) $(INSTALLER_SYSTEM_STAMP)
+	$(BIN)/python installer/linux/build.py
+
+# The frozen program run with no Python on PATH: self-test, console tool, window under Xvfb.
+installer-test: installer $(TEST_STAMP) $(SYSTEM_STAMP)
+	$(BIN)/python -m pytest -q -m installer tests/installer
+
+# Size, cold start against a bare frozen PySide6 window, build time (docs/performance.md).
+installer-bench: installer $(SYSTEM_STAMP)
+	$(BIN)/python -m benchmarks.installer_bundle --build
+
+installer-screenshot: installer $(SYSTEM_STAMP)
+	$(BIN)/python tools/installer_screenshot.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist *.egg-info

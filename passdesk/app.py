@@ -1,6 +1,6 @@
 """Composition root of the desk window: paths, logging, database, services, login, main window.
 
-`passdesk --version` answers without starting Qt. The login dialog shows before the database
+`passdesk --version` and `passdesk --self-test` answer without starting the window. The login dialog shows before the database
 layer is even imported: the database opens in the background while the agent types (a cold
 start is mostly imports). Everything a person may see goes through a French message box; a bug
 is logged and shown calmly, never as a traceback.
@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from passdesk import __version__, i18n
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
     from passdesk.services import Services
@@ -36,6 +37,11 @@ EXIT_OK, EXIT_ENVIRONMENT = 0, 3
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="passdesk", description="PassDesk desk window")
     parser.add_argument("--version", action="version", version=f"PassDesk {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation in a temporary folder, one line per step, and exit",
+    )
     parser.add_argument(
         "--database",
         default=None,
@@ -61,6 +67,18 @@ def apply_language(app: QApplication, language: str) -> None:
 
     i18n.set_language(language)
     install_qt_translations(app, language)
+
+
+def application_icon() -> QIcon:
+    """PassDesk's icon at every size drawn (resources/icons), for every window and the taskbar."""
+    from PySide6.QtGui import QIcon
+
+    from passdesk import paths
+
+    icon = QIcon()
+    for path in sorted(paths.resource("icons").glob("passdesk-*.png")):
+        icon.addFile(str(path))
+    return icon
 
 
 def install_excepthook() -> None:
@@ -249,6 +267,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     multiprocessing.freeze_support()  # print jobs run in child processes (passdesk.jobs)
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.self_test:
+        from passdesk import selftest
+
+        return selftest.run()
 
     from passdesk.logsetup import configure_logging
 
@@ -261,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("PassDesk")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(application_icon())
     app.setQuitOnLastWindowClosed(False)  # the session decides when PassDesk ends
     apply_language(app, i18n.DEFAULT_LANGUAGE)
     install_excepthook()
