@@ -72,7 +72,7 @@ class Context:
 
 def print_services(services: Any) -> tuple[Any, Any]:
     """The receipt service and the booklet print service: the only place naming them."""
-    return services.printing, services.printing
+    return services.receipts, services.booklet_printing
 
 
 def step_libraries(ctx: Context) -> str:
