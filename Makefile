@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 SYSTEM_STAMP := $(VENV)/.system-packages
+# pytest-xdist: one worker per core, at most 4 (each builds its own desk templates); set it to
+# -n0 to run the tests in this process (a debugger, a single test).
+PYTEST_WORKERS ?= -n auto --maxprocesses=4
 # What Qt needs to draw offscreen and what the printing tests use to read PDFs back.
 SYSTEM_PACKAGES := poppler-utils libgl1 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
@@ -63,7 +66,7 @@ test: $(TEST_STAMP) $(SYSTEM_STAMP)
 	$(BIN)/ruff check passdesk tests benchmarks tools installer
 	$(BIN)/ruff format --check --quiet passdesk tests benchmarks tools installer
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(PYTEST_WORKERS)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check passdesk tests benchmarks tools installer

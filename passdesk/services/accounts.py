@@ -24,7 +24,21 @@ log = logging.getLogger(__name__)
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
 MIN_PASSWORD_LENGTH = 8
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# argon2id with the library's current recommended parameters: about 0.1 s a hash on a desk PC,
+# which is the point of it.
+STRONG_HASHER = PasswordHasher()
+_hasher = STRONG_HASHER
+
+
+def use_password_hasher(hasher: PasswordHasher | None) -> None:
+    """Hash with `hasher` from now on, or with STRONG_HASHER again when None.
+
+    The seam exists for the test suite only (tests/conftest.py): it makes hundreds of accounts,
+    and argon2's cheapest parameters take it from minutes to seconds. Hashes carry their own
+    parameters, so either hasher verifies the other's.
+    """
+    global _hasher
+    _hasher = hasher or STRONG_HASHER
 
 
 def hash_password(password: str) -> str:

@@ -121,6 +121,19 @@ CASES: dict[str, Case] = {
         _fixed("stock", "receive", "--programme", B, "--first-booklet", "0", "--count", "5"),
         BAD_INPUT,
     ),
+    # --- numbers beyond what the database holds: bad input, not an unexpected error ----------
+    "beneficiary id out of range": Case(
+        _fixed("handout", "--beneficiary", "99999999999999999999", "--next", "--programme", B),
+        BAD_INPUT,
+    ),
+    "handout id out of range": Case(
+        _fixed("handout", "cancel", "99999999999999999999", "--reason", "x"), BAD_INPUT
+    ),
+    "search limit zero": Case(_fixed("beneficiary", "find", "x", "--limit", "0"), BAD_INPUT),
+    "count in exponent notation": Case(
+        _fixed("stock", "receive", "--programme", B, "--first-booklet", "1", "--count", "1e9"),
+        BAD_INPUT,
+    ),
     # --- dates -------------------------------------------------------------------------------
     "malformed birth date": Case(
         _fixed(*_person("Martin", "Paul", "1990-02-30")), BAD_INPUT, "date"

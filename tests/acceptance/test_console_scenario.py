@@ -272,6 +272,13 @@ def test_json_documents_parse(register: tuple[Console, Register], kit: Kit) -> N
     assert refused.json()["error"].strip()
 
 
+def test_funder_shares_print_as_plain_percentages(register: tuple[Console, Register]) -> None:
+    """A whole share once printed as 1E+2 %: Decimal's exponent form."""
+    console, _made = register
+    out = console.ok("programme", "list").out
+    assert "Ville de Lyon 100\u00a0%" in out and "E+" not in out
+
+
 def test_version_of_the_console(kit: Kit) -> None:
     done = kit.run_installed("--version")
     assert done.status == 0, done

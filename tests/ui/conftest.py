@@ -1,40 +1,31 @@
 """Fixtures of the window tests: a real database with a desk, stock and one person, a real
-background runner, the window built the way app.py builds it."""
+background runner, the window built the way app.py builds it.
+
+`desk` is tests/desks.py's SERVE_DESK (the page tests use its `pages_desk`, through
+tests/ui/pages_fixtures.py); `services` is an empty migrated database, for the first run.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from passdesk import codes
-from passdesk.models import Role
 from passdesk.services import Services, open_services
-from passdesk.services.beneficiaries import BeneficiaryInput
-from passdesk.services.rows import Actor, BeneficiaryRow
+from tests.desks import (
+    ADMIN_PASSWORD,
+    AGENT_PASSWORD,
+    SERVE_PROGRAMME,
+    Desk,
+    Plan,
+    Templates,
+    open_serve_desk,
+)
 
-ADMIN_PASSWORD = "motdepasse-admin"
-AGENT_PASSWORD = "motdepasse-agent"
-PROGRAMME = "MGP26"
+__all__ = ["ADMIN_PASSWORD", "AGENT_PASSWORD", "PROGRAMME", "Desk", "focused", "type_text"]
 
-
-@dataclass
-class Desk:
-    services: Services
-    admin: Actor
-    agent: Actor
-    supervisor: Actor
-    known: BeneficiaryRow  # already registered: the near match of the duplicate test
-
-    def booklet(self, number: int) -> str:
-        return codes.booklet_code(PROGRAMME, number)
-
-    def voucher(self, number: int) -> str:
-        return codes.voucher_code(PROGRAMME, number)
+PROGRAMME = SERVE_PROGRAMME
 
 
 # The offscreen platform warns each time a window is shown or raised; that says nothing about
@@ -53,59 +44,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def services(tmp_path: Path) -> Iterator[Services]:
-    services = open_services(tmp_path / "desk.sqlite3")
+def services(tmp_path: Path, desk_templates: Templates) -> Iterator[Services]:
+    path = tmp_path / "desk.sqlite3"
+    desk_templates.copy(Plan(), path)
+    services = open_services(path)
     yield services
     services.close()
 
 
 @pytest.fixture
-def desk(services: Services) -> Desk:
-    admin = services.accounts.init_desk(
-        name="France Services Vénissieux",
-        admin_login="admin",
-        admin_name="Aïcha Admin",
-        admin_password=ADMIN_PASSWORD,
-        address="1 place de la République",
-        postcode="69200",
-        commune="Vénissieux",
-    )
-    services.accounts.add_agent(
-        admin, login="agent", display_name="Paul Agent", role=Role.AGENT, password=AGENT_PASSWORD
-    )
-    services.accounts.add_agent(
-        admin,
-        login="chef",
-        display_name="Chloé Référente",
-        role=Role.SUPERVISOR,
-        password=AGENT_PASSWORD,
-    )
-    today = date.today()
-    services.programmes.add(
-        admin,
-        code=PROGRAMME,
-        name="Pass numérique Métropole",
-        face_value="10",
-        vouchers_per_booklet=5,
-        valid_from=today - timedelta(days=10),
-        valid_until=today + timedelta(days=365),
-        limit_per_person=1,
-        funders=[("État", Decimal(45)), ("Métropole de Lyon", Decimal(55))],
-    )
-    services.stock.receive(admin, programme_code=PROGRAMME, first_booklet=1, count=20)
-    known = services.beneficiaries.register(
-        admin,
-        BeneficiaryInput(
-            last_name="N'Diaye",
-            first_name="Hélène",
-            birth_date="12/03/1980",
-            postcode="69200",
-            commune="Vénissieux",
-        ),
-    )
-    return Desk(
-        services, admin, services.accounts.actor("agent"), services.accounts.actor("chef"), known
-    )
+def desk(tmp_path: Path, desk_templates: Templates) -> Iterator[Desk]:
+    desk = open_serve_desk(desk_templates, tmp_path / "desk.sqlite3")
+    yield desk
+    desk.close()
 
 
 @pytest.fixture

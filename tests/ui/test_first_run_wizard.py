@@ -73,7 +73,6 @@ def test_first_run_by_keyboard_ends_logged_in(qtbot, services, runner, wizard) -
 
 
 def test_the_demonstration_gets_to_a_populated_desk(qtbot, services, runner, wizard) -> None:  # noqa: ANN001
-    pytest.importorskip("passdesk.demo")
     qtbot.mouseClick(wizard.welcome.demo_button, Qt.MouseButton.LeftButton)
     assert wizard.welcome.progress.isVisible()
     qtbot.waitUntil(

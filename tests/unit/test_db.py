@@ -3,6 +3,7 @@ network shares and damaged files refused with an EnvironmentProblem."""
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from contextlib import ExitStack
@@ -14,7 +15,11 @@ from sqlalchemy.orm import Session
 
 from passdesk import paths
 from passdesk.errors import EnvironmentProblem
+from passdesk.services import Services
+from passdesk.services.beneficiaries import BeneficiaryInput
+from passdesk.services.rows import Actor
 from passdesk.store import Database, location, open_database, resolve_url, sqlite_path
+from passdesk.store import database as db_module
 from passdesk.store.database import BUSY_TIMEOUT_MS
 from passdesk.store.location import is_network_path
 
@@ -118,6 +123,43 @@ def test_write_session_commits_everything_or_nothing(db: Database, db_path: Path
     assert desks() == 0
     db.transaction(lambda session: session.execute(insert))
     assert desks() == 1
+
+
+def test_a_write_that_waits_too_long_is_an_environment_problem(
+    services: Services, agent: Actor, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # another desk holding the write lock
+    try:
+        # New connections take the busy timeout from the module: 1 ms instead of 10 s here.
+        monkeypatch.setattr(db_module, "BUSY_TIMEOUT_MS", 1)
+        services.db.engine.dispose()
+        with pytest.raises(EnvironmentProblem, match="occupée"):
+            services.beneficiaries.register(
+                agent, BeneficiaryInput("Durand", "Zoé", "1990-01-01"), allow_duplicate=True
+            )
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert services.beneficiaries.count() == 0
+
+
+def test_database_errors_are_logged_without_the_values(
+    services: Services, agent: Actor, db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    raw = sqlite3.connect(db_path)
+    raw.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON beneficiary "
+        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END"
+    )
+    raw.commit()
+    raw.close()
+    with caplog.at_level(logging.DEBUG), pytest.raises(Exception) as caught:
+        services.beneficiaries.register(
+            agent, BeneficiaryInput("Secretnom", "Zoé", "1990-01-01"), allow_duplicate=True
+        )
+    logging.getLogger("passdesk").exception("as the console logs it", exc_info=caught.value)
+    assert "Secretnom" not in caplog.text and "Secretnom" not in str(caught.value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -476,6 +476,16 @@ def test_a_cancelled_handout_receipt_says_annule(
     assert "Carnet remis à la mauvaise personne" in text
 
 
+def test_a_receipt_with_no_places_says_where_to_ask(
+    services: Any, agent: Any, lot: Any, person: Any, out: Path
+) -> None:
+    assert services.places.list() == []
+    handout = services.handouts.hand_out(agent, person.id, codes_=[booklet(lot.first_booklet)])
+    path = services.receipts.write_receipt(handout.id, out / "r.pdf")
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(path).pages)
+    assert "Demandez à l'accueil la liste des lieux qualifiés" in text
+
+
 def test_receipt_record_gathers_the_handout(
     services: Any, admin: Any, agent: Any, supervisor: Any, lot: Any, person: Any
 ) -> None:

@@ -139,6 +139,23 @@ def test_update_reindexes_the_name(
     assert services.beneficiaries.get(person.id).first_name == "Aïssatou"
 
 
+def test_the_profile_save_leaves_the_identity_alone(
+    services: Services, agent: Actor, supervisor: Actor
+) -> None:
+    person = services.beneficiaries.register(
+        agent, BeneficiaryInput("Durand", "Zoé", "1990-01-01"), allow_duplicate=True
+    )
+    # Another agent corrects the name while the serve panel still shows the old one.
+    services.beneficiaries.update(
+        supervisor, person.id, BeneficiaryInput("Durand-Lefèvre", "Zoé", "1990-01-01")
+    )
+    saved = services.beneficiaries.update_profile(
+        agent, person.id, target_group="senior", diagnostic=["security"], consent=True
+    )
+    assert saved.last_name == "Durand-Lefèvre"
+    assert (saved.target_group, saved.diagnostic, saved.consent) == ("senior", ("security",), True)
+
+
 def test_get_unknown_beneficiary_is_not_found(services: Services, admin: Actor) -> None:
     with pytest.raises(NotFound) as caught:
         services.beneficiaries.get(424242)

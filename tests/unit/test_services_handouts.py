@@ -197,6 +197,17 @@ def test_hand_out_the_next_booklet_in_stock(
     ]
 
 
+def test_next_booklet_skips_one_that_holds_a_voided_voucher(
+    services: Services, supervisor: Actor, programme: ProgrammeRow, lot: LotRow
+) -> None:
+    first = services.handouts.next_booklet(programme.code)
+    assert first is not None and first.number == lot.first_booklet
+    services.stock.void(supervisor, _voucher(programme, lot.first_booklet, 3), "damaged")
+    proposed = services.handouts.next_booklet(programme.code)
+    # The window proposes what the handout would take: never a booklet it would refuse.
+    assert proposed is not None and proposed.number == lot.first_booklet + 1
+
+
 def test_several_booklets_in_one_handout_share_one_receipt(
     services: Services,
     agent: Actor,
