@@ -480,49 +480,14 @@ def open_serve_desk(templates: Templates | None, path: Path) -> Desk:
 PAGES_PROGRAMME = "MGP19"
 PAGES_OTHER_PROGRAMME = "CD33"
 _LAST_NAMES = [
-    "Martin",
-    "Bernard",
-    "Dubois",
-    "Thomas",
-    "Robert",
-    "Petit",
-    "Durand",
-    "Leroy",
-    "Moreau",
-    "Simon",
-    "Laurent",
-    "Lefèvre",
-    "Michel",
-    "Garcia",
-    "David",
-    "Bertrand",
-    "Roux",
-    "Vincent",
-    "Fournier",
-    "Morel",
-]
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Petit", "Durand", "Leroy", "Moreau",
+    "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David", "Bertrand", "Roux", "Vincent",
+    "Fournier", "Morel",
+]  # fmt: skip
 _FIRST_NAMES = [
-    "Hélène",
-    "Jean",
-    "Élodie",
-    "Luc",
-    "Chloé",
-    "Noé",
-    "Léa",
-    "Hugo",
-    "Inès",
-    "Jules",
-    "Manon",
-    "Louis",
-    "Zoé",
-    "Paul",
-    "Lina",
-    "Adam",
-    "Rose",
-    "Nathan",
-    "Anna",
-    "Tom",
-]
+    "Hélène", "Jean", "Élodie", "Luc", "Chloé", "Noé", "Léa", "Hugo", "Inès", "Jules", "Manon",
+    "Louis", "Zoé", "Paul", "Lina", "Adam", "Rose", "Nathan", "Anna", "Tom",
+]  # fmt: skip
 
 
 def pages_desk(*, booklets: int = 40, people: int = 5, places: int = 3) -> Plan:

@@ -16,16 +16,13 @@ from passdesk.services import Services, open_services
 from tests.desks import (
     ADMIN_PASSWORD,
     AGENT_PASSWORD,
-    SERVE_PROGRAMME,
     Desk,
     Plan,
     Templates,
     open_serve_desk,
 )
 
-__all__ = ["ADMIN_PASSWORD", "AGENT_PASSWORD", "PROGRAMME", "Desk", "focused", "type_text"]
-
-PROGRAMME = SERVE_PROGRAMME
+__all__ = ["ADMIN_PASSWORD", "AGENT_PASSWORD", "Desk", "focused", "type_text"]
 
 
 # The offscreen platform warns each time a window is shown or raised; that says nothing about
