@@ -11,12 +11,14 @@ Usage::
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -42,41 +44,43 @@ class TaskControl:
         self._cancel.set()
 
 
-class _Bridge(QObject):
-    progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(object)
-    finished = Signal()
-
-
 class Task(QObject):
-    """A running piece of work; `cancel()` asks it to stop at its next check."""
+    """A running piece of work; `cancel()` asks it to stop at its next check. Lives on the UI
+    thread; `finished` is emitted there, after the result or the error was delivered."""
 
     finished = Signal()
 
-    def __init__(self, control: TaskControl, bridge: _Bridge) -> None:
+    def __init__(self, control: TaskControl) -> None:
         super().__init__()
         self.control = control
-        self._bridge = bridge
-        bridge.finished.connect(self.finished)
         self.done = False
-        bridge.finished.connect(self._on_bridge_finished)
 
     def cancel(self) -> None:
         self.control.cancel()
 
-    @Slot()
-    def _on_bridge_finished(self) -> None:
-        self.done = True
+
+@dataclass
+class _Callbacks:
+    task: Task
+    on_result: ResultSlot | None
+    on_error: ErrorSlot | None
+    on_progress: ProgressSlot | None
 
 
 class _Job(QRunnable):
+    """Runs on a pool thread; talks to the UI thread only through the runner's signals, which
+    outlive every job (no object is deleted while a pool thread may still emit on it)."""
+
     def __init__(
-        self, fn: Callable[[TaskControl], Any], control: TaskControl, bridge: _Bridge
+        self,
+        runner: TaskRunner,
+        task_id: int,
+        fn: Callable[[TaskControl], Any],
+        control: TaskControl,
     ) -> None:
         super().__init__()
         self.setAutoDelete(True)
-        self._fn, self._control, self._bridge = fn, control, bridge
+        self._runner, self._id, self._fn, self._control = runner, task_id, fn, control
 
     def run(self) -> None:
         try:
@@ -84,11 +88,9 @@ class _Job(QRunnable):
         except BaseException as error:  # delivered to the UI thread, shown in French there
             if not _is_expected(error):
                 log.error("background task failed", exc_info=error)
-            self._bridge.failed.emit(error)
+            self._runner._failed.emit(self._id, error)
         else:
-            self._bridge.succeeded.emit(result)
-        finally:
-            self._bridge.finished.emit()
+            self._runner._succeeded.emit(self._id, result)
 
 
 def _is_expected(error: BaseException) -> bool:
@@ -98,13 +100,22 @@ def _is_expected(error: BaseException) -> bool:
 
 
 class TaskRunner(QObject):
-    """Runs work functions on a thread pool; signals come back on the thread that owns it."""
+    """Runs work functions on a thread pool; results, errors and progress come back on the
+    thread that owns the runner, through the runner's own signals (queued across threads)."""
+
+    _progressed = Signal(int, int, int)  # task id, done, total
+    _succeeded = Signal(int, object)
+    _failed = Signal(int, object)
 
     def __init__(self, parent: QObject | None = None, max_threads: int = 2) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
-        self._live: set[Task] = set()
+        self._live: dict[int, _Callbacks] = {}
+        self._ids = itertools.count(1)
+        self._progressed.connect(self._on_progressed, Qt.ConnectionType.QueuedConnection)
+        self._succeeded.connect(self._on_succeeded, Qt.ConnectionType.QueuedConnection)
+        self._failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
 
     def run(
         self,
@@ -114,26 +125,45 @@ class TaskRunner(QObject):
         on_error: ErrorSlot | None = None,
         on_progress: ProgressSlot | None = None,
     ) -> Task:
-        bridge = _Bridge()
-        bridge.moveToThread(self.thread())
-        bridge.setParent(self)  # lives with the runner until finished
-        control = TaskControl(bridge.progressed.emit)
-        task = Task(control, bridge)
-        if on_progress is not None:
-            bridge.progressed.connect(on_progress)
-        if on_result is not None:
-            bridge.succeeded.connect(on_result)
-        if on_error is not None:
-            bridge.failed.connect(on_error)
-        self._live.add(task)
-
-        def cleanup() -> None:
-            self._live.discard(task)
-            bridge.deleteLater()
-
-        bridge.finished.connect(cleanup)
-        self._pool.start(_Job(fn, control, bridge))
+        task_id = next(self._ids)
+        control = TaskControl(lambda done, total: self._progressed.emit(task_id, done, total))
+        task = Task(control)
+        self._live[task_id] = _Callbacks(task, on_result, on_error, on_progress)
+        self._pool.start(_Job(self, task_id, fn, control))
         return task
+
+    @Slot(int, int, int)
+    def _on_progressed(self, task_id: int, done: int, total: int) -> None:
+        callbacks = self._live.get(task_id)
+        if callbacks is not None and callbacks.on_progress is not None:
+            callbacks.on_progress(done, total)
+
+    @Slot(int, object)
+    def _on_succeeded(self, task_id: int, result: Any) -> None:
+        callbacks = self._live.pop(task_id, None)
+        if callbacks is None:
+            return
+        try:
+            if callbacks.on_result is not None:
+                callbacks.on_result(result)
+        finally:
+            self._finish(callbacks.task)
+
+    @Slot(int, object)
+    def _on_failed(self, task_id: int, error: Any) -> None:
+        callbacks = self._live.pop(task_id, None)
+        if callbacks is None:
+            return
+        try:
+            if callbacks.on_error is not None:
+                callbacks.on_error(error)
+        finally:
+            self._finish(callbacks.task)
+
+    @staticmethod
+    def _finish(task: Task) -> None:
+        task.done = True
+        task.finished.emit()
 
     def wait_all(self, msecs: int = 30_000) -> bool:
         """Block until the pool is idle (application exit, tests)."""
@@ -151,9 +181,8 @@ class SyncRunner(QObject):
         on_error: ErrorSlot | None = None,
         on_progress: ProgressSlot | None = None,
     ) -> Task:
-        bridge = _Bridge()
         control = TaskControl(on_progress or (lambda done, total: None))
-        task = Task(control, bridge)
+        task = Task(control)
         try:
             result = fn(control)
         except Exception as error:
@@ -163,7 +192,7 @@ class SyncRunner(QObject):
         else:
             if on_result is not None:
                 on_result(result)
-        bridge.finished.emit()
+        TaskRunner._finish(task)
         return task
 
     def wait_all(self, msecs: int = 0) -> bool:
