@@ -111,8 +111,9 @@ def in_subprocess(function: Callable[..., Any], *args: Any) -> Callable[[Control
         log.error("job process ended with exit code %s and no answer", child.exitcode)
         raise EnvironmentProblem(
             _(
-                "The work stopped unexpectedly (code {code}); nothing was recorded. Try again, "
-                "and tell your IT contact if it happens again."
+                "The work stopped unexpectedly (code {code}). Check what was recorded before "
+                "trying again (a print is in the booklet's print history), and tell your IT "
+                "contact if it happens again."
             ).format(code=child.exitcode)
         )
 

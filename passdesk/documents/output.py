@@ -88,6 +88,36 @@ class StagedOutput:
             self.discard()
             raise self._write_error() from error
 
+    def publish_recorded(self) -> None:
+        """Publish a file whose print is already recorded: if the target cannot be replaced,
+        the file is kept beside it under a visible name, never thrown away (throwing it away
+        would leave a recorded print with no paper, and printing it again is a reprint)."""
+        self.close()
+        try:
+            os.replace(self.temporary, self.target)
+            return
+        except OSError as error:
+            fallback = self._free_name()
+            try:
+                os.replace(self.temporary, fallback)
+            except OSError:
+                fallback = self.temporary
+            raise Refused(
+                _(
+                    "The print is recorded, but {path} could not be replaced (is it open in "
+                    "another program?). The PDF is in {fallback}: print that file."
+                ).format(path=self.target, fallback=fallback),
+                field="path",
+            ) from error
+
+    def _free_name(self) -> Path:
+        """`carnets (2).pdf`, `carnets (3).pdf`...: the first name not taken in the folder."""
+        for number in range(2, 1000):
+            candidate = self.target.with_name(f"{self.target.stem} ({number}){self.target.suffix}")
+            if not candidate.exists():
+                return candidate
+        return self.temporary
+
     def discard(self) -> None:
         """Forget the file: nothing is left at the temporary name, the target is untouched."""
         with contextlib.suppress(OSError):

@@ -129,8 +129,6 @@ COVER_TEXT = (
     "un chèque par séance. Des questions ? Appelez le CCAS au 04 78 03 67 67."
 )
 
-BENEFICIARIES = ("Hélène N'Diaye", "Łucja Nowak-Żelazna", "Nguyễn Thị Hà", "Jean-Pierre Dupont")
-
 
 def sample_logo() -> bytes:
     """A small PNG standing in for a desk's logo."""

@@ -143,7 +143,7 @@ class BookletPrintService(Service):
             # leaves a file, and a replayed transaction never renames twice.
             def record(session: Session) -> None:
                 self._record(session, actor, plan)
-                after_commit(session, staged.publish)
+                after_commit(session, staged.publish_recorded)
 
             self._db.transaction(record)
         except BaseException:

@@ -18,9 +18,6 @@ class Actor:
     display_name: str
     role: Role
 
-    def at_least(self, role: Role) -> bool:
-        return self.role.rank >= role.rank
-
 
 @dataclass(frozen=True)
 class DeskRow:

@@ -116,6 +116,20 @@ def after_commit(session: Session, action: Callable[[], None]) -> None:
     session.info.setdefault(_AFTER_COMMIT, []).append(action)
 
 
+def _run_after_commit(actions: list[Callable[[], None]]) -> None:
+    """Run every action even if one fails: the unit of work is committed whatever happens here.
+    The first failure is raised afterwards, for the caller to say what did not follow."""
+    first: BaseException | None = None
+    for action in actions:
+        try:
+            action()
+        except Exception as error:  # noqa: BLE001 - reported once all actions ran
+            log.warning("an action after a commit failed: %s", type(error).__name__)
+            first = first or error
+    if first is not None:
+        raise first
+
+
 class Database:
     """An open PassDesk database: read snapshots, units of work, close."""
 
@@ -191,8 +205,7 @@ class Database:
                 time.sleep(self.retry.wait(attempt))
                 attempt += 1
                 continue
-            for action in actions:
-                action()
+            _run_after_commit(actions)
             return result
 
     def pragmas(self) -> Pragmas:

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
+from passdesk import i18n
 from passdesk.documents import fonts
 from passdesk.documents.barcode import reading_form
 from passdesk.formatting import (
     format_date,
     format_datetime,
     format_money,
+    format_number,
     format_percent,
+    format_timestamp,
 )
 
 NB, NN = "\u00a0", "\u202f"
@@ -77,3 +81,41 @@ def test_embedded_fonts_draw_every_name(name: str) -> None:
 
 def test_missing_glyphs_are_reported() -> None:
     assert fonts.missing_glyphs("Zhāng 张伟") == "张伟"
+
+
+@pytest.fixture
+def english() -> Any:
+    i18n.set_language("en")
+    yield
+    i18n.set_language("fr")
+
+
+@pytest.mark.parametrize(
+    ("call", "french", "english_text"),
+    [
+        (lambda: format_money(Decimal("1234.5")), f"1{NN}234,50{NB}€", "€1,234.50"),
+        (lambda: format_money(Decimal("-20.005")), f"-20,01{NB}€", "-€20.01"),
+        (lambda: format_percent(Decimal("33.33")), f"33,33{NB}%", "33.33%"),
+        (lambda: format_percent(Decimal("45.00")), f"45{NB}%", "45%"),
+        (lambda: format_number(1234567), f"1{NN}234{NN}567", "1,234,567"),
+        (lambda: format_date(date(2026, 1, 5)), "05/01/2026", "05/01/2026"),
+        (
+            lambda: format_datetime(datetime(2026, 3, 4, 9, 5)),
+            "04/03/2026 à 09:05",
+            "04/03/2026 at 09:05",
+        ),
+        (
+            lambda: format_timestamp(datetime(2026, 3, 4, 9, 5)),
+            "04/03/2026 09:05",
+            "04/03/2026 09:05",
+        ),
+    ],
+)
+def test_each_value_reads_the_same_everywhere_in_each_language(
+    call: Any, french: str, english_text: str, request: pytest.FixtureRequest
+) -> None:
+    """The one home of formatting, in both languages the app speaks (British English: the
+    desks are in France, the day comes first)."""
+    assert call() == french
+    request.getfixturevalue("english")
+    assert call() == english_text

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from passdesk.documents import output as output_module
-from passdesk.errors import EnvironmentProblem
+from passdesk.errors import EnvironmentProblem, Refused
 from passdesk.store import Database, RetryPolicy, after_commit
 
 INSERT_DESK = text(
@@ -153,4 +153,53 @@ def test_a_print_that_loses_a_race_is_renamed_into_place_exactly_once(
         (1, 1),
         (2, 1),
     ]
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+
+
+def test_every_after_commit_action_runs_even_if_one_fails(quick: Database, raw: Any) -> None:
+    ran: list[str] = []
+
+    def failing() -> None:
+        ran.append("first")
+        raise OSError("disk removed")
+
+    def work(session: Session) -> None:
+        session.execute(INSERT_DESK)
+        after_commit(session, failing)
+        after_commit(session, lambda: ran.append("second"))
+
+    with pytest.raises(OSError, match="disk removed"):
+        quick.transaction(work)
+    assert ran == ["first", "second"]
+    assert desks(raw) == 1  # committed: the failure came after
+
+
+def test_a_print_whose_file_cannot_be_renamed_keeps_its_pdf_and_says_where(
+    services: Any,
+    supervisor: Any,
+    lot: Any,
+    raw: Any,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "carnets.pdf"
+    path.write_bytes(b"an old print still open in a reader")
+    real_replace = os.replace
+
+    def locked_target(source: Any, target: Any) -> None:
+        if Path(target) == path:
+            raise PermissionError(13, "used by another process")
+        real_replace(source, target)
+
+    monkeypatch.setattr(output_module.os, "replace", locked_target)
+    with pytest.raises(Refused) as refused:
+        services.booklet_printing.print_booklets(
+            supervisor, programme_code=lot.programme_code, from_booklet=1, count=2, path=path
+        )
+    kept = tmp_path / "carnets (2).pdf"
+    assert str(kept) in refused.value.message and "enregistrée" in refused.value.message
+    assert kept.read_bytes().startswith(b"%PDF")
+    assert path.read_bytes() == b"an old print still open in a reader"
+    # The print happened and is in the register: its file is the kept one, not lost.
+    assert raw.scalar("SELECT count(*) FROM print_record") == 2
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []

@@ -27,7 +27,7 @@ from passdesk.errors import PassDeskError, Refused
 from passdesk.formatting import format_number
 from passdesk.i18n import _, ngettext
 from passdesk.jobs import in_subprocess
-from passdesk.services.booklet_printing import print_booklets_job
+from passdesk.services.booklet_printing import PrintResult, print_booklets_job
 from passdesk.services.lots import booklet_from_code
 from passdesk.services.rows import BookletRow, LotRow
 from passdesk.ui.context import UiContext
@@ -224,15 +224,8 @@ class PrintBookletsDialog(QDialog):
         target.show_error(text)
 
 
-def _describe_print(summary: Any, path: Path) -> str:
-    """The sentence after a print, from whatever the summary tells (booklets, pages)."""
-    booklets = getattr(summary, "booklets", None)
-    if isinstance(booklets, list | tuple):
-        booklets = len(booklets)
-    if booklets is None:
-        booklets = getattr(summary, "booklet_count", None)
-    if isinstance(booklets, int):
-        return ngettext(
-            "{n} booklet printed to {path}.", "{n} booklets printed to {path}.", booklets
-        ).format(n=format_number(booklets), path=path)
-    return _("Booklets printed to {path}.").format(path=path)
+def _describe_print(summary: PrintResult, path: Path) -> str:
+    """The sentence after a print."""
+    return ngettext(
+        "{n} booklet printed to {path}.", "{n} booklets printed to {path}.", summary.booklets
+    ).format(n=format_number(summary.booklets), path=path)
