@@ -125,8 +125,10 @@ def _acting_password(args: argparse.Namespace, login: str) -> str:
     if PASSWORD_VARIABLE in os.environ:
         return os.environ[PASSWORD_VARIABLE]
     if getattr(args, "password_stdin", False):
-        return _stdin_line()
-    if sys.stdin is not None and sys.stdin.isatty():
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+        if line:
+            return line.rstrip("\r\n")
+    elif sys.stdin is not None and sys.stdin.isatty():
         return getpass.getpass(_("Password of {login}: ").format(login=login))
     raise Refused(
         _(

@@ -410,7 +410,7 @@ class AccountService(Service):
         require(actor, Action.MANAGE_AGENTS)
         with self._db.read() as session:
             agent = _agent(session, login)
-            logins = dict(session.execute(select(Agent.id, Agent.login)).tuples().all())
+            logins = {row.id: row.login for row in session.execute(select(Agent.id, Agent.login))}
             events = session.scalars(
                 select(AgentEvent)
                 .where(AgentEvent.agent_id == agent.id)

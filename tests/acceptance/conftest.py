@@ -171,15 +171,15 @@ class Console:
         self.history.append((tuple(args), result))
         return result
 
-    def ok(self, *args: str, as_json: bool = False) -> Result:
-        result = self.run(*args, as_json=as_json)
+    def ok(self, *args: str, as_json: bool = False, **script: Any) -> Result:
+        result = self.run(*args, as_json=as_json, **script)
         assert result.status == 0, (args, result)
         assert "Traceback" not in result.err
         return result
 
-    def data(self, *args: str) -> Any:
+    def data(self, *args: str, **script: Any) -> Any:
         """Run with --json, expect success, return the parsed document."""
-        return self.ok(*args, as_json=True).json()
+        return self.ok(*args, as_json=True, **script).json()
 
 
 class Kit:
