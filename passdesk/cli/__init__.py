@@ -97,8 +97,10 @@ def _sub_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentP
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from passdesk import paths
     from passdesk.logsetup import configure_logging
 
+    paths.owner_only_new_files()
     as_json = "--json" in (argv if argv is not None else sys.argv[1:])
     out = Output(as_json)
     try:
