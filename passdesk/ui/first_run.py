@@ -212,11 +212,15 @@ class AdminPage(QWizardPage):
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.again_message = _field(form, _("Password &again"), self.password_again, self)
 
+    def _check_password(self, password: str) -> None:
+        """The console's and the Agents page's rule; the desk's name is checked at the end."""
+        check_password(password, user_inputs=(self.login.text(), self.display_name.text()))
+
     def validatePage(self) -> bool:  # noqa: N802
         ok = True
         for check, edit, message in (
             (check_login, self.login, self.login_message),
-            (check_password, self.password, self.password_message),
+            (self._check_password, self.password, self.password_message),
         ):
             try:
                 check(edit.text())
