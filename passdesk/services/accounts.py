@@ -286,6 +286,7 @@ class AccountService(Service):
         password: str | None = None,
     ) -> AgentRow:
         require(actor, Action.MANAGE_AGENTS)
+        role = Role(role)
         login = check_login(login)
         display_name = clean_name(display_name)
         if not display_name:
@@ -371,6 +372,7 @@ class AccountService(Service):
 
     def set_role(self, actor: Actor, login: str, role: Role) -> AgentRow:
         require(actor, Action.MANAGE_AGENTS)
+        role = Role(role)
         now = self._now()
 
         def work(session: Session) -> AgentRow:
@@ -414,7 +416,7 @@ class AccountService(Service):
             events = session.scalars(
                 select(AgentEvent)
                 .where(AgentEvent.agent_id == agent.id)
-                .order_by(AgentEvent.at.desc(), AgentEvent.id.desc())
+                .order_by(AgentEvent.id.desc())  # as recorded, whatever each PC's clock
             )
             return [
                 AgentEventRow(

@@ -51,6 +51,7 @@ class ActivityWatcher(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.idle)
+        self.restarts = 0  # how often activity postponed the lock (tests read it)
         app = QApplication.instance()
         assert app is not None
         self._app = app
@@ -74,6 +75,7 @@ class ActivityWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in ACTIVITY and self.timer.isActive():
             self.timer.start()
+            self.restarts += 1
         return False
 
 
