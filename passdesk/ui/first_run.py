@@ -213,8 +213,13 @@ class AdminPage(QWizardPage):
         self.again_message = _field(form, _("Password &again"), self.password_again, self)
 
     def _check_password(self, password: str) -> None:
-        """The console's and the Agents page's rule; the desk's name is checked at the end."""
-        check_password(password, user_inputs=(self.login.text(), self.display_name.text()))
+        """The console's and the Agents page's rule, with what it must not lean on: the
+        login, the name and the desk's name typed on the page before."""
+        desk_page = getattr(self.wizard(), "desk", None)
+        desk_name = desk_page.name.text() if desk_page is not None else ""
+        check_password(
+            password, user_inputs=(self.login.text(), self.display_name.text(), desk_name)
+        )
 
     def validatePage(self) -> bool:  # noqa: N802
         ok = True
