@@ -272,9 +272,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return selftest.run()
 
+    from passdesk import paths
     from passdesk.logsetup import configure_logging
 
+    paths.owner_only_new_files()
     configure_logging()
+    swept = paths.sweep_receipt_previews()
+    if swept:
+        log.info("%s receipt preview folders left by an ended PassDesk removed", swept)
     from PySide6.QtWidgets import QApplication
 
     from passdesk.ui.worker import TaskRunner

@@ -88,7 +88,7 @@ def main() -> int:
         installed = home / ".local" / "opt" / "passdesk"
         subprocess.run(
             [str(installed / "passdesk-admin"), "init", "--desk", "Mairie de Villeurbanne"],
-            env=env,
+            env={**env, "PASSDESK_PASSWORD": "capture-d-ecran-installee"},
             check=True,
         )
         read, write = os.pipe()

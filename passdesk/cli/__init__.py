@@ -2,7 +2,7 @@
 
 One module per noun (`desk`, `programmes`, `stock`, `beneficiaries`, `handouts`, `agents`,
 `printing`), each adding its commands to the one parser built here; `common` holds what they
-share. Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 environment (database
+share, including `acting_agent`, where the acting agent's password is checked. Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 environment (database
 unreachable, corrupt, newer than this version), 4 internal error (a bug: see the log file).
 Messages for people go to stderr in French; --json puts a machine-readable result on stdout.
 """
@@ -75,6 +75,16 @@ def add_global_options(parser: argparse.ArgumentParser, default: Any = None) -> 
         default=default,
         help=_("act as this agent (default: the administrator created by init)"),
     )
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        default=False if default is None else default,
+        help=_(
+            "read passwords from standard input, one a line: the acting agent's (unless "
+            "PASSDESK_PASSWORD gives it), then the new one for init, agent add and agent "
+            "password"
+        ),
+    )
 
 
 def _sub_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
@@ -87,8 +97,10 @@ def _sub_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentP
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from passdesk import paths
     from passdesk.logsetup import configure_logging
 
+    paths.owner_only_new_files()
     as_json = "--json" in (argv if argv is not None else sys.argv[1:])
     out = Output(as_json)
     try:

@@ -1,10 +1,13 @@
 """What every console command shares: the parser that speaks French, exit statuses, output
-(human lines or --json), whole-number arguments, and opening the services as an agent."""
+(human lines or --json), whole-number arguments, opening the services, and the one place
+where the console checks who acts (`acting_agent`: the agent's password, with the lockout)."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields, is_dataclass
@@ -14,7 +17,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from passdesk import i18n
-from passdesk.errors import InvalidInput
+from passdesk.errors import InvalidInput, Refused
 from passdesk.i18n import _
 
 if TYPE_CHECKING:
@@ -105,14 +108,63 @@ def open_services(args: argparse.Namespace) -> Services:
     return open_(args.database)
 
 
+PASSWORD_VARIABLE = "PASSDESK_PASSWORD"
+
+
+def _offers_credentials(args: argparse.Namespace) -> bool:
+    return (
+        args.agent is not None
+        or bool(getattr(args, "password_stdin", False))
+        or PASSWORD_VARIABLE in os.environ
+    )
+
+
+def _acting_password(args: argparse.Namespace, login: str) -> str:
+    """The acting agent's password: PASSDESK_PASSWORD, else the first line of standard input
+    with --password-stdin, else a prompt when a person is at the terminal."""
+    if PASSWORD_VARIABLE in os.environ:
+        return os.environ[PASSWORD_VARIABLE]
+    if getattr(args, "password_stdin", False):
+        line = sys.stdin.readline() if sys.stdin is not None else ""
+        if line:
+            return line.rstrip("\r\n")
+    elif sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(_("Password of {login}: ").format(login=login))
+    raise Refused(
+        _(
+            "The console acts as {login} and needs that agent's password: give it on standard "
+            "input with --password-stdin, or in the PASSDESK_PASSWORD variable for scripts."
+        ).format(login=login)
+    )
+
+
 def acting_agent(services: Services, args: argparse.Namespace) -> Actor:
-    return services.accounts.actor(args.agent)
+    """The agent a command acts as (--agent LOGIN, by default the first administrator), once
+    their password is checked, with the window's lockout. Every command that changes data or
+    shows personal data gets its agent here; tests/acceptance/test_console_auth.py walks the
+    parser to prove it."""
+    login = args.agent or services.accounts.actor(None).login
+    return services.accounts.authenticate(login, _acting_password(args, login))
+
+
+def acting_agent_if_offered(services: Services, args: argparse.Namespace) -> Actor | None:
+    """The acting agent when credentials are offered, else None (what may be shown without)."""
+    return acting_agent(services, args) if _offers_credentials(args) else None
+
+
+def _stdin_line() -> str:
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise InvalidInput(_("--password-stdin: standard input holds no more password."))
+    return line.rstrip("\r\n")
 
 
 def read_password(args: argparse.Namespace) -> str | None:
+    """A new password given with --password-stdin: the next line of standard input (after
+    the acting agent's, when that one came from standard input too)."""
     if not getattr(args, "password_stdin", False):
         return None
-    return sys.stdin.readline().rstrip("\r\n")
+    return _stdin_line()
 
 
 def subcommands(parser: argparse.ArgumentParser, *, required: bool = True) -> Any:

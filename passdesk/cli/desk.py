@@ -4,6 +4,8 @@ integrity."""
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
 from dataclasses import asdict
 from typing import Any
@@ -11,22 +13,48 @@ from typing import Any
 from passdesk.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
+    PASSWORD_VARIABLE,
     Output,
     open_services,
     read_password,
 )
+from passdesk.errors import InvalidInput, Refused
 from passdesk.i18n import _
 
 SCALE_CHOICES = ("small", "national")
 
 
+def new_admin_password(args: argparse.Namespace) -> str:
+    """init's password for the administrator: --password-stdin, else PASSDESK_PASSWORD (a
+    script then acts with the same variable), else asked twice at a terminal. An administrator
+    without a password could never act, since the console asks it."""
+    password = read_password(args)
+    if password is None:
+        password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None and sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass(
+            _("Password of the administrator {login}: ").format(login=args.admin)
+        )
+        if getpass.getpass(_("The same password again: ")) != password:
+            raise InvalidInput(_("The two passwords differ."), field="password")
+    if password is None:
+        raise Refused(
+            _(
+                "init needs the administrator's password: give it on standard input with "
+                "--password-stdin, or in the PASSDESK_PASSWORD variable."
+            )
+        )
+    return password
+
+
 def cmd_init(args: argparse.Namespace, out: Output) -> int:
+    password = new_admin_password(args)
     services = open_services(args)
     actor = services.accounts.init_desk(
         name=args.desk,
         admin_login=args.admin,
         admin_name=args.admin_name,
-        admin_password=read_password(args),
+        admin_password=password,
         siret=args.siret,
     )
     desk = services.accounts.desk()
@@ -75,11 +103,6 @@ def add_commands(commands: Any) -> None:
     p.add_argument("--admin", default="admin", metavar="LOGIN")
     p.add_argument("--admin-name", metavar="NAME")
     p.add_argument("--siret")
-    p.add_argument(
-        "--password-stdin",
-        action="store_true",
-        help=_("read the administrator's password from standard input"),
-    )
     p.set_defaults(func=cmd_init)
 
     p = commands.add_parser("demo", help=_("fill an empty database with demonstration data"))

@@ -89,7 +89,9 @@ def cmd_print_receipt(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_print_history(args: argparse.Namespace, out: Output) -> int:
-    rows = open_services(args).booklet_printing.print_history(args.code)
+    services = open_services(args)
+    acting_agent(services, args)  # names the agents who printed
+    rows = services.booklet_printing.print_history(args.code)
 
     def human() -> list[str]:
         if not rows:

@@ -9,6 +9,7 @@ from passdesk.cli.common import (
     EXIT_OK,
     Output,
     acting_agent,
+    acting_agent_if_offered,
     open_services,
     subcommands,
     whole_number,
@@ -66,7 +67,8 @@ def cmd_void(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_lookup(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
-    r = services.lookup.lookup(acting_agent(services, args), args.code)
+    # Anyone may ask what a code is; who received it only an agent who gave a password.
+    r = services.lookup.lookup(acting_agent_if_offered(services, args), args.code)
 
     def human() -> list[str]:
         lines = [

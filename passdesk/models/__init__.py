@@ -2,7 +2,7 @@
 
 from passdesk.models.base import Base
 from passdesk.models.beneficiary import Beneficiary, NameToken
-from passdesk.models.desk import Agent, Desk, ReceiptCounter, Role, Setting
+from passdesk.models.desk import Agent, AgentEvent, Desk, ReceiptCounter, Role, Setting
 from passdesk.models.handout import Handout, HandoutBooklet
 from passdesk.models.ledger import EventKind, LedgerEvent, LedgerHead
 from passdesk.models.place import Place
@@ -19,6 +19,7 @@ from passdesk.models.stock import (
 
 __all__ = [
     "Agent",
+    "AgentEvent",
     "Base",
     "Beneficiary",
     "Booklet",

@@ -1,10 +1,11 @@
-"""The desk (this installation's organisation), its agents and its settings."""
+"""The desk (this installation's organisation), its agents, their account events and its
+settings."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from passdesk.models.base import Base
@@ -37,6 +38,26 @@ class Agent(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime]
+    # The lockout (passdesk.services.lockout), in the database so that the window and the
+    # console share it: wrong passwords in a row, when the next try is allowed, and since when
+    # the account is locked (until an administrator lifts it).
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    retry_after: Mapped[datetime | None]
+    locked_at: Mapped[datetime | None]
+
+
+class AgentEvent(Base):
+    """What happened to an account, by whom: kept apart from the stock journal, whose chain
+    accounts for serials, and never deleted (an agent is disabled, not removed)."""
+
+    __tablename__ = "agent_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"), index=True)
+    by_agent_id: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))  # None: the system
+    kind: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(String(60), default="")
+    at: Mapped[datetime]
 
 
 class Setting(Base):

@@ -1,9 +1,12 @@
-"""The desk and its agents: first set-up, accounts, roles and password checks (argon2id)."""
+"""The desk and its agents: first set-up, accounts, roles, the password rule, logging in
+(argon2id, with the lockout of passdesk.services.lockout) and the accounts' history."""
 
 from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,18 +15,23 @@ from sqlalchemy.orm import Session
 from stdnum.fr import siret as stdnum_siret
 
 from passdesk.errors import InvalidInput, NotFound, Refused
-from passdesk.i18n import _
-from passdesk.models import Agent, Desk, Role
+from passdesk.i18n import N_, _
+from passdesk.models import Agent, AgentEvent, Desk, Role
 from passdesk.roles import Action
-from passdesk.services import ledger
+from passdesk.services import ledger, lockout, password_strength
 from passdesk.services.base import Service, actor_of, require, the_desk
-from passdesk.services.rows import Actor, AgentRow, DeskRow
+from passdesk.services.rows import Actor, AgentEventRow, AgentRow, DeskRow
 from passdesk.text import clean_name
 
 log = logging.getLogger(__name__)
 
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 10
+HOW_TO_CHOOSE = N_(
+    "Choose a longer one, easy for you to remember: three or four words with nothing in "
+    'common, e.g. "giraffe drum lemon cloud". Capitals, digits and symbols help less than '
+    "length."
+)
 # argon2id with the library's current recommended parameters: about 0.1 s a hash on a desk PC,
 # which is the point of it.
 STRONG_HASHER = PasswordHasher()
@@ -59,7 +67,55 @@ def _agent_row(agent: Agent) -> AgentRow:
         agent.role,
         agent.active,
         agent.password_hash is not None,
+        agent.locked_at is not None,
     )
+
+
+# What happened to an account (AgentEvent.kind), as the Agents page says it.
+EVENT_LABELS = {
+    "created": N_("account created"),
+    "disabled": N_("disabled"),
+    "enabled": N_("enabled again"),
+    "role": N_("role changed"),
+    "password_reset": N_("password reset by an administrator"),
+    "password_changed": N_("password changed by the agent"),
+    "locked": N_("locked after wrong passwords"),
+    "unlocked": N_("unlocked"),
+}
+
+
+def _record(
+    session: Session, agent: Agent, by: Actor | None, kind: str, at: datetime, detail: str = ""
+) -> None:
+    assert kind in EVENT_LABELS, kind
+    session.add(
+        AgentEvent(
+            agent_id=agent.id, by_agent_id=by.id if by else None, kind=kind, detail=detail, at=at
+        )
+    )
+
+
+def _agent(session: Session, login: str) -> Agent:
+    agent = session.scalar(select(Agent).where(Agent.login == login.strip().lower()))
+    if agent is None:
+        raise NotFound(_("No agent with the login {login}.").format(login=login))
+    return agent
+
+
+def _refuse_losing_the_last_admin(session: Session, agent: Agent) -> None:
+    """A desk keeps at least one active administrator, or nobody could manage it again."""
+    others = session.scalar(
+        select(func.count())
+        .select_from(Agent)
+        .where(Agent.role == Role.ADMIN, Agent.active.is_(True), Agent.id != agent.id)
+    )
+    if agent.role == Role.ADMIN and agent.active and not others:
+        raise Refused(
+            _(
+                "{login} is the desk's only active administrator: make another agent "
+                "administrator first."
+            ).format(login=agent.login)
+        )
 
 
 def check_login(login: str) -> str:
@@ -90,12 +146,26 @@ def check_siret(siret: str | None) -> str | None:
     return compact
 
 
-def check_password(password: str) -> None:
+def check_password(password: str, *, user_inputs: Iterable[str] = ()) -> None:
+    """The one password rule (window, first-run assistant and console): long enough, and hard
+    to guess by zxcvbn's estimate; `user_inputs` are the login, the name and the desk's name,
+    which a password must not lean on."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(
-            _("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH),
+            _("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
+            + " "
+            + _(HOW_TO_CHOOSE),
             field="password",
         )
+    found = password_strength.estimate(password, user_inputs)
+    if not found.strong_enough:
+        reason = _(password_strength.REASONS[found.reason]) if found.reason else None
+        first = (
+            _("This password is too easy to guess: {reason}.").format(reason=reason)
+            if reason
+            else _("This password is too easy to guess.")
+        )
+        raise InvalidInput(first + " " + _(HOW_TO_CHOOSE), field="password")
 
 
 class AccountService(Service):
@@ -123,7 +193,7 @@ class AccountService(Service):
         login = check_login(admin_login)
         siret = check_siret(siret)
         if admin_password is not None:
-            check_password(admin_password)
+            check_password(admin_password, user_inputs=(login, admin_name or "", name))
         now = self._now()
 
         def work(session: Session) -> Actor:
@@ -156,6 +226,7 @@ class AccountService(Service):
             session.add(agent)
             ledger.ensure_head(session)
             session.flush()
+            _record(session, agent, None, "created", now, Role.ADMIN.value)
             log.info("desk %s initialised, admin agent id %s", desk.id, agent.id)
             return actor_of(agent)
 
@@ -194,6 +265,17 @@ class AccountService(Service):
 
         return self._db.transaction(work)
 
+    def _desk_name(self) -> str:
+        with self._db.read() as session:
+            desk = session.scalars(select(Desk).order_by(Desk.id).limit(1)).first()
+            return desk.name if desk is not None else ""
+
+    def check_new_password(self, password: str, *, login: str, display_name: str = "") -> None:
+        """check_password with this agent's and this desk's names as what it must not lean on."""
+        check_password(password, user_inputs=(login, display_name, self._desk_name()))
+
+    # --- the agents' accounts (administrators) ----------------------------------------------
+
     def add_agent(
         self,
         actor: Actor,
@@ -204,12 +286,14 @@ class AccountService(Service):
         password: str | None = None,
     ) -> AgentRow:
         require(actor, Action.MANAGE_AGENTS)
+        role = Role(role)
         login = check_login(login)
         display_name = clean_name(display_name)
         if not display_name:
             raise InvalidInput(_("Give the agent's name."), field="display_name")
         if password is not None:
-            check_password(password)
+            self.check_new_password(password, login=login, display_name=display_name)
+        now = self._now()
 
         def work(session: Session) -> AgentRow:
             if session.scalar(select(Agent).where(Agent.login == login)) is not None:
@@ -221,28 +305,101 @@ class AccountService(Service):
                 login=login,
                 display_name=display_name,
                 role=role,
-                created_at=self._now(),
+                created_at=now,
                 active=True,
                 password_hash=hash_password(password) if password else None,
             )
             session.add(agent)
             session.flush()
+            _record(session, agent, actor, "created", now, role.value)
             log.info("agent %s created agent %s (%s)", actor.id, agent.id, role.value)
             return _agent_row(agent)
 
         return self._db.transaction(work)
 
     def set_password(self, actor: Actor, login: str, password: str) -> None:
-        if actor.login != login:
+        """An administrator resets anyone's password (which also lifts a lock); any agent sets
+        their own (the window asks for the current one first: change_own_password)."""
+        own = actor.login == login.strip().lower()
+        if not own:
             require(actor, Action.MANAGE_AGENTS)
-        check_password(password)
+        with self._db.read() as session:
+            target = _agent(session, login)
+            self.check_new_password(password, login=target.login, display_name=target.display_name)
+        new_hash = hash_password(password)
+        now = self._now()
 
         def work(session: Session) -> None:
-            agent = session.scalar(select(Agent).where(Agent.login == login))
-            if agent is None:
-                raise NotFound(_("No agent with the login {login}.").format(login=login))
-            agent.password_hash = hash_password(password)
+            agent = _agent(session, login)
+            agent.password_hash = new_hash
+            if own:
+                _record(session, agent, actor, "password_changed", now)
+            else:
+                _record(session, agent, actor, "password_reset", now)
+                if agent.locked_at is not None:
+                    _record(session, agent, actor, "unlocked", now)
+                lockout.clear(agent)
             log.info("agent %s set the password of agent %s", actor.id, agent.id)
+
+        return self._db.transaction(work)
+
+    def change_own_password(self, actor: Actor, current: str, new: str) -> None:
+        """The agent proves it is them (a wrong current password counts towards the lock)."""
+        self.authenticate(actor.login, current)
+        self.set_password(actor, actor.login, new)
+
+    def set_active(self, actor: Actor, login: str, active: bool) -> AgentRow:
+        """Disable an account (never deleted: the journal names its agent) or enable it again."""
+        require(actor, Action.MANAGE_AGENTS)
+        now = self._now()
+
+        def work(session: Session) -> AgentRow:
+            agent = _agent(session, login)
+            if agent.active == active:
+                return _agent_row(agent)
+            if not active:
+                if agent.id == actor.id:
+                    raise Refused(_("You cannot disable your own account."))
+                _refuse_losing_the_last_admin(session, agent)
+            agent.active = active
+            _record(session, agent, actor, "enabled" if active else "disabled", now)
+            log.info(
+                "agent %s %s agent %s", actor.id, "enabled" if active else "disabled", agent.id
+            )
+            return _agent_row(agent)
+
+        return self._db.transaction(work)
+
+    def set_role(self, actor: Actor, login: str, role: Role) -> AgentRow:
+        require(actor, Action.MANAGE_AGENTS)
+        role = Role(role)
+        now = self._now()
+
+        def work(session: Session) -> AgentRow:
+            agent = _agent(session, login)
+            if agent.role == role:
+                return _agent_row(agent)
+            if role != Role.ADMIN:
+                _refuse_losing_the_last_admin(session, agent)
+            agent.role = role
+            _record(session, agent, actor, "role", now, role.value)
+            log.info("agent %s gave agent %s the role %s", actor.id, agent.id, role.value)
+            return _agent_row(agent)
+
+        return self._db.transaction(work)
+
+    def unlock(self, actor: Actor, login: str) -> AgentRow:
+        """Lift the lock that wrong passwords put on an account."""
+        require(actor, Action.MANAGE_AGENTS)
+        now = self._now()
+
+        def work(session: Session) -> AgentRow:
+            agent = _agent(session, login)
+            if agent.locked_at is not None:
+                _record(session, agent, actor, "unlocked", now)
+                log.info("agent %s unlocked agent %s", actor.id, agent.id)
+            lockout.clear(agent)
+            return _agent_row(agent)
 
         return self._db.transaction(work)
 
@@ -250,8 +407,33 @@ class AccountService(Service):
         with self._db.read() as session:
             return [_agent_row(a) for a in session.scalars(select(Agent).order_by(Agent.login))]
 
+    def events(self, actor: Actor, login: str) -> list[AgentEventRow]:
+        """An account's history, newest first."""
+        require(actor, Action.MANAGE_AGENTS)
+        with self._db.read() as session:
+            agent = _agent(session, login)
+            logins = {row.id: row.login for row in session.execute(select(Agent.id, Agent.login))}
+            events = session.scalars(
+                select(AgentEvent)
+                .where(AgentEvent.agent_id == agent.id)
+                .order_by(AgentEvent.id.desc())  # as recorded, whatever each PC's clock
+            )
+            return [
+                AgentEventRow(
+                    e.at,
+                    e.kind,
+                    e.detail,
+                    logins.get(e.by_agent_id) if e.by_agent_id is not None else None,
+                )
+                for e in events
+            ]
+
+    # --- who acts ----------------------------------------------------------------------------
+
     def actor(self, login: str | None = None) -> Actor:
-        """The agent an unattended caller (console) acts as; by default the first admin."""
+        """The active agent of `login`, by default the first administrator, without checking a
+        password: for code that already knows who acts (the demonstration, tests). The console
+        authenticates first (passdesk.cli.common.acting_agent)."""
         with self._db.read() as session:
             query = select(Agent).where(Agent.active.is_(True))
             if login is None:
@@ -267,27 +449,48 @@ class AccountService(Service):
             return actor_of(agent)
 
     def authenticate(self, login: str, password: str) -> Actor:
-        """The agent if the password matches; one message for every failure (no hints)."""
+        """The agent if the password matches; one message for every unknown login or wrong
+        password (no hints), the lockout's own for a locked account or a try made too early.
+        The password is checked outside any transaction (argon2 takes 0.1 s); the outcome is
+        written in one."""
         failure = Refused(_("Wrong login or password."), field="password")
+        now = self._now()
         with self._db.read() as session:
             agent = session.scalar(select(Agent).where(Agent.login == login.strip().lower()))
             if agent is None or not agent.active or agent.password_hash is None:
                 raise failure
+            lockout.refuse_if_barred(agent, now)
             try:
                 _hasher.verify(agent.password_hash, password)
+                right = True
             except (VerificationError, InvalidHashError):
-                log.info("failed login for agent %s", agent.id)
-                raise failure from None
-            needs_rehash = _hasher.check_needs_rehash(agent.password_hash)
+                right = False
+            needs_rehash = right and _hasher.check_needs_rehash(agent.password_hash)
+            had_failures = bool(agent.failed_logins) or agent.retry_after is not None
             actor = actor_of(agent)
-        if needs_rehash:
-            new_hash = hash_password(password)
+        new_hash = hash_password(password) if needs_rehash else None
 
-            def rehash(session: Session) -> None:
-                stored = session.get(Agent, actor.id)
-                assert stored is not None
+        def work(session: Session) -> lockout.Outcome | None:
+            stored = session.get(Agent, actor.id)
+            assert stored is not None
+            if not right:
+                outcome = lockout.record_failure(stored, now)
+                if outcome.locked:
+                    _record(session, stored, None, "locked", now)
+                return outcome
+            lockout.clear(stored)
+            if new_hash is not None:
                 stored.password_hash = new_hash
+            return None
 
-            self._db.transaction(rehash)
+        outcome = None
+        if not right or had_failures or new_hash is not None:
+            outcome = self._db.transaction(work)
+        if outcome is not None:
+            log.info("failed login for agent %s (%s in a row)", actor.id, outcome.failures)
+            if outcome.locked:
+                log.warning("agent %s locked after %s wrong passwords", actor.id, outcome.failures)
+                raise lockout.locked_error(actor.login)
+            raise failure
         log.info("agent %s logged in", actor.id)
         return actor

@@ -61,12 +61,14 @@ def _statement(kind: str, with_person: bool) -> Select[Any]:
 
 
 class LookupService(Service):
-    def lookup(self, actor: Actor, code: str) -> LookupResult:
+    def lookup(self, actor: Actor | None, code: str) -> LookupResult:
         """Check digits first (a mistyped code is refused before any query), then one SELECT,
-        read as one row without an ORM session: its bookkeeping cost more than the query."""
+        read as one row without an ORM session: its bookkeeping cost more than the query.
+        Without an actor (the console run without a password) the person is left out."""
         parsed = codes.parse_code(code)
         canonical = parsed.code  # computed from the check digits at each reading
-        statement = _statement(parsed.kind, may(actor.role, Action.SEE_RECIPIENT))
+        with_person = actor is not None and may(actor.role, Action.SEE_RECIPIENT)
+        statement = _statement(parsed.kind, with_person)
         found = self._db.read_row(
             statement, {"code": canonical, "programme": parsed.programme_code}
         )

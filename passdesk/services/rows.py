@@ -38,6 +38,17 @@ class AgentRow:
     role: Role
     active: bool
     has_password: bool
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class AgentEventRow:
+    """One line of an account's history (passdesk.services.accounts.EVENT_LABELS)."""
+
+    at: datetime
+    kind: str
+    detail: str  # the role given, for "created" and "role"
+    by_login: str | None  # None: PassDesk itself (a lock after wrong passwords)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,18 @@ PARAMETERS: tuple[Parameter, ...] = (
         N_("The language of the window and of the printed papers."),
         choices=tuple((code, label) for code, label in LANGUAGES.items()),
     ),
+    Parameter(
+        "idle_lock_minutes",
+        N_("Lock after inactivity (minutes)"),
+        "int",
+        5,
+        N_(
+            "With no key pressed and no mouse moved for this long, the window hides every "
+            "person's data and asks the agent's password again. Applies from the next log-in."
+        ),
+        minimum=1,
+        maximum=60,
+    ),
 )
 BY_KEY = {p.key: p for p in PARAMETERS}
 

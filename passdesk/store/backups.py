@@ -1,4 +1,5 @@
-"""Copies of the SQLite file through SQLite's online backup API (the WAL included)."""
+"""Copies of the SQLite file through SQLite's online backup API (the WAL included), owner-only
+(0600) like the database itself."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ def backup_to(db: Database, destination: Path) -> Path:
         raise EnvironmentProblem(_("Only a database file can be copied this way."))
     destination.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(source_path) as source, sqlite3.connect(destination) as target:
+        paths.private_files([destination])  # a copy of people's data: the owner's alone
         source.backup(target)
     source.close()
     target.close()

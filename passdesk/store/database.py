@@ -29,6 +29,7 @@ from sqlalchemy import Engine, Executable, Row, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from passdesk import paths
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
 from passdesk.store import schema
@@ -240,6 +241,11 @@ class Database:
         self.engine.dispose()
 
 
+def sqlite_files(path: Path) -> list[Path]:
+    """The database file and the two SQLite keeps beside it in WAL mode."""
+    return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
 def open_database(
     database: str | os.PathLike[str] | None = None, *, upgrade: bool = True, create: bool = True
 ) -> Database:
@@ -260,6 +266,10 @@ def open_database(
                     folder=path.parent, error=exc.strerror or exc
                 )
             ) from exc
+        # People's data: the owner's alone. SQLite gives the -wal and -shm files it creates
+        # the database file's mode, so a file made 0644 by an older PassDesk is tightened
+        # before connecting, and a new one after SQLite created it.
+        paths.private_files(sqlite_files(path))
     try:
         db = Database(url)
     except (ImportError, SQLAlchemyError) as exc:
@@ -271,6 +281,8 @@ def open_database(
         ) from exc
     try:
         db.check_settings()
+        if path is not None:
+            paths.private_files(sqlite_files(path))
         if upgrade:
             schema.upgrade_to_head(db)
         else:

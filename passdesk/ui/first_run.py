@@ -212,11 +212,20 @@ class AdminPage(QWizardPage):
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.again_message = _field(form, _("Password &again"), self.password_again, self)
 
+    def _check_password(self, password: str) -> None:
+        """The console's and the Agents page's rule, with what it must not lean on: the
+        login, the name and the desk's name typed on the page before."""
+        desk_page = getattr(self.wizard(), "desk", None)
+        desk_name = desk_page.name.text() if desk_page is not None else ""
+        check_password(
+            password, user_inputs=(self.login.text(), self.display_name.text(), desk_name)
+        )
+
     def validatePage(self) -> bool:  # noqa: N802
         ok = True
         for check, edit, message in (
             (check_login, self.login, self.login_message),
-            (check_password, self.password, self.password_message),
+            (self._check_password, self.password, self.password_message),
         ):
             try:
                 check(edit.text())

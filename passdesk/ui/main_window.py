@@ -1,4 +1,5 @@
-"""The main window: assembles the pages, the menus and their shortcuts; remembers its state."""
+"""The main window: assembles the pages, the menus and their shortcuts; remembers its state;
+locks itself when the agent is away (passdesk.ui.idle_lock)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -21,11 +24,15 @@ from passdesk import __version__, paths
 from passdesk.i18n import _
 from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
+from passdesk.ui.idle_lock import ActivityWatcher, LockScreen
+from passdesk.ui.pages.agents.dialogs import PasswordDialog
+from passdesk.ui.pages.agents.page import AgentsPage
 from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
 from passdesk.ui.pages.places.page import PlacesPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.progress import TaskProgressDialog
 from passdesk.ui.widgets.basics import make_action
 
 log = logging.getLogger(__name__)
@@ -37,6 +44,7 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (StockPage, Action.SERVE),
     (PlacesPage, Action.SERVE),
     (SettingsPage, Action.EDIT_SETTINGS),
+    (AgentsPage, Action.MANAGE_AGENTS),
 )
 
 
@@ -89,12 +97,25 @@ class MainWindow(QMainWindow):
         em = self.fontMetrics().averageCharWidth()
         self.nav.setMaximumWidth(em * 28)
         self.splitter.setSizes([em * 18, em * 160])
-        self.setCentralWidget(self.splitter)
+        self.lock_screen = LockScreen(context.services.accounts.authenticate, actor, self)
+        self.screens = QStackedWidget(self)
+        self.screens.addWidget(self.splitter)
+        self.screens.addWidget(self.lock_screen)
+        self.setCentralWidget(self.screens)
+        self.locked = False
+        self._enabled_before_lock: list[QAction] = []
+        self.dialog: QDialog | None = None
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.page("BeneficiariesPage").open_requested.connect(self._on_beneficiaries_open_requested)
         self._build_menus()
         self.statusBar().showMessage(_("Logged in as {agent}.").format(agent=actor.display_name))
         self._restore_state()
+        minutes = int(context.services.settings.get("idle_lock_minutes"))
+        self.idle = ActivityWatcher(minutes * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.switch_requested.connect(self._on_logout_action_triggered)
+        self.idle.start()
 
     def page(self, class_name: str) -> Any:
         for page in self.pages:
@@ -117,6 +138,19 @@ class MainWindow(QMainWindow):
         if self.quit_action.shortcut().isEmpty():
             self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
+        self.lock_action = make_action(
+            self,
+            _("Loc&k now"),
+            "Ctrl+Shift+K",
+            tip=_("Hide every person's data until you come back"),
+        )
+        self.lock_action.triggered.connect(self.lock)
+        self.password_action = make_action(
+            self, _("Change my &password…"), None, tip=_("Choose a new password for your account")
+        )
+        self.password_action.triggered.connect(self._on_password_action_triggered)
+        file_menu.addAction(self.lock_action)
+        file_menu.addAction(self.password_action)
         file_menu.addAction(self.logout_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
@@ -170,6 +204,53 @@ class MainWindow(QMainWindow):
     def _on_beneficiaries_open_requested(self, beneficiary_id: int) -> None:
         self.show_page(0)
         self.serve_page.open_person(beneficiary_id)
+
+    def _on_password_action_triggered(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        self.dialog = PasswordDialog(self._context, None, self)
+        self.dialog.saved.connect(
+            lambda: self.statusBar().showMessage(_("Your new password is saved."))
+        )
+        self.dialog.open()
+
+    # --- the idle lock ------------------------------------------------------------------
+
+    def lock(self) -> None:
+        """Hide every page (and so every person's data) behind the lock screen; close the
+        dialogs, which may show a person too (a progress dialog stays: its work goes on)."""
+        if self.locked:
+            return
+        self.locked = True
+        self.idle.stop()
+        for widget in QApplication.topLevelWidgets():
+            if (
+                isinstance(widget, QDialog)
+                and widget.isVisible()
+                and not isinstance(widget, TaskProgressDialog)
+            ):
+                widget.reject()
+        self._enabled_before_lock = [a for a in self.findChildren(QAction) if a.isEnabled()]
+        for action in self._enabled_before_lock:
+            action.setEnabled(False)
+        self.menuBar().setEnabled(False)
+        self.screens.setCurrentWidget(self.lock_screen)
+        self.lock_screen.reset()
+        log.info("window locked for agent %s", self._context.actor.id)
+
+    def unlock(self) -> None:
+        if not self.locked:
+            return
+        self.locked = False
+        for action in self._enabled_before_lock:
+            action.setEnabled(True)
+        self._enabled_before_lock = []
+        self.menuBar().setEnabled(True)
+        self.screens.setCurrentWidget(self.splitter)
+        page = self.current_page()
+        if page is not None:
+            page.setFocus()
+        self.idle.start()
 
     def _on_logout_action_triggered(self) -> None:
         self.logged_out = True
@@ -227,6 +308,7 @@ class MainWindow(QMainWindow):
         return [s for s in self.findChildren(QSplitter) if s.objectName()]
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.idle.close()
         self.save_state()
         self._context.runner.wait_all(10_000)
         super().closeEvent(event)

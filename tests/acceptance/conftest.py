@@ -64,6 +64,73 @@ def mistype(code: str) -> str:
     return f"{head}-{number[:-1]}{wrong}-{check}"
 
 
+# Every console run passes credentials as a desk's script would (issue 12): PASSDESK_PASSWORD
+# holds the acting agent's password, the default administrator's unless --agent names
+# another; an agent created without --password-stdin is given `agent_password(login)` on
+# standard input. Tests written before the console asked for passwords run unchanged.
+ADMIN_PASSWORD = "girafe-tambour-citron"
+PASSWORD_VARIABLE = "PASSDESK_PASSWORD"
+
+
+def agent_password(login: str) -> str:
+    """The password the fixtures give the agent `login` (the init administrator's is
+    ADMIN_PASSWORD)."""
+    return ADMIN_PASSWORD if login == "admin" else f"{login}-nuage-tambour-citron"
+
+
+@dataclass(frozen=True)
+class Script:
+    """How a script would run `args`: the arguments, PASSDESK_PASSWORD, standard input."""
+
+    args: tuple[str, ...]
+    password: str | None
+    stdin: str
+
+
+def as_script(
+    args: tuple[str, ...], *, credentials: bool, stdin: str | None, admins: dict[str, str]
+) -> Script:
+    if not credentials:
+        return Script(args, None, stdin or "")
+    login = _option(args, "--agent")
+    password = admins.get(login or "", agent_password(login)) if login else ADMIN_PASSWORD
+    if "init" in args:
+        admins[_option(args, "--admin") or "admin"] = ADMIN_PASSWORD
+    if _is_agent_add(args) and "--password-stdin" not in args and stdin is None:
+        new_login = _option(args, "--login") or ""
+        return Script((*args, "--password-stdin"), password, agent_password(new_login) + "\n")
+    return Script(args, password, stdin or "")
+
+
+def _option(args: tuple[str, ...], name: str) -> str | None:
+    for i, arg in enumerate(args[:-1]):
+        if arg == name:
+            return args[i + 1]
+    return None
+
+
+def _is_agent_add(args: tuple[str, ...]) -> bool:
+    return any(args[i : i + 2] == ("agent", "add") for i in range(len(args) - 1))
+
+
+@contextlib.contextmanager
+def _script_environment(script: Script) -> Iterator[None]:
+    saved_stdin, saved = sys.stdin, os.environ.get(PASSWORD_VARIABLE)
+    sys.stdin = io.StringIO(script.stdin)
+    if script.password is None:
+        os.environ.pop(PASSWORD_VARIABLE, None)
+    else:
+        os.environ[PASSWORD_VARIABLE] = script.password
+    try:
+        yield
+    finally:
+        sys.stdin = saved_stdin
+        if saved is None:
+            os.environ.pop(PASSWORD_VARIABLE, None)
+        else:
+            os.environ[PASSWORD_VARIABLE] = saved
+
+
 @dataclass
 class Result:
     status: int
@@ -81,31 +148,38 @@ class Console:
     database: Path
     capsys: pytest.CaptureFixture[str] | None = None
     history: list[tuple[tuple[str, ...], Result]] = field(default_factory=list)
+    admins: dict[str, str] = field(default_factory=lambda: {"admin": ADMIN_PASSWORD})
 
-    def run(self, *args: str, as_json: bool = False) -> Result:
-        argv = ["--database", str(self.database), *(["--json"] if as_json else []), *args]
-        if self.capsys is not None:
-            self.capsys.readouterr()
-            status = main(argv)
-            captured = self.capsys.readouterr()
-            result = Result(status, captured.out, captured.err)
-        else:
-            out, err = io.StringIO(), io.StringIO()
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    def run(
+        self, *args: str, as_json: bool = False, credentials: bool = True, stdin: str | None = None
+    ) -> Result:
+        """`credentials=False` runs as a script that gives no password; `stdin` is what the
+        command reads on standard input (passwords with --password-stdin)."""
+        script = as_script(args, credentials=credentials, stdin=stdin, admins=self.admins)
+        argv = ["--database", str(self.database), *(["--json"] if as_json else []), *script.args]
+        with _script_environment(script):
+            if self.capsys is not None:
+                self.capsys.readouterr()
                 status = main(argv)
-            result = Result(status, out.getvalue(), err.getvalue())
+                captured = self.capsys.readouterr()
+                result = Result(status, captured.out, captured.err)
+            else:
+                out, err = io.StringIO(), io.StringIO()
+                with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                    status = main(argv)
+                result = Result(status, out.getvalue(), err.getvalue())
         self.history.append((tuple(args), result))
         return result
 
-    def ok(self, *args: str, as_json: bool = False) -> Result:
-        result = self.run(*args, as_json=as_json)
+    def ok(self, *args: str, as_json: bool = False, **script: Any) -> Result:
+        result = self.run(*args, as_json=as_json, **script)
         assert result.status == 0, (args, result)
         assert "Traceback" not in result.err
         return result
 
-    def data(self, *args: str) -> Any:
+    def data(self, *args: str, **script: Any) -> Any:
         """Run with --json, expect success, return the parsed document."""
-        return self.ok(*args, as_json=True).json()
+        return self.ok(*args, as_json=True, **script).json()
 
 
 class Kit:
@@ -115,18 +189,28 @@ class Kit:
     OTHER_PROGRAMME = OTHER_PROGRAMME
     PROGRAMME_ARGS = PROGRAMME_ARGS
     PEOPLE = PEOPLE
+    ADMIN_PASSWORD = ADMIN_PASSWORD
+    PASSWORD_VARIABLE = PASSWORD_VARIABLE
 
     def __init__(self, home: Path) -> None:
         self.home = home
 
     booklet = staticmethod(booklet)
+    agent_password = staticmethod(agent_password)
     voucher = staticmethod(voucher)
     mistype = staticmethod(mistype)
 
     def run_installed(
-        self, *args: str, name: str = "passdesk-admin", env: dict[str, str] | None = None
+        self,
+        *args: str,
+        name: str = "passdesk-admin",
+        env: dict[str, str] | None = None,
+        credentials: bool = True,
+        stdin: str | None = None,
     ) -> Result:
-        return run_installed(*args, home=self.home, name=name, env=env)
+        return run_installed(
+            *args, home=self.home, name=name, env=env, credentials=credentials, stdin=stdin
+        )
 
     @staticmethod
     def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -157,18 +241,30 @@ def installed_script(name: str) -> Path:
 
 
 def run_installed(
-    *args: str, home: Path, name: str = "passdesk-admin", env: dict[str, str] | None = None
+    *args: str,
+    home: Path,
+    name: str = "passdesk-admin",
+    env: dict[str, str] | None = None,
+    credentials: bool = True,
+    stdin: str | None = None,
 ) -> Result:
-    """The real console in its own process; PASSDESK_HOME keeps its logs under tmp_path."""
-    environment = {k: v for k, v in os.environ.items() if k != "PASSDESK_DATABASE"}
+    """The real console in its own process; PASSDESK_HOME keeps its logs under tmp_path.
+    Credentials as Console.run passes them (PASSDESK_PASSWORD; `env` may override)."""
+    script = as_script(args, credentials=credentials, stdin=stdin, admins={})
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("PASSDESK_DATABASE", PASSWORD_VARIABLE)
+    }
     environment["PASSDESK_HOME"] = str(home)
+    if script.password is not None:
+        environment[PASSWORD_VARIABLE] = script.password
     environment.update(env or {})
     done = subprocess.run(
-        [str(installed_script(name)), *args],
+        [str(installed_script(name)), *script.args],
         capture_output=True,
         text=True,
         encoding="utf-8",
         env=environment,
+        input=script.stdin,
         timeout=60,
         check=False,
     )

@@ -193,9 +193,11 @@ CASES: dict[str, Case] = {
         lambda kit, made: ["handout", "cancel", str(made.handouts["first"]), "--reason", "   "],
         BAD_INPUT,
     ),
+    # An unknown login is refused as a wrong password is: no hint of which logins exist.
     "unknown agent": Case(
         lambda kit, made: ["--agent", "nobody", "void", kit.booklet(5), "--reason", "lost"],
-        BAD_INPUT,
+        REFUSED,
+        "Identifiant ou mot de passe incorrect",
     ),
     # --- rules of the register ----------------------------------------------------------------
     "second handout by cover": Case(

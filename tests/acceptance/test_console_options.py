@@ -30,9 +30,13 @@ def test_json_is_accepted_before_or_after_the_command(register: Any, argv: list[
     assert booklets and {b["status"] for b in booklets} == {"in_stock"}
 
 
-def test_database_and_agent_may_follow_the_command(register: Any, kit: Any) -> None:
+def test_database_and_agent_may_follow_the_command(
+    register: Any, kit: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     console, made = register
     from passdesk.cli import main
+
+    monkeypatch.setenv(kit.PASSWORD_VARIABLE, kit.agent_password("marie"))
 
     person = str(made.people["Łucja"])
     status = main(

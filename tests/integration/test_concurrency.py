@@ -105,10 +105,15 @@ def _race(
     results.put(outcome)
 
 
+ADMIN_PASSWORD = "cinq-mots-pour-un-admin"
+
+
 def _prepare(database: Path) -> list[list[int]]:
     services = open_services(database)
     try:
-        admin = services.accounts.init_desk(name="CCAS de Villeurbanne")
+        admin = services.accounts.init_desk(
+            name="CCAS de Villeurbanne", admin_password=ADMIN_PASSWORD
+        )
         services.programmes.add(
             admin,
             code=PROGRAMME,
@@ -243,6 +248,7 @@ def test_eight_consoles_scan_the_same_booklet(tmp_path: Path) -> None:
     people = _prepare(database)
     code = codes.booklet_code(PROGRAMME, 7)
     environment = {k: v for k, v in os.environ.items() if k != "PASSDESK_DATABASE"}
+    environment["PASSDESK_PASSWORD"] = ADMIN_PASSWORD  # as a desk's script gives it
     consoles = [
         subprocess.Popen(
             [

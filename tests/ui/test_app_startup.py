@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
 
 from passdesk import __version__, app
 from passdesk.app import build_window
-from passdesk.ui.main_window import window_settings
+from passdesk.ui.main_window import PAGES, window_settings
 
 
 def test_version_answers_without_starting_qt() -> None:
@@ -87,8 +87,9 @@ def test_pages_shortcuts_and_remembered_state(qtbot, desk, runner) -> None:  # n
     qtbot.waitUntil(window.isActiveWindow)
     assert window.current_page() is window.serve_page
     titles = [p.title for p in window.pages]
-    assert titles[0] == "Accueil" and len(titles) == 5
-    for number in range(5, 0, -1):
+    assert titles[0] == "Accueil" and len(titles) == len(PAGES)
+    assert titles[-1] == "Agents"  # an administrator sees every page
+    for number in range(len(PAGES), 0, -1):
         qtbot.keyClick(
             QApplication.focusWidget() or window,
             getattr(Qt.Key, f"Key_{number}"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from passdesk import paths
 from passdesk.errors import PassDeskError
 from passdesk.i18n import N_, _
 from passdesk.services.rows import BeneficiaryRow, HandoutRow
@@ -48,9 +48,9 @@ SEARCH_RESULT_COLUMNS: list[Column[BeneficiaryRow]] = [
 
 def receipt_path(receipt_number: str) -> Path:
     """Where the preview's PDF is written: a private temporary folder, removed when the preview
-    closes, so no copy of a person's receipt stays on a shared PC ("Save as" keeps one)."""
-    folder = Path(tempfile.mkdtemp(prefix="passdesk-receipt-"))
-    return folder / f"recepisse-{receipt_number}.pdf"
+        closes, so no copy of a person's receipt stays on a shared PC ("Save as" keeps one); one
+    left by a killed PassDesk is swept at the next start (paths.sweep_receipt_previews)."""
+    return paths.receipt_preview_folder() / f"recepisse-{receipt_number}.pdf"
 
 
 def _remove_preview_file(path: Path) -> None:
