@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QLineEdit
 
 from passdesk.app import build_window
 from passdesk.ui.idle_lock import ActivityWatcher
@@ -78,8 +78,10 @@ def test_one_key_on_the_lock_screen_lets_another_agent_log_in(qtbot, desk, runne
 
 def test_any_key_or_click_postpones_the_lock(qtbot) -> None:  # noqa: ANN001
     watcher = ActivityWatcher(60_000)
+    target = QLineEdit()  # a widget of its own that takes keys and clicks, whatever ran before
+    qtbot.addWidget(target)
+    target.show()
     try:
-        target = QApplication.focusWidget() or QApplication.topLevelWidgets()[0]
         QTest.keyClick(target, Qt.Key.Key_A)
         assert watcher.restarts == 0  # not armed: nothing to postpone
         watcher.start()
