@@ -16,6 +16,7 @@ from passdesk.models.stock import (
     Voucher,
     VoucherStatus,
 )
+from passdesk.models.usage import FollowUpCall, UsageImport, UsageMapping, VoucherUse
 
 __all__ = [
     "Agent",
@@ -25,6 +26,7 @@ __all__ = [
     "BookletStatus",
     "Desk",
     "EventKind",
+    "FollowUpCall",
     "Funder",
     "FunderShare",
     "Handout",
@@ -39,7 +41,10 @@ __all__ = [
     "Role",
     "Setting",
     "StockLot",
+    "UsageImport",
+    "UsageMapping",
     "VoidReason",
     "Voucher",
     "VoucherStatus",
+    "VoucherUse",
 ]
