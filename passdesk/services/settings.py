@@ -102,8 +102,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         N_("Follow-up after (weeks)"),
         "int",
         6,
-        N_("People who have used no voucher this many weeks after their handout are listed "
-           "for a follow-up call."),
+        N_(
+            "People who have used no voucher this many weeks after their handout are listed "
+            "for a follow-up call."
+        ),
         minimum=1,
         maximum=52,
     ),
