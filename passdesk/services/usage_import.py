@@ -411,11 +411,11 @@ class UsageImportService(Service):
             return Anomaly(row.line, row.code, "stolen")
         if status == _IN_STOCK:
             return Anomaly(row.line, row.code, "not_handed_out")
-        if status == _USED or programme.seen[number]:
-            kind = (
-                "already_imported" if register.use_hash.get(voucher_id) == hashed else "used_twice"
-            )
-            return Anomaly(row.line, row.code, kind)
+        if programme.seen[number]:  # an earlier row of this file used it
+            return Anomaly(row.line, row.code, "used_twice")
+        if status == _USED:  # an earlier file did: the same row again, or a second use
+            same = register.use_hash.get(voucher_id) == hashed
+            return Anomaly(row.line, row.code, "already_imported" if same else "used_twice")
         day = row.used.toordinal()
         handed = register.handout_day.get(programme.booklet[number])
         if handed is not None and day < handed:
@@ -435,7 +435,6 @@ class UsageImportService(Service):
         if not place[1]:
             return Anomaly(row.line, row.code, "place_outside", row.place)
         programme.seen[number] = 1
-        register.use_hash[voucher_id] = hashed
         if writer is not None:
             writer.add(programme, number, voucher_id, parsed.code, row, place[0], hashed)
         return None
