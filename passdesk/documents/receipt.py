@@ -445,6 +445,16 @@ class _ReceiptWriter:
             )
             self.y -= 9 * mm
             return
+        if record.unserved_needs:  # said before the places, so it is not missed
+            text = _("No place near you offers: {needs}. Ask the desk where to go.").format(
+                needs=", ".join(record.unserved_needs)
+            )
+            c.setFillColor(_draw.ALERT)
+            for line in _draw.wrap(text, fonts.BOLD, 8.5, FULL)[:2]:
+                c.setFont(fonts.BOLD, 8.5)
+                c.drawString(LEFT, self.y - 3.5 * mm, line)
+                self.y -= 4.2 * mm
+            self.y -= 1.5 * mm
         gutter = 6 * mm
         width = (FULL - gutter) / 2
         columns = (LEFT, LEFT + width + gutter)
@@ -452,7 +462,7 @@ class _ReceiptWriter:
         lowest = top
         column, y = 0, top
         for place in record.places:
-            block = place_block(place, width, services_lines=1)
+            block = place_block(place, width, services_lines=1, details=True)
             needed = block_height(block)
             if y - needed < self.limit:
                 if column == 1:

@@ -17,6 +17,7 @@ from passdesk.services.followup import FollowUpService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
+from passdesk.services.orientation import OrientationService
 from passdesk.services.place_import import PlaceImportService
 from passdesk.services.places import PlaceService
 from passdesk.services.programmes import ProgrammeService
@@ -44,6 +45,7 @@ class Services:
     place_import: PlaceImportService
     usage: UsageImportService
     followup: FollowUpService
+    orientation: OrientationService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -65,6 +67,7 @@ class Services:
             place_import=PlaceImportService(db, clock, settings=settings),
             usage=UsageImportService(db, clock),
             followup=FollowUpService(db, clock, settings=settings),
+            orientation=OrientationService(db, clock, places=places, settings=settings),
         )
 
     def close(self) -> None:
