@@ -19,7 +19,7 @@ import opening_hours as osm
 from babel import dates as babel_dates
 
 from passdesk import i18n
-from passdesk.i18n import _
+from passdesk.i18n import N_, _
 
 # Six Mondays spread over a year (no public holiday is known to the parser without a country).
 _SAMPLE_WEEKS = tuple(
@@ -31,6 +31,12 @@ _DAY_MINUTES = 24 * 60
 _HOLIDAYS_CLOSED = re.compile(r"\bPH\b[^;]*\b(?:off|closed)\b")
 _ERROR_AT = re.compile(r"-->\s*\d+:(\d+)")
 _LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+CLOSED = N_("closed")
+ALWAYS = N_("every day, 24 hours a day")
+EVERY_DAY = N_("every day")
+UNSURE = N_("to be confirmed")
+HOLIDAYS = N_("; closed on public holidays")
 
 # One day's hours: (start minute, end minute, open for sure, comment)
 Span = tuple[int, int, bool, str]
@@ -82,7 +88,7 @@ def _describe(text: str, language: str) -> str:
     (week,) = weeks
     said = _say_week(week, language)
     if _HOLIDAYS_CLOSED.search(normalized):
-        said += _in(language, "; closed on public holidays")
+        said += _in(language, HOLIDAYS)
     return said
 
 
@@ -122,9 +128,9 @@ def _in(language: str, message: str) -> str:
 
 def _say_week(week: tuple[tuple[Span, ...], ...], language: str) -> str:
     if not any(week):
-        return _in(language, "closed")
+        return _in(language, CLOSED)
     if all(day == ((0, _DAY_MINUTES, True, ""),) for day in week):
-        return _in(language, "every day, 24 hours a day")
+        return _in(language, ALWAYS)
     groups: dict[tuple[Span, ...], list[int]] = {}
     for number, day in enumerate(week):
         if day:
@@ -133,7 +139,7 @@ def _say_week(week: tuple[tuple[Span, ...], ...], language: str) -> str:
     parts = []
     for spans, numbers in groups.items():
         days = (
-            _in(language, "every day") if len(numbers) == 7 else _say_days(numbers, names, language)
+            _in(language, EVERY_DAY) if len(numbers) == 7 else _say_days(numbers, names, language)
         )
         parts.append(f"{days} {_say_spans(spans, language)}")
     return "; ".join(parts)
@@ -163,7 +169,7 @@ def _say_spans(spans: tuple[Span, ...], language: str) -> str:
     if comments:
         notes.append(", ".join(sorted(comments)))
     if not all(sure for _a, _b, sure, _c in spans):
-        notes.append(_in(language, "to be confirmed"))
+        notes.append(_in(language, UNSURE))
     return times + (f" ({'; '.join(notes)})" if notes else "")
 
 

@@ -16,26 +16,7 @@ from passdesk.services.place_import import PlaceImportPlan
 
 
 def plan_lines(plan: PlaceImportPlan) -> list[str]:
-    lines = [
-        _(
-            "{rows} rows read: {new} new, {changed} changed, {unchanged} unchanged, {gone} no "
-            "longer listed, {outside} farther than {radius} km, {rejected} rejected."
-        ).format(
-            rows=plan.rows,
-            new=len(plan.new),
-            changed=len(plan.changed),
-            unchanged=plan.unchanged,
-            gone=len(plan.gone),
-            outside=plan.outside,
-            radius=plan.radius_km,
-            rejected=len(plan.rejected),
-        )
-    ]
-    lines += [
-        _("Line {line}: {reason}").format(line=r.line, reason=r.reason) for r in plan.rejected
-    ]
-    lines += list(plan.warnings)
-    return lines
+    return plan.lines()
 
 
 def _data(plan: PlaceImportPlan, applied: bool) -> dict[str, Any]:

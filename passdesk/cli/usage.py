@@ -14,42 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from passdesk.cli.common import EXIT_OK, Output, acting_agent, open_services, subcommands
-from passdesk.formatting import format_number, format_percent, format_timestamp
+from passdesk.formatting import format_number, format_percent
 from passdesk.i18n import _
 from passdesk.services.followup import DIMENSIONS
 from passdesk.services.usage_import import UsageImportResult
 
 
 def result_lines(result: UsageImportResult) -> list[str]:
-    if result.already_imported_on is not None:
-        return [
-            _("This file was already imported on {date}: nothing was added.").format(
-                date=format_timestamp(result.already_imported_on)
-            )
-        ]
-    lines = [
-        (_("{rows} rows read: {applied} would be recorded, {anomalies} anomalies.")
-         if result.dry_run else
-         _("{rows} rows read: {applied} vouchers recorded as used, {anomalies} anomalies."))
-        .format(rows=format_number(result.rows), applied=format_number(result.applied),
-                anomalies=format_number(len(result.anomalies)))
-    ]  # fmt: skip
-    for kind, count in result.counts.items():
-        label = next(a.label for a in result.anomalies if a.kind == kind)
-        lines.append(f"  {label}: {format_number(count)}")
-    for anomaly in result.anomalies[:20]:
-        lines.append(
-            _("Line {line}: {code} — {reason}").format(
-                line=anomaly.line, code=anomaly.code, reason=anomaly.label
-            )
-        )
-    if len(result.anomalies) > 20:
-        lines.append(
-            _("… and {more} more (--anomalies FILE.csv lists them all).").format(
-                more=len(result.anomalies) - 20
-            )
-        )
-    return lines
+    return result.lines()
 
 
 def cmd_usage_import(args: argparse.Namespace, out: Output) -> int:

@@ -134,6 +134,28 @@ class PlaceImportPlan:
     def can_apply(self) -> bool:
         return not self.rejected
 
+    def lines(self) -> list[str]:
+        """The preview in sentences: the counts, then each rejected row, then the warnings."""
+        lines = [
+            _(
+                "{rows} rows read: {new} new, {changed} changed, {unchanged} unchanged, {gone} no "
+                "longer listed, {outside} farther than {radius} km, {rejected} rejected."
+            ).format(
+                rows=self.rows,
+                new=len(self.new),
+                changed=len(self.changed),
+                unchanged=self.unchanged,
+                gone=len(self.gone),
+                outside=self.outside,
+                radius=self.radius_km,
+                rejected=len(self.rejected),
+            )
+        ]
+        lines += [
+            _("Line {line}: {reason}").format(line=r.line, reason=r.reason) for r in self.rejected
+        ]
+        return lines + list(self.warnings)
+
     def refusal(self) -> Refused:
         first = self.rejected[0]
         return Refused(

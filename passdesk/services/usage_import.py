@@ -23,20 +23,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from passdesk import codes
 from passdesk.errors import InvalidInput, PassDeskError, Refused
+from passdesk.formatting import format_number, format_timestamp
 from passdesk.i18n import N_, _
 from passdesk.models import (
     EventKind,
-    LedgerEvent,
     LedgerHead,
     Place,
     UsageImport,
     UsageMapping,
-    VoucherUse,
 )
 from passdesk.roles import Action
 from passdesk.services import ledger
@@ -111,6 +110,39 @@ class UsageImportResult:
         for anomaly in self.anomalies:
             found[anomaly.kind] = found.get(anomaly.kind, 0) + 1
         return {kind: found[kind] for kind in ANOMALIES if kind in found}
+
+    def lines(self, shown: int = 20) -> list[str]:
+        """The outcome in sentences: counts, each kind, the first `shown` anomalies."""
+        if self.already_imported_on is not None:
+            return [
+                _("This file was already imported on {date}: nothing was added.").format(
+                    date=format_timestamp(self.already_imported_on)
+                )
+            ]
+        template = (
+            _("{rows} rows read: {applied} would be recorded, {anomalies} anomalies.")
+            if self.dry_run
+            else _("{rows} rows read: {applied} vouchers recorded as used, {anomalies} anomalies.")
+        )
+        lines = [
+            template.format(
+                rows=format_number(self.rows),
+                applied=format_number(self.applied),
+                anomalies=format_number(len(self.anomalies)),
+            )
+        ]
+        lines += [f"  {_(ANOMALIES[k])}: {format_number(n)}" for k, n in self.counts.items()]
+        lines += [
+            _("Line {line}: {code} — {reason}").format(line=a.line, code=a.code, reason=a.label)
+            for a in self.anomalies[:shown]
+        ]
+        if len(self.anomalies) > shown:
+            lines.append(
+                _("… and {more} more (export the anomalies to see them all).").format(
+                    more=format_number(len(self.anomalies) - shown)
+                )
+            )
+        return lines
 
     def write_anomalies(self, path: Path) -> Path:
         """The anomalies as CSV (line; code; kind; reason; detail) for the operator."""
@@ -404,7 +436,8 @@ class UsageImportService(Service):
             return Anomaly(row.line, row.code, "unknown_code")
         status = programme.status[number]
         voucher_id = programme.ids[number]
-        hashed = row_hash(parsed.code, row.used, row.place, row.amount)
+        canonical = parsed.code  # computed from the check digits: read it once
+        hashed = row_hash(canonical, row.used, row.place, row.amount)
         if status == _VOIDED:
             return Anomaly(row.line, row.code, "voided")
         if status == _STOLEN:
@@ -436,7 +469,7 @@ class UsageImportService(Service):
             return Anomaly(row.line, row.code, "place_outside", row.place)
         programme.seen[number] = 1
         if writer is not None:
-            writer.add(programme, number, voucher_id, parsed.code, row, place[0], hashed)
+            writer.add(programme, number, voucher_id, canonical, row, place[0], hashed)
         return None
 
 
@@ -452,9 +485,13 @@ class _Writer:
         head = session.scalars(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).one()
         self.head = head
         self.last_id, self.last_hash = head.last_id, head.last_hash
-        self.vouchers: list[dict[str, Any]] = []
-        self.uses: list[dict[str, Any]] = []
-        self.events: list[dict[str, Any]] = []
+        dialect = session.connection().dialect
+        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.sqlite = dialect.name == "sqlite"
+        self.at = self._when(now)
+        self.vouchers: list[tuple[Any, ...]] = []
+        self.uses: list[tuple[Any, ...]] = []
+        self.events: list[tuple[Any, ...]] = []
 
     def add(
         self,
@@ -466,18 +503,9 @@ class _Writer:
         place_id: int,
         hashed: str,
     ) -> None:
-        used_at = row.used.astimezone(UTC)  # the desk's local time, made aware
-        self.vouchers.append({"vid": voucher_id, "used_at": used_at})
-        self.uses.append(
-            {
-                "voucher_id": voucher_id,
-                "used_at": used_at,
-                "place_id": place_id,
-                "amount": row.amount,
-                "import_id": self.import_id,
-                "row_hash": hashed,
-            }
-        )
+        used = self._when(row.used.astimezone(UTC))  # the desk's local time, made aware
+        self.vouchers.append((used, voucher_id))
+        self.uses.append((voucher_id, used, place_id, str(row.amount), self.import_id, hashed))
         self.last_id += 1
         event = ledger.event_values(
             self.last_id,
@@ -492,28 +520,43 @@ class _Writer:
                      "used_on": row.used.date().isoformat()},
         )  # fmt: skip
         self.last_hash = event["hash"]
-        self.events.append(event)
+        self.events.append(
+            (event["id"], self.at, event["agent_id"], event["kind"], event["programme_id"],
+             event["booklet_id"], event["voucher_id"], None, event["details"],
+             event["prev_hash"], event["hash"])
+        )  # fmt: skip
+
+    def _when(self, moment: datetime) -> Any:
+        """A moment as `UTCDateTime` stores it (naive UTC; text on SQLite), for raw SQL."""
+        naive = moment.astimezone(UTC).replace(tzinfo=None)
+        return naive.isoformat(" ", "microseconds") if self.sqlite else naive
 
     def flush(self) -> None:
+        """Write what was added, as three plain executemany (SQLAlchemy's per-row parameter
+        processing cost more than the statements themselves)."""
         if not self.vouchers:
             return
         connection = self.session.connection()
-        connection.execute(
-            text("UPDATE voucher SET status = 'used', used_at = :used_at WHERE id = :vid"),
-            [{"vid": v["vid"], "used_at": _naive(v["used_at"])} for v in self.vouchers],
+        marks = lambda n: ", ".join([self.mark] * n)  # noqa: E731
+        connection.exec_driver_sql(
+            f"UPDATE voucher SET status = 'used', used_at = {self.mark} WHERE id = {self.mark}",
+            self.vouchers,
         )
-        connection.execute(insert(VoucherUse), self.uses)
-        connection.execute(insert(LedgerEvent), self.events)
+        connection.exec_driver_sql(
+            "INSERT INTO voucher_use (voucher_id, used_at, place_id, amount, import_id, "
+            f"row_hash) VALUES ({marks(6)})",
+            self.uses,
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO ledger_event (id, at, agent_id, kind, programme_id, booklet_id, "
+            f"voucher_id, handout_id, details, prev_hash, hash) VALUES ({marks(11)})",
+            self.events,
+        )
         self.vouchers, self.uses, self.events = [], [], []
 
     def finish(self) -> None:
         self.flush()
         self.head.last_id, self.head.last_hash = self.last_id, self.last_hash
-
-
-def _naive(moment: datetime) -> datetime:
-    """As `UTCDateTime` stores it (the raw UPDATE bypasses the column type)."""
-    return moment.astimezone(UTC).replace(tzinfo=None)
 
 
 def import_usage_job(

@@ -26,6 +26,7 @@ from passdesk.ui.pages.places.page import PlacesPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.pages.usage.page import UsagePage
 from passdesk.ui.widgets.basics import make_action
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (BeneficiariesPage, Action.SERVE),
     (StockPage, Action.SERVE),
     (PlacesPage, Action.SERVE),
+    (UsagePage, Action.FOLLOW_UP),
     (SettingsPage, Action.EDIT_SETTINGS),
 )
 

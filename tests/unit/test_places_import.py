@@ -105,9 +105,7 @@ def test_a_file_with_one_rejected_row_changes_nothing_and_says_which_and_why(
     bad.write_text(text.replace('"Médiathèque Georges-Brassens"', '""'), encoding="utf-8")
     before = raw.dump()
     plan = located.place_import.plan_import(bad)
-    assert [(r.line, r.reason) for r in plan.rejected] == [
-        (3, "le lieu lieu-002 n'a pas de nom.")
-    ]
+    assert [(r.line, r.reason) for r in plan.rejected] == [(3, "le lieu lieu-002 n'a pas de nom.")]
     with pytest.raises(Refused) as caught:
         located.place_import.import_places(admin, bad)
     assert "ligne 3" in caught.value.message.lower() and "nom" in caught.value.message
@@ -214,7 +212,7 @@ def test_opening_hours_are_said_in_french_and_english_and_checked() -> None:
     assert opening_hours.describe("Tu,Th 14:00-18:00; PH off", "fr") == (
         "mar., jeu. 14 h–18 h ; fermé les jours fériés"
     )
-    assert opening_hours.describe("Mo,We,Fr 09:00-12:00 \"sur rendez-vous\"", "fr") == (
+    assert opening_hours.describe('Mo,We,Fr 09:00-12:00 "sur rendez-vous"', "fr") == (
         "lun., mer., ven. 9 h–12 h (sur rendez-vous)"
     )
     assert opening_hours.describe("24/7", "fr") == "tous les jours, 24 h/24"
