@@ -87,7 +87,7 @@ def test_pages_shortcuts_and_remembered_state(qtbot, desk, runner) -> None:  # n
     qtbot.waitUntil(window.isActiveWindow)
     assert window.current_page() is window.serve_page
     titles = [p.title for p in window.pages]
-    assert titles[0] == "Accueil" and len(titles) == 5
+    assert titles[0] == "Accueil" and len(titles) == 6
     for number in range(5, 0, -1):
         qtbot.keyClick(
             QApplication.focusWidget() or window,
