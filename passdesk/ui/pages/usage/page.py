@@ -67,6 +67,10 @@ class UsagePage(QWidget):
         self.mapping = QComboBox()
         self.mapping.setObjectName("mapping")
         self.mapping.setAccessibleName(_("Columns of the usage file"))
+        self.mapping.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.mapping.setMinimumContentsLength(12)
         self.import_button = shortcut_button(
             _("&Import a usage file…"), "Ctrl+Shift+U",
             tip=_("Import the operator's usage file (CSV or XLSX)"), name="import_usage_button",
@@ -101,9 +105,10 @@ class UsagePage(QWidget):
         top = QHBoxLayout()
         top.addWidget(heading)
         top.addStretch(1)
-        top.addWidget(self.mapping)
-        top.addWidget(self.import_button)
-        top.addWidget(self.export_anomalies_button)
+        imports = QHBoxLayout()  # a row of its own: the page stays narrow
+        imports.addWidget(self.mapping, 1)
+        imports.addWidget(self.import_button)
+        imports.addWidget(self.export_anomalies_button)
         calls = QHBoxLayout()
         self.list_label = QLabel()
         self.list_label.setObjectName("followup_count")
@@ -113,6 +118,7 @@ class UsagePage(QWidget):
         calls.addWidget(self.call_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(imports)
         layout.addWidget(self.rate_label)
         layout.addWidget(self.message)
         layout.addWidget(self.outcome)
