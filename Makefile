@@ -78,7 +78,9 @@ screenshots: $(STAMP) $(SYSTEM_STAMP)
 	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python tools/screenshots.py
 
 # The frozen bundle (dist/passdesk/, rebuilt only when a source is newer) and its tar.gz.
-installer: $(INSTALLER_STAMP) $(INSTALLER_SYSTEM_STAMP)
+# The bundle carries the xcb and fontconfig libraries the system packages provide: install them
+# before building, or the bundle ships without them and fails on a PC that lacks them.
+installer: $(INSTALLER_STAMP) $(INSTALLER_SYSTEM_STAMP) $(SYSTEM_STAMP)
 	$(BIN)/python installer/linux/build.py
 
 # The frozen program run with no Python on PATH: self-test, console tool, window under Xvfb.

@@ -165,24 +165,26 @@ def main(argv: list[str] | None = None) -> int:
             bare_seconds = build_bare()
 
     home = Path(tempfile.mkdtemp(prefix="passdesk-bench-frozen-"))
-    env = desk_environment(home)
-    subprocess.run(
-        [str(BUNDLE / "passdesk-admin"), "init", "--desk", "Banc d'essai", "--password-stdin"],
-        env=env,
-        input="motdepasse-banc\n",
-        text=True,
-        check=True,
-        capture_output=True,
-    )
-    bare: list[float] = []
-    passdesk: list[float] = []
-    with Screen() as screen:
-        first_bare = time_to_window(screen, BARE / "bare", BARE_TITLE, env)
-        first_passdesk = time_to_window(screen, BUNDLE / "passdesk", LOGIN_TITLE, env)
-        for _ in range(args.runs):
-            bare.append(time_to_window(screen, BARE / "bare", BARE_TITLE, env))
-            passdesk.append(time_to_window(screen, BUNDLE / "passdesk", LOGIN_TITLE, env))
-    shutil.rmtree(home, ignore_errors=True)
+    try:
+        env = desk_environment(home)
+        subprocess.run(
+            [str(BUNDLE / "passdesk-admin"), "init", "--desk", "Banc d'essai", "--password-stdin"],
+            env=env,
+            input="banc essai gravier lanterne\n",
+            text=True,
+            check=True,
+            capture_output=True,
+        )
+        bare: list[float] = []
+        passdesk: list[float] = []
+        with Screen() as screen:
+            first_bare = time_to_window(screen, BARE / "bare", BARE_TITLE, env)
+            first_passdesk = time_to_window(screen, BUNDLE / "passdesk", LOGIN_TITLE, env)
+            for _ in range(args.runs):
+                bare.append(time_to_window(screen, BARE / "bare", BARE_TITLE, env))
+                passdesk.append(time_to_window(screen, BUNDLE / "passdesk", LOGIN_TITLE, env))
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
 
     apparent, on_disk, parts = sizes(BUNDLE)
     _bare_apparent, bare_disk, _ = sizes(BARE)

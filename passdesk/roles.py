@@ -47,6 +47,8 @@ class Action(enum.StrEnum):
     MANAGE_AGENTS = "manage_agents"
     EDIT_DESK = "edit_desk"
     EDIT_SETTINGS = "edit_settings"
+    IMPORT_USAGE = "import_usage"  # the operator's usage file
+    FOLLOW_UP = "follow_up"  # see who has not used their vouchers, record a call
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -62,6 +64,8 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.MANAGE_AGENTS: Role.ADMIN,
     Action.EDIT_DESK: Role.ADMIN,
     Action.EDIT_SETTINGS: Role.ADMIN,
+    Action.IMPORT_USAGE: Role.SUPERVISOR,
+    Action.FOLLOW_UP: Role.AGENT,
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -77,6 +81,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MANAGE_AGENTS: N_("manage the agents' accounts"),
     Action.EDIT_DESK: N_("change the desk's details"),
     Action.EDIT_SETTINGS: N_("change the settings"),
+    Action.IMPORT_USAGE: N_("import the operator's usage file"),
+    Action.FOLLOW_UP: N_("follow up the people who have not used their vouchers"),
 }
 
 

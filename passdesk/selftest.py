@@ -137,6 +137,9 @@ def step_server_driver(ctx: Context) -> str:
         raise StepSkipped(
             _("no PostgreSQL driver in this source tree (pip install .[postgres])")
         ) from error
+    if is_frozen() and psycopg.pq.__impl__ != "binary":
+        # The bundle carries its own client library; one borrowed from the PC proves nothing.
+        raise ModuleNotFoundError(name="psycopg_binary")
     version = psycopg.pq.version()
     return _("PostgreSQL driver {driver}, client library {major}.{minor}").format(
         driver=psycopg.__version__, major=version // 10000, minor=version % 10000

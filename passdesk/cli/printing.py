@@ -3,6 +3,7 @@
     passdesk-admin print booklets (--programme CODE [--from-booklet N --count N] | CODE...)
                                   -o FILE.pdf [--reprint-reason TEXT]
     passdesk-admin print receipt HANDOUT_ID -o FILE.pdf
+    passdesk-admin print orientation BENEFICIARY_ID -o FILE.pdf
     passdesk-admin print history CODE
 
 The same print services as the window; exit statuses and messages as in passdesk.cli.
@@ -88,6 +89,15 @@ def cmd_print_receipt(args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK
 
 
+def cmd_print_orientation(args: argparse.Namespace, out: Output) -> int:
+    services = open_services(args)
+    acting_agent(services, args)
+    path = services.orientation.write_slip(args.beneficiary_id, Path(args.output))
+    out.say(_("Orientation slip written to {path}.").format(path=path))
+    out.result({"beneficiary": args.beneficiary_id, "path": str(path)}, lambda: [str(path)])
+    return EXIT_OK
+
+
 def cmd_print_history(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
     acting_agent(services, args)  # names the agents who printed
@@ -146,6 +156,13 @@ def add_commands(commands: Any) -> None:
     p.add_argument("handout_id", type=whole_number, metavar="HANDOUT_ID")
     p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
     p.set_defaults(func=cmd_print_receipt)
+
+    p = sub.add_parser(
+        "orientation", help=_("print a person's orientation slip: where to use the vouchers")
+    )
+    p.add_argument("beneficiary_id", type=whole_number, metavar="BENEFICIARY_ID")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    p.set_defaults(func=cmd_print_orientation)
 
     p = sub.add_parser("history", help=_("when a booklet was printed, by whom, and why"))
     p.add_argument("code", metavar="CODE")

@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from passdesk.documents import _draw, fonts
 from passdesk.documents.records import DeskLine, FunderShareLine, PlaceLine
-from passdesk.formatting import format_percent
+from passdesk.formatting import format_number, format_percent
 from passdesk.i18n import _
 
 BRAND: Final = "Pass Numérique"  # the scheme's own name, the same in every language
@@ -76,17 +76,36 @@ def draw_letterhead(
         y -= 4 * mm
 
 
-def place_block(place: PlaceLine, width: float, services_lines: int = 2) -> PlaceBlock:
-    """The lines that describe one place in a column of `width` points."""
+def distance_text(place: PlaceLine) -> str:
+    if place.distance_km is None:
+        return ""
+    shown = round(place.distance_km, 1) if place.distance_km < 10 else round(place.distance_km)
+    return _("{km} km away").format(km=format_number(shown))
+
+
+def place_block(
+    place: PlaceLine, width: float, services_lines: int = 2, *, details: bool = False
+) -> PlaceBlock:
+    """The lines that describe one place in a column of `width` points; with `details`, how
+    far it is, its opening hours and how to book (receipts and orientation slips)."""
     lines: PlaceBlock = []
     for text in _draw.wrap(place.name, fonts.BOLD, 8.5, width)[:2]:
         lines.append((fonts.BOLD, 8.5, text, black))
     locality = " ".join(p for p in (place.postcode, place.commune) if p)
     address = ", ".join(p for p in (one_line(place.address), locality) if p)
+    if details and distance_text(place):
+        address = " · ".join(p for p in (address, distance_text(place)) if p)
     for text in _draw.wrap(address, fonts.REGULAR, 7.5, width)[:2] if address else []:
         lines.append((fonts.REGULAR, 7.5, text, black))
     if place.phone:
         lines.append((fonts.REGULAR, 7.5, _("Tel. {phone}").format(phone=place.phone), black))
+    if details and place.opening_hours:
+        hours = _("Open: {hours}").format(hours=place.opening_hours)
+        for text in _draw.wrap(hours, fonts.REGULAR, 7.5, width)[:2]:
+            lines.append((fonts.REGULAR, 7.5, text, black))
+    if details and place.booking:
+        for text in _draw.wrap(place.booking, fonts.REGULAR, 7.5, width)[:1]:
+            lines.append((fonts.REGULAR, 7.5, text, _draw.ACCENT))
     if place.services and services_lines:
         wrapped = _draw.wrap(" · ".join(place.services), fonts.REGULAR, 6.5, width)
         if len(wrapped) > services_lines:
@@ -116,3 +135,27 @@ def draw_block(c: Canvas, block: PlaceBlock, x: float, top: float) -> float:
         c.setFont(font, size)
         c.drawString(x, y + size * 0.25, text)
     return y
+
+
+def draw_place_columns(
+    c: Canvas, places: tuple[PlaceLine, ...], left: float, width: float, top: float, limit: float
+) -> float:
+    """As many places as fit between `top` and `limit`, nearest first, in two columns; returns
+    the lowest y drawn."""
+    gutter = 6 * mm
+    column_width = (width - gutter) / 2
+    columns = (left, left + column_width + gutter)
+    lowest = top
+    column, y = 0, top
+    for place in places:
+        block = place_block(place, column_width, services_lines=1, details=True)
+        needed = block_height(block)
+        if y - needed < limit:
+            if column == 1:
+                break
+            column, y = 1, top
+            if y - needed < limit:
+                break
+        y = draw_block(c, block, columns[column], y) - 2 * mm
+        lowest = min(lowest, y)
+    return lowest

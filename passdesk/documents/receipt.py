@@ -16,13 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from passdesk.documents import _blocks, _draw, fonts
-from passdesk.documents._blocks import (
-    BRAND,
-    block_height,
-    draw_block,
-    funder_list,
-    place_block,
-)
+from passdesk.documents._blocks import BRAND, draw_place_columns, funder_list
 from passdesk.documents.output import atomic_output
 from passdesk.documents.records import ReceiptBookletLine, ReceiptRecord
 from passdesk.formatting import format_date, format_datetime, format_money
@@ -445,23 +439,17 @@ class _ReceiptWriter:
             )
             self.y -= 9 * mm
             return
-        gutter = 6 * mm
-        width = (FULL - gutter) / 2
-        columns = (LEFT, LEFT + width + gutter)
-        top = self.y
-        lowest = top
-        column, y = 0, top
-        for place in record.places:
-            block = place_block(place, width, services_lines=1)
-            needed = block_height(block)
-            if y - needed < self.limit:
-                if column == 1:
-                    break
-                column, y = 1, top
-                if y - needed < self.limit:
-                    break
-            y = draw_block(c, block, columns[column], y) - 2 * mm
-            lowest = min(lowest, y)
+        if record.unserved_needs:  # said before the places, so it is not missed
+            text = _("No place near you offers: {needs}. Ask the desk where to go.").format(
+                needs=", ".join(record.unserved_needs)
+            )
+            c.setFillColor(_draw.ALERT)
+            for line in _draw.wrap(text, fonts.BOLD, 8.5, FULL)[:2]:
+                c.setFont(fonts.BOLD, 8.5)
+                c.drawString(LEFT, self.y - 3.5 * mm, line)
+                self.y -= 4.2 * mm
+            self.y -= 1.5 * mm
+        lowest = draw_place_columns(c, record.places, LEFT, FULL, self.y, self.limit)
         self.y = lowest - 2 * mm
 
     def _bottom(self) -> None:

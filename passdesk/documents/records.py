@@ -33,6 +33,9 @@ class PlaceLine:
     commune: str = ""
     phone: str = ""
     services: tuple[str, ...] = ()
+    opening_hours: str = ""  # already in words ("lun.–ven. 9 h–12 h"), or as the file gave it
+    booking: str = ""  # how to get an appointment, one line
+    distance_km: float | None = None  # from the person's commune (or the desk)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +125,8 @@ class ReceiptRecord:
     cancelled: bool = False
     cancel_reason: str | None = None
     footer: str = ""  # the desk's receipt footer setting (opening hours, phone...)
+    # The person's needs (their labels) that no place near them answers: said, not hidden.
+    unserved_needs: tuple[str, ...] = ()
 
 
 MIN_VOUCHERS_PER_PAGE = 1

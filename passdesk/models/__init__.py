@@ -16,6 +16,7 @@ from passdesk.models.stock import (
     Voucher,
     VoucherStatus,
 )
+from passdesk.models.usage import FollowUpCall, UsageImport, UsageMapping, VoucherUse
 
 __all__ = [
     "Agent",
@@ -26,6 +27,7 @@ __all__ = [
     "BookletStatus",
     "Desk",
     "EventKind",
+    "FollowUpCall",
     "Funder",
     "FunderShare",
     "Handout",
@@ -40,7 +42,10 @@ __all__ = [
     "Role",
     "Setting",
     "StockLot",
+    "UsageImport",
+    "UsageMapping",
     "VoidReason",
     "Voucher",
     "VoucherStatus",
+    "VoucherUse",
 ]

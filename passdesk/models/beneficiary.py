@@ -29,6 +29,8 @@ class Beneficiary(Base):
     target_group: Mapped[str] = mapped_column(String(60), default="")
     diagnostic: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_at: Mapped[datetime | None]
+    # Agreed to be called about their vouchers (the follow-up list shows their phone).
+    contact_consent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     created_by: Mapped[int] = mapped_column(ForeignKey("agent.id"))
     updated_at: Mapped[datetime | None]

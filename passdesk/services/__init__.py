@@ -13,14 +13,18 @@ from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.booklet_printing import BookletPrintService
+from passdesk.services.followup import FollowUpService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
+from passdesk.services.orientation import OrientationService
+from passdesk.services.place_import import PlaceImportService
 from passdesk.services.places import PlaceService
 from passdesk.services.programmes import ProgrammeService
 from passdesk.services.receipts import ReceiptService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
+from passdesk.services.usage_import import UsageImportService
 from passdesk.store import Database, open_database
 
 
@@ -38,6 +42,10 @@ class Services:
     settings: SettingsService
     receipts: ReceiptService
     booklet_printing: BookletPrintService
+    place_import: PlaceImportService
+    usage: UsageImportService
+    followup: FollowUpService
+    orientation: OrientationService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -56,6 +64,10 @@ class Services:
             settings=settings,
             receipts=ReceiptService(db, clock, places=places, settings=settings),
             booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
+            place_import=PlaceImportService(db, clock, settings=settings),
+            usage=UsageImportService(db, clock),
+            followup=FollowUpService(db, clock, settings=settings),
+            orientation=OrientationService(db, clock, places=places, settings=settings),
         )
 
     def close(self) -> None:

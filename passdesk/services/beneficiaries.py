@@ -56,6 +56,7 @@ class BeneficiaryInput:
     target_group: str = ""
     diagnostic: Sequence[str] = field(default_factory=tuple)
     consent: bool = False
+    contact_consent: bool = False  # may be called about their vouchers (follow-up)
 
 
 class Duplicates(Refused):
@@ -84,6 +85,7 @@ _ROW_COLUMNS = (
     Beneficiary.target_group,
     Beneficiary.diagnostic,
     Beneficiary.consent_at,
+    Beneficiary.contact_consent,
 )
 # Built once: building it for each keystroke cost as much as running it.
 _PEOPLE = select(*_ROW_COLUMNS, Beneficiary.name_key).where(
@@ -104,6 +106,7 @@ def row(b: Beneficiary | Row[Any]) -> BeneficiaryRow:
         b.target_group,
         tuple(b.diagnostic or ()),
         b.consent_at is not None,
+        bool(b.contact_consent),
     )
 
 
@@ -150,6 +153,7 @@ def clean_input(data: BeneficiaryInput, today: date) -> BeneficiaryInput:
         target_group=data.target_group,
         diagnostic=tuple(dict.fromkeys(data.diagnostic)),
         consent=data.consent,
+        contact_consent=data.contact_consent,
     )
 
 
@@ -168,6 +172,7 @@ def beneficiary_values(clean: BeneficiaryInput, *, at: datetime, agent_id: int) 
         "target_group": clean.target_group,
         "diagnostic": list(clean.diagnostic),
         "consent_at": at if clean.consent else None,
+        "contact_consent": clean.contact_consent,
         "created_at": at,
         "created_by": agent_id,
     }
@@ -331,6 +336,7 @@ class BeneficiaryService(Service):
                 person.consent_at = self._now()
             elif not clean.consent:
                 person.consent_at = None
+            person.contact_consent = clean.contact_consent
             person.updated_at = self._now()
             self._index(session, person)
             log.info("agent %s updated beneficiary %s", actor.id, person.id)
@@ -346,6 +352,7 @@ class BeneficiaryService(Service):
         target_group: str,
         diagnostic: Sequence[str],
         consent: bool,
+        contact_consent: bool | None = None,
     ) -> BeneficiaryRow:
         """Only the profile the serve panel edits (ticks, group, consent): another agent's
         change to the identity, saved meanwhile, is not overwritten by a stale panel."""
@@ -368,6 +375,8 @@ class BeneficiaryService(Service):
                 person.consent_at = now
             elif not consent:
                 person.consent_at = None
+            if contact_consent is not None:
+                person.contact_consent = contact_consent
             person.updated_at = now
             log.info("agent %s updated the profile of beneficiary %s", actor.id, person.id)
             return row(person)
@@ -432,4 +441,5 @@ FIELD_LABELS = {
     "email": N_("E-mail"),
     "target_group": N_("Target group"),
     "diagnostic": N_("Needs"),
+    "contact_consent": N_("May be called"),
 }

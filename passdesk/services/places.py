@@ -1,4 +1,9 @@
-"""The directory of qualified places, and the nearest ones for a person's receipt."""
+"""The directory of qualified places, and the nearest ones for a person's receipt.
+
+`NEED_SERVICES` is the one table from the diagnostic's needs to the open-data standard's
+services; `orient` picks, for a person's needs, the nearest places that answer them (by
+distance from their commune, else from the desk) and says which needs no place near answers.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from passdesk import geo, opening_hours
 from passdesk.errors import InvalidInput, NotFound
 from passdesk.i18n import _
 from passdesk.models import Place
 from passdesk.roles import Action
-from passdesk.services.base import Service, require
+from passdesk.services.base import Service, require, the_desk
 from passdesk.services.rows import Actor, PlaceRow
 from passdesk.text import clean_name
 
@@ -30,13 +36,15 @@ SERVICES = (
     "Parentalité et éducation avec le numérique",
     "Loisirs et créations numériques",
     "Compréhension et maîtrise des outils numériques",
+    "Compréhension du monde numérique",
 )
-# Which directory services answer each diagnostic need.
+# Which directory services answer each diagnostic need (beneficiaries.DIAGNOSTIC_NEEDS).
 NEED_SERVICES = {
     "admin_procedures": ("Aide aux démarches administratives",),
     "everyday_tools": (
         "Maîtrise des outils numériques du quotidien",
         "Compréhension et maîtrise des outils numériques",
+        "Compréhension du monde numérique",
     ),
     "job_search": ("Insertion professionnelle via le numérique",),
     "equipment": (
@@ -61,6 +69,24 @@ class PlaceInput:
     active: bool = True
 
 
+@dataclass(frozen=True)
+class OrientedPlace:
+    """A place chosen for a person: how far it is and which of their needs it answers."""
+
+    place: PlaceRow
+    distance_km: float | None
+    needs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Orientation:
+    """The places a person is sent to, nearest first, and the needs none of them answers."""
+
+    places: tuple[OrientedPlace, ...]
+    unserved: tuple[str, ...]
+    from_desk: bool  # distances are from the desk: the person's commune is unknown
+
+
 def _row(p: Place) -> PlaceRow:
     return PlaceRow(
         p.id,
@@ -74,10 +100,28 @@ def _row(p: Place) -> PlaceRow:
         p.opening_hours,
         tuple(p.services or ()),
         p.active,
+        p.external_id,
+        p.siret or "",
+        float(p.latitude) if p.latitude is not None else None,
+        float(p.longitude) if p.longitude is not None else None,
+        tuple(p.access or ()),
+        p.booking_url or "",
     )
 
 
-def _distance(place: Place, postcode: str, commune: str) -> int:
+def place_point(place: PlaceRow) -> geo.Point | None:
+    """Where a place is: its coordinates, else its commune's point."""
+    if place.latitude is not None and place.longitude is not None:
+        return (place.latitude, place.longitude)
+    return geo.locate(place.postcode, place.commune)
+
+
+def answered_needs(services: Sequence[str], needs: Sequence[str]) -> tuple[str, ...]:
+    offered = set(services)
+    return tuple(n for n in needs if offered.intersection(NEED_SERVICES.get(n, ())))
+
+
+def _distance_rank(place: PlaceRow, postcode: str, commune: str) -> int:
     """A rough nearness rank without coordinates: same commune, postcode, département."""
     if commune and clean_name(place.commune).casefold() == clean_name(commune).casefold():
         return 0
@@ -98,6 +142,9 @@ class PlaceService(Service):
             len(postcode) == 5 and postcode[:2].isalnum() and postcode[2:].isdigit()
         ):
             raise InvalidInput(_("A French postcode has 5 digits."), field="postcode")
+        problem = opening_hours.check(data.opening_hours)
+        if problem:
+            raise InvalidInput(problem, field="opening_hours")
         unknown = [s for s in data.services if s not in SERVICES]
         if unknown:
             raise InvalidInput(
@@ -168,15 +215,77 @@ class PlaceService(Service):
         self, *, postcode: str = "", commune: str = "", needs: Sequence[str] = (), limit: int = 4
     ) -> list[PlaceRow]:
         """Active places, nearest first; among equals, those offering what the needs ask."""
+        return [o.place for o in self._ranked(postcode, commune, needs)[0][:limit]]
+
+    def desk_point(self) -> geo.Point | None:
+        """Where the desk is, from its postcode and commune (None when they are unknown)."""
+        with self._db.read() as session:
+            desk = the_desk(session)
+            return geo.locate(desk.postcode, desk.commune)
+
+    def _ranked(
+        self, postcode: str, commune: str, needs: Sequence[str]
+    ) -> tuple[list[OrientedPlace], bool]:
+        """Every active place with its distance from the person (or the desk), nearest first;
+        places that cannot be located come last, by the old same-commune/postcode rank."""
+        origin = geo.locate(postcode, commune)
+        from_desk = origin is None
+        if origin is None:
+            origin = self.desk_point()
         wanted = {s for n in needs for s in NEED_SERVICES.get(n, ())}
         with self._db.read() as session:
-            places = session.scalars(select(Place).where(Place.active.is_(True))).all()
-            ranked = sorted(
-                places,
-                key=lambda p: (
-                    _distance(p, postcode.strip(), commune),
-                    -len(wanted.intersection(p.services or ())),
-                    p.name,
-                ),
+            rows = [_row(p) for p in session.scalars(select(Place).where(Place.active.is_(True)))]
+        oriented = []
+        for row in rows:
+            point = place_point(row)
+            distance = geo.distance_km(origin, point) if origin and point else None
+            oriented.append(OrientedPlace(row, distance, answered_needs(row.services, needs)))
+
+        def key(o: OrientedPlace) -> tuple[float, int, int, str]:
+            fallback = _distance_rank(o.place, postcode.strip(), commune)
+            return (
+                o.distance_km if o.distance_km is not None else float("inf"),
+                fallback,
+                -len(wanted.intersection(o.place.services)),
+                o.place.name,
             )
-            return [_row(p) for p in ranked[:limit]]
+
+        return sorted(oriented, key=key), from_desk
+
+    def orient(
+        self,
+        *,
+        postcode: str = "",
+        commune: str = "",
+        needs: Sequence[str] = (),
+        limit: int = 6,
+        radius_km: float | None = None,
+        per_need: int = 2,
+    ) -> Orientation:
+        """The places to send a person to: for each need, the `per_need` nearest places that
+        answer it, then the nearest answering any need, up to `limit`, nearest first. A need no
+        place within `radius_km` answers is `unserved`. With no need ticked: the nearest."""
+        ranked, from_desk = self._ranked(postcode, commune, needs)
+
+        def near(o: OrientedPlace) -> bool:
+            return radius_km is None or o.distance_km is None or o.distance_km <= radius_km
+
+        ranked = [o for o in ranked if near(o)]
+        if not needs:
+            return Orientation(tuple(ranked[:limit]), (), from_desk)
+        chosen: dict[int, OrientedPlace] = {}
+        answering = {need: [o for o in ranked if need in o.needs] for need in needs}
+        for rank in range(per_need):  # every need's nearest first, then their second...
+            for need in needs:
+                if rank < len(answering[need]) and len(chosen) < limit:
+                    chosen.setdefault(answering[need][rank].place.id, answering[need][rank])
+        for o in ranked:
+            if len(chosen) >= limit:
+                break
+            if o.needs:
+                chosen.setdefault(o.place.id, o)
+        order = {o.place.id: i for i, o in enumerate(ranked)}
+        picked = sorted(chosen.values(), key=lambda o: order[o.place.id])
+        served = {n for o in ranked for n in o.needs}
+        unserved = tuple(n for n in needs if n not in served)
+        return Orientation(tuple(picked), unserved, from_desk)

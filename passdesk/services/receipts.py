@@ -21,12 +21,12 @@ from passdesk.errors import NotFound
 from passdesk.i18n import _
 from passdesk.models import Agent, Beneficiary, Booklet, Handout, HandoutBooklet, Programme
 from passdesk.services.base import Clock, Service, system_clock, voucher_bounds
+from passdesk.services.orientation import orientation_lines
 from passdesk.services.places import PlaceService
 from passdesk.services.print_lines import (
     ProgrammeInfo,
     desk_line,
     full_name,
-    place_line,
     programme_info,
 )
 from passdesk.services.settings import SettingsService
@@ -143,10 +143,15 @@ class ReceiptService(Service):
                 cancel_reason=handout.cancel_reason,
                 footer=footer,
             )
-        places = self._places.nearest(
-            postcode=postcode, commune=commune, needs=needs, limit=RECEIPT_PLACES
+        places, unserved, _from_desk = orientation_lines(
+            self._places,
+            self._settings,
+            postcode=postcode,
+            commune=commune,
+            needs=needs,
+            limit=RECEIPT_PLACES,
         )
-        return ReceiptRecord(**record, places=tuple(place_line(p) for p in places))
+        return ReceiptRecord(**record, places=places, unserved_needs=unserved)
 
     def write_receipt(self, handout_id: int, path: Path) -> Path:
         """Render a handout's receipt (two copies) to `path`; nothing is left there on error."""

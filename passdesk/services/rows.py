@@ -130,6 +130,7 @@ class BeneficiaryRow:
     target_group: str
     diagnostic: tuple[str, ...]
     consent: bool
+    contact_consent: bool = False
 
     @property
     def full_name(self) -> str:
@@ -227,6 +228,13 @@ class PlaceRow:
     opening_hours: str
     services: tuple[str, ...]
     active: bool
+    # From the open-data import (hand-typed places have none of these).
+    external_id: str | None = None
+    siret: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    access: tuple[str, ...] = ()
+    booking_url: str = ""
 
 
 @dataclass(frozen=True)

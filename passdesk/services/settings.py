@@ -97,6 +97,30 @@ PARAMETERS: tuple[Parameter, ...] = (
         minimum=1,
         maximum=60,
     ),
+    Parameter(
+        "places_radius_km",
+        N_("Places directory radius (km)"),
+        "int",
+        30,
+        N_(
+            "A places import keeps the places within this distance of the desk; receipts "
+            "name no place farther than this from the person."
+        ),
+        minimum=1,
+        maximum=500,
+    ),
+    Parameter(
+        "followup_weeks",
+        N_("Follow-up after (weeks)"),
+        "int",
+        6,
+        N_(
+            "People who have used no voucher this many weeks after their handout are listed "
+            "for a follow-up call."
+        ),
+        minimum=1,
+        maximum=52,
+    ),
 )
 BY_KEY = {p.key: p for p in PARAMETERS}
 

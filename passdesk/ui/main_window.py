@@ -32,6 +32,7 @@ from passdesk.ui.pages.places.page import PlacesPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.pages.usage.page import UsagePage
 from passdesk.ui.progress import TaskProgressDialog
 from passdesk.ui.widgets.basics import make_action
 
@@ -43,6 +44,7 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (BeneficiariesPage, Action.SERVE),
     (StockPage, Action.SERVE),
     (PlacesPage, Action.SERVE),
+    (UsagePage, Action.FOLLOW_UP),
     (SettingsPage, Action.EDIT_SETTINGS),
     (AgentsPage, Action.MANAGE_AGENTS),
 )

@@ -21,6 +21,8 @@ EXPECTED_MINIMUM = {
     Action.MANAGE_AGENTS: Role.ADMIN,
     Action.EDIT_DESK: Role.ADMIN,
     Action.EDIT_SETTINGS: Role.ADMIN,
+    Action.IMPORT_USAGE: Role.SUPERVISOR,
+    Action.FOLLOW_UP: Role.AGENT,
 }
 ORDER = [Role.AGENT, Role.SUPERVISOR, Role.ADMIN]
 

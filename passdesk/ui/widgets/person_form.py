@@ -52,6 +52,7 @@ PLACEHOLDERS = {
 }
 TARGET_GROUP_LABEL = N_("&Target group")
 CONSENT_TEXT = N_("The person agrees to the processing of their data (notice read)")
+CONTACT_TEXT = N_("The person may be called about their vouchers (follow-up)")
 
 
 def _plain(label: str) -> str:
@@ -107,6 +108,10 @@ class PersonForm(QWidget):
         self.consent.setObjectName("consent")
         self.consent.setAccessibleName(_("Consent"))
         layout.addRow(self.consent)
+        self.contact_consent = QCheckBox(_(CONTACT_TEXT), self)
+        self.contact_consent.setObjectName("contact_consent")
+        self.contact_consent.setAccessibleName(_("May be called"))
+        layout.addRow(self.contact_consent)
 
         self.target_group.currentIndexChanged.connect(
             lambda _index: self._on_profile_edited("target_group")
@@ -114,6 +119,9 @@ class PersonForm(QWidget):
         for box in self.needs.values():
             box.toggled.connect(lambda _checked: self._on_profile_edited("diagnostic"))
         self.consent.toggled.connect(lambda _checked: self._on_profile_edited("consent"))
+        self.contact_consent.toggled.connect(
+            lambda _checked: self._on_profile_edited("contact_consent")
+        )
 
     def _add_row(self, layout: QFormLayout, label_text: str, field: QWidget, key: str) -> None:
         message = MessageLabel(self, name=f"{key}_message")
@@ -151,6 +159,7 @@ class PersonForm(QWidget):
             for key, box in self.needs.items():
                 box.setChecked(key in person.diagnostic)
             self.consent.setChecked(person.consent)
+            self.contact_consent.setChecked(person.contact_consent)
         finally:
             self._loading = False
         self._touched.clear()
@@ -172,6 +181,7 @@ class PersonForm(QWidget):
             target_group=self.target_group.currentData() or "",
             diagnostic=tuple(k for k, box in self.needs.items() if box.isChecked()),
             consent=self.consent.isChecked(),
+            contact_consent=self.contact_consent.isChecked(),
         )
 
     # --- problems -----------------------------------------------------------------------

@@ -7,9 +7,12 @@ see it, to tell a person where to go.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QTableView,
@@ -17,17 +20,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from passdesk import opening_hours
 from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
 from passdesk.services.rows import PlaceRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.places.edit_place import PlaceDialog
+from passdesk.ui.pages.places.import_places import PlaceImportDialog
 from passdesk.ui.widgets.basics import MessageLabel, scaled_font
 from passdesk.ui.widgets.forms import open_dialog, shortcut_button
 from passdesk.ui.widgets.table_models import Column, RowTableModel, configure_view
 
 ADD_SHORTCUT = "Ctrl+Shift+N"
 EDIT_SHORTCUT = "Ctrl+E"
+IMPORT_SHORTCUT = "Ctrl+Shift+I"
 
 PLACE_COLUMNS: list[Column[PlaceRow]] = [
     Column(N_("Name"), lambda r: r.name),
@@ -35,7 +41,7 @@ PLACE_COLUMNS: list[Column[PlaceRow]] = [
     Column(N_("Postcode"), lambda r: r.postcode),
     Column(N_("Commune"), lambda r: r.commune),
     Column(N_("Phone"), lambda r: r.phone),
-    Column(N_("Opening hours"), lambda r: r.opening_hours),
+    Column(N_("Opening hours"), lambda r: opening_hours.describe(r.opening_hours)),
     Column(N_("Active"), lambda r: r.active),
     Column(N_("Services"), lambda r: r.services),
 ]
@@ -72,7 +78,13 @@ class PlacesPage(QWidget):
         self.edit_button = shortcut_button(
             _("&Edit…"), EDIT_SHORTCUT, tip=_("Edit the selected place"), name="edit_button"
         )
-        for button in (self.add_button, self.edit_button):
+        self.import_button = shortcut_button(
+            _("&Import…"),
+            IMPORT_SHORTCUT,
+            tip=_("Import the national open data of digital-inclusion places (CSV)"),
+            name="import_places_button",
+        )
+        for button in (self.add_button, self.edit_button, self.import_button):
             button.setVisible(self.may_edit)
 
         top = QHBoxLayout()
@@ -81,6 +93,7 @@ class PlacesPage(QWidget):
         top.addWidget(self.count_label)
         top.addWidget(self.add_button)
         top.addWidget(self.edit_button)
+        top.addWidget(self.import_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.message)
@@ -91,6 +104,7 @@ class PlacesPage(QWidget):
 
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.edit_button.clicked.connect(self._on_edit_button_clicked)
+        self.import_button.clicked.connect(self._on_import_button_clicked)
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
@@ -126,6 +140,25 @@ class PlacesPage(QWidget):
         place = self.model.row_at(index.row())
         if self.may_edit and place is not None:
             self._open(PlaceDialog(self.context, place, self))
+
+    def _on_import_button_clicked(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Import places"), str(Path.home()), _("CSV files (*.csv)")
+        )
+        if chosen:
+            self.open_import(Path(chosen))
+
+    def open_import(self, path: Path) -> PlaceImportDialog:
+        """The preview of `path`, then its import on the agent's word."""
+        dialog = PlaceImportDialog(self.context, path, self)
+        dialog.imported.connect(self._on_places_imported)
+        self.dialog = open_dialog(self.dialog, dialog)
+        dialog.start()
+        return dialog
+
+    def _on_places_imported(self, plan: object) -> None:
+        self.message.show_info(_("The places directory is updated."))
+        self.refresh()
 
     def _open(self, dialog: PlaceDialog) -> None:
         self.message.clear_message()

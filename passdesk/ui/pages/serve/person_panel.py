@@ -4,11 +4,13 @@ receive, the scan field and the confirmation panel of one handout."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -165,6 +167,11 @@ class PersonPanel(QWidget):
         self.profile_message = MessageLabel(profile_box, name=_("Profile message"))
         profile_layout = QVBoxLayout(profile_box)
         profile_layout.addWidget(self.profile)
+        self.slip_button = QPushButton(_("Print the &orientation slip…"), profile_box)
+        self.slip_button.setObjectName("slip_button")
+        self.slip_button.setToolTip(_("Where to use the vouchers, for the person's needs (PDF)"))
+        self.slip_button.clicked.connect(self._on_slip_button_clicked)
+        profile_layout.addWidget(self.slip_button)
         profile_layout.addWidget(self.profile_message)
 
         layout = QVBoxLayout(self)
@@ -348,12 +355,33 @@ class PersonPanel(QWidget):
                 target_group=data.target_group,
                 diagnostic=data.diagnostic,
                 consent=data.consent,
+                contact_consent=data.contact_consent,
             )
         except PassDeskError as error:
             if not self.profile.show_error(error.field, error.message):
                 self.profile_message.show_error(error.message)
             return
         self.profile_message.show_info(_("Profile saved."))
+
+    def _on_slip_button_clicked(self) -> None:
+        if self.person is None:
+            return
+        start = str(Path.home() / _("orientation-{id}.pdf").format(id=self.person.id))
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Print the orientation slip to"), start, _("PDF files (*.pdf)")
+        )
+        if chosen:
+            self.write_slip(Path(chosen))
+
+    def write_slip(self, path: Path) -> None:
+        """The person's orientation slip (nearest places for their needs) as a PDF."""
+        assert self.person is not None
+        try:
+            self._context.services.orientation.write_slip(self.person.id, path)
+        except PassDeskError as error:
+            self.profile_message.show_error(error.message)
+            return
+        self.profile_message.show_info(_("Orientation slip written to {path}.").format(path=path))
 
     def actions_for_menu(self) -> list[QAction]:
         return [self.next_action, self.confirm_action]

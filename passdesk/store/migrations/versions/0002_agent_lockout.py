@@ -1,6 +1,6 @@
 """agents' lockout and account events
 
-Revision ID: 0040
+Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-01 09:00:00
 
@@ -14,7 +14,7 @@ from alembic import op
 
 import passdesk.models.base
 
-revision: str = "0040"
+revision: str = "0002"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

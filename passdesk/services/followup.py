@@ -1,0 +1,341 @@
+"""Following up the use of vouchers: usage rates, time to first use, who to call, the calls.
+
+The scheme's known failure was use, not distribution: this is where a desk sees it. Rates are
+used vouchers over vouchers handed out in handouts still standing (a cancelled handout's
+booklet is not the person's); by place, each place's share of the uses. `usage_rate` is the
+one figure the dashboard shows.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from passdesk.documents.sheets import write_rows
+from passdesk.errors import InvalidInput, NotFound
+from passdesk.formatting import format_date
+from passdesk.i18n import N_, _
+from passdesk.models import (
+    Agent,
+    Beneficiary,
+    Desk,
+    FollowUpCall,
+    Handout,
+    HandoutBooklet,
+    Place,
+    Programme,
+    Voucher,
+    VoucherStatus,
+    VoucherUse,
+)
+from passdesk.roles import Action
+from passdesk.services.base import Clock, Service, local_date, require, system_clock
+from passdesk.services.rows import Actor
+from passdesk.services.settings import SettingsService
+from passdesk.store import Database
+
+log = logging.getLogger(__name__)
+
+OUTCOMES: dict[str, str] = {
+    "reached": N_("reached: will go to a place"),
+    "declined": N_("reached: not interested"),
+    "already_used": N_("reached: says the vouchers were used"),
+    "message_left": N_("message left"),
+    "no_answer": N_("no answer"),
+    "wrong_number": N_("wrong number"),
+}
+DIMENSIONS = ("programme", "desk", "agent", "place")
+
+
+@dataclass(frozen=True)
+class UsageRate:
+    """Used vouchers over vouchers handed out (by place: the place's uses over all uses)."""
+
+    key: str
+    label: str
+    handed_out: int
+    used: int
+
+    @property
+    def rate(self) -> float:
+        return self.used / self.handed_out if self.handed_out else 0.0
+
+
+@dataclass(frozen=True)
+class FirstUse:
+    """Days from a handout to the first voucher of it used."""
+
+    handouts_used: int
+    median_days: float | None
+    mean_days: float | None
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    """A person to call: handed vouchers N weeks ago or more, none used yet."""
+
+    beneficiary_id: int
+    name: str
+    handed_out_on: date
+    weeks: int
+    phone: str  # empty unless the person agreed to be called
+    contact_consent: bool
+    last_call_on: date | None
+    last_outcome: str | None
+
+
+def _live() -> object:
+    return Handout.cancelled_at.is_(None)
+
+
+class FollowUpService(Service):
+    def __init__(
+        self, db: Database, clock: Clock = system_clock, *, settings: SettingsService
+    ) -> None:
+        super().__init__(db, clock)
+        self._settings = settings
+
+    # --- rates --------------------------------------------------------------------------
+
+    def usage_rate(
+        self,
+        *,
+        programme: str | None = None,
+        desk_id: int | None = None,
+        agent_id: int | None = None,
+    ) -> UsageRate:
+        """The share of handed-out vouchers used, over all, or for one programme, desk, agent."""
+        query = (
+            select(
+                func.count(Voucher.id),
+                func.count(Voucher.id).filter(Voucher.status == VoucherStatus.USED),
+            )
+            .select_from(Voucher)
+            .join(HandoutBooklet, HandoutBooklet.booklet_id == Voucher.booklet_id)
+            .join(Handout, and_(Handout.id == HandoutBooklet.handout_id, _live()))
+        )
+        if programme:
+            query = query.join(Programme, Programme.id == Voucher.programme_id).where(
+                Programme.code == programme.strip().upper()
+            )
+        if desk_id is not None:
+            query = query.where(Handout.desk_id == desk_id)
+        if agent_id is not None:
+            query = query.where(Handout.agent_id == agent_id)
+        with self._db.read() as session:
+            handed, used = session.execute(query).one()
+        return UsageRate(programme or "", _("All"), int(handed or 0), int(used or 0))
+
+    def usage_rates(self, by: str) -> list[UsageRate]:
+        """Rates per programme, desk or agent; per place, each place's share of the uses."""
+        if by not in DIMENSIONS:
+            raise InvalidInput(
+                _("Usage rates are by {choices}.").format(choices=", ".join(DIMENSIONS)),
+                field="by",
+            )
+        with self._db.read() as session:
+            if by == "place":
+                return self._by_place(session)
+            key, label, join = {
+                "programme": (Programme.code, Programme.name, Programme.id == Voucher.programme_id),
+                "desk": (Desk.id, Desk.name, Desk.id == Handout.desk_id),
+                "agent": (Agent.login, Agent.display_name, Agent.id == Handout.agent_id),
+            }[by]
+            rows = session.execute(
+                select(
+                    key,
+                    label,
+                    func.count(Voucher.id),
+                    func.count(Voucher.id).filter(Voucher.status == VoucherStatus.USED),
+                )
+                .select_from(Voucher)
+                .join(HandoutBooklet, HandoutBooklet.booklet_id == Voucher.booklet_id)
+                .join(Handout, and_(Handout.id == HandoutBooklet.handout_id, _live()))
+                .join(label.class_, join)  # type: ignore[attr-defined]
+                .group_by(key, label)
+                .order_by(label)
+            ).all()
+        return [UsageRate(str(k), str(n), int(h), int(u)) for k, n, h, u in rows]
+
+    @staticmethod
+    def _by_place(session: Session) -> list[UsageRate]:
+        total = session.scalar(select(func.count()).select_from(VoucherUse)) or 0
+        rows = session.execute(
+            select(Place.id, Place.name, func.count(VoucherUse.voucher_id))
+            .join(VoucherUse, VoucherUse.place_id == Place.id)
+            .group_by(Place.id, Place.name)
+            .order_by(func.count(VoucherUse.voucher_id).desc(), Place.name)
+        ).all()
+        return [UsageRate(str(i), n, total, int(c)) for i, n, c in rows]
+
+    def first_use(self, programme: str | None = None) -> FirstUse:
+        """How long people take to use their first voucher, over the handouts used at all."""
+        query = (
+            select(Handout.created_at, func.min(VoucherUse.used_at))
+            .join(HandoutBooklet, HandoutBooklet.handout_id == Handout.id)
+            .join(Voucher, Voucher.booklet_id == HandoutBooklet.booklet_id)
+            .join(VoucherUse, VoucherUse.voucher_id == Voucher.id)
+            .where(_live())
+            .group_by(Handout.id, Handout.created_at)
+        )
+        if programme:
+            query = query.join(Programme, Programme.id == Voucher.programme_id).where(
+                Programme.code == programme.strip().upper()
+            )
+        with self._db.read() as session:
+            days = [
+                max((local_date(used) - local_date(handed)).days, 0)
+                for handed, used in session.execute(query)
+            ]
+        if not days:
+            return FirstUse(0, None, None)
+        return FirstUse(len(days), float(statistics.median(days)), statistics.fmean(days))
+
+    # --- who to call --------------------------------------------------------------------
+
+    def to_call(self, weeks: int | None = None) -> list[FollowUpRow]:
+        """People whose first standing handout is `weeks` old or more (the setting by default)
+        and who have used no voucher; oldest handout first. The phone only with consent."""
+        weeks = int(weeks if weeks is not None else self._settings.get("followup_weeks"))
+        if weeks < 0:
+            raise InvalidInput(_("The number of weeks cannot be negative."), field="weeks")
+        cutoff = self._now() - timedelta(weeks=weeks)
+        used = (
+            select(HandoutBooklet.handout_id)
+            .join(Voucher, Voucher.booklet_id == HandoutBooklet.booklet_id)
+            .where(Voucher.status == VoucherStatus.USED)
+        )
+        users = select(Handout.beneficiary_id).where(Handout.id.in_(used), _live())
+        last_call = (
+            select(FollowUpCall.beneficiary_id, func.max(FollowUpCall.id).label("call_id"))
+            .group_by(FollowUpCall.beneficiary_id)
+            .subquery()
+        )
+        query = (
+            select(
+                Beneficiary.id,
+                Beneficiary.first_name,
+                Beneficiary.last_name,
+                Beneficiary.phone,
+                Beneficiary.contact_consent,
+                func.min(Handout.created_at),
+                func.max(FollowUpCall.called_at),
+                func.max(FollowUpCall.outcome),
+            )
+            .join(Handout, and_(Handout.beneficiary_id == Beneficiary.id, _live()))
+            .outerjoin(last_call, last_call.c.beneficiary_id == Beneficiary.id)
+            .outerjoin(FollowUpCall, FollowUpCall.id == last_call.c.call_id)
+            .where(Beneficiary.id.not_in(users))
+            .group_by(Beneficiary.id)
+            .having(func.min(Handout.created_at) <= cutoff)
+            .order_by(func.min(Handout.created_at), Beneficiary.id)
+        )
+        now = self._now()
+        with self._db.read() as session:
+            rows = session.execute(query).all()
+        return [
+            FollowUpRow(
+                beneficiary_id=pid,
+                name=f"{first} {last}",
+                handed_out_on=local_date(_aware(first_handout)),
+                weeks=(now - _aware(first_handout)).days // 7,
+                phone=phone if consent else "",
+                contact_consent=bool(consent),
+                last_call_on=local_date(_aware(called)) if called else None,
+                last_outcome=outcome,
+            )
+            for pid, first, last, phone, consent, first_handout, called, outcome in rows
+        ]
+
+    def record_call(
+        self,
+        actor: Actor,
+        beneficiary_id: int,
+        outcome: str,
+        note: str = "",
+        *,
+        called_at: datetime | None = None,
+    ) -> None:
+        """Keep a follow-up call on the person: when, by whom, what came of it."""
+        require(actor, Action.FOLLOW_UP)
+        if outcome not in OUTCOMES:
+            raise InvalidInput(
+                _("The outcome must be one of: {choices}.").format(choices=", ".join(OUTCOMES)),
+                field="outcome",
+            )
+        when = called_at or self._now()
+
+        def work(session: Session) -> None:
+            if session.get(Beneficiary, beneficiary_id) is None:
+                raise NotFound(
+                    _("No beneficiary with the number {id}.").format(id=beneficiary_id),
+                    field="beneficiary",
+                )
+            session.add(
+                FollowUpCall(
+                    beneficiary_id=beneficiary_id,
+                    called_at=when,
+                    agent_id=actor.id,
+                    outcome=outcome,
+                    note=note.strip()[:2000],
+                )
+            )
+
+        self._db.transaction(work)
+        log.info("agent %s recorded a follow-up call to beneficiary %s", actor.id, beneficiary_id)
+
+    def calls(self, beneficiary_id: int) -> list[tuple[datetime, str, str, str]]:
+        """A person's calls, latest first: (when, agent, outcome label, note)."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(FollowUpCall.called_at, Agent.display_name, FollowUpCall.outcome,
+                       FollowUpCall.note)
+                .join(Agent, Agent.id == FollowUpCall.agent_id)
+                .where(FollowUpCall.beneficiary_id == beneficiary_id)
+                .order_by(FollowUpCall.called_at.desc(), FollowUpCall.id.desc())
+            ).all()  # fmt: skip
+        return [(w, a, _(OUTCOMES.get(o, o)), n) for w, a, o, n in rows]
+
+    def export_calling_list(self, path: Path, weeks: int | None = None) -> int:
+        """The list to call, as CSV or XLSX (by `path`'s suffix); returns how many people."""
+        rows = self.to_call(weeks)
+        write_rows(
+            path,
+            (
+                _("Number"),
+                _("Name"),
+                _("Handed out on"),
+                _("Weeks"),
+                _("Phone"),
+                _("Last call"),
+                _("Outcome"),
+                _("Outcome of this call"),
+            ),
+            (
+                (
+                    r.beneficiary_id,
+                    r.name,
+                    format_date(r.handed_out_on),
+                    r.weeks,
+                    r.phone,
+                    format_date(r.last_call_on) if r.last_call_on else "",
+                    _(OUTCOMES[r.last_outcome]) if r.last_outcome in OUTCOMES else "",
+                    "",
+                )
+                for r in rows
+            ),
+        )
+        return len(rows)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+__all__ = ["OUTCOMES", "FirstUse", "FollowUpRow", "FollowUpService", "UsageRate"]

@@ -1,0 +1,1 @@
+"""The usage page (page): the operator's usage file, usage rates, the people to call."""
