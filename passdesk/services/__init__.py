@@ -19,6 +19,7 @@ from passdesk.services.lookup import LookupService
 from passdesk.services.places import PlaceService
 from passdesk.services.programmes import ProgrammeService
 from passdesk.services.receipts import ReceiptService
+from passdesk.services.regie import RegieService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
 from passdesk.store import Database, open_database
@@ -38,6 +39,7 @@ class Services:
     settings: SettingsService
     receipts: ReceiptService
     booklet_printing: BookletPrintService
+    regie: RegieService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -56,6 +58,7 @@ class Services:
             settings=settings,
             receipts=ReceiptService(db, clock, places=places, settings=settings),
             booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
+            regie=RegieService(db, clock),
         )
 
     def close(self) -> None:
