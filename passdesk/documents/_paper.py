@@ -131,3 +131,15 @@ def signature_boxes(
         lines = _draw.wrap(label, fonts.REGULAR, 7.5, width - 4 * mm)[:3]
         _draw.draw_lines(c, x + 2 * mm, top - 1 * mm, lines, fonts.REGULAR, 7.5)
     return top - height
+
+
+def draw_number(
+    canvas: Canvas, right: float, y: float, text: str, font: str, size: float, max_width: float
+) -> None:
+    """A figure right-aligned at `right`, made smaller to fit but never cut: an amount with an
+    ellipsis would be a wrong amount."""
+    natural = _draw.width(text, font, size)
+    if natural > max_width > 0:
+        size *= 0.98 * max_width / natural
+    canvas.setFont(font, size)
+    canvas.drawRightString(right, y, text)

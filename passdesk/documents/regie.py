@@ -17,7 +17,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 
 from passdesk.documents import _draw, fonts
-from passdesk.documents._paper import Paper, signature_boxes
+from passdesk.documents._paper import Paper, draw_number, signature_boxes
 from passdesk.documents.output import atomic_output
 from passdesk.documents.regie_records import (
     ENTRY,
@@ -189,8 +189,7 @@ class _RegisterWriter:
         )
         for text, width in zip(values, NUMBER_WIDTHS, strict=True):
             x += width
-            _draw.draw_fitted(self.c, x - 1 * mm, y, text, font, SIZE, width - 1.5 * mm,
-                              align="right", min_size=5)  # fmt: skip
+            draw_number(self.c, x - 1 * mm, y, text, font, SIZE, width - 1.5 * mm)
 
     def _separators(self, top: float, height: float) -> None:
         """The thin lines between the column groups, over one row."""

@@ -11,7 +11,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from passdesk.documents import _draw, fonts
-from passdesk.documents._paper import Paper, signature_boxes
+from passdesk.documents._paper import Paper, draw_number, signature_boxes
 from passdesk.documents.output import atomic_output
 from passdesk.documents.regie_records import UnusedRecord
 from passdesk.formatting import (
@@ -146,8 +146,7 @@ def _row(
     _draw.draw_fitted(c, paper.left + 1 * mm, y - 4.2 * mm, label, font, SIZE,
                       columns[0] - paper.left - 32 * mm)  # fmt: skip
     for text, right in zip(texts, columns, strict=True):
-        _draw.draw_fitted(c, right - 1 * mm, y - 4.2 * mm, text, font, SIZE, 28 * mm,
-                          align="right")  # fmt: skip
+        draw_number(c, right - 1 * mm, y - 4.2 * mm, text, font, SIZE, 28 * mm)
     c.setStrokeColor(_draw.LIGHT_GREY)
     c.setLineWidth(0.3)
     c.line(paper.left, y - ROW, paper.right, y - ROW)

@@ -13,6 +13,7 @@ from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.booklet_printing import BookletPrintService
+from passdesk.services.closing import ClosingService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
@@ -40,6 +41,7 @@ class Services:
     receipts: ReceiptService
     booklet_printing: BookletPrintService
     regie: RegieService
+    closing: ClosingService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -59,6 +61,7 @@ class Services:
             receipts=ReceiptService(db, clock, places=places, settings=settings),
             booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
             regie=RegieService(db, clock),
+            closing=ClosingService(db, clock),
         )
 
     def close(self) -> None:

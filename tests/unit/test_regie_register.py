@@ -105,9 +105,7 @@ def test_the_closing_balance_equals_the_booklet_and_voucher_tables(
     )
     # Nothing before the first day: the opening is empty, and opening + movements = closing.
     assert record.opening_stock == Quantity()
-    assert (
-        record.opening_stock + record.total(ENTRY) - record.total(EXIT) == record.closing_stock
-    )
+    assert record.opening_stock + record.total(ENTRY) - record.total(EXIT) == record.closing_stock
     assert record.lines[-1].stock_after == record.closing_stock
 
 
