@@ -13,6 +13,7 @@ unseen either.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from passdesk import codes
 from passdesk.documents.closing_sheet import render_closing
+from passdesk.documents.output import StagedOutput
 from passdesk.documents.regie_records import ClosingCount, ClosingRecord, MisplacedBooklet
 from passdesk.errors import InvalidInput, NotFound
 from passdesk.i18n import _, ngettext
@@ -34,6 +36,7 @@ from passdesk.services.base import Service, local_date, require, the_desk
 from passdesk.services.print_lines import desk_line
 from passdesk.services.rows import Actor
 from passdesk.services.stock import find_by_code, status_label
+from passdesk.store import after_commit
 
 log = logging.getLogger(__name__)
 
@@ -173,6 +176,11 @@ def identify_code(session: Session, text: str) -> ScannedBooklet:
     return ScannedBooklet(found.booklet.code, found.programme.code, found.booklet.status.value)
 
 
+def _publish(staged: StagedOutput, pdf: bytes) -> None:
+    staged.stream.write(pdf)
+    staged.publish()
+
+
 def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -195,9 +203,15 @@ class ClosingService(Service):
         scanned: Sequence[str] | None = None,
         counts: Mapping[str, int] | None = None,
         explanation: str = "",
+        sheet: str | Path | None = None,
     ) -> ClosingRecord:
-        """Record today's closing from the scanned codes or the counts per programme."""
+        """Record today's closing from the scanned codes or the counts per programme; with
+        `sheet`, its PDF appears there once the closing has committed."""
         require(actor, Action.CLOSE_DAY)
+        if sheet is not None and Path(sheet).suffix.lower() != ".pdf":
+            raise InvalidInput(
+                _("The closing sheet is a PDF: its file name must end in .pdf."), field="path"
+            )
         if (scanned is None) == (counts is None):
             raise InvalidInput(
                 _("Scan the booklets in the safe, or give the count of each programme."),
@@ -257,6 +271,12 @@ class ClosingService(Service):
             )
             session.add(closing)
             session.flush()
+            record = self._record(session, closing)
+            if staged is not None:
+                # Drawn in memory: a replayed unit of work draws again, the file is written once.
+                pdf = io.BytesIO()
+                render_closing(record, pdf)
+                after_commit(session, lambda: _publish(staged, pdf.getvalue()))
             log.info(
                 "agent %s closed %s (%s, %s difference(s))%s",
                 actor.id,
@@ -265,9 +285,15 @@ class ClosingService(Service):
                 "some" if comparison.has_differences else "no",
                 f", correcting closing {first.id}" if first is not None else "",
             )
-            return self._record(session, closing)
+            return record
 
-        return self._db.transaction(work)
+        staged = StagedOutput(sheet) if sheet is not None else None
+        try:
+            return self._db.transaction(work)
+        except BaseException:
+            if staged is not None:
+                staged.discard()
+            raise
 
     @staticmethod
     def _details(
