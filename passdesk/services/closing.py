@@ -176,6 +176,13 @@ def identify_code(session: Session, text: str) -> ScannedBooklet:
     return ScannedBooklet(found.booklet.code, found.programme.code, found.booklet.status.value)
 
 
+def _check_sheet_path(path: str | Path) -> None:
+    if Path(path).suffix.lower() != ".pdf":
+        raise InvalidInput(
+            _("The closing sheet is a PDF: its file name must end in .pdf."), field="path"
+        )
+
+
 def _publish(staged: StagedOutput, pdf: bytes) -> None:
     staged.stream.write(pdf)
     staged.publish()
@@ -208,10 +215,8 @@ class ClosingService(Service):
         """Record today's closing from the scanned codes or the counts per programme; with
         `sheet`, its PDF appears there once the closing has committed."""
         require(actor, Action.CLOSE_DAY)
-        if sheet is not None and Path(sheet).suffix.lower() != ".pdf":
-            raise InvalidInput(
-                _("The closing sheet is a PDF: its file name must end in .pdf."), field="path"
-            )
+        if sheet is not None:
+            _check_sheet_path(sheet)
         if (scanned is None) == (counts is None):
             raise InvalidInput(
                 _("Scan the booklets in the safe, or give the count of each programme."),
@@ -329,13 +334,19 @@ class ClosingService(Service):
 
     def write_sheet(self, closing_id: int, path: str | Path) -> Path:
         """The closing's sheet as a PDF at `path` (published only once complete)."""
+        _check_sheet_path(path)
         render_closing(self.sheet(closing_id), path)
         return Path(path)
 
-    def last_closing(self) -> ClosingRecord | None:
+    def closed_today(self) -> ClosingRecord | None:
+        """Today's first closing, if the day is closed already (another one corrects it)."""
         with self._db.read() as session:
-            last = session.scalar(select(func.max(DailyClosing.id)))
-            return None if last is None else self._record(session, session.get(DailyClosing, last))
+            first = session.scalar(
+                select(func.min(DailyClosing.id)).where(DailyClosing.day == self._today())
+            )
+            return (
+                None if first is None else self._record(session, session.get(DailyClosing, first))
+            )
 
     @staticmethod
     def _record(session: Session, closing: DailyClosing | None) -> ClosingRecord:
