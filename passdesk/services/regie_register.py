@@ -9,9 +9,10 @@ one history; the booklet table is only asked for the booklets' lots.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -32,9 +33,8 @@ from passdesk.documents.regie_records import (
 from passdesk.errors import InvalidInput, NotFound
 from passdesk.formatting import format_date
 from passdesk.i18n import N_, _
-from passdesk.models import EventKind, Programme, StockLot
+from passdesk.models import EventKind, Handout, Programme, StockLot
 from passdesk.services import stock_replay
-from passdesk.services.base import local_date
 from passdesk.services.print_lines import desk_line
 from passdesk.services.programmes import parse_date
 from passdesk.services.stock import status_label, void_reason_label
@@ -49,6 +49,8 @@ STATUS_LABELS = {
 }
 STATUS_ORDER = ("in_stock", "handed_out", "used", "voided", "expired")
 SHOWN_CODES = 3  # a line names its serials up to this many, else the first and the last
+RECEIVED_KIND = EventKind.RECEIVED.value
+HANDED_OUT_KIND = EventKind.HANDED_OUT.value
 
 
 def day_start(day: date) -> datetime:
@@ -76,9 +78,10 @@ def programme_heading(programme: Programme) -> ProgrammeHeading:
     )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
-    """The movements one register line adds up, while the journal is read."""
+    """The movements one register line adds up, while the journal is read: their quantities,
+    and enough of their serials and receipts to name them."""
 
     day: date
     kind: str
@@ -88,20 +91,35 @@ class _Group:
     first_event: int
     booklets: int = 0
     vouchers: int = 0
-    codes: list[str] | None = None
-    receipts: list[str] | None = None
+    codes: int = 0
+    some_codes: list[str] = field(default_factory=list)  # the first SHOWN_CODES + 1
+    lowest_code: str = ""
+    highest_code: str = ""
+    first_handout: int | None = None
+    last_handout: int | None = None
     lot: dict[str, Any] | None = None
 
-    def add(self, move: Move) -> None:
+    def add(self, move: Move, handout_id: int | None) -> None:
         self.booklets += move.booklets
         self.vouchers += move.vouchers
+        if handout_id is not None and move.kind == HANDED_OUT_KIND:
+            # The receipts are named by number once the journal is read (one query).
+            if self.first_handout is None or handout_id < self.first_handout:
+                self.first_handout = handout_id
+            if self.last_handout is None or handout_id > self.last_handout:
+                self.last_handout = handout_id
+            return
         details = move.details
         code = details.get("code") or details.get("booklet")
         if code:
-            self.codes = (self.codes or []) + [str(code)]
-        receipt = details.get("receipt")
-        if receipt and move.kind == EventKind.HANDED_OUT.value:
-            self.receipts = (self.receipts or []) + [str(receipt)]
+            code = str(code)
+            self.codes += 1
+            if len(self.some_codes) <= SHOWN_CODES:
+                self.some_codes.append(code)
+            if not self.lowest_code or code < self.lowest_code:
+                self.lowest_code = code
+            if code > self.highest_code:
+                self.highest_code = code
 
 
 def effect(source: str | None, target: str) -> str:
@@ -143,16 +161,7 @@ def movement_label(kind: str, source: str | None, target: str, reason: str | Non
     )
 
 
-def _codes_text(codes: list[str]) -> str:
-    if len(codes) <= SHOWN_CODES:
-        return ", ".join(codes)
-    ordered = sorted(codes)
-    return _("{first} … {last} ({n} codes)").format(
-        first=ordered[0], last=ordered[-1], n=len(codes)
-    )
-
-
-def _detail(group: _Group, lots: dict[int, str]) -> str:
+def _detail(group: _Group, lots: dict[int, str], receipts: dict[int, str]) -> str:
     if group.lot is not None:
         lot = group.lot
         text = _("lot {lot}: {first} to {last}").format(
@@ -160,14 +169,16 @@ def _detail(group: _Group, lots: dict[int, str]) -> str:
         )
         source = lots.get(int(lot["lot"]), "") if "lot" in lot else ""
         return f"{text} — {source}" if source else text
-    if group.receipts:
-        first, last = min(group.receipts), max(group.receipts)
+    if group.first_handout is not None and group.last_handout is not None:
+        first, last = receipts.get(group.first_handout), receipts.get(group.last_handout)
         if first == last:
             return _("receipt {number}").format(number=first)
         return _("receipts {first} to {last}").format(first=first, last=last)
-    if group.codes:
-        return _codes_text(group.codes)
-    return ""
+    if group.codes <= SHOWN_CODES:
+        return ", ".join(group.some_codes)
+    return _("{first} … {last} ({n} codes)").format(
+        first=group.lowest_code, last=group.highest_code, n=group.codes
+    )
 
 
 def checked_period(period_from: date | str, period_to: date | str) -> tuple[date, date]:
@@ -189,7 +200,11 @@ def build_register(
 ) -> RegisterRecord:
     """The register of `programme_code` from `first` to `last` (both included), replayed from
     the journal in one read."""
-    start, end = day_start(first), day_start(last + timedelta(days=1))
+    # Each day's first instant as stored (naive UTC): an event's day is found by bisection,
+    # without turning 200,000 timestamps into the desk's time zone one by one.
+    days = [first + timedelta(days=n) for n in range((last - first).days + 2)]
+    starts = [utc_naive(day_start(day)) for day in days]
+    start, end = starts[0], starts[-1]
     desk = desk_line(session)
     programme = find_programme(session, programme_code)
     heading = programme_heading(programme)
@@ -203,19 +218,32 @@ def build_register(
     opening: tuple[dict[str, int], dict[str, int]] | None = None
     groups: dict[tuple[Any, ...], _Group] = {}
     events = stock_replay.movement_events(session, programme.id, end)
-    for event_id, at, kind, booklet_id, voucher_id, details_text in events:
+    for event_id, at, kind, booklet_id, voucher_id, handout_id, text in events:
         if opening is None and at >= start:
             opening = (dict(replay.booklets), dict(replay.vouchers))
-        details = stock_replay.parse_details(details_text, kind, opening is not None)
-        move = replay.apply(event_id, at, kind, booklet_id, voucher_id, details)
+        details = stock_replay.parse_details(text, kind, opening is not None)
+        move = replay.apply(event_id, kind, booklet_id, voucher_id, details)
         if move is None or opening is None:
             continue
-        _group(groups, move)
+        day = days[bisect_right(starts, at) - 1]
+        reason = details.get("reason")
+        key = (
+            (day, event_id)
+            if kind == RECEIVED_KIND
+            else (day, kind, move.source, move.target, reason)
+        )
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = _Group(day, kind, move.source, move.target, reason, event_id)
+            if kind == RECEIVED_KIND:
+                group.lot = details
+        group.add(move, handout_id)
     if opening is None:
         opening = (dict(replay.booklets), dict(replay.vouchers))
     closing = (dict(replay.booklets), dict(replay.vouchers))
+    receipts = _receipts(session, groups.values())
     face = heading.face_value
-    lines = _lines(groups.values(), lots, face, opening)
+    lines = _lines(groups.values(), lots, receipts, face, opening)
     return RegisterRecord(
         desk=desk,
         programme=heading,
@@ -239,26 +267,35 @@ def build_register(
     )
 
 
-def _group(groups: dict[tuple[Any, ...], _Group], move: Move) -> None:
-    day = local_date(move.at)
-    reason = move.details.get("reason") if move.kind != EventKind.HANDED_OUT.value else None
-    if move.kind == EventKind.RECEIVED.value:
-        key: tuple[Any, ...] = (day, move.event_id)
-    else:
-        key = (day, move.kind, move.source, move.target, reason)
-    group = groups.get(key)
-    if group is None:
-        group = groups[key] = _Group(
-            day, move.kind, move.source, move.target, reason, move.event_id
+def utc_naive(moment: datetime) -> datetime:
+    """A moment as the journal stores it: UTC, without its zone."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _receipts(session: Session, groups: Iterable[_Group]) -> dict[int, str]:
+    """The receipt numbers of the first and last handout of each line of handouts."""
+    wanted = {
+        handout_id
+        for group in groups
+        for handout_id in (group.first_handout, group.last_handout)
+        if handout_id is not None
+    }
+    found: dict[int, str] = {}
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), 500):
+        chunk = ordered[start : start + 500]
+        found.update(
+            session.execute(
+                select(Handout.id, Handout.receipt_number).where(Handout.id.in_(chunk))
+            ).all()
         )
-        if move.kind == EventKind.RECEIVED.value:
-            group.lot = move.details
-    group.add(move)
+    return found
 
 
 def _lines(
     groups: Iterable[_Group],
     lots: dict[int, str],
+    receipts: dict[int, str],
     face: Decimal,
     opening: tuple[dict[str, int], dict[str, int]],
 ) -> list[RegisterLine]:
@@ -276,7 +313,7 @@ def _lines(
                 day=group.day,
                 movement=group.kind,
                 label=movement_label(group.kind, group.source, group.target, group.reason),
-                detail=_detail(group, lots),
+                detail=_detail(group, lots, receipts),
                 effect=where,
                 quantity=moved,
                 stock_after=stock,
