@@ -131,9 +131,17 @@ def effect(source: str | None, target: str) -> str:
     return OUTSIDE
 
 
+def _reason_label(reason: str) -> str:
+    """A void reason as the reader reads it; a reason added by later work, as written."""
+    try:
+        return void_reason_label(reason)
+    except ValueError:
+        return reason
+
+
 def movement_label(kind: str, source: str | None, target: str, reason: str | None) -> str:
     """What a line of the register says happened (the detail column says to which serials)."""
-    why = void_reason_label(reason) if reason else ""
+    why = _reason_label(reason) if reason else ""
     if kind == EventKind.RECEIVED.value:
         return _("Lot received")
     if kind == EventKind.HANDED_OUT.value:

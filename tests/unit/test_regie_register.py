@@ -166,3 +166,108 @@ def test_bad_periods_and_unknown_programmes_are_refused_in_french(
         services.regie.register("MGP19", "10/03/2026", "2026-03-11")
     with pytest.raises(NotFound, match="XYZ"):
         services.regie.register("XYZ", "2026-03-01", "2026-03-10")
+
+
+def test_movements_other_work_adds_appear_as_soon_as_their_events_exist(
+    services: Services, busy_desk: dict[str, date], admin: Actor, clock: MovableClock, raw: RawDb
+) -> None:
+    """Expiry, a return after a later cancel and vouchers used are written by other parts of
+    PassDesk; the register knows them by their event kinds alone."""
+    from passdesk.models import EventKind
+    from passdesk.services import ledger
+
+    ids = dict(raw.query("SELECT code, id FROM booklet"))
+    voucher_ids = dict(raw.query("SELECT code, id FROM voucher"))
+    programme_id = raw.scalar("SELECT id FROM programme WHERE code = 'MGP19'")
+    clock.advance(timedelta(days=1))
+    day4 = clock.now.date()
+
+    def event(kind: EventKind, booklet: str, voucher: str | None = None, **details: str) -> None:
+        services.db.transaction(
+            lambda session: ledger.append(
+                session,
+                at=clock.now,
+                agent_id=admin.id,
+                kind=kind,
+                programme_id=programme_id,
+                booklet_id=ids[booklet],
+                voucher_id=voucher_ids[voucher] if voucher else None,
+                details={"booklet": booklet, **details},
+            )
+        )
+
+    event(EventKind.EXPIRED, booklet(6))  # in stock, one voucher voided on day 1
+    event(EventKind.USED, booklet(2), voucher(13))
+    event(EventKind.USED, booklet(2), voucher(14))
+    event(EventKind.RETURNED, booklet(3), reason="returned_intact")
+    record = services.regie.register("MGP19", busy_desk["day1"], day4)
+
+    day4_lines = [(x.label, x.effect, x.quantity) for x in record.lines if x.day == day4]
+    assert day4_lines == [
+        ("Périmé en stock", EXIT, Quantity(1, 9, 9 * FACE)),
+        ("Chèques utilisés", OUTSIDE, Quantity(0, 2, 2 * FACE)),
+        ("Retour en stock : returned_intact", ENTRY, Quantity(1, 10, 10 * FACE)),
+    ]
+    statuses = {s.status: s.closing for s in record.statuses}
+    assert statuses["expired"] == Quantity(1, 9, 9 * FACE)
+    assert statuses["used"].vouchers == 2
+    assert record.opening_stock + record.total(ENTRY) - record.total(EXIT) == record.closing_stock
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_any_two_periods_join_up_and_the_whole_ends_on_the_tables(
+    services: Services,
+    supervisor: Actor,
+    agent: Actor,
+    lot: LotRow,
+    people: list[BeneficiaryRow],
+    clock: MovableClock,
+    raw: RawDb,
+    seed: int,
+) -> None:
+    """Random days of handouts, cancels (same day and later) and voids: however the period is
+    cut, a part's closing is the next part's opening, each part adds up, and the whole ends on
+    the booklet and voucher tables."""
+    import random
+
+    from passdesk.errors import PassDeskError
+
+    rng = random.Random(seed)
+    first = clock.now.date()
+    given: list[int] = []
+    for _step in range(40):
+        roll = rng.random()
+        try:
+            if roll < 0.45:
+                person = rng.choice(people)
+                row = services.handouts.hand_out(
+                    supervisor, person.id, next_programme="MGP19", override_reason="essai"
+                )
+                given.append(row.id)
+            elif roll < 0.6 and given:
+                services.handouts.cancel(supervisor, given.pop(rng.randrange(len(given))), "x")
+            elif roll < 0.75:
+                services.stock.void(supervisor, booklet(rng.randint(1, 12)), "lost")
+            elif roll < 0.85:
+                services.stock.void(supervisor, voucher(rng.randint(1, 120)), "damaged")
+            else:
+                clock.advance(timedelta(days=rng.randint(1, 3)))
+        except PassDeskError:
+            pass  # refused by a rule (nothing left, already voided...): the register is unmoved
+    last = clock.now.date()
+    whole = services.regie.register("MGP19", first, last)
+    booklets, vouchers = closing_by_status(whole)
+    assert booklets == table_counts(raw, "booklet")
+    assert vouchers == table_counts(raw, "voucher")
+    cut = first + timedelta(days=rng.randint(0, max((last - first).days, 0)))
+    parts = [
+        services.regie.register("MGP19", first, cut),
+        services.regie.register("MGP19", cut + timedelta(days=1), last + timedelta(days=1)),
+    ]
+    assert parts[0].closing_stock == parts[1].opening_stock
+    assert [s.closing for s in parts[0].statuses] == [s.opening for s in parts[1].statuses]
+    assert parts[1].closing_stock == whole.closing_stock
+    for part in parts:
+        assert part.opening_stock + part.total(ENTRY) - part.total(EXIT) == part.closing_stock
+    # A line is one day's movements of one kind: cutting between days splits none of them.
+    assert parts[0].lines + parts[1].lines == whole.lines
