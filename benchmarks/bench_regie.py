@@ -145,19 +145,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         Figure(
             f"register PN19 2026 to PDF ({lines} lines, {best['pdf']['size_mb']:.1f} MB), "
             f"best of {ROUNDS}",
-            best["pdf"]["seconds"], "s", SECONDS, best_cpu["pdf"], bare["seconds"],
+            best["pdf"]["seconds"],
+            "s",
+            SECONDS,
+            best_cpu["pdf"],
+            bare["seconds"],
             f"plain sqlite3 read of the {bare['lines']:,} journal rows",
         ),
         Figure(
             f"register PN19 2026 to XLSX ({best['xlsx']['size_mb']:.2f} MB), best of {ROUNDS}",
-            best["xlsx"]["seconds"], "s", SECONDS, best_cpu["xlsx"], bare["seconds"],
+            best["xlsx"]["seconds"],
+            "s",
+            SECONDS,
+            best_cpu["xlsx"],
+            bare["seconds"],
             "the same",
         ),
-        Figure("peak memory, register to PDF", peak["pdf"], "MB", PEAK_MB,
-               baseline=peak["bare"], baseline_label="bare read"),
-        Figure("peak memory, register to XLSX", peak["xlsx"], "MB", PEAK_MB,
-               baseline=peak["bare"], baseline_label="bare read"),
-    ]  # fmt: skip
+        Figure(
+            "peak memory, register to PDF",
+            peak["pdf"],
+            "MB",
+            PEAK_MB,
+            baseline=peak["bare"],
+            baseline_label="bare read",
+        ),
+        Figure(
+            "peak memory, register to XLSX",
+            peak["xlsx"],
+            "MB",
+            PEAK_MB,
+            baseline=peak["bare"],
+            baseline_label="bare read",
+        ),
+    ]
     context = {
         "machine": machine(),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -27,10 +27,21 @@ def png(pdf: Path, page: int, target: Path) -> None:
     """One page of a PDF as a PNG at `target`."""
     stem = target.with_suffix("")
     subprocess.run(
-        ["pdftoppm", "-r", str(DPI), "-png", "-f", str(page), "-l", str(page), "-singlefile",
-         str(pdf), str(stem)],
+        [
+            "pdftoppm",
+            "-r",
+            str(DPI),
+            "-png",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(stem),
+        ],
         check=True,
-    )  # fmt: skip
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

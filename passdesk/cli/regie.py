@@ -48,13 +48,17 @@ def cmd_register(args: argparse.Namespace, out: Output) -> int:
     out.result(
         summary,
         lambda: [
-            _("{n} movement lines; in the safe at the end: {booklets} booklets, {vouchers} "
-              "vouchers, {amount}.").format(
-                n=len(record.lines), booklets=format_number(closing.booklets),
-                vouchers=format_number(closing.vouchers), amount=format_money(closing.amount),
+            _(
+                "{n} movement lines; in the safe at the end: {booklets} booklets, {vouchers} "
+                "vouchers, {amount}."
+            ).format(
+                n=len(record.lines),
+                booklets=format_number(closing.booklets),
+                vouchers=format_number(closing.vouchers),
+                amount=format_money(closing.amount),
             )
         ],
-    )  # fmt: skip
+    )
     return EXIT_OK
 
 
@@ -67,11 +71,17 @@ def cmd_unused(args: argparse.Namespace, out: Output) -> int:
         )
     )
     out.result(
-        {"path": str(args.output), "programme": record.programme.code, "total": record.total,
-         "credits": record.credits},
-        lambda: [_("Unused value: {amount}.").format(amount=format_money(record.total.amount))]
-        + [f"{c.funder}: {format_money(c.amount)}" for c in record.credits],
-    )  # fmt: skip
+        {
+            "path": str(args.output),
+            "programme": record.programme.code,
+            "total": record.total,
+            "credits": record.credits,
+        },
+        lambda: (
+            [_("Unused value: {amount}.").format(amount=format_money(record.total.amount))]
+            + [f"{c.funder}: {format_money(c.amount)}" for c in record.credits]
+        ),
+    )
     return EXIT_OK
 
 
@@ -147,13 +157,17 @@ def cmd_closing(args: argparse.Namespace, out: Output) -> int:
 
 def closing_lines(record: ClosingRecord) -> list[str]:
     lines = [
-        _("{code}: {expected} in stock in the register, {counted} counted, difference "
-          "{difference:+d}").format(
-            code=c.programme_code, expected=c.expected, counted=c.counted,
+        _(
+            "{code}: {expected} in stock in the register, {counted} counted, difference "
+            "{difference:+d}"
+        ).format(
+            code=c.programme_code,
+            expected=c.expected,
+            counted=c.counted,
             difference=c.difference,
         )
         for c in record.counts
-    ]  # fmt: skip
+    ]
     for title, items in (
         (_("Missing from the safe"), list(record.missing)),
         (_("In the safe, not in stock"), [f"{b.code} ({b.status})" for b in record.not_in_stock]),

@@ -52,7 +52,7 @@ class _SheetWriter:
                 id=record.closing_id,
                 moment=format_datetime(record.closed_at),
                 agent=record.agent_name,
-            ),  # fmt: skip
+            ),
         ]
         if record.corrects is not None and record.corrects_at is not None:
             subject.append(
@@ -116,8 +116,9 @@ class _SheetWriter:
             for line in _draw.wrap(record.explanation, fonts.REGULAR, SIZE, self.paper.full)[:40]:
                 self._room(ROW)
                 c.setFillColor(black)
-                _draw.draw_fitted(c, self.paper.left, self.y - 4 * mm, line, fonts.REGULAR, SIZE,
-                                  self.paper.full)  # fmt: skip
+                _draw.draw_fitted(
+                    c, self.paper.left, self.y - 4 * mm, line, fonts.REGULAR, SIZE, self.paper.full
+                )
                 self.y -= ROW * 0.8
         self._room(ANCHOR_HEIGHT + SIGNATURES_HEIGHT + 12 * mm)
         self._anchor()
@@ -164,16 +165,23 @@ class _SheetWriter:
         baseline = self.y - 4 * mm
         _draw.draw_fitted(c, paper.left + 1 * mm, baseline, headings[0], fonts.BOLD, SIZE, 80 * mm)
         for text, x in zip(headings[1:], columns[1:], strict=True):
-            _draw.draw_fitted(c, x - 1 * mm, baseline, text, fonts.BOLD, SIZE, 38 * mm,
-                              align="right")  # fmt: skip
+            _draw.draw_fitted(
+                c, x - 1 * mm, baseline, text, fonts.BOLD, SIZE, 38 * mm, align="right"
+            )
         self.y -= ROW
         for line in self.record.counts:
             baseline = self.y - 4 * mm
             font = fonts.BOLD if line.difference else fonts.REGULAR
             c.setFillColor(_draw.ALERT if line.difference else black)
-            _draw.draw_fitted(c, paper.left + 1 * mm, baseline,
-                              f"{line.programme_code} — {line.programme_name}", font, SIZE,
-                              columns[0] - paper.left)  # fmt: skip
+            _draw.draw_fitted(
+                c,
+                paper.left + 1 * mm,
+                baseline,
+                f"{line.programme_code} — {line.programme_name}",
+                font,
+                SIZE,
+                columns[0] - paper.left,
+            )
             difference = f"{line.difference:+d}" if line.difference else "0"
             for text, x in zip(
                 (format_number(line.expected), format_number(line.counted), difference),
@@ -199,8 +207,15 @@ class _SheetWriter:
                 self._heading(title.format(n=format_number(len(codes))) + " " + _("(continued)"))
             c.setFillColor(black)
             for i, code in enumerate(codes[start : start + CODES_PER_LINE]):
-                _draw.draw_fitted(c, paper.left + i * width, self.y - 3.2 * mm, code,
-                                  fonts.REGULAR, 8.5, width - 3 * mm)  # fmt: skip
+                _draw.draw_fitted(
+                    c,
+                    paper.left + i * width,
+                    self.y - 3.2 * mm,
+                    code,
+                    fonts.REGULAR,
+                    8.5,
+                    width - 3 * mm,
+                )
             self.y -= CODE_ROW
 
     def _anchor(self) -> None:
@@ -210,16 +225,27 @@ class _SheetWriter:
         c.setLineWidth(1)
         c.rect(paper.left, top - ANCHOR_HEIGHT, paper.full, ANCHOR_HEIGHT, stroke=1, fill=0)
         c.setFillColor(_draw.ACCENT)
-        _draw.draw_fitted(c, paper.left + 3 * mm, top - 5 * mm, _("Anchor of the journal"),
-                          fonts.BOLD, 10, paper.full - 6 * mm)  # fmt: skip
+        _draw.draw_fitted(
+            c,
+            paper.left + 3 * mm,
+            top - 5 * mm,
+            _("Anchor of the journal"),
+            fonts.BOLD,
+            10,
+            paper.full - 6 * mm,
+        )
         c.setFillColor(black)
         _draw.draw_fitted(
-            c, paper.left + 3 * mm, top - 10 * mm,
+            c,
+            paper.left + 3 * mm,
+            top - 10 * mm,
             _("SHA-256 of the journal's head after this closing (event no. {event}):").format(
                 event=record.event_id
             ),
-            fonts.REGULAR, 8.5, paper.full - 6 * mm,
-        )  # fmt: skip
+            fonts.REGULAR,
+            8.5,
+            paper.full - 6 * mm,
+        )
         # Never cut: the size is chosen so that the whole hash fits, with room to spare.
         shown = hash_groups(record.head_hash)
         size = min(12.5, 0.97 * (paper.full - 6 * mm) / _draw.width(shown, fonts.BOLD, 1))
@@ -227,13 +253,22 @@ class _SheetWriter:
         c.drawCentredString(paper.left + paper.full / 2, top - 17 * mm, shown)
         c.setFillColor(_draw.GREY)
         _draw.draw_fitted(
-            c, paper.left + 3 * mm, top - 23.5 * mm,
+            c,
+            paper.left + 3 * mm,
+            top - 23.5 * mm,
             _("To prove later that the journal was not rewritten since, run:"),
-            fonts.REGULAR, 7.5, paper.full - 6 * mm,
-        )  # fmt: skip
+            fonts.REGULAR,
+            7.5,
+            paper.full - 6 * mm,
+        )
         _draw.draw_fitted(
-            c, paper.left + 3 * mm, top - 27.5 * mm,
+            c,
+            paper.left + 3 * mm,
+            top - 27.5 * mm,
             f"passdesk-admin check --anchor {record.head_hash}",
-            fonts.REGULAR, 7.5, paper.full - 6 * mm, min_size=5,
-        )  # fmt: skip
+            fonts.REGULAR,
+            7.5,
+            paper.full - 6 * mm,
+            min_size=5,
+        )
         self.y = top - ANCHOR_HEIGHT

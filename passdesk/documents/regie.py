@@ -162,16 +162,28 @@ class _RegisterWriter:
         for name in GROUPS:
             x = self.group_x[name]
             _draw.draw_fitted(
-                c, x + GROUP / 2, top - 3.3 * mm, titles[name], fonts.BOLD, SIZE, GROUP - 2 * mm,
+                c,
+                x + GROUP / 2,
+                top - 3.3 * mm,
+                titles[name],
+                fonts.BOLD,
+                SIZE,
+                GROUP - 2 * mm,
                 align="center",
-            )  # fmt: skip
+            )
             right = x
             for unit, width in zip(units, NUMBER_WIDTHS, strict=True):
                 right += width
                 _draw.draw_fitted(
-                    c, right - 1 * mm, top - 7.6 * mm, unit, fonts.REGULAR, 6.5, width - 1.5 * mm,
+                    c,
+                    right - 1 * mm,
+                    top - 7.6 * mm,
+                    unit,
+                    fonts.REGULAR,
+                    6.5,
+                    width - 1.5 * mm,
                     align="right",
-                )  # fmt: skip
+                )
         self._separators(top, 9 * mm)
         self.y = top - 9 * mm
 
@@ -224,9 +236,15 @@ class _RegisterWriter:
         self._numbers(line.stock_after, "stock", baseline, fonts.REGULAR)
         if line.detail:
             _draw.draw_fitted(
-                c, left + DATE_WIDTH + 2 * mm, top - 5.4 * mm, line.detail, fonts.REGULAR, 6,
-                self.label_width - 4 * mm, min_size=5,
-            )  # fmt: skip
+                c,
+                left + DATE_WIDTH + 2 * mm,
+                top - 5.4 * mm,
+                line.detail,
+                fonts.REGULAR,
+                6,
+                self.label_width - 4 * mm,
+                min_size=5,
+            )
         c.setStrokeColor(_draw.LIGHT_GREY)
         c.setLineWidth(0.2)
         c.line(left, top - ROW, self.paper.right, top - ROW)
@@ -252,8 +270,9 @@ class _RegisterWriter:
             c.line(left, top, self.paper.right, top)
         baseline = top - 3.2 * mm
         c.setFillColor(black)
-        _draw.draw_fitted(c, left + 1 * mm, baseline, label, font, SIZE,
-                          DATE_WIDTH + self.label_width - 2 * mm)  # fmt: skip
+        _draw.draw_fitted(
+            c, left + 1 * mm, baseline, label, font, SIZE, DATE_WIDTH + self.label_width - 2 * mm
+        )
         for group, quantity in quantities.items():
             self._numbers(quantity, group, baseline, font)
         self._separators(top, SPECIAL_ROW)
@@ -261,8 +280,15 @@ class _RegisterWriter:
 
     def _note(self, text: str) -> None:
         self.c.setFillColor(_draw.GREY)
-        _draw.draw_fitted(self.c, self.paper.left + DATE_WIDTH, self.y - 4 * mm, text,
-                          fonts.REGULAR, SIZE, self.label_width)  # fmt: skip
+        _draw.draw_fitted(
+            self.c,
+            self.paper.left + DATE_WIDTH,
+            self.y - 4 * mm,
+            text,
+            fonts.REGULAR,
+            SIZE,
+            self.label_width,
+        )
         self.y -= 6 * mm
 
     # --- the last page's summary ----------------------------------------------------------
@@ -310,13 +336,22 @@ class _RegisterWriter:
     def _units(self, x: float, y: float, title: str) -> None:
         """A group's title over its three units, the group starting at x."""
         c = self.c
-        _draw.draw_fitted(c, x + GROUP / 2, y, title, fonts.BOLD, SIZE, GROUP - 2 * mm,
-                          align="center")  # fmt: skip
+        _draw.draw_fitted(
+            c, x + GROUP / 2, y, title, fonts.BOLD, SIZE, GROUP - 2 * mm, align="center"
+        )
         right = x
         for unit, width in zip(self._unit_names(), NUMBER_WIDTHS, strict=True):
             right += width
-            _draw.draw_fitted(c, right - 1 * mm, y - SUMMARY_ROW, unit, fonts.REGULAR, 6.5,
-                              width - 1.5 * mm, align="right")  # fmt: skip
+            _draw.draw_fitted(
+                c,
+                right - 1 * mm,
+                y - SUMMARY_ROW,
+                unit,
+                fonts.REGULAR,
+                6.5,
+                width - 1.5 * mm,
+                align="right",
+            )
 
     @staticmethod
     def _unit_names() -> tuple[str, str, str]:

@@ -92,9 +92,12 @@ def write_register_sheet(record: RegisterRecord, target: str | os.PathLike[str])
     header = sheets.header_row(
         statuses,
         [_("Status")]
-        + [f"{when} – {unit}" for when in (_("At the opening"), _("At the closing"))
-           for unit in _units()],
-    )  # fmt: skip
+        + [
+            f"{when} – {unit}"
+            for when in (_("At the opening"), _("At the closing"))
+            for unit in _units()
+        ],
+    )
     for line in record.statuses:
         sheets.write_row(
             statuses,

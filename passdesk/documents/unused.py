@@ -67,8 +67,17 @@ def _write(record: UnusedRecord, stream: BinaryIO) -> int:
         "expired at the end of validity. Their face value is credited back to the funders in "
         "proportion to their shares."
     )
-    y = _draw.draw_lines(c, paper.left, y, _draw.wrap(intro, fonts.REGULAR, SIZE, paper.full),
-                         fonts.REGULAR, SIZE) - 6 * mm  # fmt: skip
+    y = (
+        _draw.draw_lines(
+            c,
+            paper.left,
+            y,
+            _draw.wrap(intro, fonts.REGULAR, SIZE, paper.full),
+            fonts.REGULAR,
+            SIZE,
+        )
+        - 6 * mm
+    )
     columns = (paper.right - 95 * mm, paper.right - 65 * mm, paper.right)
     y = _table_head(
         paper, y, _("Unused value"), (_("Booklets"), _("Vouchers"), _("Value")), columns
@@ -90,8 +99,7 @@ def _write(record: UnusedRecord, stream: BinaryIO) -> int:
         y = _row(paper, y, label, texts, columns, font)
     y -= 10 * mm
     columns = (paper.right - 50 * mm, paper.right)
-    y = _table_head(paper, y, _("Credited back to the funders"), (_("Share"), _("Amount")),
-                    columns)  # fmt: skip
+    y = _table_head(paper, y, _("Credited back to the funders"), (_("Share"), _("Amount")), columns)
     for credit in record.credits:
         texts = (format_percent(credit.percent), format_money(credit.amount))
         y = _row(paper, y, credit.funder, texts, columns, fonts.REGULAR)
@@ -128,8 +136,9 @@ def _table_head(
     c.rect(paper.left, y - ROW, paper.full, ROW, stroke=0, fill=1)
     c.setFillColor(black)
     for text, right in zip(headings, columns, strict=True):
-        _draw.draw_fitted(c, right - 1 * mm, y - 4.2 * mm, text, fonts.BOLD, SIZE, 28 * mm,
-                          align="right")  # fmt: skip
+        _draw.draw_fitted(
+            c, right - 1 * mm, y - 4.2 * mm, text, fonts.BOLD, SIZE, 28 * mm, align="right"
+        )
     return y - ROW
 
 
@@ -143,8 +152,9 @@ def _row(
 ) -> float:
     c = paper.canvas
     c.setFillColor(black)
-    _draw.draw_fitted(c, paper.left + 1 * mm, y - 4.2 * mm, label, font, SIZE,
-                      columns[0] - paper.left - 32 * mm)  # fmt: skip
+    _draw.draw_fitted(
+        c, paper.left + 1 * mm, y - 4.2 * mm, label, font, SIZE, columns[0] - paper.left - 32 * mm
+    )
     for text, right in zip(texts, columns, strict=True):
         draw_number(c, right - 1 * mm, y - 4.2 * mm, text, font, SIZE, 28 * mm)
     c.setStrokeColor(_draw.LIGHT_GREY)

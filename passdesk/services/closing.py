@@ -94,8 +94,9 @@ def compare_scanned(
     counted: dict[str, int] = {}
     for booklet in known:
         counted[booklet.programme_code] = counted.get(booklet.programme_code, 0) + 1
-    programmes = sorted(set(expected.names) & ({p for p, b in expected.booklets.items() if b}
-                        | set(counted)))  # fmt: skip
+    # Programmes with booklets in stock, or with booklets found in the safe.
+    stocked = {p for p, booklets in expected.booklets.items() if booklets}
+    programmes = sorted(set(expected.names) & (stocked | set(counted)))
     missing = sorted(
         code
         for programme in expected.booklets

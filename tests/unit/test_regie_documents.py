@@ -85,10 +85,15 @@ def test_long_registers_carry_their_totals_over_from_page_to_page(tmp_path: Path
         stock = stock - Quantity(1, 10, face * 10)
         lines.append(
             RegisterLine(
-                day + timedelta(days=i // 3), "handed_out", "Remises", f"récépissé {i}", EXIT,
-                Quantity(1, 10, face * 10), stock,
+                day + timedelta(days=i // 3),
+                "handed_out",
+                "Remises",
+                f"récépissé {i}",
+                EXIT,
+                Quantity(1, 10, face * 10),
+                stock,
             )
-        )  # fmt: skip
+        )
     record = RegisterRecord(
         desk=DeskLine("Mairie de Test"),
         programme=programme_heading_for_test(),
@@ -127,8 +132,9 @@ def test_long_registers_carry_their_totals_over_from_page_to_page(tmp_path: Path
 def programme_heading_for_test():  # noqa: ANN201
     from passdesk.documents.regie_records import ProgrammeHeading
 
-    return ProgrammeHeading("MGP19", "Pass Numérique", Decimal("10"), 10, date(2026, 1, 1),
-                            date(2027, 6, 30))  # fmt: skip
+    return ProgrammeHeading(
+        "MGP19", "Pass Numérique", Decimal("10"), 10, date(2026, 1, 1), date(2027, 6, 30)
+    )
 
 
 def test_the_register_xlsx_holds_numbers_dates_and_euro_formats(

@@ -56,9 +56,10 @@ COUNT_COLUMNS: list[Column[ClosingCount]] = [
     Column(N_("Programme"), lambda c: f"{c.programme_code} — {c.programme_name}"),
     Column(N_("In stock (register)"), lambda c: format_number(c.expected), align_right=True),
     Column(N_("Counted"), lambda c: format_number(c.counted), align_right=True),
-    Column(N_("Difference"), lambda c: f"{c.difference:+d}" if c.difference else "0",
-           align_right=True),
-]  # fmt: skip
+    Column(
+        N_("Difference"), lambda c: f"{c.difference:+d}" if c.difference else "0", align_right=True
+    ),
+]
 
 
 class ClosingDialog(QDialog):
@@ -357,8 +358,14 @@ class ClosingDialog(QDialog):
     def _on_closed(self, record: ClosingRecord) -> None:
         self.setEnabled(True)
         self.record = record
-        for widget in (self.confirm_button, self.scan_field, self.explanation, self.modes,
-                       self.scan_choice, self.count_choice):  # fmt: skip
+        for widget in (
+            self.confirm_button,
+            self.scan_field,
+            self.explanation,
+            self.modes,
+            self.scan_choice,
+            self.count_choice,
+        ):
             widget.setEnabled(False)
         self.message.show_info(
             _("Closing no. {id} recorded. Journal head: {hash}").format(
