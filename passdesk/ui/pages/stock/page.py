@@ -163,7 +163,10 @@ class StockPage(QWidget):
         top.addWidget(self.receive_button)
         top.addWidget(self.void_button)
         top.addWidget(self.print_button)
-        top.addWidget(self.closing_button)
+        # The day's closing sits on the counts' line: the first row is as wide as it may be.
+        counts_row = QHBoxLayout()
+        counts_row.addWidget(self.summary_label, 1)
+        counts_row.addWidget(self.closing_button)
 
         self.programmes_model: RowTableModel[ProgrammeStock] = RowTableModel(
             PROGRAMME_COLUMNS, self
@@ -243,7 +246,7 @@ class StockPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.summary_label)
+        layout.addLayout(counts_row)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
 
