@@ -254,3 +254,18 @@ def test_papers_follow_the_language(worked: Services, tmp_path: Path) -> None:
     i18n.set_language("en")
     worked.regie.write_register("MGP19", "2026-03-01", "2026-03-31", tmp_path / "en.pdf")
     assert "STOCK REGISTER OF THE RÉGIE" in " ".join(pdf_text(tmp_path / "en.pdf"))
+
+
+def test_expired_booklets_count_as_unused_value(
+    worked: Services, programme: ProgrammeRow, raw: RawDb
+) -> None:
+    """Expiry itself is other work's; whatever it marks expired is credited back too."""
+    booklet_id = raw.scalar(
+        "SELECT id FROM booklet WHERE code = ?", (codes.booklet_code("MGP19", 5),)
+    )
+    raw.execute("UPDATE booklet SET status = 'expired' WHERE id = ?", (booklet_id,))
+    raw.execute("UPDATE voucher SET status = 'expired' WHERE booklet_id = ?", (booklet_id,))
+    record = worked.regie.unused("MGP19")
+    assert record.expired == Quantity(1, 10, Decimal("100.00"))
+    assert record.in_stock.booklets == 8
+    assert sum(c.amount for c in record.credits) == record.total.amount == Decimal("900.00")
