@@ -32,6 +32,13 @@ def format_money(amount: Decimal | int | str) -> str:
     return babel_numbers.format_currency(value, "EUR", locale=_locale())
 
 
+def format_amount(amount: Decimal | int | str) -> str:
+    """Euros to the cent without the currency sign, for a column whose heading names it:
+    "1 234,50" (fr), "1,234.50" (en)."""
+    value = Decimal(amount).quantize(_CENT, rounding=ROUND_HALF_UP)
+    return babel_numbers.format_decimal(value, format="#,##0.00", locale=_locale())
+
+
 def format_number(value: int | Decimal) -> str:
     """A count or a quantity with the language's thousands separator: "12 345"."""
     return babel_numbers.format_decimal(value, locale=_locale(), decimal_quantization=False)

@@ -49,6 +49,7 @@ class Action(enum.StrEnum):
     EDIT_SETTINGS = "edit_settings"
     IMPORT_USAGE = "import_usage"  # the operator's usage file
     FOLLOW_UP = "follow_up"  # see who has not used their vouchers, record a call
+    CLOSE_DAY = "close_day"  # count the safe and record the daily closing
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -66,6 +67,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.EDIT_SETTINGS: Role.ADMIN,
     Action.IMPORT_USAGE: Role.SUPERVISOR,
     Action.FOLLOW_UP: Role.AGENT,
+    Action.CLOSE_DAY: Role.AGENT,
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -83,6 +85,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EDIT_SETTINGS: N_("change the settings"),
     Action.IMPORT_USAGE: N_("import the operator's usage file"),
     Action.FOLLOW_UP: N_("follow up the people who have not used their vouchers"),
+    Action.CLOSE_DAY: N_("record the daily closing of the stock"),
 }
 
 

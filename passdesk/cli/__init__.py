@@ -1,9 +1,10 @@
 """passdesk-admin: the console tool, the same services as the window, for the desk's IT contact.
 
 One module per noun (`desk`, `programmes`, `stock`, `beneficiaries`, `handouts`, `agents`,
-`printing`), each adding its commands to the one parser built here; `common` holds what they
-share, including `acting_agent`, where the acting agent's password is checked. Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 environment (database
-unreachable, corrupt, newer than this version), 4 internal error (a bug: see the log file).
+`printing`, `regie`, `places`, `usage`, `followup`), each adding its commands to the one
+parser built here; `common` holds what they share, including `acting_agent`, where the acting
+agent's password is checked. Exit status: 0 done, 1 refused by a rule, 2 bad input, 3
+environment (database unreachable, corrupt, newer than this version), 4 internal error (a bug: see the log file).
 Messages for people go to stderr in French; --json puts a machine-readable result on stdout.
 """
 
@@ -27,6 +28,7 @@ from passdesk.cli import (
     places,
     printing,
     programmes,
+    regie,
     stock,
     usage,
 )
@@ -45,6 +47,7 @@ NOUNS = (
     handouts,
     agents,
     printing,
+    regie,
     places,
     usage,
     followup,

@@ -2,6 +2,7 @@
 
 from passdesk.models.base import Base
 from passdesk.models.beneficiary import Beneficiary, NameToken
+from passdesk.models.closing import DailyClosing
 from passdesk.models.desk import Agent, AgentEvent, Desk, ReceiptCounter, Role, Setting
 from passdesk.models.handout import Handout, HandoutBooklet
 from passdesk.models.ledger import EventKind, LedgerEvent, LedgerHead
@@ -25,6 +26,7 @@ __all__ = [
     "Beneficiary",
     "Booklet",
     "BookletStatus",
+    "DailyClosing",
     "Desk",
     "EventKind",
     "FollowUpCall",

@@ -21,6 +21,7 @@ class EventKind(enum.StrEnum):
     REPRINTED = "reprinted"
     USED = "used"
     EXPIRED = "expired"
+    CLOSED = "closed"  # a daily closing: the safe counted against the register
 
 
 class LedgerEvent(Base):

@@ -13,6 +13,7 @@ from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.booklet_printing import BookletPrintService
+from passdesk.services.closing import ClosingService
 from passdesk.services.followup import FollowUpService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
@@ -22,6 +23,7 @@ from passdesk.services.place_import import PlaceImportService
 from passdesk.services.places import PlaceService
 from passdesk.services.programmes import ProgrammeService
 from passdesk.services.receipts import ReceiptService
+from passdesk.services.regie import RegieService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
 from passdesk.services.usage_import import UsageImportService
@@ -46,6 +48,8 @@ class Services:
     usage: UsageImportService
     followup: FollowUpService
     orientation: OrientationService
+    regie: RegieService
+    closing: ClosingService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -68,6 +72,8 @@ class Services:
             usage=UsageImportService(db, clock),
             followup=FollowUpService(db, clock, settings=settings),
             orientation=OrientationService(db, clock, places=places, settings=settings),
+            regie=RegieService(db, clock),
+            closing=ClosingService(db, clock),
         )
 
     def close(self) -> None:

@@ -108,6 +108,28 @@ SAMPLES: dict[tuple[str, ...], Args] = {
         str(tmp / "r.pdf"),
     ],  # fmt: skip
     ("print", "history"): lambda kit, made, tmp: [kit.booklet(1)],
+    ("register",): lambda kit, made, tmp: [
+        "--programme",
+        kit.PROGRAMME,
+        "--from",
+        "2024-01-01",
+        "--to",
+        "2099-12-31",
+        "-o",
+        str(tmp / "registre.pdf"),
+    ],  # fmt: skip
+    ("unused",): lambda kit, made, tmp: [
+        "--programme",
+        kit.PROGRAMME,
+        "-o",
+        str(tmp / "inutilise.xlsx"),
+    ],  # fmt: skip
+    ("closing",): lambda kit, made, tmp: [
+        "--count",
+        f"{kit.PROGRAMME}=97",
+        "--count",
+        f"{kit.OTHER_PROGRAMME}=10",
+    ],  # fmt: skip
 }
 # What those commands read on standard input when given the password (a new password).
 STDIN = {("agent", "password"): "une-autre-phrase-de-passe\n"}

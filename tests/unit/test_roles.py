@@ -23,6 +23,7 @@ EXPECTED_MINIMUM = {
     Action.EDIT_SETTINGS: Role.ADMIN,
     Action.IMPORT_USAGE: Role.SUPERVISOR,
     Action.FOLLOW_UP: Role.AGENT,
+    Action.CLOSE_DAY: Role.AGENT,
 }
 ORDER = [Role.AGENT, Role.SUPERVISOR, Role.ADMIN]
 

@@ -1,4 +1,5 @@
-"""The stock page: programmes and their counts, lots, booklets by status; receive, void, print.
+"""The stock page: programmes and their counts, lots, booklets by status; receive, void, print,
+and the daily closing.
 
 Tables read the services' rows through the models of `widgets.table_models`; the booklet table
 pages through the service (sorted and filtered in SQL). Each button is offered to the roles the
@@ -22,12 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from passdesk.documents.regie_records import ClosingRecord
 from passdesk.formatting import format_number
 from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
 from passdesk.services.rows import BookletRow, LotRow, ProgrammeRow, StockCounts
 from passdesk.services.stock import BOOKLET_STATUS_LABELS, status_label
 from passdesk.ui.context import UiContext
+from passdesk.ui.pages.stock.closing import ClosingDialog
 from passdesk.ui.pages.stock.print_booklets import PrintBookletsDialog
 from passdesk.ui.pages.stock.receive_lot import ReceiveLotDialog
 from passdesk.ui.pages.stock.void import VoidDialog
@@ -43,6 +46,7 @@ from passdesk.ui.widgets.table_models import (
 RECEIVE_SHORTCUT = "Ctrl+Shift+R"
 VOID_SHORTCUT = "Ctrl+Shift+D"
 PRINT_SHORTCUT = "Ctrl+Shift+P"
+CLOSING_SHORTCUT = "Ctrl+Shift+J"
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,7 @@ class StockPage(QWidget):
         self.may_receive = may(role, Action.RECEIVE_STOCK)
         self.may_void = may(role, Action.VOID)
         self.may_print = may(role, Action.PRINT_BOOKLETS)
+        self.may_close = may(role, Action.CLOSE_DAY)
         self.dialog: QDialog | None = None  # the dialog the page opened last (tests reach it)
         self._build()
         self.refresh()
@@ -136,6 +141,14 @@ class StockPage(QWidget):
             tip=_("Print booklets to a PDF file"),
             name="print_button",
         )
+        self.closing_button = shortcut_button(
+            _("Daily &closing…"),
+            CLOSING_SHORTCUT,
+            tip=_("Count the booklets in the safe and record the day's closing"),
+            name="closing_button",
+        )
+        self.closing_button.clicked.connect(self._on_closing_button_clicked)
+        self.closing_button.setVisible(self.may_close)
         self.receive_button.clicked.connect(self._on_receive_button_clicked)
         self.void_button.clicked.connect(self._on_void_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
@@ -150,6 +163,10 @@ class StockPage(QWidget):
         top.addWidget(self.receive_button)
         top.addWidget(self.void_button)
         top.addWidget(self.print_button)
+        # The day's closing sits on the counts' line: the first row is as wide as it may be.
+        counts_row = QHBoxLayout()
+        counts_row.addWidget(self.summary_label, 1)
+        counts_row.addWidget(self.closing_button)
 
         self.programmes_model: RowTableModel[ProgrammeStock] = RowTableModel(
             PROGRAMME_COLUMNS, self
@@ -229,7 +246,7 @@ class StockPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.summary_label)
+        layout.addLayout(counts_row)
         layout.addWidget(self.message)
         layout.addWidget(self.splitter, 1)
 
@@ -238,7 +255,8 @@ class StockPage(QWidget):
         for first, second in (
             (self.receive_button, self.void_button),
             (self.void_button, self.print_button),
-            (self.print_button, self.programmes_view),
+            (self.print_button, self.closing_button),
+            (self.closing_button, self.programmes_view),
             (self.programmes_view, self.lots_view),
             (self.lots_view, self.programme_filter),
             (self.programme_filter, self.status_filter),
@@ -375,6 +393,13 @@ class StockPage(QWidget):
         dialog.printed.connect(self._on_booklets_printed)
         self._open(dialog)
 
+    def _on_closing_button_clicked(self) -> None:
+        if not self.may_close:
+            return
+        dialog = ClosingDialog(self.context, self)
+        dialog.closed.connect(self._on_day_closed)
+        self._open(dialog)
+
     def _open(self, dialog: QDialog) -> None:
         self.message.clear_message()
         self.dialog = open_dialog(self.dialog, dialog)
@@ -392,6 +417,13 @@ class StockPage(QWidget):
         self.message.show_info(_("{code} is voided.").format(code=code))
         self.refresh()
         self.stock_changed.emit()
+
+    def _on_day_closed(self, record: ClosingRecord) -> None:
+        self.message.show_info(
+            _("Closing no. {id} recorded; journal head {hash}.").format(
+                id=record.closing_id, hash=record.head_hash[:16] + "…"
+            )
+        )
 
     def _on_booklets_printed(self, text: str) -> None:
         self.message.show_info(text)
