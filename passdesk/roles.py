@@ -47,6 +47,9 @@ class Action(enum.StrEnum):
     MANAGE_AGENTS = "manage_agents"
     EDIT_DESK = "edit_desk"
     EDIT_SETTINGS = "edit_settings"
+    VIEW_REPORTS = "view_reports"  # the dashboard and the reports page: aggregate figures
+    EXPORT_REPORTS = "export_reports"  # PDF, XLSX, CSV for the funders (small cells hidden)
+    EXPORT_PSEUDONYMISED = "export_pseudonymised"  # one row per person, for a funder who asks
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -62,6 +65,12 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.MANAGE_AGENTS: Role.ADMIN,
     Action.EDIT_DESK: Role.ADMIN,
     Action.EDIT_SETTINGS: Role.ADMIN,
+    # Every agent sees how the desk is doing (stock, pace, quota): no person in it.
+    Action.VIEW_REPORTS: Role.AGENT,
+    # What leaves the desk is signed off by a supervisor...
+    Action.EXPORT_REPORTS: Role.SUPERVISOR,
+    # ...and data about each person, even pseudonymised, by an administrator.
+    Action.EXPORT_PSEUDONYMISED: Role.ADMIN,
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -77,6 +86,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MANAGE_AGENTS: N_("manage the agents' accounts"),
     Action.EDIT_DESK: N_("change the desk's details"),
     Action.EDIT_SETTINGS: N_("change the settings"),
+    Action.VIEW_REPORTS: N_("see the activity figures"),
+    Action.EXPORT_REPORTS: N_("export reports for the funders"),
+    Action.EXPORT_PSEUDONYMISED: N_("export pseudonymised data about each person for a funder"),
 }
 
 

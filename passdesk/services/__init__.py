@@ -18,7 +18,9 @@ from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
 from passdesk.services.places import PlaceService
 from passdesk.services.programmes import ProgrammeService
+from passdesk.services.pseudonymised import PseudonymisedExport
 from passdesk.services.receipts import ReceiptService
+from passdesk.services.reports import ReportService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
 from passdesk.store import Database, open_database
@@ -38,6 +40,8 @@ class Services:
     settings: SettingsService
     receipts: ReceiptService
     booklet_printing: BookletPrintService
+    reports: ReportService
+    pseudonymised: PseudonymisedExport
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -56,6 +60,8 @@ class Services:
             settings=settings,
             receipts=ReceiptService(db, clock, places=places, settings=settings),
             booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
+            reports=ReportService(db, clock),
+            pseudonymised=PseudonymisedExport(db, clock),
         )
 
     def close(self) -> None:
