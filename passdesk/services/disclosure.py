@@ -6,8 +6,9 @@ people is not published ("< 5"): neither its people nor its booklets, vouchers o
 so that a published total minus the published rows cannot give a hidden row back, every group
 of rows whose sum is published (the whole table; the priority groups, whose share the quota
 table publishes, and the other groups) hides either none of its rows or at least two that
-together count at least 5 people: the smallest rows are hidden too, marked "s" (statistical
-secrecy). Zero is published as 0: nobody is no one's personal data. What stays inside the desk
+together count at least 5 people and from which no "< 5" row's exact count can be worked out:
+the smallest rows are hidden too, marked "s" (statistical secrecy). Where even that is not
+enough (every row small, as 4 + 4 = 8), the sum itself is hidden where it is shown. Zero is published as 0: nobody is no one's personal data. What stays inside the desk
 (the window's figures, `passdesk-admin report --json`) is raw.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 THRESHOLD = 5
 SMALL = f"< {THRESHOLD}"
@@ -27,33 +29,74 @@ def is_small(people: int) -> bool:
     return 0 < people < THRESHOLD
 
 
-def hidden_rows(people: Sequence[int], margins: Sequence[Sequence[int]] = ()) -> dict[int, str]:
-    """The rows (by index) not to publish, with their mark: SMALL or SECONDARY.
+@dataclass(frozen=True)
+class Suppression:
+    """What not to publish of one table: rows (by index, with their mark), and the published
+    sums that would still give a hidden row back, which must be hidden where they are shown:
+    the table's total, or a margin's (by index)."""
 
-    `people` is each row's count; `margins` are sets of row indexes whose sum is published
-    besides the table's total (their complement then is too). Secondary rows are taken
-    smallest first, rows with people before empty ones, then in table order.
+    rows: dict[int, str]
+    total_hidden: bool = False
+    margins_hidden: tuple[int, ...] = ()
+
+
+def _safe(people: Sequence[int], hidden: set[int], primary: set[int]) -> bool:
+    """Whether a group's hidden rows keep every "< 5" row's count unknown to a reader who knows
+    the group's sum, that each "< 5" row counts 1 to 4 and each "s" row 0 or more: no row
+    hidden, or at least two hiding at least THRESHOLD people together, such that each "< 5"
+    row could hold two counts at least."""
+    if not hidden:
+        return True
+    total = sum(people[i] for i in hidden)
+    if len(hidden) < 2 or total < THRESHOLD:
+        return False
+    small = [i for i in hidden if i in primary]
+    if not small:
+        return True
+    others_low = len(small) - 1
+    others_high = None if len(small) < len(hidden) else 4 * (len(small) - 1)
+    low = 1 if others_high is None else max(1, total - others_high)
+    high = min(THRESHOLD - 1, total - others_low)
+    return high > low
+
+
+def suppress(people: Sequence[int], margins: Sequence[Sequence[int]] = ()) -> Suppression:
+    """What of a table of `people` counts (one per row) not to publish.
+
+    `margins` are sets of row indexes whose sum is published besides the table's total (their
+    complement's then is too). Every group (the table, each margin, each complement) must be
+    `_safe`; rows are added to a group's hidden ones smallest first (rows with people before
+    empty ones, then in table order) until it is, or until it has none left, when the group's
+    own sum must be hidden too.
     """
-    everyone = range(len(people))
-    groups: list[list[int]] = [list(everyone)]
-    for margin in margins:
+    everyone = list(range(len(people)))
+    groups: list[tuple[list[int], int | None]] = [(everyone, None)]
+    for m, margin in enumerate(margins):
         inside = sorted(set(margin))
-        groups += [inside, [i for i in everyone if i not in set(inside)]]
+        groups += [(inside, m), ([i for i in everyone if i not in set(inside)], m)]
     primary = {i for i in everyone if is_small(people[i])}
     hidden = set(primary)
     changed = True
     while changed:
         changed = False
-        for group in groups:
-            inside = [i for i in group if i in hidden]
-            if not inside or (len(inside) >= 2 and sum(people[i] for i in inside) >= THRESHOLD):
+        for group, _margin in groups:
+            inside = {i for i in group if i in hidden}
+            if _safe(people, inside, primary):
                 continue
             candidates = [i for i in group if i not in hidden]
-            if not candidates:
-                continue  # the group's own total counts fewer than 5: it is hidden where shown
-            hidden.add(min(candidates, key=lambda i: (people[i] == 0, people[i], i)))
-            changed = True
-    return {i: SMALL if i in primary else SECONDARY for i in sorted(hidden)}
+            if candidates:
+                hidden.add(min(candidates, key=lambda i: (people[i] == 0, people[i], i)))
+                changed = True
+    unsafe = [
+        margin
+        for group, margin in groups
+        if not _safe(people, {i for i in group if i in hidden}, primary)
+    ]
+    return Suppression(
+        {i: SMALL if i in primary else SECONDARY for i in sorted(hidden)},
+        total_hidden=None in unsafe,
+        margins_hidden=tuple(sorted({m for m in unsafe if m is not None})),
+    )
 
 
 def pseudonym(key_hex: str, person_id: int) -> str:

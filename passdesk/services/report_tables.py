@@ -20,7 +20,14 @@ from passdesk.documents.report_record import (
 )
 from passdesk.formatting import format_date, format_money, format_percent
 from passdesk.i18n import N_, _
-from passdesk.services.disclosure import SECONDARY, SMALL, THRESHOLD, hidden_rows, is_small
+from passdesk.services.disclosure import (
+    SECONDARY,
+    SMALL,
+    THRESHOLD,
+    Suppression,
+    is_small,
+    suppress,
+)
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.report_figures import (
     STOCK_FIGURES,
@@ -82,33 +89,42 @@ def _hidden(mark: str) -> tuple[Value, ...]:
     return (Hidden(mark),) * 4
 
 
-def breakdown_table(breakdown: Breakdown) -> Table:
-    """One breakdown, published: small rows and the rows that would give them away hidden."""
+def suppression(breakdown: Breakdown) -> Suppression:
     keys = [r.key for r in breakdown.rows]
     margins = [[keys.index(k) for k in margin if k in keys] for margin in breakdown.margins]
-    hidden = hidden_rows([r.people for r in breakdown.rows], margins)
+    return suppress([r.people for r in breakdown.rows], margins)
+
+
+def breakdown_table(
+    breakdown: Breakdown, hidden: Suppression, *, people_hidden: bool = False
+) -> Table:
+    """One breakdown, published: small rows and the rows that would give them away hidden;
+    `people_hidden`: the total (the people served) would give rows of another table back."""
     month = breakdown.dimension == "month"
     rows = []
     for i, row in enumerate(breakdown.rows):
         first: Value = date.fromisoformat(row.key + "-01") if month else row.label
         if row.priority:
             first = _("{group} (priority)").format(group=row.label)
-        rows.append((first, *(_hidden(hidden[i]) if i in hidden else _figures(row))))
+        rows.append((first, *(_hidden(hidden.rows[i]) if i in hidden.rows else _figures(row))))
     total = breakdown.total
+    if is_small(total.people):
+        total_cells = _hidden(SMALL)
+    elif hidden.total_hidden or people_hidden:
+        total_cells = _hidden(SECONDARY)
+    else:
+        total_cells = _figures(total)
+    dimension = breakdown.dimension
     return Table(
-        key=breakdown.dimension,
-        title=_(BREAKDOWN_TITLES[breakdown.dimension]),
+        key=dimension,
+        title=_(BREAKDOWN_TITLES[dimension]),
         columns=(
-            Column(
-                _(BREAKDOWN_FIRST_COLUMN[breakdown.dimension]), Kind.MONTH if month else Kind.TEXT
-            ),
+            Column(_(BREAKDOWN_FIRST_COLUMN[dimension]), Kind.MONTH if month else Kind.TEXT),
             *_money_cols(),
         ),
         rows=tuple(rows),
-        total=(_("Total"), *(_hidden(SMALL) if is_small(total.people) else _figures(total))),
-        note=_(BREAKDOWN_NOTES[breakdown.dimension])
-        if breakdown.dimension in BREAKDOWN_NOTES
-        else "",
+        total=(_("Total"), *total_cells),
+        note=_(BREAKDOWN_NOTES[dimension]) if dimension in BREAKDOWN_NOTES else "",
     )
 
 
@@ -185,12 +201,27 @@ def _verdict(line: QuotaLine) -> str:
     return _("met") if line.met else _("not met")
 
 
-def quota_table(figures: ReportFigures) -> Table:
+def quota_table(
+    figures: ReportFigures,
+    *,
+    margins_hidden: frozenset[str] = frozenset(),
+    people_hidden: bool = False,
+) -> Table:
+    """Each programme's priority share; `margins_hidden` names the programmes whose priority
+    sum would give a hidden target-group row back, `people_hidden` says the people served
+    must be hidden (see `suppress`)."""
     rows = []
     for line in figures.quotas:
         others = line.people - line.priority_people
-        people: Value = Hidden(SMALL) if is_small(line.people) else line.people
-        if is_small(line.priority_people) or is_small(others):
+        people: Value = line.people
+        if is_small(line.people) or people_hidden:
+            people = Hidden(SMALL if is_small(line.people) else SECONDARY)
+        if (
+            is_small(line.priority_people)
+            or is_small(others)
+            or line.programme in margins_hidden
+            or people_hidden
+        ):
             mark = SMALL if is_small(line.priority_people) else SECONDARY
             priority: tuple[Value, Value, Value] = (Hidden(mark), Hidden(mark), Hidden(mark))
         else:
@@ -231,12 +262,14 @@ def quota_table(figures: ReportFigures) -> Table:
     )
 
 
-def summary_table(figures: ReportFigures) -> Table:
+def summary_table(figures: ReportFigures, *, people_hidden: bool = False) -> Table:
     handed, used = figures.total("handed_out"), figures.total("started")
     stock = figures.total("in_stock")
 
     def people(n: int) -> Value:
-        return Hidden(SMALL) if is_small(n) else n
+        if is_small(n):
+            return Hidden(SMALL)
+        return Hidden(SECONDARY) if people_hidden else n
 
     rows: tuple[tuple[Value, ...], ...] = (
         (_("Booklets handed out"), handed.booklets, handed.value),
@@ -320,92 +353,117 @@ def charts(figures: ReportFigures, tables: dict[str, Table]) -> tuple[Chart, ...
     return tuple(made)
 
 
+METHODS: tuple[tuple[str, str], ...] = (
+    (
+        N_("Period"),
+        N_(
+            "From the first to the last day given, both included, in the desk's calendar (its "
+            "computer's time zone)."
+        ),
+    ),
+    (
+        N_("Received"),
+        N_("Booklets of the lots received during the period, with all their vouchers."),
+    ),
+    (
+        N_("In stock"),
+        N_(
+            "Booklets in stock on the day the report is made, and the vouchers they hold that "
+            "are still in stock."
+        ),
+    ),
+    (
+        N_("Handed out"),
+        N_(
+            "Booklets of the handouts made during the period that are not cancelled; vouchers "
+            "are the booklets times the vouchers per booklet."
+        ),
+    ),
+    (
+        N_("Returned"),
+        N_(
+            "Booklets put back in stock during the period because their handout was cancelled "
+            "the same day."
+        ),
+    ),
+    (
+        N_("Voided"),
+        N_(
+            "Booklets voided during the period (lost, stolen, damaged, misprinted, or handed "
+            "out and cancelled on a later day), from the stock journal; vouchers voided alone "
+            "count in the vouchers column only."
+        ),
+    ),
+    (
+        N_("Expired"),
+        N_(
+            "Booklets and vouchers that reached the end of their validity during the period, "
+            "from the stock journal."
+        ),
+    ),
+    (
+        N_("Started, fully used"),
+        N_(
+            "Among the booklets handed out in the period, those with at least one voucher "
+            "used, or all of them, as known from the usage files imported so far."
+        ),
+    ),
+    (
+        N_("Face value"),
+        N_("Number of vouchers times the programme's value per voucher."),
+    ),
+    (
+        N_("People served"),
+        N_(
+            "Different people who received at least one booklet in the period (cancelled "
+            "handouts left out)."
+        ),
+    ),
+    (
+        N_("New people"),
+        N_(
+            "People served in the period who had never received a booklet of these programmes "
+            "before it."
+        ),
+    ),
+    (
+        N_("Age"),
+        N_("Completed years on the day of the person's first handout in the period."),
+    ),
+    (
+        N_("Target group, commune, needs"),
+        N_("As recorded on the person's file on the day the report is made."),
+    ),
+    (
+        N_("Priority share"),
+        N_(
+            "Vouchers handed out in the period to people of the programme's priority groups, "
+            "divided by all its vouchers handed out in the period."
+        ),
+    ),
+    (
+        N_("Funders' shares"),
+        N_(
+            "Each value times the funder's percentage for the programme, rounded down to the "
+            "cent; the cents left go one each to the largest remainders (ties: in the "
+            "programme's order of funders)."
+        ),
+    ),
+    (
+        N_("Hidden cells"),
+        N_(
+            "A row counting 1 to 4 people is printed \u201c< 5\u201d. So that a published total "
+            "minus the other rows cannot give it back, more rows are hidden, printed "
+            "\u201cs\u201d: each published total hides none of its rows, or at least two that "
+            "count at least 5 people together and from which no \u201c< 5\u201d row can be "
+            "worked out; where even that is not enough, the total is hidden too."
+        ),
+    ),
+)
+
+
 def methods() -> tuple[Method, ...]:
-    rows = [
-        (
-            N_("Period"),
-            N_(
-                "From the first to the last day given, both included, in the desk's calendar (its computer's time zone)."
-            ),
-        ),
-        (
-            N_("Received"),
-            N_("Booklets of the lots received during the period, with all their vouchers."),
-        ),
-        (
-            N_("In stock"),
-            N_(
-                "Booklets in stock on the day the report is made, and the vouchers they hold that are still in stock."
-            ),
-        ),
-        (
-            N_("Handed out"),
-            N_(
-                "Booklets of the handouts made during the period that are not cancelled; vouchers are the booklets times the vouchers per booklet."
-            ),
-        ),
-        (
-            N_("Returned"),
-            N_(
-                "Booklets put back in stock during the period because their handout was cancelled the same day."
-            ),
-        ),
-        (
-            N_("Voided"),
-            N_(
-                "Booklets voided during the period (lost, stolen, damaged, misprinted, or handed out and cancelled on a later day), from the stock journal; vouchers voided alone count in the vouchers column only."
-            ),
-        ),
-        (
-            N_("Expired"),
-            N_(
-                "Booklets and vouchers that reached the end of their validity during the period, from the stock journal."
-            ),
-        ),
-        (
-            N_("Started, fully used"),
-            N_(
-                "Among the booklets handed out in the period, those with at least one voucher used, or all of them, as known from the usage files imported so far."
-            ),
-        ),
-        (N_("Face value"), N_("Number of vouchers times the programme's value per voucher.")),
-        (
-            N_("People served"),
-            N_(
-                "Different people who received at least one booklet in the period (cancelled handouts left out)."
-            ),
-        ),
-        (
-            N_("New people"),
-            N_(
-                "People served in the period who had never received a booklet of these programmes before it."
-            ),
-        ),
-        (N_("Age"), N_("Completed years on the day of the person's first handout in the period.")),
-        (
-            N_("Target group, commune, needs"),
-            N_("As recorded on the person's file on the day the report is made."),
-        ),
-        (
-            N_("Priority share"),
-            N_(
-                "Vouchers handed out in the period to people of the programme's priority groups, divided by all its vouchers handed out in the period."
-            ),
-        ),
-        (
-            N_("Funders' shares"),
-            N_(
-                "Each value times the funder's percentage for the programme, rounded down to the cent; the cents left go one each to the largest remainders (ties: in the programme's order of funders)."
-            ),
-        ),
-        (
-            N_("Hidden cells"),
-            N_(
-                "A row counting 1 to 4 people is printed \u201c< 5\u201d; so that a total minus the other rows cannot give it back, more rows are hidden, printed \u201cs\u201d, until each published total hides none or at least two rows counting at least 5 people together."
-            ),
-        ),
-    ]
-    return tuple(Method(_(figure), _(how)) for figure, how in rows)
+    return tuple(Method(_(figure), _(how)) for figure, how in METHODS)
 
 
 def scope_lines(figures: ReportFigures) -> tuple[str, ...]:
@@ -445,11 +503,20 @@ def scope_lines(figures: ReportFigures) -> tuple[str, ...]:
 
 def build_record(figures: ReportFigures, desk: DeskLine) -> ReportRecord:
     """The published report: the same tables for the PDF, the XLSX and the CSV."""
-    by_key = {b.dimension: breakdown_table(b) for b in figures.breakdowns}
+    hidden = {b.dimension: suppression(b) for b in figures.breakdowns}
+    # Every breakdown's total is the number of people served, shown in the summary too: if an
+    # additive table's total would give its rows back, it is hidden everywhere.
+    people_hidden = any(hidden[b.dimension].total_hidden for b in figures.breakdowns if b.additive)
+    by_key = {
+        b.dimension: breakdown_table(b, hidden[b.dimension], people_hidden=people_hidden)
+        for b in figures.breakdowns
+    }
+    with_priority = [p.code for p in figures.programmes if p.priority_groups]
+    margins_hidden = frozenset(with_priority[m] for m in hidden["target_group"].margins_hidden)
     tables = (
         stock_table(figures),
         funders_table(figures),
-        quota_table(figures),
+        quota_table(figures, margins_hidden=margins_hidden, people_hidden=people_hidden),
         *(by_key[d] for d in ("target_group", "age_band", "commune", "need", "month", "agent")),
     )
     return ReportRecord(
@@ -459,7 +526,7 @@ def build_record(figures: ReportFigures, desk: DeskLine) -> ReportRecord:
         end=figures.query.end,
         generated_at=figures.generated_at,
         scope=scope_lines(figures),
-        summary=summary_table(figures),
+        summary=summary_table(figures, people_hidden=people_hidden),
         tables=tables,
         charts=charts(figures, {t.key: t for t in tables}),
         methods=methods(),
