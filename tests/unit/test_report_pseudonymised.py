@@ -77,11 +77,9 @@ def test_a_funder_keeps_its_pseudonyms_another_gets_others(
     other = export(reports, "Métropole de Lyon", tmp_path / "c.csv")
     assert [r[0] for r in first[3:]] == [r[0] for r in again[3:]]
     assert not {r[0] for r in first[3:]} & {r[0] for r in other[3:]}
-    keys = dict(
-        report_fixtures_raw(report_path)
-        .execute("SELECT name, pseudonym_key FROM funder")
-        .fetchall()
-    )
+    connection = sqlite3.connect(report_path)
+    keys = dict(connection.execute("SELECT name, pseudonym_key FROM funder").fetchall())
+    connection.close()
     assert keys["État"] and keys["Métropole de Lyon"] and keys["État"] != keys["Métropole de Lyon"]
     assert keys["CAF du Rhône"] is None  # made only when a funder asks
     for path in (tmp_path / "a.csv", tmp_path / "c.csv"):
