@@ -1,7 +1,7 @@
 """passdesk-admin: the console tool, the same services as the window, for the desk's IT contact.
 
 One module per noun (`desk`, `programmes`, `stock`, `beneficiaries`, `handouts`, `agents`,
-`printing`), each adding its commands to the one parser built here; `common` holds what they
+`printing`, `reports`), each adding its commands to the one parser built here; `common` holds what they
 share. Exit status: 0 done, 1 refused by a rule, 2 bad input, 3 environment (database
 unreachable, corrupt, newer than this version), 4 internal error (a bug: see the log file).
 Messages for people go to stderr in French; --json puts a machine-readable result on stdout.
@@ -18,7 +18,16 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from passdesk import __version__
-from passdesk.cli import agents, beneficiaries, desk, handouts, printing, programmes, stock
+from passdesk.cli import (
+    agents,
+    beneficiaries,
+    desk,
+    handouts,
+    printing,
+    programmes,
+    reports,
+    stock,
+)
 from passdesk.cli.common import EXIT_BUG, EXIT_OK, EXIT_REFUSED, Output, Parser
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
@@ -26,7 +35,7 @@ from passdesk.i18n import _
 log = logging.getLogger(__name__)
 
 # In the order `passdesk-admin --help` lists them.
-NOUNS = (desk, programmes, stock, beneficiaries, handouts, agents, printing)
+NOUNS = (desk, programmes, stock, beneficiaries, handouts, agents, printing, reports)
 
 
 def build_parser() -> Parser:
