@@ -13,6 +13,7 @@ from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.booklet_printing import BookletPrintService
+from passdesk.services.dashboard import DashboardService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
@@ -42,6 +43,7 @@ class Services:
     booklet_printing: BookletPrintService
     reports: ReportService
     pseudonymised: PseudonymisedExport
+    dashboard: DashboardService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -62,6 +64,7 @@ class Services:
             booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
             reports=ReportService(db, clock),
             pseudonymised=PseudonymisedExport(db, clock),
+            dashboard=DashboardService(db, clock),
         )
 
     def close(self) -> None:
