@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from datetime import date
-from decimal import Decimal
 from typing import Any, BinaryIO, Final
 from xml.sax.saxutils import escape
 
@@ -35,15 +33,8 @@ from reportlab.platypus import Table as FlowTable
 from passdesk.documents import _blocks, _draw, fonts
 from passdesk.documents.output import atomic_output
 from passdesk.documents.report_charts import chart_drawing
-from passdesk.documents.report_record import Hidden, Kind, ReportRecord, Table, Value
-from passdesk.formatting import (
-    format_date,
-    format_money,
-    format_month,
-    format_number,
-    format_percent,
-    format_timestamp,
-)
+from passdesk.documents.report_record import Kind, ReportRecord, Table, cell_text
+from passdesk.formatting import format_date, format_timestamp
 from passdesk.i18n import _
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -84,28 +75,6 @@ def _styles() -> dict[str, ParagraphStyle]:
             "head_right", base, fontName=fonts.BOLD, fontSize=7.5, leading=9, alignment=TA_RIGHT
         ),
     }
-
-
-def cell_text(value: Value, kind: Kind) -> str:
-    """A cell as the PDF prints it (the language's number, money, percent and date forms)."""
-    if value is None:
-        return ""
-    if isinstance(value, Hidden):
-        return value.mark
-    if kind is Kind.COUNT and isinstance(value, int):
-        return format_number(value)
-    if kind is Kind.MONEY:
-        return format_money(value)  # type: ignore[arg-type]
-    if kind is Kind.PERCENT:
-        return format_percent(value)  # type: ignore[arg-type]
-    if not isinstance(value, int | Decimal | date):
-        return str(value)
-    if kind is Kind.MONTH:
-        text = format_month(value)  # type: ignore[arg-type]
-        return text[:1].upper() + text[1:]
-    if kind is Kind.DATE:
-        return format_date(value)  # type: ignore[arg-type]
-    return str(value)
 
 
 def _widths(table: Table) -> list[float]:
@@ -304,8 +273,10 @@ def _build(record: ReportRecord, stream: BinaryIO) -> None:
     doc = SimpleDocTemplate(
         stream,
         pagesize=A4,
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
+        # Platypus frames pad their content by 6 points: the text then starts at MARGIN, under
+        # the letterhead, and the tables are FULL wide.
+        leftMargin=MARGIN - 6,
+        rightMargin=MARGIN - 6,
         topMargin=MARGIN + 3 * mm,
         bottomMargin=MARGIN + 2 * mm,
         title=record.title,

@@ -13,6 +13,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from passdesk.documents.records import DeskLine
+from passdesk.formatting import (
+    format_date,
+    format_money,
+    format_month,
+    format_number,
+    format_percent,
+)
 
 
 class Kind(enum.StrEnum):
@@ -100,3 +107,26 @@ class ReportRecord:
     @property
     def all_tables(self) -> tuple[Table, ...]:
         return (self.summary, *self.tables)
+
+
+def cell_text(value: Value, kind: Kind) -> str:
+    """A cell as the PDF and the window show it (the language's number, money, percent and
+    date forms)."""
+    if value is None:
+        return ""
+    if isinstance(value, Hidden):
+        return value.mark
+    if isinstance(value, str):
+        return value
+    if kind is Kind.COUNT and isinstance(value, int):
+        return format_number(value)
+    if kind is Kind.MONEY and isinstance(value, int | Decimal):
+        return format_money(value)
+    if kind is Kind.PERCENT and isinstance(value, int | Decimal):
+        return format_percent(value)
+    if kind is Kind.MONTH and isinstance(value, date):
+        text = format_month(value)
+        return text[:1].upper() + text[1:]
+    if isinstance(value, date):
+        return format_date(value)
+    return str(value)

@@ -23,6 +23,7 @@ from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
 from passdesk.ui.pages.places.page import PlacesPage
+from passdesk.ui.pages.reports.page import ReportsPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
@@ -36,6 +37,7 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (BeneficiariesPage, Action.SERVE),
     (StockPage, Action.SERVE),
     (PlacesPage, Action.SERVE),
+    (ReportsPage, Action.VIEW_REPORTS),
     (SettingsPage, Action.EDIT_SETTINGS),
 )
 

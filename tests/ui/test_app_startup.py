@@ -87,8 +87,8 @@ def test_pages_shortcuts_and_remembered_state(qtbot, desk, runner) -> None:  # n
     qtbot.waitUntil(window.isActiveWindow)
     assert window.current_page() is window.serve_page
     titles = [p.title for p in window.pages]
-    assert titles[0] == "Accueil" and len(titles) == 5
-    for number in range(5, 0, -1):
+    assert titles[0] == "Accueil" and len(titles) == 6
+    for number in range(6, 0, -1):
         qtbot.keyClick(
             QApplication.focusWidget() or window,
             getattr(Qt.Key, f"Key_{number}"),
@@ -122,7 +122,7 @@ def test_an_agent_is_not_offered_the_settings(qtbot, desk, runner) -> None:  # n
     window = build_window(desk.services, desk.agent, runner)
     qtbot.addWidget(window)
     assert "SettingsPage" not in [type(p).__name__ for p in window.pages]
-    assert len(window.pages) == 4
+    assert len(window.pages) == 5  # the reports page too: every agent sees the figures
 
 
 def test_text_follows_the_system_font(qtbot, qapp, desk, runner) -> None:  # noqa: ANN001
