@@ -33,20 +33,37 @@ def chart_drawing(chart: Chart, width: float, height: float) -> Drawing:
     """`chart` drawn in a `width` x `height` points box, its title on top."""
     fonts.register_fonts()
     drawing = Drawing(width, height)
-    drawing.add(
-        String(0, height - TITLE_SIZE, chart.title, fontName=fonts.BOLD, fontSize=TITLE_SIZE)
-    )
+    title, size = _draw.fit(chart.title, fonts.BOLD, TITLE_SIZE, width, 7)
+    drawing.add(String(0, height - TITLE_SIZE, title, fontName=fonts.BOLD, fontSize=size))
     values = [0 if isinstance(v, Hidden) else float(v) for v in chart.values]
     top = max([*values, float(chart.target or 0), 1.0]) * 1.18
     plot_height = height - TITLE_SIZE - 14
+    labels = list(chart.labels)
+    if chart.highlight and any(chart.highlight):
+        # Colour is never the only sign: the highlighted bars' names end with a star.
+        labels = [f"{t} *" if h else t for t, h in zip(labels, chart.highlight, strict=True)]
+        drawing.add(
+            String(
+                0,
+                0,
+                chart.highlight_label,
+                fontName=fonts.REGULAR,
+                fontSize=LABEL_SIZE,
+                fillColor=_draw.ACCENT,
+            )
+        )
     if chart.horizontal:
         label_room = min(
             width * 0.45,
-            max((_draw.width(t, fonts.REGULAR, LABEL_SIZE) for t in chart.labels), default=0) + 6,
+            max((_draw.width(t, fonts.REGULAR, LABEL_SIZE) for t in labels), default=0) + 6,
         )
         bars = HorizontalBarChart()
-        bars.x, bars.y = label_room, 14
-        bars.width, bars.height = width - label_room - 10, plot_height - 14
+        # Bars of a steady thickness, however few: the plot takes the room it needs, at the top.
+        needed = 18 * len(labels) + 8
+        room = plot_height - 14
+        bars.height = min(room, needed)
+        bars.x, bars.y = label_room, 14 + room - bars.height
+        bars.width = width - label_room - 10
         bars.categoryAxis.labels.boxAnchor = "e"
         bars.categoryAxis.reverseDirection = True  # the first row at the top, as in the table
         bars.barLabels.boxAnchor = "w"
@@ -61,7 +78,7 @@ def chart_drawing(chart: Chart, width: float, height: float) -> Drawing:
         bars.barLabels.boxAnchor = "s"
         bars.barLabels.dy = 2
     bars.data = [values]
-    bars.categoryAxis.categoryNames = list(chart.labels)
+    bars.categoryAxis.categoryNames = labels
     for axis_labels in (bars.categoryAxis.labels, bars.valueAxis.labels, bars.barLabels):
         axis_labels.fontName = fonts.REGULAR
         axis_labels.fontSize = LABEL_SIZE

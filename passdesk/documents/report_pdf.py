@@ -78,7 +78,15 @@ def _styles() -> dict[str, ParagraphStyle]:
 
 
 def _widths(table: Table) -> list[float]:
-    fixed = [NUMBER_WIDTH.get(c.kind) for c in table.columns]
+    """Numbers get their column (at least as wide as the longest word of its header, which
+    never breaks inside a word); text columns share what is left."""
+    fixed: list[float | None] = []
+    for column in table.columns:
+        base = NUMBER_WIDTH.get(column.kind)
+        if base is not None:
+            words = column.title.split() or [""]
+            base = max(base, max(_draw.width(w, fonts.BOLD, 7.5) for w in words) + 8)
+        fixed.append(base)
     free = [i for i, w in enumerate(fixed) if w is None]
     room = FULL - sum(w for w in fixed if w is not None)
     return [w if w is not None else room / len(free) for w in fixed]

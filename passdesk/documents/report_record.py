@@ -80,6 +80,7 @@ class Chart:
     target: Decimal | None = None
     target_label: str = ""
     value_suffix: str = ""
+    highlight_label: str = ""  # what the highlighted bars are ("* priority group")
 
 
 @dataclass(frozen=True, slots=True)

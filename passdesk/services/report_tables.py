@@ -285,7 +285,7 @@ def summary_table(figures: ReportFigures, *, people_hidden: bool = False) -> Tab
         title=_("Key figures"),
         columns=(
             Column(_("Figure"), Kind.TEXT),
-            Column(_("Number"), Kind.COUNT),
+            Column(_("How many"), Kind.COUNT),
             Column(_("Face value"), Kind.MONEY),
         ),
         rows=rows,
@@ -319,6 +319,7 @@ def charts(figures: ReportFigures, tables: dict[str, Table]) -> tuple[Chart, ...
             _chart_values(groups, 1),
             horizontal=True,
             highlight=tuple(r.priority for r in group_rows),
+            highlight_label=_("* priority group"),
         ),
     ]
     quotas = [q for q in figures.quotas if q.priority_groups]
