@@ -25,8 +25,8 @@ from passdesk.models import (
 )
 from passdesk.roles import Action
 from passdesk.services.base import Service, require
-from passdesk.services.report_compute import local_midnight
 from passdesk.services.report_figures import QuotaLine
+from passdesk.services.report_scope import local_midnight
 from passdesk.services.rows import Actor
 
 WEEKS = 12

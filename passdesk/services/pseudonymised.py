@@ -27,13 +27,13 @@ from passdesk.services.base import Service, require, the_desk
 from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS
 from passdesk.services.disclosure import pseudonym
 from passdesk.services.programmes import TARGET_GROUPS
-from passdesk.services.report_compute import (
+from passdesk.services.report_figures import ReportQuery
+from passdesk.services.report_scope import (
     check_period,
     find_funder,
     local_midnight,
     programmes_in_scope,
 )
-from passdesk.services.report_figures import ReportQuery
 from passdesk.services.reports import ENCODINGS
 from passdesk.services.rows import Actor
 

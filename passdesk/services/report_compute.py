@@ -10,128 +10,35 @@ date, are worked out in Python from one row per booklet handed out in the period
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from passdesk.errors import InvalidInput, NotFound
-from passdesk.formatting import format_month
-from passdesk.i18n import _
 from passdesk.models import (
     Agent,
     Beneficiary,
     Booklet,
     BookletStatus,
     EventKind,
-    Funder,
-    FunderShare,
     Handout,
     HandoutBooklet,
     LedgerEvent,
-    Programme,
     StockLot,
     Voucher,
     VoucherStatus,
 )
-from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS
-from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.report_figures import (
-    AGE_BANDS,
-    AGE_UNKNOWN,
     NOT_GIVEN,
-    Breakdown,
-    BreakdownRow,
-    FunderLine,
     ProgrammeFigures,
     Quantity,
-    QuotaLine,
     ReportQuery,
-    age_band,
-    split_by_shares,
 )
+from passdesk.services.report_people import PeopleFigures, Person, Tally
+from passdesk.services.report_scope import check_period, local_midnight, programmes_in_scope
 from passdesk.services.rows import FunderShareRow
 from passdesk.text import fold
-
-
-def local_midnight(day: date) -> datetime:
-    """The UTC moment the desk's calendar day `day` begins (the computer's time zone)."""
-    return datetime(day.year, day.month, day.day).astimezone().astimezone(UTC)
-
-
-def months_between(start: date, end: date) -> list[date]:
-    """The first day of every month from `start`'s to `end`'s."""
-    months, year, month = [], start.year, start.month
-    while (year, month) <= (end.year, end.month):
-        months.append(date(year, month, 1))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
-
-
-def check_period(start: date, end: date) -> None:
-    if end < start:
-        raise InvalidInput(_("The end of the period comes before its start."), field="end")
-
-
-def programmes_in_scope(session: Session, query: ReportQuery) -> list[Programme]:
-    """The programmes the report covers: one, or all, narrowed to those the funder pays for."""
-    programmes = list(
-        session.scalars(
-            select(Programme)
-            .options(selectinload(Programme.shares).selectinload(FunderShare.funder))
-            .order_by(Programme.code)
-        )
-    )
-    if query.programme:
-        code = query.programme.strip().upper()
-        programmes = [p for p in programmes if p.code == code]
-        if not programmes:
-            raise NotFound(
-                _("No programme with the code {code}.").format(code=query.programme),
-                field="programme",
-            )
-    if query.funder:
-        name = find_funder(session, query.funder).name
-        funded = [p for p in programmes if any(s.funder.name == name for s in p.shares)]
-        if query.programme and not funded:
-            raise InvalidInput(
-                _("{funder} does not fund the programme {code}.").format(
-                    funder=name, code=programmes[0].code
-                ),
-                field="funder",
-            )
-        programmes = funded
-    return programmes
-
-
-def find_funder(session: Session, name: str) -> Funder:
-    """A funder by its name, case and accents as typed or not."""
-    wanted = fold(name)
-    for funder in session.scalars(select(Funder).order_by(Funder.id)):
-        if fold(funder.name) == wanted:
-            return funder
-    raise NotFound(_("No funder called {name}.").format(name=name), field="funder")
-
-
-@dataclass
-class _Person:
-    birth: date | None
-    commune_key: str
-    commune_label: str
-    group: str
-    needs: tuple[str, ...]
-    first_day: date
-    booklets: Counter[int] = field(default_factory=Counter)  # programme id -> booklets
-
-
-@dataclass
-class _Tally:
-    """People and booklets (by programme) of one category."""
-
-    people: set[int] = field(default_factory=set)
-    booklets: Counter[int] = field(default_factory=Counter)
 
 
 class FiguresBuilder:
@@ -284,7 +191,7 @@ class FiguresBuilder:
     def build(self) -> tuple[list[ProgrammeFigures], dict[str, object]]:
         """The programmes' figures and the people's (breakdowns, quotas, counts)."""
         if not self.ids:
-            return [], self._people({}, {}, {}, 0)
+            return [], self._people().figures({}, {}, {}, 0)
         received = self._received()
         stock_booklets, stock_vouchers = self._in_stock()
         events = self._events()
@@ -292,9 +199,9 @@ class FiguresBuilder:
         expired_with = self._vouchers_with_booklet(EventKind.EXPIRED, VoucherStatus.EXPIRED)
         used = self._used_by_booklet()
 
-        people: dict[int, _Person] = {}
-        agents: dict[int, _Tally] = defaultdict(_Tally)
-        months: dict[date, _Tally] = defaultdict(_Tally)
+        people: dict[int, Person] = {}
+        agents: dict[int, Tally] = defaultdict(Tally)
+        months: dict[date, Tally] = defaultdict(Tally)
         handed: Counter[int] = Counter()
         started: Counter[int] = Counter()
         used_vouchers: Counter[int] = Counter()
@@ -318,7 +225,7 @@ class FiguresBuilder:
             if person is None:
                 key = f"{postcode} {fold(commune)}".strip()
                 label = " ".join(p for p in (postcode, commune) if p)
-                person = people[person_id] = _Person(
+                person = people[person_id] = Person(
                     birth, key, label, group or NOT_GIVEN, tuple(needs or ()), day
                 )
             elif day < person.first_day:
@@ -374,218 +281,8 @@ class FiguresBuilder:
                     fully_used=Quantity.of(full[p.id], full[p.id] * n, face),
                 )
             )
-        return figures, self._people(people, agents, months, len(handouts))
+        return figures, self._people().figures(people, agents, months, len(handouts))
 
-    # --- people ---------------------------------------------------------------------------
-
-    def _quantity(self, booklets: Counter[int]) -> Quantity:
-        total = Quantity()
-        for programme_id, count in booklets.items():
-            p = self.by_id[programme_id]
-            total += Quantity.of(count, count * p.vouchers_per_booklet, p.face_value)
-        return total
-
-    def _row(
-        self, key: str, label: str, people: Iterable[int], booklets: Counter[int], **extra: bool
-    ) -> BreakdownRow:
-        q = self._quantity(booklets)
-        return BreakdownRow(key, label, len(set(people)), q.booklets, q.vouchers, q.value, **extra)
-
-    def _by_attribute(
-        self,
-        people: dict[int, _Person],
-        categories: Sequence[tuple[str, str]],
-        of: object,
-        *,
-        multiple: bool = False,
-        priority: frozenset[str] = frozenset(),
-        keep_empty: bool = True,
-    ) -> list[BreakdownRow]:
-        """Rows of people by a profile attribute: `categories` (key, label) in print order,
-        then any key met that is not among them, labelled by itself."""
-        members: dict[str, list[int]] = defaultdict(list)
-        labels = dict(categories)
-        for person_id, person in people.items():
-            keys = of(person)  # type: ignore[operator]
-            for key in (keys if multiple else (keys,)) or (NOT_GIVEN,):
-                members[key].append(person_id)
-                if key not in labels:
-                    labels[key] = _(TARGET_GROUPS[key]) if key in TARGET_GROUPS else key
-        order = [k for k, _l in categories] + sorted(k for k in labels if k not in dict(categories))
-        rows = []
-        for key in order:
-            ids = members.get(key, [])
-            if not ids and not keep_empty:
-                continue
-            booklets: Counter[int] = Counter()
-            for person_id in ids:
-                booklets.update(people[person_id].booklets)
-            rows.append(self._row(key, labels[key], ids, booklets, priority=key in priority))
-        return rows
-
-    def _people(
-        self,
-        people: dict[int, _Person],
-        agents: dict[int, _Tally],
-        months: dict[date, _Tally],
-        handout_count: int,
-    ) -> dict[str, object]:
-        before = self._served_before() if self.ids else set()
-        everyone: Counter[int] = Counter()
-        for person in people.values():
-            everyone.update(person.booklets)
-        total = self._row("", _("Total"), people, everyone)
-        priority = frozenset(g for p in self.programmes for g in (p.priority_groups or ()))
-        declared = {g for p in self.programmes for g in (p.target_groups or ())}
-        groups = [
-            (k, _(label)) for k, label in TARGET_GROUPS.items() if not declared or k in declared
-        ]
-        not_given = (NOT_GIVEN, _("Not given"))
-        end = self.query.end
-        breakdowns = [
-            Breakdown(
-                "target_group",
-                tuple(
-                    self._by_attribute(
-                        people, [*groups, not_given], lambda p: p.group, priority=priority
-                    )
-                ),
-                total,
-                additive=True,
-                margins=tuple(
-                    tuple(p.priority_groups) for p in self.programmes if p.priority_groups
-                ),
-            ),
-            Breakdown(
-                "age_band",
-                tuple(
-                    self._by_attribute(
-                        people,
-                        [(k, _(label)) for k, label, _l, _h in AGE_BANDS]
-                        + [(AGE_UNKNOWN, _("Birth date not given"))],
-                        lambda p: age_band(p.birth, p.first_day),
-                    )
-                ),
-                total,
-                additive=True,
-            ),
-            Breakdown("commune", self._communes(people), total, additive=True),
-            Breakdown(
-                "need",
-                tuple(
-                    self._by_attribute(
-                        people,
-                        [(k, _(label)) for k, label in DIAGNOSTIC_NEEDS.items()]
-                        + [(NOT_GIVEN, _("No need recorded"))],
-                        lambda p: p.needs,
-                        multiple=True,
-                    )
-                ),
-                total,
-                additive=False,  # a person may have several needs
-            ),
-            Breakdown("agent", self._agents_rows(agents), total, additive=False),
-            Breakdown(
-                "month",
-                tuple(
-                    self._row(
-                        m.isoformat()[:7],
-                        format_month(m),
-                        months[m].people if m in months else (),
-                        months[m].booklets if m in months else Counter(),
-                    )
-                    for m in months_between(self.query.start, end)
-                ),
-                total,
-                additive=False,  # a person served in two months is in both
-            ),
-        ]
-        return {
-            "people_served": len(people),
-            "new_people": len(set(people) - before),
-            "handouts": handout_count,
-            "breakdowns": tuple(breakdowns),
-            "quotas": tuple(self._quotas(people)),
-        }
-
-    def _communes(self, people: dict[int, _Person]) -> tuple[BreakdownRow, ...]:
-        members: dict[str, list[int]] = defaultdict(list)
-        spellings: dict[str, Counter[str]] = defaultdict(Counter)
-        for person_id, person in people.items():
-            key = person.commune_key or NOT_GIVEN
-            members[key].append(person_id)
-            spellings[key][person.commune_label or _("Not given")] += 1
-        # A commune typed two ways ("Villeurbanne", "villeurbanne") is one row, named as most
-        # people's file writes it.
-        labels = {
-            key: min(counter.items(), key=lambda item: (-item[1], item[0]))[0]
-            for key, counter in spellings.items()
-        }
-        rows = []
-        for key, ids in members.items():
-            booklets: Counter[int] = Counter()
-            for person_id in ids:
-                booklets.update(people[person_id].booklets)
-            rows.append(self._row(key, labels[key], ids, booklets))
-        # The most served first; "not given" last; then by name, for a stable order.
-        rows.sort(key=lambda r: (r.key == NOT_GIVEN, -r.people, r.label.casefold(), r.key))
-        return tuple(rows)
-
-    def _agents_rows(self, agents: dict[int, _Tally]) -> tuple[BreakdownRow, ...]:
-        names = self._agents()
-        rows = [
-            self._row(str(agent_id), names.get(agent_id, str(agent_id)), t.people, t.booklets)
-            for agent_id, t in agents.items()
-        ]
-        return tuple(sorted(rows, key=lambda r: (r.label.casefold(), r.key)))
-
-    def _quotas(self, people: dict[int, _Person]) -> list[QuotaLine]:
-        lines = []
-        for p in self.programmes:
-            groups = set(p.priority_groups or ())
-            vouchers = priority_vouchers = served = priority_served = 0
-            for person in people.values():
-                count = person.booklets.get(p.id, 0)
-                if not count:
-                    continue
-                served += 1
-                vouchers += count * p.vouchers_per_booklet
-                if person.group in groups:
-                    priority_served += 1
-                    priority_vouchers += count * p.vouchers_per_booklet
-            lines.append(
-                QuotaLine(
-                    p.code,
-                    tuple(p.priority_groups or ()),
-                    p.priority_quota,
-                    vouchers,
-                    priority_vouchers,
-                    served,
-                    priority_served,
-                )
-            )
-        return lines
-
-
-def funder_lines(programmes: Sequence[ProgrammeFigures], funder: str | None) -> list[FunderLine]:
-    """Each funder's share of each programme's values (all funders split, then the one asked)."""
-    lines = []
-    for p in programmes:
-        percents = [s.percent for s in p.shares]
-        split = [
-            split_by_shares(amount, percents)
-            for amount in (p.received.value, p.handed_out.value, p.started.value)
-        ]
-        for i, share in enumerate(p.shares):
-            if funder is not None and share.funder != funder:
-                continue
-            lines.append(
-                FunderLine(
-                    share.funder, p.code, share.percent, split[0][i], split[1][i], split[2][i]
-                )
-            )
-    return lines
-
-
-def funder_name(session: Session, query: ReportQuery) -> str | None:
-    return find_funder(session, query.funder).name if query.funder else None
+    def _people(self) -> PeopleFigures:
+        served_before = self._served_before() if self.ids else set()
+        return PeopleFigures(self.programmes, self.query, self._agents(), served_before)

@@ -219,3 +219,23 @@ def split_by_shares(amount: Decimal, percents: Sequence[Decimal]) -> list[Decima
     for i in by_remainder[:left]:
         floors[i] += 1
     return [Decimal(c) * CENT for c in floors]
+
+
+def funder_lines(programmes: Sequence[ProgrammeFigures], funder: str | None) -> list[FunderLine]:
+    """Each funder's share of each programme's values (all funders split, then the one asked)."""
+    lines = []
+    for p in programmes:
+        percents = [s.percent for s in p.shares]
+        split = [
+            split_by_shares(amount, percents)
+            for amount in (p.received.value, p.handed_out.value, p.started.value)
+        ]
+        for i, share in enumerate(p.shares):
+            if funder is not None and share.funder != funder:
+                continue
+            lines.append(
+                FunderLine(
+                    share.funder, p.code, share.percent, split[0][i], split[1][i], split[2][i]
+                )
+            )
+    return lines

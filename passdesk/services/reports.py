@@ -24,8 +24,9 @@ from passdesk.i18n import _
 from passdesk.roles import Action
 from passdesk.services.base import Service, require, the_desk
 from passdesk.services.print_lines import desk_line
-from passdesk.services.report_compute import FiguresBuilder, funder_lines, funder_name
-from passdesk.services.report_figures import ReportFigures, ReportQuery
+from passdesk.services.report_compute import FiguresBuilder
+from passdesk.services.report_figures import ReportFigures, ReportQuery, funder_lines
+from passdesk.services.report_scope import funder_name
 from passdesk.services.report_tables import build_record
 from passdesk.services.rows import Actor
 from passdesk.store import open_database
