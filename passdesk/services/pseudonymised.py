@@ -102,6 +102,8 @@ class PseudonymisedExport(Service):
                 field="encoding",
             )
         check_period(query.start, query.end)
+        with self._db.read() as session:
+            programmes_in_scope(session, query)  # refused before any key is made
         name, key = self._key(query.funder)
         with self._db.read() as session:
             programmes = {

@@ -105,3 +105,18 @@ def test_cp1252_and_a_funder_is_required(reports: Services, tmp_path: Path) -> N
             tmp_path / "y.csv",
         )
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "y.csv").exists()
+
+
+def test_a_refused_export_makes_no_key(
+    reports: Services, tmp_path: Path, report_path: Path
+) -> None:
+    admin = reports.accounts.actor("admin")
+    query = ReportQuery(*PERIOD, programme="MGP19", funder="CAF du Rhône")  # CAF: CD69 only
+    with pytest.raises(InvalidInput):
+        reports.pseudonymised.write(admin, query, tmp_path / "caf.csv")
+    connection = sqlite3.connect(report_path)
+    assert connection.execute(
+        "SELECT count(*) FROM funder WHERE pseudonym_key IS NOT NULL"
+    ).fetchone() == (0,)
+    connection.close()
+    assert not (tmp_path / "caf.csv").exists()
