@@ -69,7 +69,7 @@ def _bare_workbook(cells: int, path: Path) -> None:
 
 
 MEMORY_CHILD = """
-import json, resource, sys
+import json, sys
 from datetime import date
 from passdesk.services import open_services
 from passdesk.services.report_figures import ReportQuery
@@ -81,7 +81,11 @@ if sys.argv[2] == "work":
     services.reports.write(actor, query, "pdf", sys.argv[3] + ".pdf")
     services.reports.write(actor, query, "csv", sys.argv[3] + ".zip")
 services.close()
-print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+# The peak resident size of this process since it started (ru_maxrss would count the
+# parent's size at fork on Linux).
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print(json.dumps(int(line.split()[1]) / 1024))
 """
 
 

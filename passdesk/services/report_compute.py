@@ -1,19 +1,29 @@
-"""Computing a report's figures in one read transaction: a few grouped queries, then one pass
-over the period's handed-out booklets in Python.
+"""Computing a report's figures in one read transaction: grouped queries, then one row per
+person served for what depends on the person.
 
-The SQL is portable (no date function, no SQLite-only syntax): counts are grouped in SQL,
-while calendar months and ages, which depend on the desk's time zone and each person's birth
-date, are worked out in Python from one row per booklet handed out in the period (about
-100,000 rows for the national wave on one desk).
+The SQL is portable (no date function, no SQLite-only syntax): a handout's month in the period
+is found by comparing its moment with the months' first moments (CASE), counts are grouped in
+SQL; a person's age and commune are worked out in Python from one row per person and
+programme (about 90,000 for the national wave on one desk).
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from datetime import date
+import json
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Text,
+    case,
+    cast,
+    distinct,
+    func,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from passdesk.models import (
@@ -25,6 +35,7 @@ from passdesk.models import (
     Handout,
     HandoutBooklet,
     LedgerEvent,
+    Programme,
     StockLot,
     Voucher,
     VoucherStatus,
@@ -36,9 +47,17 @@ from passdesk.services.report_figures import (
     ReportQuery,
 )
 from passdesk.services.report_people import PeopleFigures, Person, Tally
-from passdesk.services.report_scope import check_period, local_midnight, programmes_in_scope
+from passdesk.services.report_scope import (
+    check_period,
+    local_midnight,
+    months_between,
+    programmes_in_scope,
+)
 from passdesk.services.rows import FunderShareRow
 from passdesk.text import fold
+
+# Handouts "since the beginning": a person served before the period is not new.
+OLDEST = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class FiguresBuilder:
@@ -54,6 +73,7 @@ class FiguresBuilder:
         self.by_id = {p.id: p for p in self.programmes}
         self.start = local_midnight(query.start)
         self.stop = local_midnight(date.fromordinal(query.end.toordinal() + 1))
+        self._months = months_between(query.start, query.end)
 
     # --- SQL ------------------------------------------------------------------------------
 
@@ -107,81 +127,171 @@ class FiguresBuilder:
         )
         return {(kind, pid, bool(one)): n for kind, pid, one, n in rows}
 
-    def _vouchers_with_booklet(self, kind: EventKind, status: VoucherStatus) -> dict[int, int]:
-        """Vouchers that a whole-booklet event of the period took to `status` (voided,
-        expired): the booklet's vouchers in that status, but those with an event of their own
-        (a voucher voided alone earlier)."""
+    def _vouchers_with_booklet(self) -> dict[tuple[str, int], int]:
+        """Vouchers a whole-booklet event of the period voided or expired, by (kind, programme):
+        the booklet's vouchers in that status, but those with an event of their own (a voucher
+        voided alone earlier)."""
+        kinds = {
+            EventKind.VOIDED.value: VoucherStatus.VOIDED,
+            EventKind.EXPIRED.value: VoucherStatus.EXPIRED,
+        }
         alone = select(LedgerEvent.voucher_id).where(
-            LedgerEvent.kind == kind.value, LedgerEvent.voucher_id.is_not(None)
+            LedgerEvent.kind.in_(list(kinds)), LedgerEvent.voucher_id.is_not(None)
         )
         rows = self.session.execute(
-            select(Booklet.programme_id, func.count(Voucher.id))
+            select(LedgerEvent.kind, Booklet.programme_id, Voucher.status, func.count(Voucher.id))
             .select_from(LedgerEvent)
             .join(Booklet, Booklet.id == LedgerEvent.booklet_id)
             .join(Voucher, Voucher.booklet_id == LedgerEvent.booklet_id)
             .where(
-                LedgerEvent.kind == kind.value,
+                LedgerEvent.kind.in_(list(kinds)),
                 LedgerEvent.voucher_id.is_(None),
                 LedgerEvent.at >= self.start,
                 LedgerEvent.at < self.stop,
                 Booklet.programme_id.in_(self.ids),
-                Voucher.status == status,
+                Voucher.status.in_(list(kinds.values())),
                 Voucher.id.not_in(alone),
             )
-            .group_by(Booklet.programme_id)
+            .group_by(LedgerEvent.kind, Booklet.programme_id, Voucher.status)
         )
-        return dict(rows.all())
+        return {(kind, pid): n for kind, pid, status, n in rows if kinds[kind] == status}
 
-    def _live_lines(self) -> Iterable[tuple]:
-        """One row per booklet of a live handout of the period, with its person's profile."""
-        return self.session.execute(
-            select(
-                Handout.id,
-                Handout.created_at,
-                Handout.agent_id,
-                Handout.beneficiary_id,
-                Booklet.id,
-                Booklet.programme_id,
-                Beneficiary.birth_date,
-                Beneficiary.postcode,
-                Beneficiary.commune,
-                Beneficiary.target_group,
-                Beneficiary.diagnostic,
-            )
+    def _live(self, *columns: Any, since: datetime | None = None) -> Select[Any]:
+        """`columns` over the booklets of live handouts of the scope's programmes, handed out
+        from `since` (the period's start) to the period's end."""
+        return (
+            select(*columns)
             .select_from(Handout)
             .join(HandoutBooklet, HandoutBooklet.handout_id == Handout.id)
             .join(Booklet, Booklet.id == HandoutBooklet.booklet_id)
-            .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
             .where(
                 Handout.cancelled_at.is_(None),
-                Handout.created_at >= self.start,
+                Handout.created_at >= (since or self.start),
                 Handout.created_at < self.stop,
                 Booklet.programme_id.in_(self.ids),
             )
         )
 
-    def _served_before(self) -> set[int]:
-        rows = self.session.execute(
-            select(Handout.beneficiary_id)
-            .distinct()
-            .join(HandoutBooklet, HandoutBooklet.handout_id == Handout.id)
-            .join(Booklet, Booklet.id == HandoutBooklet.booklet_id)
-            .where(
-                Handout.cancelled_at.is_(None),
-                Handout.created_at < self.start,
-                Booklet.programme_id.in_(self.ids),
-            )
-        )
-        return set(rows.scalars())
+    def _month(self) -> ColumnElement[int]:
+        """The index of a handout's month in the period (-1: before it), by comparisons only:
+        portable SQL, whatever the desk's time zone."""
+        starts = [self.start] + [local_midnight(m) for m in self._months[1:]]
+        return case(
+            *((Handout.created_at >= starts[i], i) for i in reversed(range(len(starts)))),
+            else_=-1,
+        ).label("month")
 
-    def _used_by_booklet(self) -> dict[int, int]:
-        """Vouchers used, by booklet (the usage import, issue 11, sets USED)."""
+    def _people(self) -> tuple[dict[int, Person], dict[int, Tally], dict[date, Tally], int]:
+        """The people served in the period (booklets by programme, profile), and the people
+        and booklets by agent and by month, and the number of handouts: one grouped query.
+
+        One row per person, agent and month, from every live handout up to the period's end
+        (month -1: before the period, so the person is not new), the booklets counted by
+        programme in the row."""
+        month = self._month()
+        by_programme = [
+            func.sum(case((Booklet.programme_id == pid, 1), else_=0)).label(f"p{i}")
+            for i, pid in enumerate(self.ids)
+        ]
+        # Grouped on numbers only (a narrow sort), the person's columns joined after.
+        grouped = (
+            self._live(
+                Handout.beneficiary_id.label("person"),
+                Handout.agent_id.label("agent"),
+                month,
+                func.count(distinct(Handout.id)).label("handouts"),
+                func.min(Handout.created_at).label("first"),
+                *by_programme,
+                since=OLDEST,
+            )
+            .group_by(Handout.beneficiary_id, Handout.agent_id, "month")
+            .subquery()
+        )
         rows = self.session.execute(
-            select(Voucher.booklet_id, func.count(Voucher.id))
+            select(
+                grouped.c.person,
+                grouped.c.agent,
+                grouped.c.month,
+                grouped.c.handouts,
+                grouped.c.first,
+                Beneficiary.birth_date,
+                Beneficiary.postcode,
+                Beneficiary.commune,
+                Beneficiary.target_group,
+                cast(Beneficiary.diagnostic, Text),
+                *(grouped.c[f"p{i}"] for i in range(len(self.ids))),
+            ).join(Beneficiary, Beneficiary.id == grouped.c.person)
+        )
+        people: dict[int, Person] = {}
+        agents: dict[int, Tally] = defaultdict(Tally)
+        months: dict[date, Tally] = defaultdict(Tally)
+        agent_people: dict[int, set[int]] = defaultdict(set)
+        month_people: dict[int, set[int]] = defaultdict(set)
+        self.served_before: set[int] = set()
+        communes: dict[tuple[str, str], tuple[str, str]] = {}
+        needs_of: dict[str | None, tuple[str, ...]] = {}
+        handouts = 0
+        for row in rows:
+            person_id, agent_id, index, count, first, birth, postcode, commune, group, needs = row[
+                :10
+            ]
+            if index < 0:
+                self.served_before.add(person_id)
+                continue
+            handouts += count
+            day = first.astimezone().date()
+            person = people.get(person_id)
+            if person is None:
+                if (postcode, commune) not in communes:
+                    communes[(postcode, commune)] = (
+                        f"{postcode} {fold(commune)}".strip(),
+                        " ".join(p for p in (postcode, commune) if p),
+                    )
+                if needs not in needs_of:
+                    needs_of[needs] = tuple(json.loads(needs)) if needs else ()
+                key, label = communes[(postcode, commune)]
+                person = people[person_id] = Person(
+                    birth, key, label, group or NOT_GIVEN, needs_of[needs], day
+                )
+            elif day < person.first_day:
+                person.first_day = day
+            agent_people[agent_id].add(person_id)
+            month_people[index].add(person_id)
+            agent, month_tally = agents[agent_id], months[self._months[index]]
+            for programme_id, n in zip(self.ids, row[10:], strict=True):
+                if n:
+                    for booklets in (person.booklets, agent.booklets, month_tally.booklets):
+                        booklets[programme_id] = booklets.get(programme_id, 0) + n
+        for agent_id, ids in agent_people.items():
+            agents[agent_id].people = len(ids)
+        for index, ids in month_people.items():
+            months[self._months[index]].people = len(ids)
+        return people, agents, months, handouts
+
+    def _usage(self) -> dict[int, tuple[int, int, int]]:
+        """By programme, among the booklets handed out in the period: those with a voucher
+        used, the vouchers used, and those fully used (issue 11's usage import sets USED)."""
+        used = (
+            select(Voucher.booklet_id.label("booklet_id"), func.count(Voucher.id).label("n"))
             .where(Voucher.status == VoucherStatus.USED, Voucher.programme_id.in_(self.ids))
             .group_by(Voucher.booklet_id)
+            .subquery()
         )
-        return dict(rows.all())
+        rows = self.session.execute(
+            self._live(
+                Booklet.programme_id,
+                func.count(used.c.booklet_id),
+                func.sum(used.c.n),
+                func.sum(case((used.c.n >= Programme.vouchers_per_booklet, 1), else_=0)),
+            )
+            .join(used, used.c.booklet_id == Booklet.id)
+            .join(Programme, Programme.id == Booklet.programme_id)
+            .group_by(Booklet.programme_id)
+        )
+        return {
+            pid: (started, int(vouchers or 0), int(full or 0))
+            for pid, started, vouchers, full in rows
+        }
 
     def _agents(self) -> dict[int, str]:
         return dict(self.session.execute(select(Agent.id, Agent.display_name)).all())
@@ -190,70 +300,35 @@ class FiguresBuilder:
 
     def build(self) -> tuple[list[ProgrammeFigures], dict[str, object]]:
         """The programmes' figures and the people's (breakdowns, quotas, counts)."""
+        people_figures = PeopleFigures(self.programmes, self.query, self._agents())
         if not self.ids:
-            return [], self._people().figures({}, {}, {}, 0)
+            return [], {
+                "people_served": 0,
+                "new_people": 0,
+                "handouts": 0,
+                **people_figures.figures({}, {}, {}),
+            }
         received = self._received()
         stock_booklets, stock_vouchers = self._in_stock()
         events = self._events()
-        voided_with = self._vouchers_with_booklet(EventKind.VOIDED, VoucherStatus.VOIDED)
-        expired_with = self._vouchers_with_booklet(EventKind.EXPIRED, VoucherStatus.EXPIRED)
-        used = self._used_by_booklet()
-
-        people: dict[int, Person] = {}
-        agents: dict[int, Tally] = defaultdict(Tally)
-        months: dict[date, Tally] = defaultdict(Tally)
-        handed: Counter[int] = Counter()
-        started: Counter[int] = Counter()
-        used_vouchers: Counter[int] = Counter()
-        full: Counter[int] = Counter()
-        handouts: set[int] = set()
-        for (
-            handout_id,
-            created_at,
-            agent_id,
-            person_id,
-            booklet_id,
-            programme_id,
-            birth,
-            postcode,
-            commune,
-            group,
-            needs,
-        ) in self._live_lines():
-            day = created_at.astimezone().date()
-            person = people.get(person_id)
-            if person is None:
-                key = f"{postcode} {fold(commune)}".strip()
-                label = " ".join(p for p in (postcode, commune) if p)
-                person = people[person_id] = Person(
-                    birth, key, label, group or NOT_GIVEN, tuple(needs or ()), day
-                )
-            elif day < person.first_day:
-                person.first_day = day
-            person.booklets[programme_id] += 1
-            handouts.add(handout_id)
-            handed[programme_id] += 1
-            tally = agents[agent_id]
-            tally.people.add(person_id)
-            tally.booklets[programme_id] += 1
-            tally = months[date(day.year, day.month, 1)]
-            tally.people.add(person_id)
-            tally.booklets[programme_id] += 1
-            n_used = used.get(booklet_id, 0)
-            if n_used:
-                started[programme_id] += 1
-                used_vouchers[programme_id] += n_used
-                if n_used >= self.by_id[programme_id].vouchers_per_booklet:
-                    full[programme_id] += 1
+        with_booklet = self._vouchers_with_booklet()
+        usage = self._usage()
+        people, agents, months, handouts = self._people()
+        handed: dict[int, int] = defaultdict(int)
+        for person in people.values():
+            for programme_id, n in person.booklets.items():
+                handed[programme_id] += n
 
         figures = []
         for p in self.programmes:
             n, face = p.vouchers_per_booklet, p.face_value
-            voided_booklets = events.get((EventKind.VOIDED.value, p.id, False), 0)
-            voided_alone = events.get((EventKind.VOIDED.value, p.id, True), 0)
-            expired_booklets = events.get((EventKind.EXPIRED.value, p.id, False), 0)
-            expired_alone = events.get((EventKind.EXPIRED.value, p.id, True), 0)
-            returned = events.get((EventKind.RETURNED.value, p.id, False), 0)
+
+            def event(kind: EventKind, alone: bool, pid: int = p.id) -> int:
+                return events.get((kind.value, pid, alone), 0)
+
+            voided, expired = event(EventKind.VOIDED, False), event(EventKind.EXPIRED, False)
+            returned = event(EventKind.RETURNED, False)
+            started, used_vouchers, full = usage.get(p.id, (0, 0, 0))
             figures.append(
                 ProgrammeFigures(
                     code=p.code,
@@ -272,17 +347,24 @@ class FiguresBuilder:
                     handed_out=Quantity.of(handed[p.id], handed[p.id] * n, face),
                     returned=Quantity.of(returned, returned * n, face),
                     voided=Quantity.of(
-                        voided_booklets, voided_with.get(p.id, 0) + voided_alone, face
+                        voided,
+                        with_booklet.get((EventKind.VOIDED.value, p.id), 0)
+                        + event(EventKind.VOIDED, True),
+                        face,
                     ),
                     expired=Quantity.of(
-                        expired_booklets, expired_with.get(p.id, 0) + expired_alone, face
+                        expired,
+                        with_booklet.get((EventKind.EXPIRED.value, p.id), 0)
+                        + event(EventKind.EXPIRED, True),
+                        face,
                     ),
-                    started=Quantity.of(started[p.id], used_vouchers[p.id], face),
-                    fully_used=Quantity.of(full[p.id], full[p.id] * n, face),
+                    started=Quantity.of(started, used_vouchers, face),
+                    fully_used=Quantity.of(full, full * n, face),
                 )
             )
-        return figures, self._people().figures(people, agents, months, len(handouts))
-
-    def _people(self) -> PeopleFigures:
-        served_before = self._served_before() if self.ids else set()
-        return PeopleFigures(self.programmes, self.query, self._agents(), served_before)
+        return figures, {
+            "people_served": len(people),
+            "new_people": len(set(people) - self.served_before),
+            "handouts": handouts,
+            **people_figures.figures(people, agents, months),
+        }

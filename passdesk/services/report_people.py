@@ -1,13 +1,18 @@
 """The people side of a report: who was served in the period, by target group, age band,
-commune, need, agent and month, and each programme's priority share; worked out in Python from
-the period's handed-out booklets (FiguresBuilder gathers them in one pass)."""
+commune, need, agent and month, and each programme's priority share.
+
+FiguresBuilder hands over one `Person` per person served (booklets by programme, counted in
+SQL) and the agents' and months' tallies (grouped in SQL too); this module only sorts people
+into categories and adds up their booklets, in whole numbers and cents.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from passdesk.formatting import format_month
 from passdesk.i18n import _
@@ -17,10 +22,10 @@ from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.report_figures import (
     AGE_BANDS,
     AGE_UNKNOWN,
+    CENT,
     NOT_GIVEN,
     Breakdown,
     BreakdownRow,
-    Quantity,
     QuotaLine,
     ReportQuery,
     age_band,
@@ -28,114 +33,134 @@ from passdesk.services.report_figures import (
 from passdesk.services.report_scope import months_between
 
 
-@dataclass
+@dataclass(slots=True)
 class Person:
+    """A person served in the period, as the breakdowns need them."""
+
     birth: date | None
     commune_key: str
     commune_label: str
     group: str
     needs: tuple[str, ...]
-    first_day: date
-    booklets: Counter[int] = field(default_factory=Counter)  # programme id -> booklets
+    first_day: date  # the desk's day of their first handout in the period
+    booklets: dict[int, int] = field(default_factory=dict)  # programme id -> booklets
 
 
-@dataclass
+@dataclass(slots=True)
 class Tally:
-    """People and booklets (by programme) of one category."""
+    """People and booklets (by programme) of one agent or one month."""
 
-    people: set[int] = field(default_factory=set)
-    booklets: Counter[int] = field(default_factory=Counter)
+    people: int = 0
+    booklets: dict[int, int] = field(default_factory=dict)
+
+
+Totals = tuple[int, int, int]  # booklets, vouchers, cents
 
 
 class PeopleFigures:
     """Breakdowns and quotas of the people served, for the programmes of one report."""
 
     def __init__(
-        self,
-        programmes: Sequence[Programme],
-        query: ReportQuery,
-        agent_names: dict[int, str],
-        served_before: set[int],
+        self, programmes: Sequence[Programme], query: ReportQuery, agent_names: dict[int, str]
     ) -> None:
         self.programmes = list(programmes)
-        self.by_id = {p.id: p for p in programmes}
         self.query = query
         self.agent_names = agent_names
-        self.served_before = served_before
+        # Per programme: vouchers per booklet, cents per booklet.
+        self._per_booklet = {
+            p.id: (p.vouchers_per_booklet, int(p.face_value / CENT) * p.vouchers_per_booklet)
+            for p in programmes
+        }
 
-    def quantity(self, booklets: Counter[int]) -> Quantity:
-        total = Quantity()
-        for programme_id, count in booklets.items():
-            p = self.by_id[programme_id]
-            total += Quantity.of(count, count * p.vouchers_per_booklet, p.face_value)
-        return total
+    def totals(self, booklets: dict[int, int]) -> Totals:
+        count = vouchers = cents = 0
+        for programme_id, n in booklets.items():
+            per_vouchers, per_cents = self._per_booklet[programme_id]
+            count += n
+            vouchers += n * per_vouchers
+            cents += n * per_cents
+        return count, vouchers, cents
 
+    @staticmethod
     def row(
-        self, key: str, label: str, people: Iterable[int], booklets: Counter[int], **extra: bool
+        key: str, label: str, people: int, totals: Totals, priority: bool = False
     ) -> BreakdownRow:
-        q = self.quantity(booklets)
-        return BreakdownRow(key, label, len(set(people)), q.booklets, q.vouchers, q.value, **extra)
+        booklets, vouchers, cents = totals
+        return BreakdownRow(key, label, people, booklets, vouchers, Decimal(cents) * CENT, priority)
 
-    def by_attribute(
+    def category_rows(
         self,
-        people: dict[int, Person],
+        cells: dict[str, list[int]],
         categories: Sequence[tuple[str, str]],
-        of: object,
-        *,
-        multiple: bool = False,
         priority: frozenset[str] = frozenset(),
-        keep_empty: bool = True,
-    ) -> list[BreakdownRow]:
-        """Rows of people by a profile attribute: `categories` (key, label) in print order,
-        then any key met that is not among them, labelled by itself."""
-        members: dict[str, list[int]] = defaultdict(list)
-        labels = dict(categories)
-        for person_id, person in people.items():
-            keys = of(person)  # type: ignore[operator]
-            for key in (keys if multiple else (keys,)) or (NOT_GIVEN,):
-                members[key].append(person_id)
-                if key not in labels:
-                    labels[key] = _(TARGET_GROUPS[key]) if key in TARGET_GROUPS else key
-        order = [k for k, _l in categories] + sorted(k for k in labels if k not in dict(categories))
+    ) -> tuple[BreakdownRow, ...]:
+        """The rows of one breakdown: `categories` (key, label) in print order, then any key
+        met that is not among them, labelled by itself."""
+        known = dict(categories)
+        order = [k for k, _l in categories] + sorted(k for k in cells if k not in known)
         rows = []
         for key in order:
-            ids = members.get(key, [])
-            if not ids and not keep_empty:
-                continue
-            booklets: Counter[int] = Counter()
-            for person_id in ids:
-                booklets.update(people[person_id].booklets)
-            rows.append(self.row(key, labels[key], ids, booklets, priority=key in priority))
-        return rows
+            n, booklets, vouchers, cents = cells.get(key, (0, 0, 0, 0))
+            label = known.get(key) or (_(TARGET_GROUPS[key]) if key in TARGET_GROUPS else key)
+            rows.append(self.row(key, label, n, (booklets, vouchers, cents), key in priority))
+        return tuple(rows)
 
     def figures(
         self,
         people: dict[int, Person],
         agents: dict[int, Tally],
         months: dict[date, Tally],
-        handout_count: int,
     ) -> dict[str, object]:
-        before = self.served_before
-        everyone: Counter[int] = Counter()
+        """Every breakdown and the quotas, from one pass over the people served."""
+        cells: dict[str, dict[str, list[int]]] = {
+            d: defaultdict(lambda: [0, 0, 0, 0]) for d in ("target_group", "age_band", "need")
+        }
+        communes: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+        spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        priority_of = {p.id: frozenset(p.priority_groups or ()) for p in self.programmes}
+        quota = {p.id: [0, 0, 0, 0] for p in self.programmes}  # people, vouchers, priority...
+        total = [0, 0, 0, 0]
         for person in people.values():
-            everyone.update(person.booklets)
-        total = self.row("", _("Total"), people, everyone)
+            booklets, vouchers, cents = self.totals(person.booklets)
+            keyed = (
+                (cells["target_group"], (person.group,)),
+                (cells["age_band"], (age_band(person.birth, person.first_day),)),
+                (cells["need"], person.needs or (NOT_GIVEN,)),
+                (communes, (person.commune_key or NOT_GIVEN,)),
+            )
+            for table, keys in keyed:
+                for key in keys:
+                    cell = table[key]  # type: ignore[index]
+                    cell[0] += 1
+                    cell[1] += booklets
+                    cell[2] += vouchers
+                    cell[3] += cents
+            total[0] += 1
+            total[1] += booklets
+            total[2] += vouchers
+            total[3] += cents
+            spellings[person.commune_key or NOT_GIVEN][person.commune_label or _("Not given")] += 1
+            for programme_id, n in person.booklets.items():
+                line = quota[programme_id]
+                given = n * self._per_booklet[programme_id][0]
+                line[0] += 1
+                line[1] += given
+                if person.group in priority_of[programme_id]:
+                    line[2] += 1
+                    line[3] += given
+        everyone = self.row("", _("Total"), total[0], (total[1], total[2], total[3]))
         priority = frozenset(g for p in self.programmes for g in (p.priority_groups or ()))
         declared = {g for p in self.programmes for g in (p.target_groups or ())}
         groups = [
             (k, _(label)) for k, label in TARGET_GROUPS.items() if not declared or k in declared
         ]
-        not_given = (NOT_GIVEN, _("Not given"))
-        end = self.query.end
-        breakdowns = [
+        breakdowns = (
             Breakdown(
                 "target_group",
-                tuple(
-                    self.by_attribute(
-                        people, [*groups, not_given], lambda p: p.group, priority=priority
-                    )
+                self.category_rows(
+                    cells["target_group"], [*groups, (NOT_GIVEN, _("Not given"))], priority
                 ),
-                total,
+                everyone,
                 additive=True,
                 margins=tuple(
                     tuple(p.priority_groups) for p in self.programmes if p.priority_groups
@@ -143,110 +168,76 @@ class PeopleFigures:
             ),
             Breakdown(
                 "age_band",
-                tuple(
-                    self.by_attribute(
-                        people,
-                        [(k, _(label)) for k, label, _l, _h in AGE_BANDS]
-                        + [(AGE_UNKNOWN, _("Birth date not given"))],
-                        lambda p: age_band(p.birth, p.first_day),
-                    )
+                self.category_rows(
+                    cells["age_band"],
+                    [(k, _(label)) for k, label, _l, _h in AGE_BANDS]
+                    + [(AGE_UNKNOWN, _("Birth date not given"))],
                 ),
-                total,
+                everyone,
                 additive=True,
             ),
-            Breakdown("commune", self.communes(people), total, additive=True),
+            Breakdown("commune", self.commune_rows(communes, spellings), everyone, additive=True),
             Breakdown(
                 "need",
-                tuple(
-                    self.by_attribute(
-                        people,
-                        [(k, _(label)) for k, label in DIAGNOSTIC_NEEDS.items()]
-                        + [(NOT_GIVEN, _("No need recorded"))],
-                        lambda p: p.needs,
-                        multiple=True,
-                    )
+                self.category_rows(
+                    cells["need"],
+                    [(k, _(label)) for k, label in DIAGNOSTIC_NEEDS.items()]
+                    + [(NOT_GIVEN, _("No need recorded"))],
                 ),
-                total,
+                everyone,
                 additive=False,  # a person may have several needs
             ),
-            Breakdown("agent", self.agents_rows(agents), total, additive=False),
+            Breakdown("agent", self.agents_rows(agents), everyone, additive=False),
             Breakdown(
                 "month",
                 tuple(
                     self.row(
                         m.isoformat()[:7],
                         format_month(m),
-                        months[m].people if m in months else (),
-                        months[m].booklets if m in months else Counter(),
+                        months[m].people if m in months else 0,
+                        self.totals(months[m].booklets) if m in months else (0, 0, 0),
                     )
-                    for m in months_between(self.query.start, end)
+                    for m in months_between(self.query.start, self.query.end)
                 ),
-                total,
+                everyone,
                 additive=False,  # a person served in two months is in both
             ),
-        ]
-        return {
-            "people_served": len(people),
-            "new_people": len(set(people) - before),
-            "handouts": handout_count,
-            "breakdowns": tuple(breakdowns),
-            "quotas": tuple(self.quotas(people)),
-        }
+        )
+        quotas = tuple(
+            QuotaLine(
+                p.code,
+                tuple(p.priority_groups or ()),
+                p.priority_quota,
+                quota[p.id][1],
+                quota[p.id][3],
+                quota[p.id][0],
+                quota[p.id][2],
+            )
+            for p in self.programmes
+        )
+        return {"breakdowns": breakdowns, "quotas": quotas}
 
-    def communes(self, people: dict[int, Person]) -> tuple[BreakdownRow, ...]:
-        members: dict[str, list[int]] = defaultdict(list)
-        spellings: dict[str, Counter[str]] = defaultdict(Counter)
-        for person_id, person in people.items():
-            key = person.commune_key or NOT_GIVEN
-            members[key].append(person_id)
-            spellings[key][person.commune_label or _("Not given")] += 1
-        # A commune typed two ways ("Villeurbanne", "villeurbanne") is one row, named as most
-        # people's file writes it.
-        labels = {
-            key: min(counter.items(), key=lambda item: (-item[1], item[0]))[0]
-            for key, counter in spellings.items()
-        }
+    def commune_rows(
+        self, counts: dict[str, list[int]], spellings: dict[str, dict[str, int]]
+    ) -> tuple[BreakdownRow, ...]:
         rows = []
-        for key, ids in members.items():
-            booklets: Counter[int] = Counter()
-            for person_id in ids:
-                booklets.update(people[person_id].booklets)
-            rows.append(self.row(key, labels[key], ids, booklets))
+        for key, (n, booklets, vouchers, cents) in counts.items():
+            # A commune typed two ways ("Villeurbanne", "villeurbanne") is one row, named as
+            # most people's file writes it.
+            label = min(spellings[key].items(), key=lambda item: (-item[1], item[0]))[0]
+            rows.append(self.row(key, label, n, (booklets, vouchers, cents)))
         # The most served first; "not given" last; then by name, for a stable order.
         rows.sort(key=lambda r: (r.key == NOT_GIVEN, -r.people, r.label.casefold(), r.key))
         return tuple(rows)
 
     def agents_rows(self, agents: dict[int, Tally]) -> tuple[BreakdownRow, ...]:
-        names = self.agent_names
         rows = [
-            self.row(str(agent_id), names.get(agent_id, str(agent_id)), t.people, t.booklets)
-            for agent_id, t in agents.items()
+            self.row(
+                str(agent_id),
+                self.agent_names.get(agent_id, str(agent_id)),
+                tally.people,
+                self.totals(tally.booklets),
+            )
+            for agent_id, tally in agents.items()
         ]
         return tuple(sorted(rows, key=lambda r: (r.label.casefold(), r.key)))
-
-    def quotas(self, people: dict[int, Person]) -> list[QuotaLine]:
-        lines = []
-        for p in self.programmes:
-            groups = set(p.priority_groups or ())
-            vouchers = priority_vouchers = served = priority_served = 0
-            for person in people.values():
-                count = person.booklets.get(p.id, 0)
-                if not count:
-                    continue
-                served += 1
-                vouchers += count * p.vouchers_per_booklet
-                if person.group in groups:
-                    priority_served += 1
-                    priority_vouchers += count * p.vouchers_per_booklet
-            lines.append(
-                QuotaLine(
-                    p.code,
-                    tuple(p.priority_groups or ()),
-                    p.priority_quota,
-                    vouchers,
-                    priority_vouchers,
-                    served,
-                    priority_served,
-                )
-            )
-        return lines
