@@ -42,7 +42,19 @@ def wait_until(app, condition: Callable[[], bool], timeout_ms: int = 20_000) -> 
 def pdf_page(pdf: Path, page: int, target: Path, dpi: int = 80) -> None:
     stem = target.with_suffix("")
     subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-png", "-singlefile", "-f", str(page), "-l", str(page), str(pdf), str(stem)],
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-png",
+            "-singlefile",
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            str(pdf),
+            str(stem),
+        ],
         check=True,
     )
 
