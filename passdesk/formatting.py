@@ -55,6 +55,11 @@ def format_date(day: date) -> str:
     return babel_dates.format_date(day, "dd/MM/yyyy", locale=_locale())
 
 
+def format_month(day: date) -> str:
+    """The month a day falls in, as a heading: "mars 2026" (fr), "March 2026" (en)."""
+    return babel_dates.format_date(day, "LLLL yyyy", locale=_locale())
+
+
 def format_time(moment: datetime) -> str:
     """Hours and minutes of a moment as it reads on the desk's clock: "09:05"."""
     return babel_dates.format_time(moment, "HH:mm", locale=_locale())

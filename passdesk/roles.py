@@ -50,6 +50,9 @@ class Action(enum.StrEnum):
     IMPORT_USAGE = "import_usage"  # the operator's usage file
     FOLLOW_UP = "follow_up"  # see who has not used their vouchers, record a call
     CLOSE_DAY = "close_day"  # count the safe and record the daily closing
+    VIEW_REPORTS = "view_reports"  # the dashboard and the reports page: aggregate figures
+    EXPORT_REPORTS = "export_reports"  # PDF, XLSX, CSV for the funders (small cells hidden)
+    EXPORT_PSEUDONYMISED = "export_pseudonymised"  # one row per person, for a funder who asks
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -68,6 +71,12 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.IMPORT_USAGE: Role.SUPERVISOR,
     Action.FOLLOW_UP: Role.AGENT,
     Action.CLOSE_DAY: Role.AGENT,
+    # Every agent sees how the desk is doing (stock, pace, quota): no person in it.
+    Action.VIEW_REPORTS: Role.AGENT,
+    # What leaves the desk is signed off by a supervisor...
+    Action.EXPORT_REPORTS: Role.SUPERVISOR,
+    # ...and data about each person, even pseudonymised, by an administrator.
+    Action.EXPORT_PSEUDONYMISED: Role.ADMIN,
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -86,6 +95,9 @@ ACTION_LABELS: dict[Action, str] = {
     Action.IMPORT_USAGE: N_("import the operator's usage file"),
     Action.FOLLOW_UP: N_("follow up the people who have not used their vouchers"),
     Action.CLOSE_DAY: N_("record the daily closing of the stock"),
+    Action.VIEW_REPORTS: N_("see the activity figures"),
+    Action.EXPORT_REPORTS: N_("export reports for the funders"),
+    Action.EXPORT_PSEUDONYMISED: N_("export pseudonymised data about each person for a funder"),
 }
 
 

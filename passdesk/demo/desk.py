@@ -59,6 +59,8 @@ def add_programmes_and_places(services: Services, clock: Clock, admin: Actor, sc
             funders=programme.funders,
             limit_per_person=programme.limit_per_person,
             target_groups=programme.target_groups,
+            priority_groups=programme.priority_groups,
+            priority_quota=programme.priority_quota,
         )
     for place in PLACES:
         clock.now += timedelta(seconds=40)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
+from passdesk.services.programmes import PRIORITY_GROUPS
+
 FIRST_DAY = date(2026, 1, 5)
 LAST_DAY = date(2026, 11, 25)
 # French public holidays of 2026 that fall on a working day.
@@ -32,6 +34,8 @@ class ProgrammeSpec:
     funders: tuple[tuple[str, Decimal], ...]
     limit_per_person: int | None
     target_groups: tuple[str, ...]
+    priority_groups: tuple[str, ...] = ()
+    priority_quota: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +85,10 @@ PN19 = ProgrammeSpec(
         "social_minima",
         "disability",
     ),
+    # The 2020 call: at least half of the passes to young people without qualification and
+    # job seekers without diploma.
+    priority_groups=PRIORITY_GROUPS,
+    priority_quota=Decimal("50"),
 )
 CD69 = ProgrammeSpec(
     code="CD69",

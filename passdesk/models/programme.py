@@ -16,6 +16,9 @@ class Funder(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Hex of the secret that keys this funder's pseudonyms (HMAC-SHA256) in individual-level
+    # exports; made at the first such export, never shown or exported itself.
+    pseudonym_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class Programme(Base):
@@ -30,6 +33,10 @@ class Programme(Base):
     valid_until: Mapped[date]
     limit_per_person: Mapped[int | None]
     target_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Which target groups are priority, and the share of vouchers (percent) the programme must
+    # hand out to them (the 2020 call asked 50); None when no quota was set.
+    priority_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    priority_quota: Mapped[Decimal | None] = mapped_column(Percent)
 
     shares: Mapped[list[FunderShare]] = relationship(
         back_populates="programme", cascade="all, delete-orphan", order_by="FunderShare.id"

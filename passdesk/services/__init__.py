@@ -14,6 +14,7 @@ from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.booklet_printing import BookletPrintService
 from passdesk.services.closing import ClosingService
+from passdesk.services.dashboard import DashboardService
 from passdesk.services.followup import FollowUpService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
@@ -22,8 +23,10 @@ from passdesk.services.orientation import OrientationService
 from passdesk.services.place_import import PlaceImportService
 from passdesk.services.places import PlaceService
 from passdesk.services.programmes import ProgrammeService
+from passdesk.services.pseudonymised import PseudonymisedExport
 from passdesk.services.receipts import ReceiptService
 from passdesk.services.regie import RegieService
+from passdesk.services.reports import ReportService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
 from passdesk.services.usage_import import UsageImportService
@@ -50,6 +53,9 @@ class Services:
     orientation: OrientationService
     regie: RegieService
     closing: ClosingService
+    reports: ReportService
+    pseudonymised: PseudonymisedExport
+    dashboard: DashboardService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -74,6 +80,9 @@ class Services:
             orientation=OrientationService(db, clock, places=places, settings=settings),
             regie=RegieService(db, clock),
             closing=ClosingService(db, clock),
+            reports=ReportService(db, clock),
+            pseudonymised=PseudonymisedExport(db, clock),
+            dashboard=DashboardService(db, clock),
         )
 
     def close(self) -> None:

@@ -73,6 +73,8 @@ def programme_row(programme: Programme) -> ProgrammeRow:
         limit_per_person=programme.limit_per_person,
         target_groups=tuple(programme.target_groups or ()),
         shares=tuple(FunderShareRow(s.funder.name, s.percent) for s in programme.shares),
+        priority_groups=tuple(programme.priority_groups or ()),
+        priority_quota=programme.priority_quota,
     )
 
 

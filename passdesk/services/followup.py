@@ -94,6 +94,36 @@ def _live() -> object:
     return Handout.cancelled_at.is_(None)
 
 
+def usage_counts(
+    session: Session,
+    *,
+    programme: str | None = None,
+    desk_id: int | None = None,
+    agent_id: int | None = None,
+) -> tuple[int, int]:
+    """Vouchers of live handouts, and how many of them were used (the dashboard and the
+    follow-up's rate read the same two numbers)."""
+    query = (
+        select(
+            func.count(Voucher.id),
+            func.count(Voucher.id).filter(Voucher.status == VoucherStatus.USED),
+        )
+        .select_from(Voucher)
+        .join(HandoutBooklet, HandoutBooklet.booklet_id == Voucher.booklet_id)
+        .join(Handout, and_(Handout.id == HandoutBooklet.handout_id, _live()))
+    )
+    if programme:
+        query = query.join(Programme, Programme.id == Voucher.programme_id).where(
+            Programme.code == programme.strip().upper()
+        )
+    if desk_id is not None:
+        query = query.where(Handout.desk_id == desk_id)
+    if agent_id is not None:
+        query = query.where(Handout.agent_id == agent_id)
+    handed, used = session.execute(query).one()
+    return int(handed or 0), int(used or 0)
+
+
 class FollowUpService(Service):
     def __init__(
         self, db: Database, clock: Clock = system_clock, *, settings: SettingsService
@@ -111,26 +141,11 @@ class FollowUpService(Service):
         agent_id: int | None = None,
     ) -> UsageRate:
         """The share of handed-out vouchers used, over all, or for one programme, desk, agent."""
-        query = (
-            select(
-                func.count(Voucher.id),
-                func.count(Voucher.id).filter(Voucher.status == VoucherStatus.USED),
-            )
-            .select_from(Voucher)
-            .join(HandoutBooklet, HandoutBooklet.booklet_id == Voucher.booklet_id)
-            .join(Handout, and_(Handout.id == HandoutBooklet.handout_id, _live()))
-        )
-        if programme:
-            query = query.join(Programme, Programme.id == Voucher.programme_id).where(
-                Programme.code == programme.strip().upper()
-            )
-        if desk_id is not None:
-            query = query.where(Handout.desk_id == desk_id)
-        if agent_id is not None:
-            query = query.where(Handout.agent_id == agent_id)
         with self._db.read() as session:
-            handed, used = session.execute(query).one()
-        return UsageRate(programme or "", _("All"), int(handed or 0), int(used or 0))
+            handed, used = usage_counts(
+                session, programme=programme, desk_id=desk_id, agent_id=agent_id
+            )
+        return UsageRate(programme or "", _("All"), handed, used)
 
     def usage_rates(self, by: str) -> list[UsageRate]:
         """Rates per programme, desk or agent; per place, each place's share of the uses."""

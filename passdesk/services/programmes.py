@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -32,7 +33,80 @@ TARGET_GROUPS: dict[str, str] = {
     "disability": N_("Person with a disability"),
     "other": N_("Other"),
 }
-PRIORITY_GROUPS = frozenset({"young_no_qualification", "jobseeker_no_diploma"})
+# The 2020 call's priority groups: what the demonstration's national programme declares, and
+# what a programme's priority groups usually are.
+PRIORITY_GROUPS = ("young_no_qualification", "jobseeker_no_diploma")
+
+
+@dataclass(frozen=True)
+class Targeting:
+    """Whom a programme is for: its target groups (none: everyone), the priority ones among
+    them and the share of vouchers (percent) they must receive (None: no quota)."""
+
+    target_groups: tuple[str, ...] = ()
+    priority_groups: tuple[str, ...] = ()
+    priority_quota: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TargetGroupChoice:
+    """A target group the person form offers, and whether an open programme gives it priority."""
+
+    key: str
+    label: str  # English msgid, translated where shown
+    priority: bool
+
+
+def parse_quota(text: str | Decimal | int) -> Decimal:
+    """ "50", "50 %", "33,5" -> a percent above 0 and at most 100, in hundredths at most."""
+    try:
+        value = Decimal(str(text).replace(",", ".").replace("%", "").strip())
+    except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite() or not 0 < value <= 100 or value != round(value, 2):
+        raise InvalidInput(
+            _(
+                "The priority quota is a percentage above 0 and at most 100 (e.g. 50); got {value}."
+            ).format(value=text),
+            field="priority_quota",
+        )
+    return value.quantize(Decimal("0.01"))
+
+
+def _unique(keys: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(k.strip() for k in keys if k.strip()))
+
+
+def check_targeting(
+    target_groups: Sequence[str],
+    priority_groups: Sequence[str],
+    priority_quota: str | Decimal | int | None,
+) -> Targeting:
+    """The targeting as stored, or InvalidInput naming the first thing wrong with it."""
+    targets, priority = _unique(target_groups), _unique(priority_groups)
+    for field, keys in (("target_groups", targets), ("priority_groups", priority)):
+        unknown = [g for g in keys if g not in TARGET_GROUPS]
+        if unknown:
+            raise InvalidInput(
+                _("Unknown target group: {group}. Known groups: {choices}.").format(
+                    group=unknown[0], choices=", ".join(TARGET_GROUPS)
+                ),
+                field=field,
+            )
+    outside = [g for g in priority if targets and g not in targets]
+    if outside:
+        raise InvalidInput(
+            _("The priority group {group} is not one of the programme's target groups.").format(
+                group=outside[0]
+            ),
+            field="priority_groups",
+        )
+    quota = None if priority_quota is None or priority_quota == "" else parse_quota(priority_quota)
+    if quota is not None and not priority:
+        raise InvalidInput(
+            _("A priority quota needs at least one priority group."), field="priority_groups"
+        )
+    return Targeting(targets, priority, quota)
 
 
 def parse_money(text: str | Decimal, field: str = "face_value") -> Decimal:
@@ -95,6 +169,8 @@ class ProgrammeService(Service):
         funders: Sequence[tuple[str, Decimal]],
         limit_per_person: int | None = None,
         target_groups: Sequence[str] = (),
+        priority_groups: Sequence[str] = (),
+        priority_quota: str | Decimal | None = None,
     ) -> ProgrammeRow:
         require(actor, Action.MANAGE_PROGRAMMES)
         code = codes.validate_programme_code(code)
@@ -116,11 +192,7 @@ class ProgrammeService(Service):
             raise InvalidInput(
                 _("The limit per person is at least 1 booklet."), field="limit_per_person"
             )
-        unknown = [g for g in target_groups if g not in TARGET_GROUPS]
-        if unknown:
-            raise InvalidInput(
-                _("Unknown target group: {group}.").format(group=unknown[0]), field="target_groups"
-            )
+        targeting = check_targeting(target_groups, priority_groups, priority_quota)
         self._check_shares(funders)
 
         def work(session: Session) -> ProgrammeRow:
@@ -137,7 +209,9 @@ class ProgrammeService(Service):
                 valid_from=start,
                 valid_until=end,
                 limit_per_person=limit_per_person,
-                target_groups=list(target_groups),
+                target_groups=list(targeting.target_groups),
+                priority_groups=list(targeting.priority_groups),
+                priority_quota=targeting.priority_quota,
             )
             for funder_name, percent in funders:
                 funder = session.scalar(select(Funder).where(Funder.name == funder_name))
@@ -151,6 +225,65 @@ class ProgrammeService(Service):
             return programme_row(programme)
 
         return self._db.transaction(work)
+
+    def edit(
+        self,
+        actor: Actor,
+        code: str,
+        *,
+        target_groups: Sequence[str] | None = None,
+        priority_groups: Sequence[str] | None = None,
+        priority_quota: str | Decimal | None = None,
+        clear_quota: bool = False,
+    ) -> ProgrammeRow:
+        """Change whom a programme is for; what is not given stays as it is. The whole
+        targeting is checked again (a priority group must stay one of the target groups)."""
+        require(actor, Action.MANAGE_PROGRAMMES)
+
+        def work(session: Session) -> ProgrammeRow:
+            programme = session.scalar(
+                select(Programme).where(Programme.code == code.strip().upper())
+            )
+            if programme is None:
+                raise NotFound(
+                    _("No programme with the code {code}.").format(code=code), field="programme"
+                )
+            quota: str | Decimal | None = priority_quota
+            if clear_quota:
+                quota = None
+            elif priority_quota is None:
+                quota = programme.priority_quota
+            targeting = check_targeting(
+                programme.target_groups if target_groups is None else target_groups,
+                programme.priority_groups if priority_groups is None else priority_groups,
+                quota,
+            )
+            programme.target_groups = list(targeting.target_groups)
+            programme.priority_groups = list(targeting.priority_groups)
+            programme.priority_quota = targeting.priority_quota
+            session.flush()
+            log.info("agent %s changed the targeting of programme %s", actor.id, programme.code)
+            return programme_row(programme)
+
+        return self._db.transaction(work)
+
+    def offered_target_groups(self) -> list[TargetGroupChoice]:
+        """The target groups a person may be put in today: those of the programmes handing out
+        today (every group when none of them names any), priority ones marked."""
+        today = self._today()
+        with self._db.read() as session:
+            open_now = session.scalars(
+                select(Programme).where(
+                    Programme.valid_from <= today, Programme.valid_until >= today
+                )
+            ).all()
+            named = {g for p in open_now for g in (p.target_groups or ())}
+            priority = {g for p in open_now for g in (p.priority_groups or ())}
+        return [
+            TargetGroupChoice(key, label, key in priority)
+            for key, label in TARGET_GROUPS.items()
+            if not named or key in named
+        ]
 
     @staticmethod
     def _check_shares(funders: Sequence[tuple[str, Decimal]]) -> None:

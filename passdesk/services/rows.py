@@ -69,6 +69,8 @@ class ProgrammeRow:
     limit_per_person: int | None
     target_groups: tuple[str, ...]
     shares: tuple[FunderShareRow, ...]
+    priority_groups: tuple[str, ...] = ()
+    priority_quota: Decimal | None = None  # percent of the vouchers, for the priority groups
 
     @property
     def booklet_value(self) -> Decimal:

@@ -415,6 +415,7 @@ class FirstRunWizard(QWizard):
             on_result=self._on_demo_built,
             on_error=self._on_demo_failed,
             on_progress=self._on_demo_progress,
+            owner=self,
         )
 
     def _on_demo_progress(self, done: int, total: int) -> None:

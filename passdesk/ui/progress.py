@@ -89,7 +89,7 @@ class TaskProgressDialog(QDialog):
         def launch() -> None:
             self._started = True
             self.task = runner.run(
-                work, on_result=result, on_error=error, on_progress=self.set_progress
+                work, on_result=result, on_error=error, on_progress=self.set_progress, owner=self
             )
             if self.cancel_requested and not self.task.done:
                 self.task.cancel()  # Cancel was pressed before the work started

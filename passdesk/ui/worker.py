@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,12 @@ class _Callbacks:
     on_result: ResultSlot | None
     on_error: ErrorSlot | None
     on_progress: ProgressSlot | None
+    owner: QObject | None  # the widget that asked: gone, its answers are dropped
+
+    def wanted(self) -> bool:
+        """False once the owner was deleted (a page closed while its work ran): its slots
+        would touch dead widgets."""
+        return self.owner is None or shiboken6.isValid(self.owner)
 
 
 class _Job(QRunnable):
@@ -124,18 +131,21 @@ class TaskRunner(QObject):
         on_result: ResultSlot | None = None,
         on_error: ErrorSlot | None = None,
         on_progress: ProgressSlot | None = None,
+        owner: QObject | None = None,
     ) -> Task:
+        """Run `fn` on the pool. Give `owner` (the widget whose slots are called) when the
+        callbacks touch widgets that may be closed before the work ends."""
         task_id = next(self._ids)
         control = TaskControl(lambda done, total: self._progressed.emit(task_id, done, total))
         task = Task(control)
-        self._live[task_id] = _Callbacks(task, on_result, on_error, on_progress)
+        self._live[task_id] = _Callbacks(task, on_result, on_error, on_progress, owner)
         self._pool.start(_Job(self, task_id, fn, control))
         return task
 
     @Slot(int, int, int)
     def _on_progressed(self, task_id: int, done: int, total: int) -> None:
         callbacks = self._live.get(task_id)
-        if callbacks is not None and callbacks.on_progress is not None:
+        if callbacks is not None and callbacks.on_progress is not None and callbacks.wanted():
             callbacks.on_progress(done, total)
 
     @Slot(int, object)
@@ -144,7 +154,7 @@ class TaskRunner(QObject):
         if callbacks is None:
             return
         try:
-            if callbacks.on_result is not None:
+            if callbacks.on_result is not None and callbacks.wanted():
                 callbacks.on_result(result)
         finally:
             self._finish(callbacks.task)
@@ -155,7 +165,7 @@ class TaskRunner(QObject):
         if callbacks is None:
             return
         try:
-            if callbacks.on_error is not None:
+            if callbacks.on_error is not None and callbacks.wanted():
                 callbacks.on_error(error)
         finally:
             self._finish(callbacks.task)
@@ -180,6 +190,7 @@ class SyncRunner(QObject):
         on_result: ResultSlot | None = None,
         on_error: ErrorSlot | None = None,
         on_progress: ProgressSlot | None = None,
+        owner: QObject | None = None,
     ) -> Task:
         control = TaskControl(on_progress or (lambda done, total: None))
         task = Task(control)

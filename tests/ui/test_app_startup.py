@@ -123,7 +123,7 @@ def test_an_agent_is_not_offered_the_settings(qtbot, desk, runner) -> None:  # n
     window = build_window(desk.services, desk.agent, runner)
     qtbot.addWidget(window)
     assert "SettingsPage" not in [type(p).__name__ for p in window.pages]
-    assert len(window.pages) == 5  # serve, people, stock, places, usage
+    assert len(window.pages) == 6  # serve, people, stock, places, usage, reports
 
 
 def test_text_follows_the_system_font(qtbot, qapp, desk, runner) -> None:  # noqa: ANN001

@@ -263,3 +263,14 @@ def test_every_row_is_applied_or_an_anomaly_never_both_never_neither(
     assert applied.isdisjoint(listed)  # never both
     assert applied | set(listed) == set(range(2, len(lines) + 2))  # never neither
     assert services.followup.usage_rate().used - used_before == len(applied)
+
+
+def test_the_dashboard_shows_the_usage_rate_once_a_usage_file_is_imported(
+    services: Services, supervisor: Actor, handed: HandoutRow, tmp_path: Path
+) -> None:
+    assert services.dashboard.dashboard(supervisor).usage_rate is None  # nothing imported yet
+    path = write(tmp_path, f"{voucher(1)};15/03/2026;1;10\n{voucher(2)};16/03/2026;1;10\n")
+    services.usage.import_file(supervisor, path)
+    # 2 of the 10 vouchers handed out were used: the same figure as the follow-up's rate.
+    assert services.dashboard.dashboard(supervisor).usage_rate == 20
+    assert services.followup.usage_rate().rate == 0.2

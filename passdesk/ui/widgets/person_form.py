@@ -2,7 +2,9 @@
 (target group, needs, consent), each field with its problem under it in French.
 
 Used wherever a person is entered or edited: the new-person and edit dialogs show both parts,
-the serve page's panel the profile only (it shows the identity as text). The checks are the
+the serve page's panel the profile only (it shows the identity as text). The target groups
+offered are those of the programmes handing out today (`set_target_groups`), priority ones
+marked; a group a person already has stays offered. The checks are the
 service's own (`field_errors`): the form shows them, it does not restate them. A field's
 problem appears once the agent has changed that field; `check(every_field=True)`, on saving,
 shows them all.
@@ -10,6 +12,7 @@ shows them all.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import Signal
@@ -31,7 +34,7 @@ from passdesk.services.beneficiaries import (
     BeneficiaryInput,
     field_errors,
 )
-from passdesk.services.programmes import TARGET_GROUPS
+from passdesk.services.programmes import TARGET_GROUPS, TargetGroupChoice
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.ui.widgets.basics import MessageLabel
 from passdesk.ui.widgets.forms import field_label
@@ -65,7 +68,13 @@ class PersonForm(QWidget):
 
     edited = Signal(str)  # the key the agent changed: an identity field, or a profile one
 
-    def __init__(self, parent: QWidget | None = None, *, identity: bool = True) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        identity: bool = True,
+        groups: Sequence[TargetGroupChoice] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.edits: dict[str, QLineEdit] = {}
         self.messages: dict[str, MessageLabel] = {}
@@ -87,9 +96,7 @@ class PersonForm(QWidget):
         self.target_group = QComboBox(self)
         self.target_group.setObjectName("target_group")
         self.target_group.setAccessibleName(_plain(TARGET_GROUP_LABEL))
-        self.target_group.addItem(_("Not given"), "")
-        for key, label in TARGET_GROUPS.items():
-            self.target_group.addItem(_(label), key)
+        self.set_target_groups(groups)
         self._add_row(layout, _(TARGET_GROUP_LABEL), self.target_group, "target_group")
         needs = QWidget(self)
         needs.setAccessibleName(_(FIELD_LABELS["diagnostic"]))
@@ -136,6 +143,33 @@ class PersonForm(QWidget):
         layout.addRow(label, holder)
         self.messages[key] = message
 
+    def set_target_groups(self, groups: Sequence[TargetGroupChoice] | None) -> None:
+        """Offer these groups (None: every group), keeping the one chosen."""
+        chosen = self.target_group.currentData() or ""
+        if groups is None:
+            groups = [TargetGroupChoice(k, label, False) for k, label in TARGET_GROUPS.items()]
+        self._loading, loading = True, self._loading
+        try:
+            self.target_group.clear()
+            self.target_group.addItem(_("Not given"), "")
+            for choice in groups:
+                text = _(choice.label)
+                if choice.priority:
+                    text = _("{group} (priority)").format(group=text)
+                self.target_group.addItem(text, choice.key)
+            self._offer(chosen)
+        finally:
+            self._loading = loading
+
+    def _offer(self, key: str) -> None:
+        """Select `key`, adding it when the programmes no longer name it (the person has it)."""
+        index = self.target_group.findData(key)
+        if index < 0:
+            label = TARGET_GROUPS.get(key)
+            self.target_group.addItem(_(label) if label else key, key)
+            index = self.target_group.count() - 1
+        self.target_group.setCurrentIndex(index)
+
     # --- values -------------------------------------------------------------------------
 
     def set_person(self, person: BeneficiaryRow) -> None:
@@ -153,9 +187,7 @@ class PersonForm(QWidget):
             }
             for key, edit in self.edits.items():
                 edit.setText(identity[key])
-            self.target_group.setCurrentIndex(
-                max(self.target_group.findData(person.target_group), 0)
-            )
+            self._offer(person.target_group)
             for key, box in self.needs.items():
                 box.setChecked(key in person.diagnostic)
             self.consent.setChecked(person.consent)

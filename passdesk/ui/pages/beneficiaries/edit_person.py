@@ -31,7 +31,7 @@ class BeneficiaryDialog(QDialog):
         self.context = context
         self.person = person
         self.setWindowTitle(_("Edit {name}").format(name=person.full_name))
-        self.form = PersonForm(self)
+        self.form = PersonForm(self, groups=context.services.programmes.offered_target_groups())
         self.form.set_person(person)
         self.form.edited.connect(self._on_form_edited)
         self.similar = MessageLabel(self, name="similar_message")

@@ -54,6 +54,7 @@ class PlaceImportDialog(QDialog):
             lambda _control: service.plan_import(self.path),
             on_result=self._on_planned,
             on_error=self._on_failed,
+            owner=self,
         )
 
     def _on_planned(self, plan: PlaceImportPlan) -> None:
@@ -78,6 +79,7 @@ class PlaceImportDialog(QDialog):
             lambda _control: service.import_places(actor, self.path),
             on_result=self._on_imported,
             on_error=self._on_failed,
+            owner=self,
         )
 
     def _on_imported(self, plan: PlaceImportPlan) -> None:

@@ -108,7 +108,7 @@ class NewBeneficiaryDialog(QDialog):
         self.setWindowTitle(_("New beneficiary"))
         self.setAccessibleName(_("New beneficiary"))
 
-        self.form = PersonForm(self)
+        self.form = PersonForm(self, groups=context.services.programmes.offered_target_groups())
         self.form.edited.connect(self._on_form_edited)
         self.duplicates = DuplicatePanel(self)
         self.duplicates.open_requested.connect(self._on_duplicates_open_requested)

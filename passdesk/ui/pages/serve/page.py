@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,8 +30,10 @@ from PySide6.QtWidgets import (
 from passdesk import paths
 from passdesk.errors import PassDeskError
 from passdesk.i18n import N_, _
+from passdesk.roles import Action, may
 from passdesk.services.rows import BeneficiaryRow, HandoutRow
 from passdesk.ui.context import UiContext
+from passdesk.ui.pages.serve.dashboard import DashboardView
 from passdesk.ui.pages.serve.new_person import NewBeneficiaryDialog
 from passdesk.ui.pages.serve.person_panel import PersonPanel
 from passdesk.ui.pages.serve.receipt import ReceiptDialog
@@ -136,13 +139,16 @@ class ServePage(QWidget):
         left_layout.addWidget(self.results_view, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("serve_splitter")
-        person_scroll = QScrollArea(self)
-        person_scroll.setWidget(self.person_panel)
-        person_scroll.setWidgetResizable(True)
-        person_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        person_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        person_scroll = self._scrolled(self.person_panel)
+        # While no one is open, the right side shows the desk's dashboard instead of the panel.
+        self.right = QStackedWidget(self)
+        self.dashboard: DashboardView | None = None
+        if may(context.actor.role, Action.VIEW_REPORTS):
+            self.dashboard = DashboardView(context, self)
+            self.right.addWidget(self._scrolled(self.dashboard))
+        self.right.addWidget(person_scroll)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(person_scroll)  # a small laptop screen scrolls, nothing is cut
+        self.splitter.addWidget(self.right)  # a small laptop screen scrolls, nothing is cut
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setChildrenCollapsible(False)
@@ -170,6 +176,23 @@ class ServePage(QWidget):
         self.setTabOrder(self.results_view, self.person_panel.scan_edit)
         self.search_edit.setFocus()
         self.setFocusProxy(self.search_edit)
+        self._show_dashboard(True)
+
+    def _scrolled(self, widget: QWidget) -> QScrollArea:
+        scroll = QScrollArea(self)
+        scroll.setWidget(widget)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        return scroll
+
+    def _show_dashboard(self, shown: bool) -> None:
+        """The dashboard (refreshed) while no one is open, the person's panel otherwise."""
+        if self.dashboard is None:
+            return
+        self.right.setCurrentIndex(0 if shown else 1)
+        if shown:
+            self.dashboard.refresh()
 
     # --- the page contract --------------------------------------------------------------
 
@@ -227,6 +250,7 @@ class ServePage(QWidget):
             lambda _control: search(text),
             on_result=lambda rows: self._on_search_done(seq, rows),
             on_error=lambda error: self._on_search_failed(seq, error),
+            owner=self,
         )
 
     def _on_search_done(self, seq: int, rows: list[Any]) -> None:
@@ -297,9 +321,12 @@ class ServePage(QWidget):
 
     def open_person(self, beneficiary_id: int) -> None:
         """Show a person (from the results, a new registration or another page)."""
+        self._show_dashboard(False)  # first: the panel's fields take the focus once shown
         try:
             self.person_panel.show_person(beneficiary_id)
         except PassDeskError as error:
+            if self.person_panel.person is None:
+                self._show_dashboard(True)
             self.search_message.show_error(error.message)
 
     def _on_new_action_triggered(self) -> None:
@@ -336,6 +363,7 @@ class ServePage(QWidget):
         self.results_count.setText("")
         self.search_message.clear_message()
         self.person_panel.clear()
+        self._show_dashboard(True)
         self.search_edit.setFocus()
 
     # --- receipt ------------------------------------------------------------------------
@@ -356,6 +384,7 @@ class ServePage(QWidget):
                 Path(written), handout, then_next_person
             ),
             on_error=self._on_receipt_failed,
+            owner=self,
         )
 
     def _on_receipt_written(self, path: Path, handout: HandoutRow, then_next_person: bool) -> None:

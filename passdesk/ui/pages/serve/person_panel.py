@@ -211,6 +211,7 @@ class PersonPanel(QWidget):
             person.email,
         ]
         self.identity.setText(" · ".join(p for p in parts if p))
+        self.profile.set_target_groups(services.programmes.offered_target_groups())
         self.profile.set_person(person)
         self.profile_message.clear_message()
         self.scan_message.clear_message()

@@ -225,6 +225,7 @@ class ClosingDialog(QDialog):
             lambda _control: (closing.expected(), closing.closed_today()),
             on_result=self._on_loaded,
             on_error=lambda error: self.message.show_error(failure_message(error)),
+            owner=self,
         )
 
     def _on_loaded(self, loaded: tuple[ExpectedStock, ClosingRecord | None]) -> None:
@@ -353,6 +354,7 @@ class ClosingDialog(QDialog):
             ),
             on_result=self._on_closed,
             on_error=self._on_refused,
+            owner=self,
         )
 
     def _on_closed(self, record: ClosingRecord) -> None:
@@ -403,6 +405,7 @@ class ClosingDialog(QDialog):
             lambda _control: closing.write_sheet(closing_id, Path(path)),
             on_result=self._on_sheet_written,
             on_error=lambda error: self.message.show_error(failure_message(error)),
+            owner=self,
         )
 
     def _on_sheet_written(self, path: Path) -> None:

@@ -126,6 +126,7 @@ class ReceiveLotDialog(QDialog):
             lambda _control: stock.plan_lot_between(first, last),
             on_result=lambda plan: self._on_planned(seq, plan, whole_lot),
             on_error=lambda error: self._on_plan_failed(seq, error),
+            owner=self,
         )
 
     def _on_planned(self, seq: int, plan: LotPlan, whole_lot: bool) -> None:
@@ -207,6 +208,7 @@ class ReceiveLotDialog(QDialog):
             ),
             on_result=self._on_received,
             on_error=self._on_refused,
+            owner=self,
         )
 
     def _on_received(self, lot: LotRow) -> None:

@@ -1,0 +1,93 @@
+"""What a report covers: the desk's calendar days as UTC moments, its months, and the programmes
+of one programme or one funder (found by name, case and accents as typed or not)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from passdesk.errors import InvalidInput, NotFound
+from passdesk.i18n import _
+from passdesk.models import Funder, FunderShare, Programme
+from passdesk.services.report_figures import ReportQuery
+from passdesk.text import fold
+
+
+def local_midnight(day: date) -> datetime:
+    """The UTC moment the desk's calendar day `day` begins (the computer's time zone)."""
+    return datetime(day.year, day.month, day.day).astimezone().astimezone(UTC)
+
+
+def months_between(start: date, end: date) -> list[date]:
+    """The first day of every month from `start`'s to `end`'s."""
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def check_period(start: date, end: date) -> None:
+    if end < start:
+        raise InvalidInput(_("The end of the period comes before its start."), field="end")
+
+
+def programmes_in_scope(session: Session, query: ReportQuery) -> list[Programme]:
+    """The programmes the report covers: one, or all, narrowed to those the funder pays for."""
+    programmes = list(
+        session.scalars(
+            select(Programme)
+            .options(selectinload(Programme.shares).selectinload(FunderShare.funder))
+            .order_by(Programme.code)
+        )
+    )
+    if query.programme:
+        code = query.programme.strip().upper()
+        programmes = [p for p in programmes if p.code == code]
+        if not programmes:
+            raise NotFound(
+                _("No programme with the code {code}.").format(code=query.programme),
+                field="programme",
+            )
+    if query.funder:
+        name = find_funder(session, query.funder).name
+        funded = [p for p in programmes if any(s.funder.name == name for s in p.shares)]
+        if query.programme and not funded:
+            raise InvalidInput(
+                _("{funder} does not fund the programme {code}.").format(
+                    funder=name, code=programmes[0].code
+                ),
+                field="funder",
+            )
+        programmes = funded
+    return programmes
+
+
+def find_funder(session: Session, name: str) -> Funder:
+    """A funder by its name, case and accents as typed or not."""
+    wanted = fold(name)
+    for funder in session.scalars(select(Funder).order_by(Funder.id)):
+        if fold(funder.name) == wanted:
+            return funder
+    raise NotFound(_("No funder called {name}.").format(name=name), field="funder")
+
+
+def funder_name(session: Session, query: ReportQuery) -> str | None:
+    return find_funder(session, query.funder).name if query.funder else None
+
+
+# CSV files: UTF-8 with a BOM (French Excel reads it), or Windows' own code page for older
+# software; the console's choices and both exports read this one table.
+CSV_ENCODINGS = {"utf-8": "utf-8-sig", "cp1252": "cp1252"}
+
+
+def csv_encoding(name: str) -> str:
+    """The Python codec for a CSV encoding the agent named; a French refusal otherwise."""
+    if name not in CSV_ENCODINGS:
+        raise InvalidInput(
+            _("The encoding must be one of: {choices}.").format(choices=", ".join(CSV_ENCODINGS)),
+            field="encoding",
+        )
+    return CSV_ENCODINGS[name]
