@@ -230,6 +230,8 @@ class UsageImportService(Service):
             _scan(register, opened, columns, writer, result, progress, cancel)
         finally:
             opened.close()
+        if cancel is not None and cancel():  # a cancel before the commit, even of a small file
+            raise ImportCancelled()
         if progress is not None:
             progress(opened.total, opened.total)
         return result
