@@ -1,14 +1,18 @@
-"""Render docs/receipt-orientation.png: a receipt whose places come from an imported directory.
+"""Render docs/receipt-orientation.png and docs/orientation-slip.png: a receipt and a slip
+whose places come from an imported directory.
 
-    PYTHONPATH=. .venv/bin/python tools/orientation_sample.py
+    PYTHONPATH=. .venv/bin/python tools/orientation_sample.py [--out FOLDER] [--dpi 150]
 
-A throw-away desk in Villeurbanne imports tests/data/lieux-mediation-numerique.csv, hands a
-booklet to a person of Vaulx-en-Velin whose needs include one no place near answers, prints
-the receipt and turns its first page into a PNG (pdftoppm -r 80).
+A throw-away desk in Villeurbanne imports tests/data/lieux-mediation-numerique.csv, then
+names on its receipts only places within 8 km of the person; it hands a booklet to a person of
+Vaulx-en-Velin whose needs include online safety, which only PIMMS Vénissieux (10 km away)
+offers, so both documents say that no place near her does. Their first pages become PNGs
+(pdftoppm, 80 dpi for docs/; more to look at the details).
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import tempfile
 from pathlib import Path
@@ -16,7 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs")
+    parser.add_argument("--dpi", type=int, default=80)
+    args = parser.parse_args(argv)
     from passdesk import paths
     from passdesk.services import open_services
     from passdesk.services.beneficiaries import BeneficiaryInput
@@ -40,6 +48,7 @@ def main() -> None:
         services.place_import.import_places(
             admin, ROOT / "tests" / "data" / "lieux-mediation-numerique.csv"
         )
+        services.settings.set(admin, "places_radius_km", 8)  # PIMMS Vénissieux: too far
         person = services.beneficiaries.register(
             admin,
             BeneficiaryInput(
@@ -56,11 +65,11 @@ def main() -> None:
         services.close()
         for name, target in (("receipt", "receipt-orientation"), ("slip", "orientation-slip")):
             subprocess.run(
-                ["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile",
-                 str(Path(folder) / f"{name}.pdf"), str(ROOT / "docs" / target)],
+                ["pdftoppm", "-r", str(args.dpi), "-png", "-f", "1", "-l", "1", "-singlefile",
+                 str(Path(folder) / f"{name}.pdf"), str(args.out / target)],
                 check=True,
             )  # fmt: skip
-    print("docs/receipt-orientation.png and docs/orientation-slip.png written")
+    print(f"receipt-orientation.png and orientation-slip.png written to {args.out}")
 
 
 if __name__ == "__main__":

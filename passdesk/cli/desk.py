@@ -56,6 +56,8 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
         admin_name=args.admin_name,
         admin_password=password,
         siret=args.siret,
+        postcode=args.postcode or "",
+        commune=args.commune or "",
     )
     desk = services.accounts.desk()
     out.say(
@@ -103,6 +105,9 @@ def add_commands(commands: Any) -> None:
     p.add_argument("--admin", default="admin", metavar="LOGIN")
     p.add_argument("--admin-name", metavar="NAME")
     p.add_argument("--siret")
+    # Where the desk is: the places directory keeps the places near it.
+    p.add_argument("--postcode")
+    p.add_argument("--commune")
     p.set_defaults(func=cmd_init)
 
     p = commands.add_parser("demo", help=_("fill an empty database with demonstration data"))

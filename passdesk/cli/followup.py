@@ -65,8 +65,8 @@ def add_commands(commands: Any) -> None:
     )
     sub = subcommands(followup)
     p = sub.add_parser("list", help=_("who has used no voucher N weeks after their handout"))
-    p.add_argument(
-        "--weeks", type=whole_number, metavar="N", help=_("default: the follow-up setting")
+    p.add_argument(  # 0 lists everyone who has used nothing yet; the service checks the range
+        "--weeks", type=int, metavar="N", help=_("default: the follow-up setting")
     )
     p.add_argument("-o", "--output", metavar="FILE", help=_("also write the list (.csv, .xlsx)"))
     p.set_defaults(func=cmd_followup_list)

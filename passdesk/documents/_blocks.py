@@ -80,7 +80,8 @@ def distance_text(place: PlaceLine) -> str:
     if place.distance_km is None:
         return ""
     shown = round(place.distance_km, 1) if place.distance_km < 10 else round(place.distance_km)
-    return _("{km} km away").format(km=format_number(shown))
+    # One unit on the page: a line never ends on "à" with "3,4 km" on the next.
+    return _("{km} km away").format(km=format_number(shown)).replace(" ", "\u00a0")
 
 
 def place_block(
@@ -93,10 +94,13 @@ def place_block(
         lines.append((fonts.BOLD, 8.5, text, black))
     locality = " ".join(p for p in (place.postcode, place.commune) if p)
     address = ", ".join(p for p in (one_line(place.address), locality) if p)
-    if details and distance_text(place):
-        address = " · ".join(p for p in (address, distance_text(place)) if p)
-    for text in _draw.wrap(address, fonts.REGULAR, 7.5, width)[:2] if address else []:
-        lines.append((fonts.REGULAR, 7.5, text, black))
+    shown = _draw.wrap(address, fonts.REGULAR, 7.5, width)[:2] if address else []
+    distance = distance_text(place) if details else ""
+    if distance:  # after the address; never lost to a long one
+        joined = _draw.wrap(" · ".join(p for p in (address, distance) if p), fonts.REGULAR, 7.5,
+                            width)  # fmt: skip
+        shown = joined if len(joined) <= 2 else [*shown, distance]
+    lines.extend((fonts.REGULAR, 7.5, text, black) for text in shown)
     if place.phone:
         lines.append((fonts.REGULAR, 7.5, _("Tel. {phone}").format(phone=place.phone), black))
     if details and place.opening_hours:
@@ -140,22 +144,21 @@ def draw_block(c: Canvas, block: PlaceBlock, x: float, top: float) -> float:
 def draw_place_columns(
     c: Canvas, places: tuple[PlaceLine, ...], left: float, width: float, top: float, limit: float
 ) -> float:
-    """As many places as fit between `top` and `limit`, nearest first, in two columns; returns
-    the lowest y drawn."""
+    """As many places as fit between `top` and `limit`, nearest first, two a row (as the
+    orientation slip shows them: the columns stay even); returns the lowest y drawn."""
     gutter = 6 * mm
     column_width = (width - gutter) / 2
     columns = (left, left + column_width + gutter)
-    lowest = top
-    column, y = 0, top
-    for place in places:
-        block = place_block(place, column_width, services_lines=1, details=True)
-        needed = block_height(block)
-        if y - needed < limit:
-            if column == 1:
-                break
-            column, y = 1, top
-            if y - needed < limit:
-                break
-        y = draw_block(c, block, columns[column], y) - 2 * mm
-        lowest = min(lowest, y)
+    lowest = y = top
+    for start in range(0, len(places), 2):
+        blocks = [
+            place_block(place, column_width, services_lines=1, details=True)
+            for place in places[start : start + 2]
+        ]
+        if y - block_height(blocks[0]) < limit:
+            break
+        if y - max(block_height(b) for b in blocks) < limit:
+            blocks = blocks[:1]  # the nearer of the two still fits
+        y = min(draw_block(c, b, columns[i], y) for i, b in enumerate(blocks)) - 2 * mm
+        lowest = y
     return lowest

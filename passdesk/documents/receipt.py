@@ -371,15 +371,21 @@ class _ReceiptWriter:
                 min_size=6.5,
             )
             x += width
-        _draw.draw_lines(
-            c,
-            x + 1.5 * mm,
-            self.y - 0.8 * mm,
-            programme,
-            fonts.REGULAR,
-            PROGRAMME_SIZE,
-            PROGRAMME_SIZE * 1.2,
-        )
+        if len(programme) == 1:  # on the row's baseline, as the other cells
+            _draw.draw_fitted(
+                c, x + 1.5 * mm, self.y - 4.2 * mm, programme[0], fonts.REGULAR,
+                PROGRAMME_SIZE, RIGHT - x - 3 * mm, min_size=PROGRAMME_SIZE,
+            )  # fmt: skip
+        else:
+            _draw.draw_lines(
+                c,
+                x + 1.5 * mm,
+                self.y - 0.8 * mm,
+                programme,
+                fonts.REGULAR,
+                PROGRAMME_SIZE,
+                PROGRAMME_SIZE * 1.2,
+            )
         c.setStrokeColor(_draw.LIGHT_GREY)
         c.setLineWidth(0.3)
         c.line(LEFT, self.y - height, RIGHT, self.y - height)

@@ -51,6 +51,7 @@ OUTCOMES: dict[str, str] = {
     "wrong_number": N_("wrong number"),
 }
 DIMENSIONS = ("programme", "desk", "agent", "place")
+MAX_WEEKS = 520  # ten years: a handout older than the scheme itself is a typo
 
 
 @dataclass(frozen=True)
@@ -218,8 +219,11 @@ class FollowUpService(Service):
         """People whose first standing handout is `weeks` old or more (the setting by default)
         and who have used no voucher; oldest handout first. The phone only with consent."""
         weeks = int(weeks if weeks is not None else self._settings.get("followup_weeks"))
-        if weeks < 0:
-            raise InvalidInput(_("The number of weeks cannot be negative."), field="weeks")
+        if not 0 <= weeks <= MAX_WEEKS:
+            raise InvalidInput(
+                _("The number of weeks must be between 0 and {max}.").format(max=MAX_WEEKS),
+                field="weeks",
+            )
         cutoff = self._now() - timedelta(weeks=weeks)
         used = (
             select(HandoutBooklet.handout_id)

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passdesk import geo
-from passdesk.errors import InvalidInput, Refused
+from passdesk.errors import InvalidInput
 from passdesk.i18n import _, ngettext
 from passdesk.models import Place
 from passdesk.roles import Action
@@ -156,9 +156,10 @@ class PlaceImportPlan:
         ]
         return lines + list(self.warnings)
 
-    def refusal(self) -> Refused:
+    def refusal(self) -> InvalidInput:
+        """A file with a rejected row is bad input: it is refused whole, naming the row."""
         first = self.rejected[0]
-        return Refused(
+        return InvalidInput(
             ngettext(
                 "{count} row of the file is rejected, so nothing was imported. Line {line}: "
                 "{reason}",

@@ -7,45 +7,50 @@ register as it was. A file imported once is recognised by its SHA-256 and adds n
 second time; a row seen in an earlier file (its normalised hash is kept with the use) is an
 "already imported" anomaly, not a second use.
 
-A million rows must go through in seconds, so the register is read once into compact arrays
-(each programme's vouchers by number: id, status; each booklet's handout day), codes are read
-with `codes.parse_code` (the one parser), and writes go in batches of plain statements.
+A million rows must go through in seconds: the register is read once into compact arrays
+(`usage_register`), the file's rows go through one loop with no object made per row (cells
+read once per distinct value, codes as printed read on a fast path, anything else by
+`codes.parse_code`), and writes go in batches of plain statements (`usage_writer`).
 """
 
 from __future__ import annotations
 
 import logging
-from array import array
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passdesk import codes
 from passdesk.errors import InvalidInput, PassDeskError
 from passdesk.i18n import _
-from passdesk.models import (
-    EventKind,
-    LedgerHead,
-    Place,
-    UsageImport,
-    UsageMapping,
-)
+from passdesk.models import UsageImport, UsageMapping
 from passdesk.roles import Action
-from passdesk.services import ledger
 from passdesk.services.base import Service, require
 from passdesk.services.rows import Actor
 from passdesk.services.usage_reading import (
     FIELDS,
-    UsageRow,
+    Cells,
+    UsageFile,
     auto_mapping,
     file_hash,
     open_usage_file,
+    place_key,
     row_hash,
+    width_error,
+)
+from passdesk.services.usage_register import (
+    EXPIRED,
+    IN_STOCK,
+    MISSING,
+    STOLEN,
+    USED,
+    VOIDED,
+    Programme,
+    Register,
 )
 from passdesk.services.usage_results import (
     ANOMALIES,
@@ -53,95 +58,11 @@ from passdesk.services.usage_results import (
     ImportCancelled,
     UsageImportResult,
 )
+from passdesk.services.usage_writer import UsageWriter
 
 log = logging.getLogger(__name__)
 
-BATCH = 5000
-# Voucher statuses as the arrays hold them.
-_IN_STOCK, _HANDED_OUT, _USED, _VOIDED, _EXPIRED, _STOLEN, _MISSING = range(7)
-_STATUS = {"in_stock": _IN_STOCK, "handed_out": _HANDED_OUT, "used": _USED, "voided": _VOIDED,
-           "expired": _EXPIRED}  # fmt: skip
-
-
-@dataclass
-class _Programme:
-    id: int
-    face_value: Any
-    last_day: int  # valid_until, as a date ordinal
-    ids: array  # voucher id by number (0: none)
-    status: bytearray  # _STATUS by number
-    booklet: array  # booklet id by number
-    seen: bytearray  # used by an earlier row of this file
-
-
-class _Register:
-    """The register as a usage import needs it, read once, in compact arrays."""
-
-    def __init__(self, session: Session) -> None:
-        connection = session.connection()
-        self.programmes: dict[str, _Programme] = {}
-        for pid, code, face, until in connection.execute(
-            text("SELECT id, code, face_value, valid_until FROM programme")
-        ):
-            top = (
-                connection.execute(
-                    text("SELECT max(number) FROM voucher WHERE programme_id = :p"), {"p": pid}
-                ).scalar()
-                or 0
-            )
-            self.programmes[code] = _Programme(
-                pid,
-                _decimal(face),
-                _day(until),
-                array("q", bytes(8 * (top + 1))),
-                bytearray([_MISSING]) * (top + 1),
-                array("q", bytes(8 * (top + 1))),
-                bytearray(top + 1),
-            )
-        by_id = {p.id: p for p in self.programmes.values()}
-        raw = connection.connection.driver_connection
-        cursor = raw.cursor()
-        cursor.execute(
-            "SELECT programme_id, number, id, status, void_reason, booklet_id FROM voucher"
-        )
-        while chunk := cursor.fetchmany(50_000):
-            for pid, number, vid, status, reason, booklet in chunk:
-                p = by_id[pid]
-                p.ids[number] = vid
-                p.booklet[number] = booklet
-                p.status[number] = _STOLEN if reason == "stolen" else _STATUS[status]
-        # Each booklet's live handout day (the latest handout not cancelled), local calendar.
-        self.handout_day: dict[int, int] = {}
-        cursor.execute(
-            "SELECT hb.booklet_id, max(h.created_at) FROM handout_booklet hb "
-            "JOIN handout h ON h.id = hb.handout_id WHERE h.cancelled_at IS NULL "
-            "GROUP BY hb.booklet_id"
-        )
-        for booklet, created in cursor.fetchall():
-            moment = created if isinstance(created, datetime) else datetime.fromisoformat(created)
-            self.handout_day[booklet] = moment.replace(tzinfo=UTC).astimezone().toordinal()
-        cursor.execute("SELECT voucher_id, row_hash FROM voucher_use")
-        self.use_hash: dict[int, str] = dict(cursor.fetchall())
-        cursor.close()
-        self.places: dict[str, tuple[int, bool]] = {}
-        for pid, external, siret, active in session.execute(
-            select(Place.id, Place.external_id, Place.siret, Place.active)
-        ):
-            for key in (str(pid), external, siret):
-                if key:
-                    self.places.setdefault(key.strip().upper(), (pid, bool(active)))
-
-
-def _decimal(value: Any) -> Any:
-    from decimal import Decimal
-
-    return Decimal(str(value)).quantize(Decimal("0.01"))
-
-
-def _day(value: Any) -> int:
-    if isinstance(value, str):
-        return datetime.fromisoformat(value).date().toordinal()
-    return value.toordinal()
+BATCH = 10_000  # rows between progress reports, cancel checks and writes
 
 
 class UsageImportService(Service):
@@ -235,7 +156,7 @@ class UsageImportService(Service):
             )
             session.add(record)
             session.flush()
-            writer = _Writer(session, actor.id, record.id, now)
+            writer = UsageWriter(session, actor.id, record.id, now)
             result = self._run(session, path, columns, writer, progress, cancel)
             writer.finish()
             record.rows, record.applied, record.anomalies = (
@@ -298,174 +219,132 @@ class UsageImportService(Service):
         session: Session,
         path: Path,
         columns: dict[str, str],
-        writer: _Writer | None,
+        writer: UsageWriter | None,
         progress: Callable[[int, int], None] | None,
         cancel: Callable[[], bool] | None,
     ) -> UsageImportResult:
-        register = _Register(session)
+        register = Register(session)
         result = UsageImportResult(file_name=Path(path).name, dry_run=writer is None)
         opened = open_usage_file(path)
         try:
-            for row in opened.rows(columns):
-                result.rows += 1
-                anomaly = self._check(register, row, writer)
-                if anomaly is None:
-                    result.applied += 1
-                    result.applied_lines.append(row.line)
-                else:
-                    result.anomalies.append(anomaly)
-                if result.rows % BATCH == 0:
-                    if cancel is not None and cancel():
-                        raise ImportCancelled()
-                    if progress is not None:
-                        progress(opened.done(), opened.total)
-                    if writer is not None:
-                        writer.flush()
+            _scan(register, opened, columns, writer, result, progress, cancel)
         finally:
             opened.close()
+        if cancel is not None and cancel():  # a cancel before the commit, even of a small file
+            raise ImportCancelled()
         if progress is not None:
             progress(opened.total, opened.total)
         return result
 
-    @staticmethod
-    def _check(register: _Register, row: UsageRow, writer: _Writer | None) -> Anomaly | None:
-        """The row's anomaly, or None once it is applied (or would be, previewing)."""
-        try:
-            parsed = codes.parse_code(row.code)
-        except PassDeskError as error:
-            return Anomaly(row.line, row.code, "invalid_code", error.message)
-        programme = register.programmes.get(parsed.programme_code)
-        number = parsed.number
-        if (
-            parsed.kind != codes.VOUCHER
-            or programme is None
-            or number >= len(programme.status)
-            or programme.status[number] == _MISSING
-        ):
-            return Anomaly(row.line, row.code, "unknown_code")
+
+def _scan(
+    register: Register,
+    opened: UsageFile,
+    columns: dict[str, str],
+    writer: UsageWriter | None,
+    result: UsageImportResult,
+    progress: Callable[[int, int], None] | None,
+    cancel: Callable[[], bool] | None,
+) -> None:
+    """Every row of the file, applied or listed as an anomaly, in the order of ANOMALIES.
+
+    The loop of a million rows: locals only, no object per row but the anomalies.
+    """
+    code_at, date_at, place_at, amount_at = opened.columns(columns)
+    width = max(code_at, date_at, place_at, amount_at) + 1
+    cells = Cells()
+    days, amounts = cells.days, cells.amounts
+    places: dict[Any, tuple[str, tuple[int, bool] | None]] = {}
+    printed = register.printed_voucher
+    handout_day = register.handout_day
+    anomalies, applied_lines = result.anomalies, result.applied_lines
+    add = writer.add if writer is not None else None
+    rows = applied = 0
+    next_report = BATCH
+    for line, row in opened.body:
+        if len(row) < width:
+            error = width_error(line, row, width)
+            if error is None:
+                continue  # a blank line
+            raise error
+        rows += 1
+        if rows == next_report:
+            next_report += BATCH
+            if cancel is not None and cancel():
+                raise ImportCancelled()
+            if progress is not None:
+                progress(opened.done(), opened.total)
+            if writer is not None:
+                writer.flush()
+        text = row[code_at]
+        if text.__class__ is not str:  # a spreadsheet's number or empty cell
+            text = str(text or "")
+        day = days.get(row[date_at]) or cells.day(line, row[date_at])
+        amount = amounts.get(row[amount_at]) or cells.amount(line, row[amount_at])
+        found = printed(text) or _read_code(register, line, text)
+        if found.__class__ is Anomaly:
+            anomalies.append(found)
+            continue
+        programme, number, canonical = found
         status = programme.status[number]
-        voucher_id = programme.ids[number]
-        canonical = parsed.code  # computed from the check digits: read it once
-        hashed = row_hash(canonical, row.used, row.place, row.amount)
-        if status == _VOIDED:
-            return Anomaly(row.line, row.code, "voided")
-        if status == _STOLEN:
-            return Anomaly(row.line, row.code, "stolen")
-        if status == _IN_STOCK:
-            return Anomaly(row.line, row.code, "not_handed_out")
-        if programme.seen[number]:  # an earlier row of this file used it
-            return Anomaly(row.line, row.code, "used_twice")
-        if status == _USED:  # an earlier file did: the same row again, or a second use
-            same = register.use_hash.get(voucher_id) == hashed
-            return Anomaly(row.line, row.code, "already_imported" if same else "used_twice")
-        day = row.used.toordinal()
-        handed = register.handout_day.get(programme.booklet[number])
-        if handed is not None and day < handed:
-            return Anomaly(
-                row.line,
-                row.code,
-                "before_handout",
-                datetime.fromordinal(handed).date().isoformat(),
-            )
-        if status == _EXPIRED or day > programme.last_day:
-            return Anomaly(row.line, row.code, "after_validity")
-        if row.amount != programme.face_value:
-            return Anomaly(row.line, row.code, "wrong_amount", str(programme.face_value))
-        place = register.places.get(row.place.upper()) if row.place else None
-        if place is None:
-            return Anomaly(row.line, row.code, "unknown_place", row.place)
-        if not place[1]:
-            return Anomaly(row.line, row.code, "place_outside", row.place)
-        programme.seen[number] = 1
-        if writer is not None:
-            writer.add(programme, number, voucher_id, canonical, row, place[0], hashed)
-        return None
+        kind, detail = None, ""
+        if status == VOIDED:
+            kind = "voided"
+        elif status == STOLEN:
+            kind = "stolen"
+        elif status == IN_STOCK:
+            kind = "not_handed_out"
+        elif programme.seen[number]:  # an earlier row of this file used it
+            kind = "used_twice"
+        if kind is None:
+            cell = row[place_at]
+            place = places.get(cell)
+            if place is None:
+                key = place_key(cell)
+                place = places[cell] = (key, register.places.get(key) if key else None)
+            hashed = row_hash(canonical, day.iso, place[0], amount.key)
+            handed = handout_day.get(programme.booklet[number])
+            if status == USED:  # an earlier file did: the same row again, or a second use
+                same = register.use_hash(programme.ids[number]) == hashed
+                kind = "already_imported" if same else "used_twice"
+            elif handed is not None and day.ordinal < handed:
+                kind, detail = "before_handout", date.fromordinal(handed).isoformat()
+            elif status == EXPIRED or day.ordinal > programme.last_day:
+                kind = "after_validity"
+            elif amount.value != programme.face_value:
+                kind, detail = "wrong_amount", str(programme.face_value)
+            elif place[1] is None:
+                kind, detail = "unknown_place", str(cell or "").strip()
+            elif not place[1][1]:
+                kind, detail = "place_outside", str(cell or "").strip()
+            else:
+                programme.seen[number] = 1
+                applied += 1
+                applied_lines.append(line)
+                if add is not None:
+                    add(programme.id, programme.booklet[number], programme.ids[number],
+                        canonical, day, place[1][0], str(amount.value), hashed)  # fmt: skip
+                continue
+        anomalies.append(Anomaly(line, text, kind, detail))
+    result.rows, result.applied = rows, applied
 
 
-class _Writer:
-    """The writes of one import, batched: voucher status, its use, its journal event."""
-
-    def __init__(self, session: Session, agent_id: int, import_id: int, now: datetime) -> None:
-        self.session = session
-        self.agent_id = agent_id
-        self.import_id = import_id
-        self.now = now
-        ledger.ensure_head(session)
-        head = session.scalars(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).one()
-        self.head = head
-        self.last_id, self.last_hash = head.last_id, head.last_hash
-        dialect = session.connection().dialect
-        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
-        self.sqlite = dialect.name == "sqlite"
-        self.at = self._when(now)
-        self.vouchers: list[tuple[Any, ...]] = []
-        self.uses: list[tuple[Any, ...]] = []
-        self.events: list[tuple[Any, ...]] = []
-
-    def add(
-        self,
-        programme: _Programme,
-        number: int,
-        voucher_id: int,
-        code: str,
-        row: UsageRow,
-        place_id: int,
-        hashed: str,
-    ) -> None:
-        used = self._when(row.used.astimezone(UTC))  # the desk's local time, made aware
-        self.vouchers.append((used, voucher_id))
-        self.uses.append((voucher_id, used, place_id, str(row.amount), self.import_id, hashed))
-        self.last_id += 1
-        event = ledger.event_values(
-            self.last_id,
-            self.last_hash,
-            at=self.now,
-            agent_id=self.agent_id,
-            kind=EventKind.USED,
-            programme_id=programme.id,
-            booklet_id=programme.booklet[number],
-            voucher_id=voucher_id,
-            details={"code": code, "import": self.import_id, "place": place_id,
-                     "used_on": row.used.date().isoformat()},
-        )  # fmt: skip
-        self.last_hash = event["hash"]
-        self.events.append(
-            (event["id"], self.at, event["agent_id"], event["kind"], event["programme_id"],
-             event["booklet_id"], event["voucher_id"], None, event["details"],
-             event["prev_hash"], event["hash"])
-        )  # fmt: skip
-
-    def _when(self, moment: datetime) -> Any:
-        """A moment as `UTCDateTime` stores it (naive UTC; text on SQLite), for raw SQL."""
-        naive = moment.astimezone(UTC).replace(tzinfo=None)
-        return naive.isoformat(" ", "microseconds") if self.sqlite else naive
-
-    def flush(self) -> None:
-        """Write what was added, as three plain executemany (SQLAlchemy's per-row parameter
-        processing cost more than the statements themselves)."""
-        if not self.vouchers:
-            return
-        connection = self.session.connection()
-        marks = lambda n: ", ".join([self.mark] * n)  # noqa: E731
-        connection.exec_driver_sql(
-            f"UPDATE voucher SET status = 'used', used_at = {self.mark} WHERE id = {self.mark}",
-            self.vouchers,
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO voucher_use (voucher_id, used_at, place_id, amount, import_id, "
-            f"row_hash) VALUES ({marks(6)})",
-            self.uses,
-        )
-        connection.exec_driver_sql(
-            "INSERT INTO ledger_event (id, at, agent_id, kind, programme_id, booklet_id, "
-            f"voucher_id, handout_id, details, prev_hash, hash) VALUES ({marks(11)})",
-            self.events,
-        )
-        self.vouchers, self.uses, self.events = [], [], []
-
-    def finish(self) -> None:
-        self.flush()
-        self.head.last_id, self.head.last_hash = self.last_id, self.last_hash
+def _read_code(register: Register, line: int, text: str) -> tuple[Programme, int, str] | Anomaly:
+    """A code off the fast path, read by `codes.parse_code`: the voucher, or why not."""
+    try:
+        parsed = codes.parse_code(text)
+    except PassDeskError as error:
+        return Anomaly(line, text, "invalid_code", error.message)
+    programme = register.programmes.get(parsed.programme_code)
+    number = parsed.number
+    if (
+        parsed.kind != codes.VOUCHER
+        or programme is None
+        or number >= len(programme.status)
+        or programme.status[number] == MISSING
+    ):
+        return Anomaly(line, text, "unknown_code")
+    return programme, number, parsed.code
 
 
 def import_usage_job(

@@ -62,15 +62,21 @@ class BadRow(InvalidInput):
         self.line = line
 
 
-@dataclass(frozen=True)
-class UsageRow:
-    """One readable row: the code as written, the day (and time) of use, place, amount."""
+@dataclass(frozen=True, slots=True)
+class UseDay:
+    """A date cell read: the moment of use, its day as an ordinal and as ISO text."""
 
-    line: int
-    code: str
-    used: datetime  # naive, the desk's local time (noon when the file gives only a day)
-    place: str
-    amount: Decimal
+    moment: datetime  # naive, the desk's local time (noon when the file gives only a day)
+    ordinal: int
+    iso: str
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """An amount cell read: its value and its normalised text (the row's hash uses it)."""
+
+    value: Decimal
+    key: str
 
 
 def header_key(name: Any) -> str:
@@ -120,37 +126,58 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def row_hash(code: str, used: datetime, place: str, amount: Decimal) -> str:
-    """What a row says, normalised: the same use exported again (another file, another
-    layout) hashes the same."""
-    text = f"{code}|{used.date().isoformat()}|{place.strip().upper()}|{amount.normalize()}"
+def place_key(place: Any) -> str:
+    """A place as a row names it, normalised: its id, open-data id or SIRET, upper case."""
+    return str(place or "").strip().upper()
+
+
+def row_hash(code: str, day: str, place: str, amount: str) -> str:
+    """What a row says, normalised (canonical code, ISO day, `place_key`, `Amount.key`): the
+    same use exported again (another file, another layout) hashes the same."""
+    text = f"{code}|{day}|{place}|{amount}"
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-class _Cells:
-    """Cached readers of dates and amounts: a file holds few distinct values of either."""
+class Cells:
+    """Readers of date and amount cells, cached by the cell's value (a file holds few distinct
+    ones): the import's loop looks in `days` and `amounts` first and calls `day` or `amount`
+    only for a value it has not seen, which raises BadRow for one that means nothing."""
 
     def __init__(self) -> None:
-        self.dates: dict[Any, datetime | None] = {}
-        self.amounts: dict[Any, Decimal | None] = {}
+        self.days: dict[Any, UseDay] = {}
+        self.amounts: dict[Any, Amount] = {}
 
-    def date(self, value: Any) -> datetime | None:
+    def day(self, line: int, value: Any) -> UseDay:
         try:
-            return self.dates[value]
-        except KeyError:
-            parsed = self.dates[value] = _parse_date(value)
-            return parsed
+            found = self.days.get(value)
         except TypeError:  # an unhashable cell value: not a date
-            return None
+            found = None
+        if found is not None:
+            return found
+        moment = _parse_date(value)
+        if moment is None:
+            raise BadRow(
+                line,
+                _("the date {value!r} is not a date (DD/MM/YYYY or YYYY-MM-DD).").format(
+                    value=value
+                ),
+            )
+        day = moment.date()
+        found = self.days[value] = UseDay(moment, day.toordinal(), day.isoformat())
+        return found
 
-    def amount(self, value: Any) -> Decimal | None:
+    def amount(self, line: int, value: Any) -> Amount:
         try:
-            return self.amounts[value]
-        except KeyError:
-            parsed = self.amounts[value] = _parse_amount(value)
-            return parsed
+            found = self.amounts.get(value)
         except TypeError:
-            return None
+            found = None
+        if found is not None:
+            return found
+        parsed = _parse_amount(value)
+        if parsed is None:
+            raise BadRow(line, _("the amount {value!r} is not an amount.").format(value=value))
+        found = self.amounts[value] = Amount(parsed, str(parsed.normalize()))
+        return found
 
 
 def _parse_date(value: Any) -> datetime | None:
@@ -187,41 +214,13 @@ def _parse_amount(value: Any) -> Decimal | None:
         return None
 
 
-def _cell(row: Sequence[Any], index: int) -> Any:
-    return row[index] if index < len(row) else None
-
-
-def _rows(
-    header: Sequence[Any], body: Iterator[tuple[int, Sequence[Any]]], mapping: Mapping[str, str]
-) -> Iterator[UsageRow]:
-    indexes = column_indexes(header, mapping)
-    code_at, date_at, place_at, amount_at = (indexes[f] for f in FIELDS)
-    width = max(indexes.values()) + 1
-    cells = _Cells()
-    for line, row in body:
-        if len(row) < width:
-            if not any(str(c or "").strip() for c in row):
-                continue  # a blank line
-            raise BadRow(
-                line,
-                _("it has {count} cells, {width} expected.").format(count=len(row), width=width),
-            )
-        used = cells.date(row[date_at])
-        if used is None:
-            raise BadRow(
-                line,
-                _("the date {value!r} is not a date (DD/MM/YYYY or YYYY-MM-DD).").format(
-                    value=_cell(row, date_at)
-                ),
-            )
-        amount = cells.amount(row[amount_at])
-        if amount is None:
-            raise BadRow(
-                line,
-                _("the amount {value!r} is not an amount.").format(value=_cell(row, amount_at)),
-            )
-        place = row[place_at]
-        yield UsageRow(line, str(row[code_at] or ""), used, str(place or "").strip(), amount)
+def width_error(line: int, row: Sequence[Any], width: int) -> BadRow | None:
+    """None for a blank line (skipped), else the BadRow of a row with too few cells."""
+    if not any(str(c or "").strip() for c in row):
+        return None
+    return BadRow(
+        line, _("it has {count} cells, {width} expected.").format(count=len(row), width=width)
+    )
 
 
 @dataclass
@@ -236,8 +235,10 @@ class UsageFile:
     total: int
     close: Callable[[], None]
 
-    def rows(self, mapping: Mapping[str, str]) -> Iterator[UsageRow]:
-        return _rows(self.header, self.body, mapping)
+    def columns(self, mapping: Mapping[str, str]) -> tuple[int, int, int, int]:
+        """The indexes of the code, date, place and amount columns."""
+        indexes = column_indexes(self.header, mapping)
+        return (indexes["code"], indexes["date"], indexes["place"], indexes["amount"])
 
 
 def open_usage_file(path: Path) -> UsageFile:

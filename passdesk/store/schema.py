@@ -88,12 +88,31 @@ def ensure_current(db: Database) -> None:
 
 
 def _run_upgrade(db: Database) -> None:
+    """Run the scripts to head in one transaction.
+
+    On SQLite a batch step rebuilds a table (copy, drop, rename), which its foreign keys
+    would refuse as soon as another table's rows point at it; so, as Alembic advises, they are
+    switched off for the upgrade (only possible outside a transaction), and the upgrade
+    commits only if `PRAGMA foreign_key_check` then finds nothing pointing nowhere.
+    """
     from alembic import command
 
     config = alembic_config(db)
-    with db.engine.execution_options(passdesk_write=True).begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    with db.engine.execution_options(passdesk_write=True).connect() as connection:
+        raw = connection.connection.driver_connection if db.is_sqlite else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if raw is not None:
+                    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if dangling:
+                        raise RuntimeError(f"the upgrade left {len(dangling)} dangling references")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
 def upgrade_to_head(db: Database) -> None:

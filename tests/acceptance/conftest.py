@@ -329,7 +329,10 @@ def build_register(console: Console) -> Register:
     handout of booklet 3 was cancelled the same day (3 is back in stock); booklet 100 is lost.
     An agent-role account `marie` exists.
     """
-    console.ok("init", "--desk", "France Services Lyon 8e", "--admin-name", "Awa Traoré")
+    console.ok(
+        "init", "--desk", "France Services Lyon 8e", "--admin-name", "Awa Traoré",
+        "--postcode", "69008", "--commune", "Lyon",
+    )  # fmt: skip
     console.ok("agent", "add", "--login", "marie", "--name", "Marie Dubois", "--role", "agent")
     console.ok(
         "programme", "add", "--code", PROGRAMME, "--name", "Pass Numérique Métropole",

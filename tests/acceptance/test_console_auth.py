@@ -52,6 +52,18 @@ COMMANDS = commands()
 GUARDED = sorted(set(COMMANDS) - OPEN - CREATES_THE_DESK)
 
 
+PLACES_FILE = Path(__file__).parents[1] / "data" / "lieux-mediation-numerique.csv"
+
+
+def _usage_file(kit: Any, tmp: Path) -> Path:
+    """A usage file of one row: Hélène's first voucher, used today (at a place unknown here,
+    an anomaly: the command still succeeds)."""
+    path = tmp / "usage.csv"
+    today = datetime.now().strftime("%d/%m/%Y")  # noqa: DTZ005 - the desk's local day
+    path.write_text(f"code;date;lieu;montant\n{kit.voucher(1)};{today};1;10\n", "utf-8")
+    return path
+
+
 def _person(name: str) -> Args:
     return lambda kit, made, tmp: [str(made.people[name])]
 
@@ -129,6 +141,31 @@ SAMPLES: dict[tuple[str, ...], Args] = {
         f"{kit.PROGRAMME}=97",
         "--count",
         f"{kit.OTHER_PROGRAMME}=10",
+    ],  # fmt: skip
+    ("print", "orientation"): lambda kit, made, tmp: [
+        str(made.people["Hélène"]),
+        "-o",
+        str(tmp / "o.pdf"),
+    ],  # fmt: skip
+    ("places", "import"): lambda kit, made, tmp: [str(PLACES_FILE)],
+    ("usage", "import"): lambda kit, made, tmp: [str(_usage_file(kit, tmp))],
+    ("usage", "mapping"): lambda kit, made, tmp: [
+        "Aptic",
+        "--code",
+        "a",
+        "--date",
+        "b",
+        "--place",
+        "c",
+        "--amount",
+        "d",
+    ],  # fmt: skip
+    ("usage", "rates"): lambda kit, made, tmp: [],
+    ("followup", "list"): lambda kit, made, tmp: ["--weeks", "0"],
+    ("followup", "call"): lambda kit, made, tmp: [
+        str(made.people["Hélène"]),
+        "--outcome",
+        "no_answer",
     ],  # fmt: skip
 }
 # What those commands read on standard input when given the password (a new password).

@@ -276,6 +276,11 @@ def test_an_upgrade_backs_up_first_and_reaches_the_new_head(
 
 
 FAILING_STEPS = {
+    # Foreign keys are off while the scripts run (SQLite's table rebuilds need it): a step that
+    # leaves rows pointing nowhere is caught before the commit.
+    "dangling": """\
+        op.execute("DELETE FROM booklet WHERE number = 2")
+        """,
     # The failure rolls the upgrade's transaction back; the backup is put back anyway.
     "in_transaction": """\
         op.execute("CREATE TABLE partial_upgrade (x INTEGER)")
@@ -343,3 +348,116 @@ def test_an_old_database_is_not_opened_without_upgrade(
     assert caught.value.exit_status == 3
     assert old_database.read_bytes() == before
     assert _backups() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# A database of the first release, holding a desk's work, upgraded to this code's head
+
+FIRST_RELEASE = "0001"
+
+
+def _at_first_release(path: Path) -> None:
+    """An empty database built by the first release's migration alone."""
+    from alembic import command
+
+    engine = create_passdesk_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            config = migrations.alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, FIRST_RELEASE)
+    finally:
+        engine.dispose()
+
+
+def _columns(connection: sqlite3.Connection, table: str) -> list[str]:
+    return [row[1] for row in connection.execute(f"PRAGMA table_info('{table}')")]
+
+
+def _copy_into_older(source: Path, target: Path) -> dict[str, tuple[str, list[Any]]]:
+    """Every row of `source` written into `target`'s older tables, in the columns those have:
+    the same desk as the first release would have stored it. Returns, by table, the columns
+    copied (as a SELECT list) and the rows."""
+    copied: dict[str, tuple[str, list[Any]]] = {}
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        tables = [
+            name
+            for (name,) in dst.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name NOT LIKE 'sqlite_%' AND name != 'alembic_version'"
+            )
+        ]
+        for table in tables:
+            columns = [c for c in _columns(dst, table) if c in _columns(src, table)]
+            listed = ", ".join(f'"{c}"' for c in columns)
+            rows = src.execute(f'SELECT {listed} FROM "{table}" ORDER BY rowid').fetchall()
+            marks = ", ".join("?" * len(columns))
+            dst.executemany(f'INSERT INTO "{table}" ({listed}) VALUES ({marks})', rows)
+            copied[table] = (listed, rows)
+    return copied
+
+
+def test_a_first_release_database_with_a_desks_work_upgrades_with_its_data_and_defaults(
+    tmp_path: Path, clock: Clock, raw_db: type[RawDb]
+) -> None:
+    from passdesk.services.beneficiaries import BeneficiaryInput
+    from passdesk.services.places import PlaceInput
+
+    # The desk's work, made by this code's services...
+    work = tmp_path / "work.sqlite3"
+    db = open_database(work)
+    services = Services.build(db, clock)
+    admin = services.accounts.init_desk(
+        name="Mairie de Villeurbanne", postcode="69100", commune="Villeurbanne"
+    )
+    services.programmes.add(
+        admin, code="MGP19", name="Pass", face_value="10", vouchers_per_booklet=5,
+        valid_from="2026-01-01", valid_until="2027-12-31", funders=[("État", 100)],
+    )  # fmt: skip
+    services.stock.receive(admin, programme_code="MGP19", first_booklet=1, count=2)
+    services.places.add(admin, PlaceInput("Médiathèque", postcode="69100", commune="Villeurbanne"))
+    person = services.beneficiaries.register(
+        admin,
+        BeneficiaryInput(
+            last_name="N'Diaye", first_name="Hélène", birth_date="1985-04-12",
+            postcode="69100", commune="Villeurbanne", phone="06 12 34 56 78", consent=True,
+        ),
+    )  # fmt: skip
+    handout = services.handouts.hand_out(admin, person.id, next_programme="MGP19")
+    db.close()
+    # ...as the first release stored it.
+    old = tmp_path / "first-release.sqlite3"
+    _at_first_release(old)
+    copied = _copy_into_older(work, old)
+    assert {len(copied[t][1]) for t in ("desk", "beneficiary", "handout", "place")} == {1}
+    assert len(copied["voucher"][1]) == 10 and copied["ledger_event"][1]
+    raw = raw_db(old)
+    assert raw.scalar("SELECT version_num FROM alembic_version") == FIRST_RELEASE
+    assert "contact_consent" not in [r[1] for r in raw.query("PRAGMA table_info('beneficiary')")]
+
+    upgraded = open_database(old)  # backs up, then upgrades to head
+    try:
+        assert migrations.current_revision(upgraded) == migrations.HEAD
+        # The data survived, row for row, in the columns it had.
+        for table, (listed, rows) in copied.items():
+            assert raw.query(f'SELECT {listed} FROM "{table}" ORDER BY rowid') == rows, table
+        services = Services.build(upgraded, clock)
+        assert services.ledger.verify().ok
+        found = services.beneficiaries.get(person.id)
+        assert (found.last_name, found.phone) == ("N'Diaye", person.phone) and person.phone
+        receipts = [h.receipt_number for h in services.handouts.for_beneficiary(person.id)]
+        assert receipts == [handout.receipt_number]
+        # The new columns hold their stated defaults.
+        assert found.contact_consent is False
+        (place,) = services.places.list()
+        assert (place.siret, place.access, place.booking_url) == ("", (), "")
+        assert raw.query("SELECT gone_at FROM place") == [(None,)]
+        agents = raw.query("SELECT failed_logins, retry_after, locked_at FROM agent")
+        assert agents == [(0, None, None)]
+        # The new tables work: the person is due a call; a call is kept.
+        assert [r.beneficiary_id for r in services.followup.to_call(weeks=0)] == [person.id]
+        services.followup.record_call(admin, person.id, "reached")
+        assert services.followup.to_call(weeks=0)[0].last_outcome == "reached"
+    finally:
+        upgraded.close()
+    assert len(_backups()) == 1  # the first-release file, kept before the upgrade

@@ -106,7 +106,7 @@ def test_a_file_with_one_rejected_row_changes_nothing_and_says_which_and_why(
     before = raw.dump()
     plan = located.place_import.plan_import(bad)
     assert [(r.line, r.reason) for r in plan.rejected] == [(3, "le lieu lieu-002 n'a pas de nom.")]
-    with pytest.raises(Refused) as caught:
+    with pytest.raises(InvalidInput) as caught:
         located.place_import.import_places(admin, bad)
     assert "ligne 3" in caught.value.message.lower() and "nom" in caught.value.message
     assert raw.dump() == before

@@ -170,6 +170,22 @@ def test_a_cancelled_import_records_nothing(
     assert raw.dump() == before
 
 
+def test_a_cancel_after_the_last_row_of_a_small_file_still_records_nothing(
+    services: Services, supervisor: Actor, handed: HandoutRow, raw: RawDb, tmp_path: Path
+) -> None:
+    path = write(tmp_path, f"{voucher(1)};15/03/2026;1;10\n")  # far fewer rows than a batch
+    asked: list[bool] = []
+
+    def cancel() -> bool:
+        asked.append(True)
+        return True
+
+    before = raw.dump()
+    with pytest.raises(Refused):
+        services.usage.import_file(supervisor, path, cancel=cancel)
+    assert asked and raw.dump() == before
+
+
 def test_an_unknown_header_needs_a_named_mapping_remembered_for_next_time(
     services: Services, supervisor: Actor, handed: HandoutRow, tmp_path: Path
 ) -> None:

@@ -154,7 +154,10 @@ class UsagePage(QWidget):
         for name in services.usage.mappings():
             self.mapping.addItem(_("Columns: {name}").format(name=name), name)
         self.mapping.addItem(_("New column mapping…"), None)
-        self.mapping.setCurrentIndex(max(self.mapping.findData(current), 0))
+        # The mapping chosen before, else the automatic one (never "New column mapping…", whose
+        # data is None like an empty combo's: the next import would ask for a mapping).
+        found = self.mapping.findData(current) if current is not None else 0
+        self.mapping.setCurrentIndex(max(found, 0))
         rows = services.followup.to_call()
         self.model.set_rows(rows)
         self.list_label.setText(
