@@ -148,6 +148,7 @@ class LotStep:
     source: str = ""
     by: str = "admin"
     name: str = ""
+    kind: str = "delivered"  # or "print_on_site": booklets this desk prints itself
 
     @property
     def key(self) -> str:
@@ -160,6 +161,7 @@ class LotStep:
             first_booklet=self.first,
             count=self.count,
             source=self.source,
+            kind=self.kind,
         )
 
 
@@ -383,6 +385,17 @@ UNIT_PARTS: dict[str, tuple[Step, ...]] = {
     ),
     "lot": (
         LotStep(PROGRAMME_CODE, LOT_FIRST, LOT_COUNT, source="Préfecture du Rhône", name="lot"),
+    ),
+    # The same booklets as a range the desk prints itself (a test asks for one or the other).
+    "site_lot": (
+        LotStep(
+            PROGRAMME_CODE,
+            LOT_FIRST,
+            LOT_COUNT,
+            source="Allocation de la Préfecture",
+            name="site_lot",
+            kind="print_on_site",
+        ),
     ),
     # A second programme without a limit per person, 5 vouchers a booklet, 20 booklets.
     "other_programme": (

@@ -18,7 +18,18 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from passdesk import __version__
-from passdesk.cli import agents, beneficiaries, desk, handouts, printing, programmes, stock
+from passdesk.cli import (
+    agents,
+    beneficiaries,
+    blocked_list,
+    desk,
+    expiry,
+    handouts,
+    printing,
+    programmes,
+    serial_formats,
+    stock,
+)
 from passdesk.cli.common import EXIT_BUG, EXIT_OK, EXIT_REFUSED, Output, Parser
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
@@ -26,7 +37,18 @@ from passdesk.i18n import _
 log = logging.getLogger(__name__)
 
 # In the order `passdesk-admin --help` lists them.
-NOUNS = (desk, programmes, stock, beneficiaries, handouts, agents, printing)
+NOUNS = (
+    desk,
+    programmes,
+    stock,
+    beneficiaries,
+    handouts,
+    agents,
+    printing,
+    serial_formats,
+    expiry,
+    blocked_list,
+)
 
 
 def build_parser() -> Parser:

@@ -12,13 +12,16 @@ from dataclasses import dataclass
 from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
+from passdesk.services.blocked_list import BlockedListService
 from passdesk.services.booklet_printing import BookletPrintService
+from passdesk.services.expiry import ExpiryService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
 from passdesk.services.places import PlaceService
 from passdesk.services.programmes import ProgrammeService
 from passdesk.services.receipts import ReceiptService
+from passdesk.services.serial_formats import SerialFormatService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
 from passdesk.store import Database, open_database
@@ -38,6 +41,9 @@ class Services:
     settings: SettingsService
     receipts: ReceiptService
     booklet_printing: BookletPrintService
+    serial_formats: SerialFormatService
+    expiry: ExpiryService
+    blocked_list: BlockedListService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -56,6 +62,9 @@ class Services:
             settings=settings,
             receipts=ReceiptService(db, clock, places=places, settings=settings),
             booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
+            serial_formats=SerialFormatService(db, clock),
+            expiry=ExpiryService(db, clock),
+            blocked_list=BlockedListService(db, clock),
         )
 
     def close(self) -> None:

@@ -13,7 +13,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import _
-from passdesk.models import Agent, Desk, Role
+from passdesk.models import Agent, Desk, EventKind, Role
 from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.base import Service, actor_of, require, the_desk
@@ -49,6 +49,19 @@ def _desk_row(desk: Desk) -> DeskRow:
     return DeskRow(
         desk.id, desk.name, desk.address, desk.postcode, desk.commune, desk.siret, desk.logo_png
     )
+
+
+def _desk_identity(desk: Desk) -> dict[str, str | None]:
+    """The desk's printed identity as the journal keeps it: SHA-256 of each field, since an
+    address may be a social worker's own (no free text in the journal)."""
+    return {
+        "name": ledger.fingerprint(desk.name),
+        "address": ledger.fingerprint(desk.address),
+        "postcode": ledger.fingerprint(desk.postcode),
+        "commune": ledger.fingerprint(desk.commune),
+        "siret": ledger.fingerprint(desk.siret),
+        "logo": ledger.fingerprint(desk.logo_png),
+    }
 
 
 def _agent_row(agent: Agent) -> AgentRow:
@@ -156,6 +169,13 @@ class AccountService(Service):
             session.add(agent)
             ledger.ensure_head(session)
             session.flush()
+            ledger.append(
+                session,
+                at=now,
+                agent_id=agent.id,
+                kind=EventKind.DESK_CREATED,
+                details={"desk": desk.id, "admin": agent.id, "identity": _desk_identity(desk)},
+            )
             log.info("desk %s initialised, admin agent id %s", desk.id, agent.id)
             return actor_of(agent)
 
@@ -185,10 +205,21 @@ class AccountService(Service):
 
         def work(session: Session) -> DeskRow:
             desk = the_desk(session)
+            before = _desk_identity(desk)
             desk.name, desk.address, desk.postcode = name, address.strip(), postcode.strip()
             desk.commune, desk.siret = clean_name(commune), siret
             if not keep_logo or logo_png is not None:
                 desk.logo_png = logo_png
+            after = _desk_identity(desk)
+            changed = {key: value for key, value in after.items() if before[key] != value}
+            if changed:
+                ledger.append(
+                    session,
+                    at=self._now(),
+                    agent_id=actor.id,
+                    kind=EventKind.DESK_CHANGED,
+                    details={"desk": desk.id, "identity": changed},
+                )
             log.info("agent %s updated the desk details", actor.id)
             return _desk_row(desk)
 
@@ -227,6 +258,13 @@ class AccountService(Service):
             )
             session.add(agent)
             session.flush()
+            ledger.append(
+                session,
+                at=agent.created_at,
+                agent_id=actor.id,
+                kind=EventKind.AGENT_ADDED,
+                details={"agent": agent.id, "role": role.value},
+            )
             log.info("agent %s created agent %s (%s)", actor.id, agent.id, role.value)
             return _agent_row(agent)
 
@@ -242,6 +280,13 @@ class AccountService(Service):
             if agent is None:
                 raise NotFound(_("No agent with the login {login}.").format(login=login))
             agent.password_hash = hash_password(password)
+            ledger.append(
+                session,
+                at=self._now(),
+                agent_id=actor.id,
+                kind=EventKind.AGENT_CHANGED,
+                details={"agent": agent.id, "password": "set"},
+            )
             log.info("agent %s set the password of agent %s", actor.id, agent.id)
 
         return self._db.transaction(work)

@@ -255,7 +255,10 @@ class BookletPrintService(Service):
             with self._db.read() as session:
                 for booklet_id, number, code in session.execute(
                     select(Voucher.booklet_id, Voucher.number, Voucher.code)
-                    .where(Voucher.booklet_id.in_(list(vouchers)))
+                    .where(
+                        Voucher.booklet_id.in_(list(vouchers)),
+                        Voucher.status.in_(print_plan.PRINTABLE),
+                    )
                     .order_by(Voucher.booklet_id, Voucher.number)
                 ):
                     vouchers[booklet_id].append((number, code))

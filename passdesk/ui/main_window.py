@@ -14,11 +14,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from passdesk import __version__, paths
-from passdesk.i18n import _
+from passdesk.i18n import _, ngettext
 from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
@@ -26,6 +27,7 @@ from passdesk.ui.pages.places.page import PlacesPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.validity import DailyExpiry, ValidityBanner
 from passdesk.ui.widgets.basics import make_action
 
 log = logging.getLogger(__name__)
@@ -89,12 +91,23 @@ class MainWindow(QMainWindow):
         em = self.fontMetrics().averageCharWidth()
         self.nav.setMaximumWidth(em * 28)
         self.splitter.setSizes([em * 18, em * 160])
-        self.setCentralWidget(self.splitter)
+        # The end-of-validity banner sits above the pages, whichever is shown.
+        self.validity_banner = ValidityBanner(self)
+        self.validity_banner.show_stock_requested.connect(self._on_banner_show_stock)
+        central = QWidget(self)
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.validity_banner)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.page("BeneficiariesPage").open_requested.connect(self._on_beneficiaries_open_requested)
         self._build_menus()
         self.statusBar().showMessage(_("Logged in as {agent}.").format(agent=actor.display_name))
         self._restore_state()
+        self.daily_expiry = DailyExpiry(context, self)
+        self.daily_expiry.checked.connect(self._on_daily_expiry_checked)
+        self.daily_expiry.start()
 
     def page(self, class_name: str) -> Any:
         for page in self.pages:
@@ -166,6 +179,25 @@ class MainWindow(QMainWindow):
             except Exception:  # the excepthook shows it; the window stays usable
                 log.exception("refreshing page %s failed", type(page).__name__)
         page.setFocus()
+
+    def _on_daily_expiry_checked(self, result: Any, alerts: Any) -> None:
+        self.validity_banner.show_alerts(alerts)
+        if result.booklets:
+            self.statusBar().showMessage(
+                ngettext(
+                    "{n} booklet left in stock after its programme's end was marked expired.",
+                    "{n} booklets left in stock after their programme's end were marked expired.",
+                    result.booklets,
+                ).format(n=result.booklets)
+            )
+            stock = self.page("StockPage")
+            if stock is not None and self.current_page() is stock:
+                stock.refresh()
+
+    def _on_banner_show_stock(self) -> None:
+        stock = self.page("StockPage")
+        if stock is not None:
+            self.show_page(self.pages.index(stock))
 
     def _on_beneficiaries_open_requested(self, beneficiary_id: int) -> None:
         self.show_page(0)

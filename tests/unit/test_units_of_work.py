@@ -124,7 +124,7 @@ def test_other_errors_are_not_replayed(quick: Database, raw: Any) -> None:
 def test_a_print_that_loses_a_race_is_renamed_into_place_exactly_once(
     services: Any,
     supervisor: Any,
-    lot: Any,
+    site_lot: Any,
     raw: Any,
     tmp_path: Path,
     fail_commits: list[Exception],
@@ -143,7 +143,7 @@ def test_a_print_that_loses_a_race_is_renamed_into_place_exactly_once(
     path = tmp_path / "carnets.pdf"
 
     result = services.booklet_printing.print_booklets(
-        supervisor, programme_code=lot.programme_code, from_booklet=1, count=2, path=path
+        supervisor, programme_code=site_lot.programme_code, from_booklet=1, count=2, path=path
     )
 
     assert renames == [path] and path.read_bytes().startswith(b"%PDF")

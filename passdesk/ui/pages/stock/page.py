@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from passdesk.formatting import format_number
+from passdesk.formatting import format_money, format_number
 from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
 from passdesk.services.rows import BookletRow, LotRow, ProgrammeRow, StockCounts
 from passdesk.services.stock import BOOKLET_STATUS_LABELS, status_label
+from passdesk.services.stock_counts import total as stock_total
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.stock.print_booklets import PrintBookletsDialog
 from passdesk.ui.pages.stock.receive_lot import ReceiveLotDialog
@@ -57,6 +58,12 @@ PROGRAMME_COLUMNS: list[Column[ProgrammeStock]] = [
     Column(N_("Code"), lambda r: r.programme.code),
     Column(N_("Programme"), lambda r: r.programme.name),
     Column(N_("In stock"), lambda r: r.counts.in_stock, align_right=True),
+    Column(N_("Vouchers in stock"), lambda r: r.counts.vouchers.in_stock, align_right=True),
+    Column(
+        N_("Value in stock"),
+        lambda r: format_money(r.counts.vouchers.value_in_stock),
+        align_right=True,
+    ),
     Column(N_("Handed out"), lambda r: r.counts.handed_out, align_right=True),
     Column(N_("Voided"), lambda r: r.counts.voided, align_right=True),
     Column(N_("Expired"), lambda r: r.counts.expired, align_right=True),
@@ -260,7 +267,8 @@ class StockPage(QWidget):
         """Re-read programmes, counts, lots and the first page of booklets."""
         stock = self.context.services.stock
         programmes = self.context.services.programmes.list()
-        rows = [ProgrammeStock(p, stock.counts(p.code)) for p in programmes]
+        counts = stock.counts_by_programme()
+        rows = [ProgrammeStock(p, counts[p.code]) for p in programmes]
         selected = self.selected_programme()
         self.programmes_model.set_rows(rows)
         self.programme_filter.blockSignals(True)
@@ -271,7 +279,8 @@ class StockPage(QWidget):
             self.programme_filter.addItem(f"{p.code} — {p.name}", p.code)
         self.programme_filter.setCurrentIndex(max(self.programme_filter.findData(chosen), 0))
         self.programme_filter.blockSignals(False)
-        total = stock.counts()
+        total = stock_total(counts)
+        vouchers = total.vouchers
         self.summary_label.setText(
             _(
                 "{received} booklets received: {in_stock} in stock, {handed_out} handed out, "
@@ -282,6 +291,19 @@ class StockPage(QWidget):
                 handed_out=format_number(total.handed_out),
                 voided=format_number(total.voided),
                 expired=format_number(total.expired),
+            )
+            + "\n"
+            + _(
+                "{received} vouchers: {in_stock} in stock ({value}), {handed_out} handed out, "
+                "{voided} voided, {expired} expired, {used} used."
+            ).format(
+                received=format_number(vouchers.received),
+                in_stock=format_number(vouchers.in_stock),
+                value=format_money(vouchers.value_in_stock),
+                handed_out=format_number(vouchers.handed_out),
+                voided=format_number(vouchers.voided),
+                expired=format_number(vouchers.expired),
+                used=format_number(vouchers.used),
             )
         )
         if selected is not None:
