@@ -538,9 +538,12 @@ _FIRST_NAMES = [
 ]
 
 
-def pages_desk(*, booklets: int = 40, people: int = 5, places: int = 3) -> Plan:
+def pages_desk(
+    *, booklets: int = 40, people: int = 5, places: int = 3, lot_kind: str = "delivered"
+) -> Plan:
     """Two programmes (MGP19 with `booklets` in stock and a limit of 2, CD33 with 10), `people`
-    people and `places` places, in Bordeaux; dated 2026-2027."""
+    people and `places` places, in Bordeaux; dated 2026-2027. MGP19's lot is of `lot_kind`
+    (print tests print it on site)."""
     steps: list[Step] = [
         DeskStep(
             "Mairie de Test",
@@ -573,7 +576,7 @@ def pages_desk(*, booklets: int = 40, people: int = 5, places: int = 3) -> Plan:
     ]
     if booklets:
         steps += [
-            LotStep(PAGES_PROGRAMME, 1, booklets, source="Bon de livraison 12"),
+            LotStep(PAGES_PROGRAMME, 1, booklets, source="Bon de livraison 12", kind=lot_kind),
             LotStep(PAGES_OTHER_PROGRAMME, 1, 10),
         ]
     steps += [

@@ -80,7 +80,9 @@ CASES: dict[str, Case] = {
     "unknown global option": Case(_fixed("--colour", "check"), BAD_INPUT, "non reconnu"),
     "unknown command": Case(_fixed("frobnicate"), BAD_INPUT, "choix non valide"),
     "missing required option": Case(
-        _fixed("stock", "receive", "--programme", B, "--count", "5"), BAD_INPUT, "obligatoire"
+        _fixed("stock", "receive", "--kind", "delivered", "--programme", B, "--count", "5"),
+        BAD_INPUT,
+        "obligatoire",
     ),
     "beneficiary id not a number": Case(
         _fixed("handout", "--beneficiary", "un", "--next", "--programme", B), BAD_INPUT
@@ -110,15 +112,48 @@ CASES: dict[str, Case] = {
     ),
     "booklet list unknown status": Case(_fixed("booklet", "list", "--status", "perdu"), BAD_INPUT),
     "negative count": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "101", "--count", "-5"),
+        _fixed(
+            "stock",
+            "receive",
+            "--kind",
+            "delivered",
+            "--programme",
+            B,
+            "--first-booklet",
+            "101",
+            "--count",
+            "-5",
+        ),
         BAD_INPUT,
     ),
     "zero count": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "101", "--count", "0"),
+        _fixed(
+            "stock",
+            "receive",
+            "--kind",
+            "delivered",
+            "--programme",
+            B,
+            "--first-booklet",
+            "101",
+            "--count",
+            "0",
+        ),
         BAD_INPUT,
     ),
     "booklet number zero": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "0", "--count", "5"),
+        _fixed(
+            "stock",
+            "receive",
+            "--kind",
+            "delivered",
+            "--programme",
+            B,
+            "--first-booklet",
+            "0",
+            "--count",
+            "5",
+        ),
         BAD_INPUT,
     ),
     # --- numbers beyond what the database holds: bad input, not an unexpected error ----------
@@ -131,7 +166,18 @@ CASES: dict[str, Case] = {
     ),
     "search limit zero": Case(_fixed("beneficiary", "find", "x", "--limit", "0"), BAD_INPUT),
     "count in exponent notation": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "1", "--count", "1e9"),
+        _fixed(
+            "stock",
+            "receive",
+            "--kind",
+            "delivered",
+            "--programme",
+            B,
+            "--first-booklet",
+            "1",
+            "--count",
+            "1e9",
+        ),
         BAD_INPUT,
     ),
     # --- dates -------------------------------------------------------------------------------
@@ -179,7 +225,18 @@ CASES: dict[str, Case] = {
         _fixed("handout", "--beneficiary", "3", "--next", "--programme", "NOPE26"), BAD_INPUT
     ),
     "unknown programme for stock": Case(
-        _fixed("stock", "receive", "--programme", "NOPE26", "--first-booklet", "1", "--count", "5"),
+        _fixed(
+            "stock",
+            "receive",
+            "--kind",
+            "delivered",
+            "--programme",
+            "NOPE26",
+            "--first-booklet",
+            "1",
+            "--count",
+            "5",
+        ),
         BAD_INPUT,
     ),
     "unknown beneficiary": Case(
@@ -227,11 +284,33 @@ CASES: dict[str, Case] = {
         REFUSED,
     ),
     "overlapping stock receive": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "95", "--count", "10"),
+        _fixed(
+            "stock",
+            "receive",
+            "--kind",
+            "delivered",
+            "--programme",
+            B,
+            "--first-booklet",
+            "95",
+            "--count",
+            "10",
+        ),
         REFUSED,
     ),
     "stock received twice": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "1", "--count", "100"),
+        _fixed(
+            "stock",
+            "receive",
+            "--kind",
+            "delivered",
+            "--programme",
+            B,
+            "--first-booklet",
+            "1",
+            "--count",
+            "100",
+        ),
         REFUSED,
     ),
     "void a voided booklet": Case(
@@ -282,6 +361,8 @@ CASES: dict[str, Case] = {
             "marie",
             "stock",
             "receive",
+            "--kind",
+            "delivered",
             "--programme",
             B,
             "--first-booklet",
@@ -471,9 +552,11 @@ def test_check_names_the_first_tampered_event(register: tuple[Console, Register]
     console, _made = register
     assert console.run("check").status == 0
     with closing(sqlite3.connect(console.database)) as connection:
-        events = connection.execute("SELECT id, details FROM ledger_event ORDER BY id").fetchall()
-        assert len(events) >= 6
-        target_id, details = events[3]
+        events = connection.execute(
+            "SELECT id, details FROM ledger_event WHERE kind = 'handed_out' ORDER BY id"
+        ).fetchall()
+        assert len(events) >= 2
+        target_id, details = events[1]
         assert "receipt" in details
         tampered = details.replace('"receipt":"', '"receipt":"0')
         assert tampered != details

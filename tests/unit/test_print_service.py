@@ -372,7 +372,9 @@ def test_a_cancelled_print_leaves_no_file_and_no_row(
     assert files(out) == []
 
 
-def test_progress_reaches_the_total(services: Any, supervisor: Any, site_lot: Any, out: Path) -> None:
+def test_progress_reaches_the_total(
+    services: Any, supervisor: Any, site_lot: Any, out: Path
+) -> None:
     seen: list[tuple[int, int]] = []
     services.booklet_printing.print_booklets(
         supervisor, programme_code=P, count=2, path=out / "b.pdf",

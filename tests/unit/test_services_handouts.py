@@ -4,7 +4,6 @@ cancellation, and the journal events each operation writes."""
 from __future__ import annotations
 
 import hashlib
-
 import json
 import re
 from datetime import timedelta
