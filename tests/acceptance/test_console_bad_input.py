@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 REFUSED, BAD_INPUT, ENVIRONMENT = 1, 2, 3
 
 B = "MGP26"  # the register's main programme (limit 2 per person, booklets 1..100)
+RECEIVE = ("stock", "receive", "--kind", "delivered")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ CASES: dict[str, Case] = {
     "unknown global option": Case(_fixed("--colour", "check"), BAD_INPUT, "non reconnu"),
     "unknown command": Case(_fixed("frobnicate"), BAD_INPUT, "choix non valide"),
     "missing required option": Case(
-        _fixed("stock", "receive", "--kind", "delivered", "--programme", B, "--count", "5"),
+        _fixed(*RECEIVE, "--programme", B, "--count", "5"),
         BAD_INPUT,
         "obligatoire",
     ),
@@ -112,48 +113,15 @@ CASES: dict[str, Case] = {
     ),
     "booklet list unknown status": Case(_fixed("booklet", "list", "--status", "perdu"), BAD_INPUT),
     "negative count": Case(
-        _fixed(
-            "stock",
-            "receive",
-            "--kind",
-            "delivered",
-            "--programme",
-            B,
-            "--first-booklet",
-            "101",
-            "--count",
-            "-5",
-        ),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "101", "--count", "-5"),
         BAD_INPUT,
     ),
     "zero count": Case(
-        _fixed(
-            "stock",
-            "receive",
-            "--kind",
-            "delivered",
-            "--programme",
-            B,
-            "--first-booklet",
-            "101",
-            "--count",
-            "0",
-        ),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "101", "--count", "0"),
         BAD_INPUT,
     ),
     "booklet number zero": Case(
-        _fixed(
-            "stock",
-            "receive",
-            "--kind",
-            "delivered",
-            "--programme",
-            B,
-            "--first-booklet",
-            "0",
-            "--count",
-            "5",
-        ),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "0", "--count", "5"),
         BAD_INPUT,
     ),
     # --- numbers beyond what the database holds: bad input, not an unexpected error ----------
@@ -166,18 +134,7 @@ CASES: dict[str, Case] = {
     ),
     "search limit zero": Case(_fixed("beneficiary", "find", "x", "--limit", "0"), BAD_INPUT),
     "count in exponent notation": Case(
-        _fixed(
-            "stock",
-            "receive",
-            "--kind",
-            "delivered",
-            "--programme",
-            B,
-            "--first-booklet",
-            "1",
-            "--count",
-            "1e9",
-        ),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "1", "--count", "1e9"),
         BAD_INPUT,
     ),
     # --- dates -------------------------------------------------------------------------------
@@ -225,18 +182,7 @@ CASES: dict[str, Case] = {
         _fixed("handout", "--beneficiary", "3", "--next", "--programme", "NOPE26"), BAD_INPUT
     ),
     "unknown programme for stock": Case(
-        _fixed(
-            "stock",
-            "receive",
-            "--kind",
-            "delivered",
-            "--programme",
-            "NOPE26",
-            "--first-booklet",
-            "1",
-            "--count",
-            "5",
-        ),
+        _fixed(*RECEIVE, "--programme", "NOPE26", "--first-booklet", "1", "--count", "5"),
         BAD_INPUT,
     ),
     "unknown beneficiary": Case(
@@ -284,33 +230,11 @@ CASES: dict[str, Case] = {
         REFUSED,
     ),
     "overlapping stock receive": Case(
-        _fixed(
-            "stock",
-            "receive",
-            "--kind",
-            "delivered",
-            "--programme",
-            B,
-            "--first-booklet",
-            "95",
-            "--count",
-            "10",
-        ),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "95", "--count", "10"),
         REFUSED,
     ),
     "stock received twice": Case(
-        _fixed(
-            "stock",
-            "receive",
-            "--kind",
-            "delivered",
-            "--programme",
-            B,
-            "--first-booklet",
-            "1",
-            "--count",
-            "100",
-        ),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "1", "--count", "100"),
         REFUSED,
     ),
     "void a voided booklet": Case(
@@ -359,10 +283,7 @@ CASES: dict[str, Case] = {
         _fixed(
             "--agent",
             "marie",
-            "stock",
-            "receive",
-            "--kind",
-            "delivered",
+            *RECEIVE,
             "--programme",
             B,
             "--first-booklet",
