@@ -182,7 +182,9 @@ def step_stock(ctx: Context) -> str:
     site = services.stock.receive(
         actor, programme_code=PROGRAMME, first_booklet=2, count=1, kind="print_on_site"
     )
-    return _("booklets {first} to {last} received").format(first=lot.first_code, last=site.last_code)
+    return _("booklets {first} to {last} received").format(
+        first=lot.first_code, last=site.last_code
+    )
 
 
 def step_person(ctx: Context) -> str:

@@ -225,7 +225,7 @@ def _plan_serials(session: Session, plan: LotPlan, serials: LotSerials) -> LotPl
             LotProblem(
                 _(
                     "The booklets of this lot hold {lot} vouchers, those of programme {code} "
-                    "{programme}: record them under a programme with booklets of {lot}."
+                    "hold {programme}: record them under a programme with booklets of {lot}."
                 ).format(lot=n, code=plan.programme_code, programme=plan.vouchers_per_booklet),
                 VOUCHERS_PER_BOOKLET,
             )

@@ -41,6 +41,7 @@ from passdesk.ui.widgets.table_models import (
     configure_view,
 )
 
+LOT_KIND_LABELS = {"delivered": N_("delivered"), "print_on_site": N_("printed on site")}
 RECEIVE_SHORTCUT = "Ctrl+Shift+R"
 VOID_SHORTCUT = "Ctrl+Shift+D"
 PRINT_SHORTCUT = "Ctrl+Shift+P"
@@ -79,6 +80,7 @@ LOT_COLUMNS: list[Column[LotRow]] = [
     Column(N_("First booklet"), lambda r: r.first_code),
     Column(N_("Last booklet"), lambda r: r.last_code),
     Column(N_("Booklets"), lambda r: r.count, align_right=True),
+    Column(N_("Kind"), lambda r: _(LOT_KIND_LABELS.get(r.kind, r.kind))),
     Column(N_("Received on"), lambda r: r.received_at),
     Column(N_("Source"), lambda r: r.source),
 ]
