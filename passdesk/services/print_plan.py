@@ -15,7 +15,7 @@ valid day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,6 +36,7 @@ from passdesk.models import (
     Voucher,
     VoucherStatus,
 )
+from passdesk.serials import ParsedSerial
 from passdesk.services.handout_rules import handout_stop
 from passdesk.services.print_lines import ProgrammeInfo
 from passdesk.services.stock import booklet_complete, find_by_code, status_label
@@ -93,7 +94,8 @@ def checked_request(
     count: int | None,
     code_list: Sequence[str],
     reprint_reason: str | None,
-) -> tuple[str | None, list[codes.ParsedCode]]:
+    read: Callable[[str], codes.ParsedCode | ParsedSerial] = codes.parse_code,
+) -> tuple[str | None, list[codes.ParsedCode | ParsedSerial]]:
     """The reprint reason (None when blank) and the parsed codes, once the request makes sense.
 
     Check digits are read here, before any lookup, so a mistyped code is named as such.
@@ -124,7 +126,7 @@ def checked_request(
             _("Say how many booklets to print from booklet {number}.").format(number=from_booklet),
             field="count",
         )
-    return reason, [codes.parse_code(c) for c in code_list]
+    return reason, [read(c) for c in code_list]
 
 
 def _planned(session: Session, booklet: Booklet, vouchers: int | None = None) -> PlannedBooklet:

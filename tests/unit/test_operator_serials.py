@@ -116,6 +116,10 @@ def test_a_delivered_lot_declares_its_serials_and_is_found_by_them(
     ) == ("voided")
     row = services.handouts.hand_out(agent, person.id, codes_=[serial(5021)])
     assert [b.booklet_code for b in row.booklets] == [codes.booklet_code(P, 3)]
+    (record,) = services.booklet_printing.build_booklets(
+        codes=[serial(5001)], reprint_reason="Carnet de l'opérateur abîmé"
+    )
+    assert (record.booklet_code, record.duplicate) == (codes.booklet_code(P, 1), True)
     # a serial of the format outside every lot is "not in stock", a typo is a typo
     with pytest.raises(NotFound, match="pas partie du stock"):
         services.stock.get_booklet(serial(6000))
