@@ -2,7 +2,13 @@
 
 Vouchers are counted as well as booklets: a booklet in stock may hold voided vouchers (it is
 handed out with the rest), so "120 booklets in stock" says less than "1,196 vouchers, 11,960 €".
-Two grouped SELECTs give every programme's figures at once; the stock page and `check` read them.
+
+Counting a national stock's million voucher rows takes 0.4 s, too long for the stock page. But
+a voucher has its booklet's status unless it was voided or used on its own (the rule `check`
+verifies, integrity.VOUCHERS_ALLOWED), so the figures are the booklets' counts times their
+vouchers, corrected by those few vouchers, read through a partial index (5 ms and 10 ms on the
+national demo). `check` itself counts every row (`exact=True`), so it never trusts the rule it
+is there to verify.
 """
 
 from __future__ import annotations
@@ -10,38 +16,76 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session, aliased
 
 from passdesk.models import Booklet, Programme, Voucher
+from passdesk.models.stock import VOUCHERS_APART
 from passdesk.services.rows import StockCounts, VoucherCounts
 
 
 def counts_by_programme(
-    session: Session, programme_code: str | None = None
+    session: Session, programme_code: str | None = None, *, exact: bool = False
 ) -> dict[str, StockCounts]:
     """Each programme's figures (those with nothing received included), by programme code."""
-    programmes = select(Programme.id, Programme.code, Programme.face_value)
+    programmes = select(
+        Programme.id, Programme.code, Programme.face_value, Programme.vouchers_per_booklet
+    )
     if programme_code:
         programmes = programmes.where(Programme.code == programme_code.strip().upper())
-    known = {pid: (code, value) for pid, code, value in session.execute(programmes)}
+    known = {pid: (code, value, n) for pid, code, value, n in session.execute(programmes)}
     booklets: dict[int, dict[str, int]] = defaultdict(dict)
-    for pid, status, n in session.execute(
+    for pid, status, count in session.execute(
         select(Booklet.programme_id, Booklet.status, func.count())
         .where(Booklet.programme_id.in_(list(known)))
         .group_by(Booklet.programme_id, Booklet.status)
     ):
-        booklets[pid][status.value] = n
+        booklets[pid][status.value] = count
+    vouchers = (
+        _vouchers_counted(session, list(known))
+        if exact
+        else _vouchers_derived(session, known, booklets)
+    )
+    return {
+        code: _counts(booklets[pid], vouchers[pid], value)
+        for pid, (code, value, _n) in known.items()
+    }
+
+
+def _vouchers_counted(session: Session, programme_ids: list[int]) -> dict[int, dict[str, int]]:
     vouchers: dict[int, dict[str, int]] = defaultdict(dict)
-    for pid, status, n in session.execute(
+    for pid, status, count in session.execute(
         select(Voucher.programme_id, Voucher.status, func.count())
-        .where(Voucher.programme_id.in_(list(known)))
+        .where(Voucher.programme_id.in_(programme_ids))
         .group_by(Voucher.programme_id, Voucher.status)
     ):
-        vouchers[pid][status.value] = n
-    return {
-        code: _counts(booklets[pid], vouchers[pid], value) for pid, (code, value) in known.items()
-    }
+        vouchers[pid][status.value] = count
+    return vouchers
+
+
+def _vouchers_derived(
+    session: Session,
+    known: dict[int, tuple[str, Decimal, int]],
+    booklets: dict[int, dict[str, int]],
+) -> dict[int, dict[str, int]]:
+    vouchers: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for pid, by_status in booklets.items():
+        for status, count in by_status.items():
+            vouchers[pid][status] += count * known[pid][2]
+    booklet = aliased(Booklet)
+    for pid, own, booklet_status, count in session.execute(
+        select(Voucher.programme_id, Voucher.status, booklet.status, func.count())
+        .join(booklet, booklet.id == Voucher.booklet_id)
+        .where(
+            text(f"voucher.{VOUCHERS_APART}"),
+            Voucher.status != booklet.status,
+            Voucher.programme_id.in_(list(known)),
+        )
+        .group_by(Voucher.programme_id, Voucher.status, booklet.status)
+    ):
+        vouchers[pid][booklet_status.value] -= count
+        vouchers[pid][own.value] += count
+    return vouchers
 
 
 def total(counts: dict[str, StockCounts]) -> StockCounts:

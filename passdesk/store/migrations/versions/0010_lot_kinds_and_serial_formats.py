@@ -5,7 +5,8 @@ Revises: 0001
 Create Date: 2026-12-01 06:00:00
 
 Lots get a kind (delivered or print_on_site) and may name the operator serial format printed on
-them. Which kind do the lots received before this revision get?
+them; vouchers voided or used on their own get a partial index (stock counts read booklets and
+correct them with those). Which kind do the lots received before this revision get?
 
 Before it, PassDesk did not tell the two apart: `stock receive` recorded "booklets received",
 and `print booklets` printed any booklet in stock as an original. So:
@@ -82,6 +83,16 @@ def upgrade() -> None:
             foreign_key, "stock_lot", "serial_format", ["serial_format_id"], ["id"]
         )
     op.add_column("stock_lot", sa.Column("first_serial", sa.BigInteger(), nullable=True))
+    # Stock counts correct booklet counts with the vouchers voided or used on their own.
+    apart = sa.text("status IN ('voided', 'used')")
+    op.create_index(
+        "ix_voucher_status_apart",
+        "voucher",
+        ["status"],
+        unique=False,
+        sqlite_where=apart,
+        postgresql_where=apart,
+    )
     op.execute(
         "UPDATE stock_lot SET kind = 'print_on_site' WHERE id IN ("
         " SELECT booklet.lot_id FROM booklet JOIN print_record"
@@ -90,6 +101,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_voucher_status_apart", table_name="voucher")
     with op.batch_alter_table("stock_lot", schema=None) as batch_op:
         batch_op.drop_column("first_serial")
         batch_op.drop_column("serial_format_id")
