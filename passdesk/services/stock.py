@@ -108,10 +108,10 @@ def _vouchers_out_of_stock(booklet_id: QueryableAttribute[int] | int) -> Select[
 def booklet_complete() -> ColumnElement[bool]:
     """SQL, correlated to the query's `Booklet`: every voucher of the booklet is still in stock.
 
-    A booklet in stock with one voucher voided (lost, misprinted) is neither handed out nor
-    printed: the person would get fewer vouchers than its cover says. "Next booklet" (handout)
-    and "the next booklets to print" skip it with this; `voucher_out_of_stock` says why a
-    booklet asked for by its code is refused.
+    A booklet in stock with one voucher voided (lost, misprinted) gives fewer vouchers than its
+    cover says: "next booklet" (handout) and "the next booklets to print" pass it by with this,
+    so that whole booklets go first; asked for by its code, it is handed out (or printed) with
+    the rest, the voided vouchers named on the receipt (issue 9).
     """
     return ~_vouchers_out_of_stock(Booklet.id).exists()
 
