@@ -158,6 +158,9 @@ class ExpiryService(Service):
                 field="as_of",
             )
         now = self._now()
+        if not self._anything_to_expire(day):
+            # The window asks at every start and every day: no write lock taken for nothing.
+            return ExpiryResult(day, ())
 
         def work(session: Session) -> ExpiryResult:
             done = []
@@ -178,6 +181,18 @@ class ExpiryService(Service):
                 len(result.programmes),
             )
         return result
+
+    def _anything_to_expire(self, day: date) -> bool:
+        with self._db.read() as session:
+            return (
+                session.scalar(
+                    select(Booklet.id)
+                    .join(Programme, Programme.id == Booklet.programme_id)
+                    .where(Programme.valid_until < day, Booklet.status == BookletStatus.IN_STOCK)
+                    .limit(1)
+                )
+                is not None
+            )
 
     def alerts(
         self, as_of: str | date | None = None, days: int = ALERT_DAYS
