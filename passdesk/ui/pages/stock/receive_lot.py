@@ -160,7 +160,7 @@ class ReceiveLotDialog(QDialog):
         if plan.ok:
             self.last_code.setText(plan.last_code)
             self.plan = plan
-            self.summary.setText(self._describe(plan))
+            self.summary.setText(self._describe(plan) + "\n" + self.kind.currentText())
             self.confirm_button.setEnabled(True)
             QTimer.singleShot(0, self.confirm_button, self.confirm_button.setFocus)
         self.planned.emit(plan)
