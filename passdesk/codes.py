@@ -32,6 +32,10 @@ swapped, Z and W too, and M arrives as ``?`` (``,`` when the scanner sends lower
 repaired reading is tried only when the input holds no digit at all (such a scanner never types
 one) and is kept only if its check digits hold; ``-`` is therefore a dash in typed input and the
 digit 6 in a mis-mapped scan.
+
+Given the desk's declared operator serial formats (`passdesk.serials`), the same parser reads
+those serials too: a reading with a format's exact shape is checked against that format first
+(no text can have both a format's shape and a programme's, see `serials.shape_overlaps`).
 """
 
 from __future__ import annotations
@@ -40,33 +44,16 @@ import itertools
 import re
 import string
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, overload
 
 from stdnum.iso7064 import mod_97_10
 
 from passdesk.errors import InvalidCode, InvalidInput
 from passdesk.i18n import _
-
-__all__ = [
-    "BOOKLET",
-    "MAX_BOOKLET_NUMBER",
-    "MAX_VOUCHER_NUMBER",
-    "VOUCHER",
-    "CodeKind",
-    "ParsedCode",
-    "booklet_code",
-    "booklet_number_for_voucher",
-    "format_for_reading",
-    "max_booklet_number",
-    "max_voucher_number",
-    "parse_code",
-    "validate_programme_code",
-    "voucher_code",
-    "voucher_numbers_in_booklet",
-]
+from passdesk.serials import OperatorFormat, ParsedSerial
 
 CodeKind = Literal["voucher", "booklet"]
 VOUCHER: CodeKind = "voucher"
@@ -360,19 +347,27 @@ class _Unreadable(Exception):
 
     SHAPE, DASHES, CHECK = 0, 1, 2
 
-    def __init__(self, rank: int, code: str = "") -> None:
+    def __init__(self, rank: int, code: str = "", serial_format: str = "") -> None:
         super().__init__(rank, code)
         self.rank = rank
         self.code = code
+        self.serial_format = serial_format  # the operator format whose check failed, if any
 
 
-def parse_code(text: str) -> ParsedCode:
-    """Read a voucher or booklet code as typed or scanned, or raise InvalidCode saying why.
+@overload
+def parse_code(text: str) -> ParsedCode: ...
+@overload
+def parse_code(text: str, formats: Sequence[OperatorFormat]) -> ParsedCode | ParsedSerial: ...
+
+
+def parse_code(text: str, formats: Sequence[OperatorFormat] = ()) -> ParsedCode | ParsedSerial:
+    """Read a voucher or booklet code (or a serial of one of `formats`) as typed or scanned, or
+    raise InvalidCode saying why.
 
     The plain reading comes first; the AZERTY-scanner repair is tried only when the input has
     no digit (see the module docstring). A reading is accepted only if its check digits hold.
     """
-    if _AS_PRINTED.fullmatch(text):  # as PassDesk prints or exports it: nothing to clean
+    if not formats and _AS_PRINTED.fullmatch(text):  # as PassDesk prints it: nothing to clean
         try:
             return _read(text)
         except _Unreadable:
@@ -390,10 +385,17 @@ def parse_code(text: str) -> ParsedCode:
     best = _Unreadable(_Unreadable.SHAPE)
     for reading in readings:
         try:
-            return _read(reading)
+            return _read_serial(reading, formats) or _read(reading)
         except _Unreadable as failure:
             if failure.rank > best.rank:
                 best = failure
+    if best.serial_format:
+        raise InvalidCode(
+            _(
+                "Serial {code} (format {name}): its check characters do not match; a digit was "
+                "probably mistyped or misread. Check what was typed or scan again."
+            ).format(code=best.code, name=best.serial_format)
+        )
     if best.rank == _Unreadable.CHECK:
         raise InvalidCode(
             _(
@@ -445,6 +447,18 @@ def _repair_scanner_input(cleaned: str) -> str | None:
     if _NEVER_FROM_SCANNER.intersection(cleaned):
         return None
     return "".join(_SCANNER_REPAIR.get(char, char) for char in cleaned)
+
+
+def _read_serial(reading: str, formats: Sequence[OperatorFormat]) -> ParsedSerial | None:
+    """The reading as a serial of the first format whose shape it has; None if none has it."""
+    compact = reading.replace("-", "")
+    for fmt in formats:
+        if fmt.has_shape(compact):
+            serial = fmt.read(compact)
+            if serial is None:
+                raise _Unreadable(_Unreadable.CHECK, compact, fmt.name)
+            return serial
+    return None
 
 
 def _read(reading: str) -> ParsedCode:

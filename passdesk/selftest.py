@@ -180,8 +180,14 @@ def step_stock(ctx: Context) -> str:
         valid_until=date(2099, 12, 31),
         funders=[("Autotest", Decimal("100"))],
     )
-    lot = services.stock.receive(actor, programme_code=PROGRAMME, first_booklet=1, count=2)
-    return _("booklets {first} to {last} received").format(first=lot.first_code, last=lot.last_code)
+    # Booklet 1 delivered printed (handed out below), booklet 2 to print here (printed below).
+    lot = services.stock.receive(actor, programme_code=PROGRAMME, first_booklet=1, count=1)
+    site = services.stock.receive(
+        actor, programme_code=PROGRAMME, first_booklet=2, count=1, kind="print_on_site"
+    )
+    return _("booklets {first} to {last} received").format(
+        first=lot.first_code, last=site.last_code
+    )
 
 
 def step_person(ctx: Context) -> str:

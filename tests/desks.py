@@ -148,6 +148,7 @@ class LotStep:
     source: str = ""
     by: str = "admin"
     name: str = ""
+    kind: str = "delivered"  # or "print_on_site": booklets this desk prints itself
 
     @property
     def key(self) -> str:
@@ -160,6 +161,7 @@ class LotStep:
             first_booklet=self.first,
             count=self.count,
             source=self.source,
+            kind=self.kind,
         )
 
 
@@ -384,6 +386,17 @@ UNIT_PARTS: dict[str, tuple[Step, ...]] = {
     "lot": (
         LotStep(PROGRAMME_CODE, LOT_FIRST, LOT_COUNT, source="Préfecture du Rhône", name="lot"),
     ),
+    # The same booklets as a range the desk prints itself (a test asks for one or the other).
+    "site_lot": (
+        LotStep(
+            PROGRAMME_CODE,
+            LOT_FIRST,
+            LOT_COUNT,
+            source="Allocation de la Préfecture",
+            name="site_lot",
+            kind="print_on_site",
+        ),
+    ),
     # A second programme without a limit per person, 5 vouchers a booklet, 20 booklets.
     "other_programme": (
         ProgrammeStep(
@@ -490,9 +503,12 @@ _FIRST_NAMES = [
 ]  # fmt: skip
 
 
-def pages_desk(*, booklets: int = 40, people: int = 5, places: int = 3) -> Plan:
+def pages_desk(
+    *, booklets: int = 40, people: int = 5, places: int = 3, lot_kind: str = "delivered"
+) -> Plan:
     """Two programmes (MGP19 with `booklets` in stock and a limit of 2, CD33 with 10), `people`
-    people and `places` places, in Bordeaux; dated 2026-2027."""
+    people and `places` places, in Bordeaux; dated 2026-2027. MGP19's lot is of `lot_kind`
+    (print tests print it on site)."""
     steps: list[Step] = [
         DeskStep(
             "Mairie de Test",
@@ -525,7 +541,7 @@ def pages_desk(*, booklets: int = 40, people: int = 5, places: int = 3) -> Plan:
     ]
     if booklets:
         steps += [
-            LotStep(PAGES_PROGRAMME, 1, booklets, source="Bon de livraison 12"),
+            LotStep(PAGES_PROGRAMME, 1, booklets, source="Bon de livraison 12", kind=lot_kind),
             LotStep(PAGES_OTHER_PROGRAMME, 1, 10),
         ]
     steps += [

@@ -22,7 +22,9 @@ from passdesk import __version__
 from passdesk.cli import (
     agents,
     beneficiaries,
+    blocked_list,
     desk,
+    expiry,
     followup,
     handouts,
     places,
@@ -30,6 +32,7 @@ from passdesk.cli import (
     programmes,
     regie,
     reports,
+    serial_formats,
     stock,
     usage,
 )
@@ -53,6 +56,9 @@ NOUNS = (
     places,
     usage,
     followup,
+    serial_formats,
+    expiry,
+    blocked_list,
 )
 
 

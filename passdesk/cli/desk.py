@@ -92,7 +92,7 @@ def cmd_demo(args: argparse.Namespace, out: Output) -> int:
 def cmd_check(args: argparse.Namespace, out: Output) -> int:
     from passdesk.services.integrity import check_database
 
-    report = check_database(open_services(args))
+    report = check_database(open_services(args), anchor=args.anchor)
     for line in report.lines:
         out.say(line)
     out.result(report, None)
@@ -118,4 +118,9 @@ def add_commands(commands: Any) -> None:
     p.set_defaults(func=cmd_demo)
 
     p = commands.add_parser("check", help=_("check the database and the journal's chain"))
+    p.add_argument(
+        "--anchor",
+        metavar="HASH",
+        help=_("a journal hash printed on paper (the closing sheet): the chain must reach it"),
+    )
     p.set_defaults(func=cmd_check)

@@ -14,6 +14,7 @@ from passdesk.cli.common import (
     subcommands,
     whole_number,
 )
+from passdesk.errors import InvalidInput
 from passdesk.formatting import format_money, format_timestamp
 from passdesk.i18n import _
 from passdesk.services.rows import HandoutRow
@@ -64,7 +65,14 @@ def cmd_handout(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_handout_cancel(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
-    row = services.handouts.cancel(acting_agent(services, args), args.handout_id, args.reason)
+    try:
+        row = services.handouts.cancel(
+            acting_agent(services, args), args.handout_id, args.reason, returned=args.returned
+        )
+    except InvalidInput as error:
+        if error.field != "returned":
+            raise
+        raise UsageError(error.message + " " + _("Give --returned or --not-returned.")) from None
     out.say(_("Handout {receipt} cancelled.").format(receipt=row.receipt_number))
     out.result(row, lambda: handout_lines(row))
     return EXIT_OK
@@ -82,4 +90,18 @@ def add_commands(commands: Any) -> None:
     p = sub.add_parser("cancel", help=_("cancel a handout"))
     p.add_argument("handout_id", type=whole_number, metavar="HANDOUT_ID")
     p.add_argument("--reason", required=True)
+    came_back = p.add_mutually_exclusive_group()
+    came_back.add_argument(
+        "--returned",
+        dest="returned",
+        action="store_true",
+        default=None,
+        help=_("the booklets came back intact: they go back to stock"),
+    )
+    came_back.add_argument(
+        "--not-returned",
+        dest="returned",
+        action="store_false",
+        help=_("the booklets did not come back: they are voided"),
+    )
     p.set_defaults(func=cmd_handout_cancel)

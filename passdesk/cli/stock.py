@@ -1,4 +1,4 @@
-"""`passdesk-admin stock receive`, `booklet list`, `void` and `lookup`: the voucher stock."""
+"""`passdesk-admin stock receive`, `stock lots`, `booklet list`, `void` and `lookup`: the stock."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from passdesk.cli.common import (
     EXIT_OK,
     Output,
+    UsageError,
     acting_agent,
     acting_agent_if_offered,
     open_services,
@@ -17,17 +18,56 @@ from passdesk.cli.common import (
 from passdesk.formatting import format_date, format_money, format_timestamp
 from passdesk.i18n import _, ngettext
 from passdesk.models import BookletStatus
+from passdesk.services.lots import LotSerials
+from passdesk.services.rows import LotRow
 from passdesk.services.stock import AGENT_VOID_REASONS, status_label
+
+LOT_KINDS = ("delivered", "print-on-site")
+
+
+def lot_line(lot: LotRow) -> str:
+    kind = _("printed on site") if lot.kind == "print_on_site" else _("delivered")
+    line = _("Lot {id}: {programme} {first} .. {last} ({count} booklets), {kind}").format(
+        id=lot.id,
+        programme=lot.programme_code,
+        first=lot.first_code,
+        last=lot.last_code,
+        count=lot.count,
+        kind=kind,
+    )
+    if lot.serial_format:
+        line += ", " + _("operator serials {first} .. {last} ({format})").format(
+            first=lot.first_serial, last=lot.last_serial, format=lot.serial_format
+        )
+    return line
 
 
 def cmd_stock_receive(args: argparse.Namespace, out: Output) -> int:
+    serials = None
+    if args.serial_format:
+        if not args.first_serial:
+            raise UsageError(
+                _("--serial-format needs --first-serial: the serial of the lot's first voucher.")
+            )
+        serials = LotSerials(args.serial_format, args.first_serial, args.vouchers_per_booklet)
+    elif args.first_serial or args.vouchers_per_booklet:
+        raise UsageError(_("--first-serial and --vouchers-per-booklet go with --serial-format."))
     services = open_services(args)
+    first_booklet = args.first_booklet
+    if first_booklet is None:
+        if serials is None:
+            raise UsageError(
+                _("--first-booklet is required (it may be left out only with --serial-format).")
+            )
+        first_booklet = services.stock.next_free_booklet(args.programme)
     lot = services.stock.receive(
         acting_agent(services, args),
         programme_code=args.programme,
-        first_booklet=args.first_booklet,
+        first_booklet=first_booklet,
         count=args.count,
         source=args.source or "",
+        kind=args.kind,
+        serials=serials,
     )
     out.say(
         ngettext(
@@ -36,7 +76,22 @@ def cmd_stock_receive(args: argparse.Namespace, out: Output) -> int:
             lot.count,
         ).format(n=lot.count, first=lot.first_code, last=lot.last_code)
     )
-    out.result(lot, lambda: [_("Lot {id}").format(id=lot.id)])
+    if serials is not None:
+        fmt = services.serial_formats.get(serials.format_name).format
+        if not fmt.catches_typos:
+            out.say(
+                _(
+                    "Serials of format {name} have no check character: a mistyped serial "
+                    "cannot be caught, compare it with the paper."
+                ).format(name=fmt.name)
+            )
+    out.result(lot, lambda: [lot_line(lot)])
+    return EXIT_OK
+
+
+def cmd_stock_lots(args: argparse.Namespace, out: Output) -> int:
+    lots = open_services(args).stock.lots(args.programme)
+    out.result(lots, lambda: [lot_line(lot) for lot in lots] or [_("No lot.")])
     return EXIT_OK
 
 
@@ -107,10 +162,34 @@ def add_commands(commands: Any) -> None:
     sub = subcommands(stock)
     p = sub.add_parser("receive", help=_("record a lot of booklets as received"))
     p.add_argument("--programme", required=True, metavar="CODE")
-    p.add_argument("--first-booklet", required=True, type=whole_number, metavar="N")
+    p.add_argument("--first-booklet", type=whole_number, metavar="N")
     p.add_argument("--count", required=True, type=whole_number, metavar="N")
+    p.add_argument(
+        "--kind",
+        choices=LOT_KINDS,
+        default="delivered",
+        help=_(
+            "delivered (the default, as before lots had kinds): came printed; print-on-site: "
+            "a range this desk prints itself"
+        ),
+    )
     p.add_argument("--source", metavar="TEXT")
+    p.add_argument(
+        "--serial-format", metavar="NAME", help=_("the operator serial format printed on the lot")
+    )
+    p.add_argument(
+        "--first-serial", metavar="SERIAL", help=_("the operator serial of the lot's first voucher")
+    )
+    p.add_argument(
+        "--vouchers-per-booklet",
+        type=whole_number,
+        metavar="N",
+        help=_("as the delivery note says (checked against the programme)"),
+    )
     p.set_defaults(func=cmd_stock_receive)
+    p = sub.add_parser("lots", help=_("list the lots received"))
+    p.add_argument("--programme", metavar="CODE")
+    p.set_defaults(func=cmd_stock_lots)
 
     booklet = commands.add_parser("booklet", help=_("booklets"))
     sub = subcommands(booklet)

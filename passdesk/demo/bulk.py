@@ -271,7 +271,7 @@ class _Batch:
                     ref[1],
                     programme.vouchers_per_booklet,
                     receipt,
-                    override=op.override is not None,
+                    override=op.override,
                 ),
                 programme_id=programme.id,
                 booklet_id=booklet_id,
@@ -282,7 +282,7 @@ class _Batch:
     def _cancel(self, op: Cancel) -> None:
         handout_id = op.handout + 1
         given = self.given.get(handout_id) or self.writer.given[handout_id]
-        change = cancel_change(given.at, op.at)
+        change = cancel_change(given.at, op.at, op.returned)
         self.cancels.append(
             {"h_id": handout_id, "h_at": op.at, "h_by": self.agent[op.login], "h_reason": op.reason}
         )

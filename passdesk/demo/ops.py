@@ -59,6 +59,7 @@ class Cancel:
     login: str
     handout: int
     reason: str
+    returned: bool | None = None  # did the booklets come back intact (a later day must say)
 
 
 @dataclass(frozen=True, slots=True)

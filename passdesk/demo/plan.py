@@ -42,7 +42,13 @@ from passdesk.i18n import _
 from passdesk.models import BookletStatus, VoidReason
 from passdesk.services.base import voucher_bounds
 from passdesk.services.beneficiaries import BeneficiaryInput
-from passdesk.services.handout_rules import HAND_OUT, cancel_change, may_hand_out, over_limit
+from passdesk.services.handout_rules import (
+    HAND_OUT,
+    cancel_change,
+    may_hand_out,
+    over_limit,
+    same_day,
+)
 from passdesk.services.stock import StatusChange, void_change
 
 _COUNTER_LOGINS = tuple(login for login, _w in COUNTER_AGENTS)
@@ -186,11 +192,13 @@ class Planner:
         if moved_last != handout:
             self.live[position] = moved_last
             self._live_at[moved_last] = position
-        change = cancel_change(created, at)
+        # A later cancel is the person who left with the booklet and never brought it back.
+        returned = None if same_day(created, at) else False
+        change = cancel_change(created, at, returned)
         for code, number in booklets:
             self.received[(person, code)] -= 1
             self.shelves[code].apply(number, change)  # a booklet voided meanwhile stays so
-        self.ops.append(Cancel(at, SUPERVISOR, handout, reason))
+        self.ops.append(Cancel(at, SUPERVISOR, handout, reason, returned))
 
     # -- the year --
 

@@ -84,7 +84,7 @@ class ServiceWriter:
             )
             assert handout.id == op.handout + 1, "the demo needs an empty register"
         elif isinstance(op, Cancel):
-            s.handouts.cancel(actor, op.handout + 1, op.reason)
+            s.handouts.cancel(actor, op.handout + 1, op.reason, returned=op.returned)
         elif isinstance(op, VoidBooklet):
             s.stock.void(actor, codes.booklet_code(*op.booklet), op.reason)
         elif isinstance(op, VoidVoucher):

@@ -162,3 +162,25 @@ def draw_place_columns(
         y = min(draw_block(c, b, columns[i], y) for i, b in enumerate(blocks)) - 2 * mm
         lowest = y
     return lowest
+
+
+NOTE_SIZE, NOTE_LEADING = 7.5, 9.0
+
+
+def note_height(text: str, full_width: float) -> float:
+    """The height `draw_note` takes for `text` across `full_width`."""
+    lines = _draw.wrap(text, fonts.REGULAR, NOTE_SIZE, full_width - 6 * mm)
+    return len(lines) * NOTE_LEADING + 2 * mm
+
+
+def draw_note(c: Canvas, text: str, left: float, right: float, top: float) -> float:
+    """A small warning line under a table row (e.g. vouchers not given), ruled below; returns
+    its height."""
+    lines = _draw.wrap(text, fonts.REGULAR, NOTE_SIZE, right - left - 6 * mm)
+    height = len(lines) * NOTE_LEADING + 2 * mm
+    c.setFillColor(_draw.ALERT)
+    _draw.draw_lines(c, left + 4 * mm, top - 1 * mm, lines, fonts.REGULAR, NOTE_SIZE, NOTE_LEADING)
+    c.setStrokeColor(_draw.LIGHT_GREY)
+    c.setLineWidth(0.3)
+    c.line(left, top - height, right, top - height)
+    return height

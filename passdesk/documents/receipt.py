@@ -274,6 +274,8 @@ class _ReceiptWriter:
                 self._room(8 * mm)
                 self._table_header()
             self._table_row(line)
+            if line.excluded:
+                self._excluded_row(line)
         # total
         self._room(10 * mm)
         c.setStrokeColor(BLACK)
@@ -390,6 +392,13 @@ class _ReceiptWriter:
         c.setLineWidth(0.3)
         c.line(LEFT, self.y - height, RIGHT, self.y - height)
         self.y -= height
+
+    def _excluded_row(self, line: ReceiptBookletLine) -> None:  # see ReceiptBookletLine
+        text = _("Not given (voided before the handout): {codes}").format(
+            codes=", ".join(line.excluded)
+        )
+        self._room(_blocks.note_height(text, FULL))
+        self.y -= _blocks.draw_note(self.canvas, text, LEFT, RIGHT, self.y)
 
     def _funding(self) -> None:
         c, record = self.canvas, self.record

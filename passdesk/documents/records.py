@@ -89,7 +89,11 @@ class BookletRecord:
 
 @dataclass(frozen=True, slots=True)
 class ReceiptBookletLine:
-    """One booklet of a handout as the receipt lists it: its code and voucher range."""
+    """One booklet of a handout as the receipt lists it: its code and voucher range.
+
+    `excluded` are its vouchers voided before the handout: not given, not in `voucher_count`
+    nor in `value`, and named on the receipt so that nobody expects them.
+    """
 
     booklet_code: str
     first_voucher_code: str
@@ -97,6 +101,7 @@ class ReceiptBookletLine:
     voucher_count: int
     value: Decimal
     programme_name: str
+    excluded: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,11 @@ from passdesk.models.handout import Handout, HandoutBooklet
 from passdesk.models.ledger import EventKind, LedgerEvent, LedgerHead
 from passdesk.models.place import Place
 from passdesk.models.programme import Funder, FunderShare, Programme
+from passdesk.models.serial_format import SerialFormat
 from passdesk.models.stock import (
     Booklet,
     BookletStatus,
+    LotKind,
     PrintRecord,
     StockLot,
     VoidReason,
@@ -36,12 +38,14 @@ __all__ = [
     "HandoutBooklet",
     "LedgerEvent",
     "LedgerHead",
+    "LotKind",
     "NameToken",
     "Place",
     "PrintRecord",
     "Programme",
     "ReceiptCounter",
     "Role",
+    "SerialFormat",
     "Setting",
     "StockLot",
     "UsageImport",

@@ -22,6 +22,16 @@ class EventKind(enum.StrEnum):
     USED = "used"
     EXPIRED = "expired"
     CLOSED = "closed"  # a daily closing: the safe counted against the register
+    # Changes outside the stock, so that the journal covers every change (issue 9). Their
+    # details never hold free text: a reason or a typed value is kept as its SHA-256.
+    DESK_CREATED = "desk_created"
+    DESK_CHANGED = "desk_changed"
+    AGENT_ADDED = "agent_added"
+    AGENT_CHANGED = "agent_changed"
+    SETTING_CHANGED = "setting_changed"
+    PROGRAMME_CREATED = "programme_created"
+    SERIAL_FORMAT_ADDED = "serial_format_added"
+    RECEIPT_PRINTED = "receipt_printed"
 
 
 class LedgerEvent(Base):

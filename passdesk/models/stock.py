@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from passdesk.models.base import Base
@@ -38,6 +38,18 @@ class VoidReason(enum.StrEnum):
     CANCELLED_HANDOUT = "cancelled_handout"
 
 
+class LotKind(enum.StrEnum):
+    """How a lot's booklets come to exist on paper, which decides how they may be printed.
+
+    DELIVERED booklets arrive printed (by an operator or a printer): any print of one is a
+    reprint, marked DUPLICATA, with a reason. PRINT_ON_SITE booklets are a range the desk prints
+    itself: each must be printed once before it may be handed out.
+    """
+
+    DELIVERED = "delivered"
+    PRINT_ON_SITE = "print_on_site"
+
+
 class StockLot(Base):
     __tablename__ = "stock_lot"
 
@@ -48,6 +60,13 @@ class StockLot(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime]
     received_by: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    # The server default is what the upgrade to schema 0010 gave the lots received before it
+    # (see that revision); PassDesk itself always says which kind a lot is.
+    kind: Mapped[LotKind] = mapped_column(_enum(LotKind), server_default=LotKind.DELIVERED.value)
+    # A delivered lot printed with its operator's serials: the format, and the running number
+    # of the lot's first voucher (the others follow in booklet then voucher order).
+    serial_format_id: Mapped[int | None] = mapped_column(ForeignKey("serial_format.id"))
+    first_serial: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class Booklet(Base):
@@ -70,8 +89,21 @@ class Booklet(Base):
     print_count: Mapped[int] = mapped_column(default=0)
 
 
+# The vouchers whose status may differ from their booklet's (voided or used on their own):
+# stock counts read booklets and correct them with these, instead of a million voucher rows.
+VOUCHERS_APART = "status IN ('voided', 'used')"
+
+
 class Voucher(Base):
     __tablename__ = "voucher"
+    __table_args__ = (
+        Index(
+            "ix_voucher_status_apart",
+            "status",
+            sqlite_where=text(VOUCHERS_APART),
+            postgresql_where=text(VOUCHERS_APART),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"))

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
+from passdesk.services.blocked_list import BlockedListService
 from passdesk.services.booklet_printing import BookletPrintService
 from passdesk.services.closing import ClosingService
 from passdesk.services.dashboard import DashboardService
+from passdesk.services.expiry import ExpiryService
 from passdesk.services.followup import FollowUpService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
@@ -27,6 +29,7 @@ from passdesk.services.pseudonymised import PseudonymisedExport
 from passdesk.services.receipts import ReceiptService
 from passdesk.services.regie import RegieService
 from passdesk.services.reports import ReportService
+from passdesk.services.serial_formats import SerialFormatService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
 from passdesk.services.usage_import import UsageImportService
@@ -56,6 +59,9 @@ class Services:
     reports: ReportService
     pseudonymised: PseudonymisedExport
     dashboard: DashboardService
+    serial_formats: SerialFormatService
+    expiry: ExpiryService
+    blocked_list: BlockedListService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -83,6 +89,9 @@ class Services:
             reports=ReportService(db, clock),
             pseudonymised=PseudonymisedExport(db, clock),
             dashboard=DashboardService(db, clock),
+            serial_formats=SerialFormatService(db, clock),
+            expiry=ExpiryService(db, clock),
+            blocked_list=BlockedListService(db, clock),
         )
 
     def close(self) -> None:

@@ -4,59 +4,53 @@
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable
 from datetime import datetime
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from stdnum.fr import siret as stdnum_siret
 
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import N_, _
-from passdesk.models import Agent, AgentEvent, Desk, Role
+from passdesk.models import Agent, AgentEvent, Desk, EventKind, Role
 from passdesk.roles import Action
-from passdesk.services import ledger, lockout, password_strength
+from passdesk.services import ledger, lockout
 from passdesk.services.base import Service, actor_of, require, the_desk
+from passdesk.services.credentials import (  # noqa: F401 - re-exported for callers
+    HOW_TO_CHOOSE,
+    MIN_PASSWORD_LENGTH,
+    STRONG_HASHER,
+    check_login,
+    check_password,
+    check_siret,
+    hash_password,
+    needs_rehash,
+    use_password_hasher,
+    verify_password,
+)
 from passdesk.services.rows import Actor, AgentEventRow, AgentRow, DeskRow
 from passdesk.text import clean_name
 
 log = logging.getLogger(__name__)
-
-LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
-MIN_PASSWORD_LENGTH = 10
-HOW_TO_CHOOSE = N_(
-    "Choose a longer one, easy for you to remember: three or four words with nothing in "
-    'common, e.g. "giraffe drum lemon cloud". Capitals, digits and symbols help less than '
-    "length."
-)
-# argon2id with the library's current recommended parameters: about 0.1 s a hash on a desk PC,
-# which is the point of it.
-STRONG_HASHER = PasswordHasher()
-_hasher = STRONG_HASHER
-
-
-def use_password_hasher(hasher: PasswordHasher | None) -> None:
-    """Hash with `hasher` from now on, or with STRONG_HASHER again when None.
-
-    The seam exists for the test suite only (tests/conftest.py): it makes hundreds of accounts,
-    and argon2's cheapest parameters take it from minutes to seconds. Hashes carry their own
-    parameters, so either hasher verifies the other's.
-    """
-    global _hasher
-    _hasher = hasher or STRONG_HASHER
-
-
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
 
 
 def _desk_row(desk: Desk) -> DeskRow:
     return DeskRow(
         desk.id, desk.name, desk.address, desk.postcode, desk.commune, desk.siret, desk.logo_png
     )
+
+
+def _desk_identity(desk: Desk) -> dict[str, str | None]:
+    """The desk's printed identity as the journal keeps it: SHA-256 of each field, since an
+    address may be a social worker's own (no free text in the journal)."""
+    return {
+        "name": ledger.fingerprint(desk.name),
+        "address": ledger.fingerprint(desk.address),
+        "postcode": ledger.fingerprint(desk.postcode),
+        "commune": ledger.fingerprint(desk.commune),
+        "siret": ledger.fingerprint(desk.siret),
+        "logo": ledger.fingerprint(desk.logo_png),
+    }
 
 
 def _agent_row(agent: Agent) -> AgentRow:
@@ -118,56 +112,6 @@ def _refuse_losing_the_last_admin(session: Session, agent: Agent) -> None:
         )
 
 
-def check_login(login: str) -> str:
-    login = login.strip().lower()
-    if not LOGIN_PATTERN.match(login):
-        raise InvalidInput(
-            _(
-                "The login must be 2 to 60 lowercase letters, digits, dots, dashes "
-                "or underscores, e.g. marie.dupont."
-            ),
-            field="login",
-        )
-    return login
-
-
-def check_siret(siret: str | None) -> str | None:
-    if siret is None or not siret.strip():
-        return None
-    compact = stdnum_siret.compact(siret)
-    if not stdnum_siret.is_valid(compact):
-        raise InvalidInput(
-            _(
-                "This SIRET number is not valid (14 digits, check key). Check it "
-                "on the desk's official papers."
-            ),
-            field="siret",
-        )
-    return compact
-
-
-def check_password(password: str, *, user_inputs: Iterable[str] = ()) -> None:
-    """The one password rule (window, first-run assistant and console): long enough, and hard
-    to guess by zxcvbn's estimate; `user_inputs` are the login, the name and the desk's name,
-    which a password must not lean on."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            _("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
-            + " "
-            + _(HOW_TO_CHOOSE),
-            field="password",
-        )
-    found = password_strength.estimate(password, user_inputs)
-    if not found.strong_enough:
-        reason = _(password_strength.REASONS[found.reason]) if found.reason else None
-        first = (
-            _("This password is too easy to guess: {reason}.").format(reason=reason)
-            if reason
-            else _("This password is too easy to guess.")
-        )
-        raise InvalidInput(first + " " + _(HOW_TO_CHOOSE), field="password")
-
-
 class AccountService(Service):
     def is_initialised(self) -> bool:
         with self._db.read() as session:
@@ -227,6 +171,13 @@ class AccountService(Service):
             ledger.ensure_head(session)
             session.flush()
             _record(session, agent, None, "created", now, Role.ADMIN.value)
+            ledger.append(
+                session,
+                at=now,
+                agent_id=agent.id,
+                kind=EventKind.DESK_CREATED,
+                details={"desk": desk.id, "admin": agent.id, "identity": _desk_identity(desk)},
+            )
             log.info("desk %s initialised, admin agent id %s", desk.id, agent.id)
             return actor_of(agent)
 
@@ -256,10 +207,21 @@ class AccountService(Service):
 
         def work(session: Session) -> DeskRow:
             desk = the_desk(session)
+            before = _desk_identity(desk)
             desk.name, desk.address, desk.postcode = name, address.strip(), postcode.strip()
             desk.commune, desk.siret = clean_name(commune), siret
             if not keep_logo or logo_png is not None:
                 desk.logo_png = logo_png
+            after = _desk_identity(desk)
+            changed = {key: value for key, value in after.items() if before[key] != value}
+            if changed:
+                ledger.append(
+                    session,
+                    at=self._now(),
+                    agent_id=actor.id,
+                    kind=EventKind.DESK_CHANGED,
+                    details={"desk": desk.id, "identity": changed},
+                )
             log.info("agent %s updated the desk details", actor.id)
             return _desk_row(desk)
 
@@ -312,6 +274,13 @@ class AccountService(Service):
             session.add(agent)
             session.flush()
             _record(session, agent, actor, "created", now, role.value)
+            ledger.append(
+                session,
+                at=agent.created_at,
+                agent_id=actor.id,
+                kind=EventKind.AGENT_ADDED,
+                details={"agent": agent.id, "role": role.value},
+            )
             log.info("agent %s created agent %s (%s)", actor.id, agent.id, role.value)
             return _agent_row(agent)
 
@@ -339,6 +308,13 @@ class AccountService(Service):
                 if agent.locked_at is not None:
                     _record(session, agent, actor, "unlocked", now)
                 lockout.clear(agent)
+            ledger.append(
+                session,
+                at=now,
+                agent_id=actor.id,
+                kind=EventKind.AGENT_CHANGED,
+                details={"agent": agent.id, "password": "set"},
+            )
             log.info("agent %s set the password of agent %s", actor.id, agent.id)
 
         return self._db.transaction(work)
@@ -461,14 +437,14 @@ class AccountService(Service):
                 raise failure
             lockout.refuse_if_barred(agent, now)
             try:
-                _hasher.verify(agent.password_hash, password)
+                verify_password(agent.password_hash, password)
                 right = True
             except (VerificationError, InvalidHashError):
                 right = False
-            needs_rehash = right and _hasher.check_needs_rehash(agent.password_hash)
+            rehash = right and needs_rehash(agent.password_hash)
             had_failures = bool(agent.failed_logins) or agent.retry_after is not None
             actor = actor_of(agent)
-        new_hash = hash_password(password) if needs_rehash else None
+        new_hash = hash_password(password) if rehash else None
 
         def work(session: Session) -> lockout.Outcome | None:
             stored = session.get(Agent, actor.id)

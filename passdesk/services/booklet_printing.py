@@ -27,7 +27,8 @@ from passdesk.errors import NotFound, Refused
 from passdesk.i18n import _
 from passdesk.models import Agent, Beneficiary, Booklet, EventKind, PrintRecord, Programme, Voucher
 from passdesk.roles import Action
-from passdesk.services import ledger, print_plan
+from passdesk.serials import ParsedSerial
+from passdesk.services import ledger, print_plan, serial_formats
 from passdesk.services.base import Clock, Service, require, system_clock, voucher_bounds
 from passdesk.services.places import PlaceService
 from passdesk.services.print_lines import desk_line, full_name, place_line, programme_info
@@ -201,7 +202,7 @@ class BookletPrintService(Service):
         personalise_for: int | None,
     ) -> PrintPlan:
         reason, parsed = print_plan.checked_request(
-            programme_code, from_booklet, count, code_list, reprint_reason
+            programme_code, from_booklet, count, code_list, reprint_reason, self._read
         )
         layout = PrintLayout(vouchers_per_page=int(self._settings.get("vouchers_per_page")))
         cover_text = str(self._settings.get("cover_text") or "")
@@ -245,6 +246,11 @@ class BookletPrintService(Service):
         )
         return PrintPlan(tuple(chosen), context, reason)
 
+    def _read(self, text: str) -> codes.ParsedCode | ParsedSerial:
+        """The one parser, with the operator serial formats this desk declared."""
+        with self._db.read() as session:
+            return serial_formats.read_code(session, text)
+
     # --- records, read as the renderer asks for them ----------------------------------------
 
     def _records(self, plan: PrintPlan) -> Iterator[BookletRecord]:
@@ -255,7 +261,10 @@ class BookletPrintService(Service):
             with self._db.read() as session:
                 for booklet_id, number, code in session.execute(
                     select(Voucher.booklet_id, Voucher.number, Voucher.code)
-                    .where(Voucher.booklet_id.in_(list(vouchers)))
+                    .where(
+                        Voucher.booklet_id.in_(list(vouchers)),
+                        Voucher.status.in_(print_plan.PRINTABLE),
+                    )
                     .order_by(Voucher.booklet_id, Voucher.number)
                 ):
                     vouchers[booklet_id].append((number, code))

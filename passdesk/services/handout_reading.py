@@ -5,7 +5,10 @@ Plain functions over a session: HandoutService calls them inside its own transac
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+import json
+from collections.abc import Sequence
+
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from passdesk import codes
@@ -16,13 +19,46 @@ from passdesk.models import (
     Agent,
     Booklet,
     BookletStatus,
+    EventKind,
     Handout,
     HandoutBooklet,
+    LedgerEvent,
+    LotKind,
     Programme,
+    StockLot,
+    Voucher,
+    VoucherStatus,
 )
 from passdesk.services.base import local_date, voucher_bounds
 from passdesk.services.rows import HandoutBookletRow, HandoutRow
-from passdesk.services.stock import status_label
+from passdesk.services.stock import booklet_complete, status_label
+
+
+def next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
+    """The lowest-numbered booklet in stock, on paper, whose vouchers are all in stock."""
+    on_site = exists().where(StockLot.id == Booklet.lot_id, StockLot.kind == LotKind.PRINT_ON_SITE)
+    return (
+        select(Booklet)
+        .where(
+            Booklet.programme_id == programme_id,
+            Booklet.status == BookletStatus.IN_STOCK,
+            or_(Booklet.print_count > 0, ~on_site),
+            booklet_complete(),
+        )
+        .order_by(Booklet.number, Booklet.id)
+        .limit(1)
+    )
+
+
+def voided_vouchers(session: Session, booklet_id: int) -> list[str]:
+    """The codes of a booklet's vouchers that are not in stock (voided before it leaves)."""
+    return list(
+        session.scalars(
+            select(Voucher.code)
+            .where(Voucher.booklet_id == booklet_id, Voucher.status != VoucherStatus.IN_STOCK)
+            .order_by(Voucher.number)
+        )
+    )
 
 
 def refusal_for_status(session: Session, booklet: Booklet) -> Refused:
@@ -83,20 +119,42 @@ def limit_message(programme: Programme, received: int) -> str:
     ).format(received=received, code=programme.code, limit=programme.limit_per_person)
 
 
+def excluded_at_handout(
+    session: Session, handout_id: int, booklet_ids: Sequence[int]
+) -> dict[int, tuple[str, ...]]:
+    """The vouchers each booklet of a handout did not give (voided before it left), as its
+    HANDED_OUT event recorded them: a voucher voided later was given, and stays on the receipt."""
+    excluded: dict[int, tuple[str, ...]] = {}
+    for booklet_id, details in session.execute(
+        select(LedgerEvent.booklet_id, LedgerEvent.details).where(
+            LedgerEvent.booklet_id.in_(list(booklet_ids)),
+            LedgerEvent.handout_id == handout_id,
+            LedgerEvent.kind == EventKind.HANDED_OUT.value,
+        )
+    ):
+        codes_ = json.loads(details).get("excluded")
+        if codes_:
+            excluded[booklet_id] = tuple(codes_)
+    return excluded
+
+
 def handout_row(session: Session, handout: Handout) -> HandoutRow:
     """A handout as the window, the console and the receipt read it."""
     agent = session.get(Agent, handout.agent_id)
     lines = []
-    for booklet, programme in session.execute(
+    given = session.execute(
         select(Booklet, Programme)
         .join(HandoutBooklet)
         .join(Programme)
         .where(HandoutBooklet.handout_id == handout.id)
         .order_by(Booklet.number, Booklet.id)
         .execution_options(populate_existing=True)
-    ):
+    ).all()
+    excluded = excluded_at_handout(session, handout.id, [b.id for b, _p in given])
+    for booklet, programme in given:
         n = programme.vouchers_per_booklet
         first, last = voucher_bounds(booklet.number, n)
+        left_out = excluded.get(booklet.id, ())
         lines.append(
             HandoutBookletRow(
                 booklet.id,
@@ -105,9 +163,10 @@ def handout_row(session: Session, handout: Handout) -> HandoutRow:
                 programme.name,
                 codes.voucher_code(programme.code, first),
                 codes.voucher_code(programme.code, last),
-                n,
-                programme.face_value * n,
+                n - len(left_out),
+                programme.face_value * (n - len(left_out)),
                 booklet.status.value,
+                left_out,
             )
         )
     return HandoutRow(

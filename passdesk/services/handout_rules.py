@@ -9,6 +9,7 @@ from typing import Any
 
 from passdesk import codes
 from passdesk.models import BookletStatus, EventKind, VoidReason, VoucherStatus
+from passdesk.services import ledger
 from passdesk.services.base import local_date, voucher_bounds
 from passdesk.services.stock import StatusChange
 
@@ -39,9 +40,9 @@ def receipt_number(year: int, number: int) -> str:
     return f"{year}-{number:06d}"
 
 
-# What a handout and its cancellation make of the booklets (and their vouchers). The same day,
-# a cancelled handout's booklets go back to stock; later they are voided: they left the desk
-# and cannot be trusted back.
+# What a handout and its cancellation make of the booklets (and their vouchers). A cancelled
+# handout's booklets go back to stock when they came back intact, and are voided when they did
+# not; the same day, they are taken as back unless the agent says otherwise (`cancel_change`).
 HAND_OUT = StatusChange(
     EventKind.HANDED_OUT,
     (BookletStatus.IN_STOCK,),
@@ -66,22 +67,43 @@ VOID_ON_CANCEL = StatusChange(
 )
 
 
-def cancel_change(handed_out_at: datetime, cancelled_at: datetime) -> StatusChange:
-    same_day = local_date(handed_out_at) == local_date(cancelled_at)
-    return RETURN_TO_STOCK if same_day else VOID_ON_CANCEL
+def same_day(handed_out_at: datetime, cancelled_at: datetime) -> bool:
+    return local_date(handed_out_at) == local_date(cancelled_at)
+
+
+def cancel_change(
+    handed_out_at: datetime, cancelled_at: datetime, returned: bool | None = None
+) -> StatusChange:
+    """Back to stock if the booklets came back intact, voided if not. On a later day the agent
+    must say which (`returned` None is a programming error there: the service asks first); the
+    same day, the booklets are taken as back unless `returned` is False."""
+    if returned is None:
+        assert same_day(handed_out_at, cancelled_at), "a later cancel says whether it came back"
+        returned = True
+    return RETURN_TO_STOCK if returned else VOID_ON_CANCEL
 
 
 def handed_out_details(
-    programme_code: str, number: int, vouchers_per_booklet: int, receipt: str, *, override: bool
+    programme_code: str,
+    number: int,
+    vouchers_per_booklet: int,
+    receipt: str,
+    *,
+    override: str | None,
+    excluded: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The journal's details of one booklet handed out: its vouchers, its receipt."""
+    """The journal's details of one booklet handed out: its vouchers, its receipt, the vouchers
+    voided before it left (excluded from the handout and its value), and when a supervisor
+    overrode the person's limit, the SHA-256 of the written reason (the text stays on the
+    handout row: the journal keeps no free text)."""
     first, last = voucher_bounds(number, vouchers_per_booklet)
     return {
         "booklet": codes.booklet_code(programme_code, number),
         "receipt": receipt,
         "first": codes.voucher_code(programme_code, first),
         "last": codes.voucher_code(programme_code, last),
-        **({"override": True} if override else {}),
+        **({"override": ledger.fingerprint(override)} if override is not None else {}),
+        **({"excluded": list(excluded)} if excluded else {}),
     }
 
 

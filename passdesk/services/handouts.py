@@ -4,6 +4,10 @@ Every handout is one transaction: the booklet moves from in stock to handed out 
 conditional UPDATE (WHERE status = 'in_stock'), so of two desks scanning the same booklet at
 the same moment exactly one succeeds; the receipt number and the journal events are written
 in the same transaction.
+
+A booklet of a lot printed on site leaves only once printed; a booklet holding voided vouchers
+leaves with the rest (they are named on the receipt, its value is reduced), but "next booklet"
+gives a whole one first.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from passdesk import codes
@@ -22,17 +26,19 @@ from passdesk.i18n import _
 from passdesk.models import (
     Beneficiary,
     Booklet,
-    BookletStatus,
     EventKind,
     Handout,
     HandoutBooklet,
+    LotKind,
     Programme,
     ReceiptCounter,
+    StockLot,
     Voucher,
     VoucherStatus,
 )
 from passdesk.roles import Action
-from passdesk.services import ledger
+from passdesk.serials import ParsedSerial
+from passdesk.services import ledger, serial_formats
 from passdesk.services.base import (
     Service,
     booklet_row,
@@ -44,8 +50,10 @@ from passdesk.services.base import (
 from passdesk.services.handout_reading import (
     handout_row,
     limit_message,
+    next_in_stock_query,
     received_count,
     refusal_for_status,
+    voided_vouchers,
 )
 from passdesk.services.handout_rules import (
     HAND_OUT,
@@ -60,6 +68,7 @@ from passdesk.services.handout_rules import (
     over_limit,
     receipt_number,
     receipt_year,
+    same_day,
 )
 from passdesk.services.rows import (
     Actor,
@@ -68,27 +77,9 @@ from passdesk.services.rows import (
     Entitlement,
     HandoutRow,
 )
-from passdesk.services.stock import (
-    booklet_complete,
-    find_by_code,
-    voucher_out_of_stock,
-)
+from passdesk.services.stock import find_by_code
 
 log = logging.getLogger(__name__)
-
-
-def _next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
-    """The lowest-numbered booklet in stock whose vouchers are all in stock."""
-    return (
-        select(Booklet)
-        .where(
-            Booklet.programme_id == programme_id,
-            Booklet.status == BookletStatus.IN_STOCK,
-            booklet_complete(),
-        )
-        .order_by(Booklet.number, Booklet.id)
-        .limit(1)
-    )
 
 
 class HandoutService(Service):
@@ -118,19 +109,29 @@ class HandoutService(Service):
                 field="code",
             )
 
-    def _check_booklet(self, session: Session, booklet: Booklet, programme: Programme) -> None:
+    def _check_booklet(self, session: Session, booklet: Booklet, programme: Programme) -> list[str]:
+        """Raise if the booklet may not be handed out; else its vouchers left out (voided)."""
         if booklet.status not in HAND_OUT.booklet_from:
             raise refusal_for_status(session, booklet)
         self._check_programme(programme)
-        voided = voucher_out_of_stock(session, booklet.id)
-        if voided is not None:
+        lot = session.get(StockLot, booklet.lot_id)
+        if lot is not None and lot.kind is LotKind.PRINT_ON_SITE and booklet.print_count == 0:
             raise Refused(
                 _(
-                    "Booklet {code} holds voucher {voucher} that was voided: hand out "
-                    "another booklet."
-                ).format(code=booklet.code, voucher=voided),
+                    "Booklet {code} is to be printed on site and has not been printed yet: "
+                    "print it before handing it out."
+                ).format(code=booklet.code),
                 field="code",
             )
+        excluded = voided_vouchers(session, booklet.id)
+        if len(excluded) >= programme.vouchers_per_booklet:
+            raise Refused(
+                _("Every voucher of booklet {code} was voided: void the booklet.").format(
+                    code=booklet.code
+                ),
+                field="code",
+            )
+        return excluded
 
     @staticmethod
     def _check_expected(programme: Programme, expected: str | None) -> None:
@@ -154,7 +155,7 @@ class HandoutService(Service):
                 )
             found = find_by_code(session, code)
             self._check_expected(found.programme, expected_programme)
-            self._check_booklet(session, found.booklet, found.programme)
+            excluded = self._check_booklet(session, found.booklet, found.programme)
             programme = found.programme
             received = received_count(session, beneficiary_id, programme.id)
             over = over_limit(programme.limit_per_person, received)
@@ -163,6 +164,7 @@ class HandoutService(Service):
                 programme=programme_row(programme),
                 needs_override=over,
                 message=limit_message(programme, received) if over else None,
+                excluded=tuple(excluded),
             )
 
     # --- the handout --------------------------------------------------------------------
@@ -179,7 +181,7 @@ class HandoutService(Service):
     ) -> HandoutRow:
         """Give the booklets named by `codes_` (any code of each), or the next one in stock of
         `next_programme`, to one person, in one transaction with a new receipt number."""
-        parsed = [codes.parse_code(c) for c in codes_]  # check digits before any lookup
+        parsed = [self._read(c) for c in codes_]  # check digits before any lookup
         if bool(parsed) == bool(next_programme):
             raise InvalidInput(
                 _("Give a booklet code, or ask for the next booklet of a programme."), field="code"
@@ -211,8 +213,7 @@ class HandoutService(Service):
                         )
                     self._check_expected(found.programme, expected_programme)
                     chosen.append((found.booklet, found.programme))
-            for booklet, programme in chosen:
-                self._check_booklet(session, booklet, programme)
+            excluded = [self._check_booklet(session, b, p) for b, p in chosen]
             self._check_limits(session, person.id, chosen, reason)
             desk = the_desk(session)
             handout = Handout(
@@ -225,7 +226,7 @@ class HandoutService(Service):
             )
             session.add(handout)
             session.flush()
-            for booklet, programme in chosen:
+            for (booklet, programme), left_out in zip(chosen, excluded, strict=True):
                 moved = session.execute(
                     update(Booklet)
                     .where(Booklet.id == booklet.id, Booklet.status.in_(HAND_OUT.booklet_from))
@@ -258,7 +259,8 @@ class HandoutService(Service):
                         booklet.number,
                         programme.vouchers_per_booklet,
                         handout.receipt_number,
-                        override=reason is not None,
+                        override=reason,
+                        excluded=left_out,
                     ),
                 )
             session.flush()
@@ -273,6 +275,10 @@ class HandoutService(Service):
 
         return self._db.transaction(work)
 
+    def _read(self, text: str) -> codes.ParsedCode | ParsedSerial:
+        with self._db.read() as session:
+            return serial_formats.read_code(session, text)
+
     def _next_in_stock(self, session: Session, programme_code: str) -> tuple[Booklet, Programme]:
         programme = session.scalar(
             select(Programme).where(Programme.code == programme_code.strip().upper())
@@ -284,7 +290,7 @@ class HandoutService(Service):
             )
         self._check_programme(programme)
         booklet = session.scalar(
-            _next_in_stock_query(programme.id).with_for_update(skip_locked=True)
+            next_in_stock_query(programme.id).with_for_update(skip_locked=True)
         )
         if booklet is None:
             raise Refused(
@@ -304,7 +310,7 @@ class HandoutService(Service):
                     _("No programme with the code {code}.").format(code=programme_code),
                     field="programme",
                 )
-            booklet = session.scalar(_next_in_stock_query(programme.id))
+            booklet = session.scalar(next_in_stock_query(programme.id))
             if booklet is None:
                 return None
             return booklet_row(booklet, programme.code, programme.vouchers_per_booklet)
@@ -344,9 +350,12 @@ class HandoutService(Service):
 
     # --- cancellation -------------------------------------------------------------------
 
-    def cancel(self, actor: Actor, handout_id: int, reason: str) -> HandoutRow:
-        """Cancel a handout: the same day its booklets go back to stock, later they are voided
-        (they left the desk and cannot be trusted back)."""
+    def cancel(
+        self, actor: Actor, handout_id: int, reason: str, *, returned: bool | None = None
+    ) -> HandoutRow:
+        """Cancel a handout: booklets that came back intact go back to stock (RETURNED events),
+        the others are voided. On a later day the agent must say which (`returned`); the same
+        day they are taken as back unless `returned` is False."""
         require(actor, Action.CANCEL_HANDOUT)
         reason = (reason or "").strip()
         if not reason:
@@ -385,7 +394,18 @@ class HandoutService(Service):
                         "cannot be cancelled. Void the unused vouchers instead."
                     ).format(code=used)
                 )
-            change = cancel_change(handout.created_at, now)
+            if returned is None and not same_day(handout.created_at, now):
+                raise InvalidInput(
+                    _(
+                        "Handout {receipt} was made on {date}: say whether its booklets came "
+                        "back intact (they go back to stock) or not (they are voided)."
+                    ).format(
+                        receipt=handout.receipt_number,
+                        date=format_date(local_date(handout.created_at)),
+                    ),
+                    field="returned",
+                )
+            change = cancel_change(handout.created_at, now, returned)
             handout.cancelled_at, handout.cancelled_by = now, actor.id
             handout.cancel_reason = reason
             ledger.append(

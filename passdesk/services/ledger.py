@@ -1,21 +1,51 @@
-"""The stock journal: append events in the caller's transaction, verify the SHA-256 chain."""
+"""The journal: append events in the caller's transaction, verify the SHA-256 chain.
+
+Stock movements and, since issue 9, every other change (the desk, agents, settings, programmes,
+serial formats, receipt prints) are events. A chain rewritten whole from its first event would
+still verify by itself; `verify(anchor=...)` checks it against a hash printed on paper (the daily
+closing sheet prints the head hash), which a rewrite cannot keep.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from passdesk.errors import InvalidInput
 from passdesk.i18n import _
 from passdesk.models import EventKind, LedgerEvent, LedgerHead
 from passdesk.services.base import Service
 from passdesk.services.rows import LedgerReport
 
 GENESIS = "0" * 64
+_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def fingerprint(value: str | bytes | None) -> str | None:
+    """The SHA-256 of a free text (a reason, a typed value) in place of the text itself: the
+    journal, which nothing may rewrite, keeps no free text, yet shows that it changed and can
+    prove what it was to whoever holds the text."""
+    if value is None:
+        return None
+    data = value if isinstance(value, bytes) else value.encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def anchor_hash(text: str) -> str:
+    """A hash as printed on a closing sheet (any case, spaces ignored), or InvalidInput."""
+    cleaned = "".join(text.split()).lower()
+    if not _HASH.fullmatch(cleaned):
+        raise InvalidInput(
+            _("An anchor is the 64 hexadecimal characters of an event's hash, as printed."),
+            field="anchor",
+        )
+    return cleaned
 
 
 def canonical(
@@ -149,8 +179,29 @@ class LedgerService(Service):
         with self._db.read() as session:
             return session.scalar(select(func.count()).select_from(LedgerEvent)) or 0
 
-    def verify(self) -> LedgerReport:
-        """Recompute every hash in order; name the first event that does not match."""
+    def verify(self, anchor: str | None = None) -> LedgerReport:
+        """Recompute every hash in order; name the first event that does not match.
+
+        With `anchor` (a hash printed on paper), the event bearing it must exist: then the chain
+        up to it is the one the paper saw, since no other chain reaches the same hash.
+        """
+        anchor = anchor_hash(anchor) if anchor is not None else None
+        report = self._verify(anchor)
+        if anchor is None or not report.ok:
+            return report
+        if report.anchor_event is None:
+            return LedgerReport(
+                report.events_checked,
+                None,
+                _(
+                    "No event of the journal has the hash {hash}: the journal was rewritten "
+                    "after that hash was printed, or the hash was mistyped."
+                ).format(hash=anchor),
+            )
+        return report
+
+    def _verify(self, anchor: str | None) -> LedgerReport:
+        anchored = None
         with self._db.read() as session:
             expected_prev = GENESIS
             expected_id = 1
@@ -201,6 +252,8 @@ class LedgerService(Service):
                             number=row.id
                         ),
                     )
+                if row.hash == anchor:
+                    anchored = row.id
                 expected_prev = row.hash
                 expected_id += 1
                 checked += 1
@@ -235,4 +288,4 @@ class LedgerService(Service):
                     checked,
                     _("Event {number} was modified after it was written.").format(number=checked),
                 )
-            return LedgerReport(checked, None, None)
+            return LedgerReport(checked, None, None, anchored)

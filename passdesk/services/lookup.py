@@ -5,6 +5,9 @@ the voucher or booklet by its unique code, its programme, the booklet's live han
 latest one not cancelled) and, only when the role may see it, that handout's beneficiary.
 Loading the same things as ORM entities, four queries in all, cost 165 times the bare indexed
 SELECT (docs/performance.md).
+
+An operator serial (issue 9) is read only when the text is not one of PassDesk's codes found
+here: the serial is turned into its voucher's code, then the same SELECT runs.
 """
 
 from __future__ import annotations
@@ -15,11 +18,14 @@ from typing import Any
 from sqlalchemy import Select, bindparam, func, select
 
 from passdesk import codes
+from passdesk.errors import InvalidCode
 from passdesk.models import Beneficiary, Booklet, Handout, HandoutBooklet, Programme, Voucher
 from passdesk.roles import Action, may
+from passdesk.serials import ParsedSerial
+from passdesk.services import serial_formats
 from passdesk.services.base import Service, voucher_bounds
 from passdesk.services.rows import Actor, LookupResult
-from passdesk.services.stock import not_in_stock
+from passdesk.services.stock import find_by_code, not_in_stock
 
 
 @cache
@@ -65,15 +71,17 @@ class LookupService(Service):
         """Check digits first (a mistyped code is refused before any query), then one SELECT,
         read as one row without an ORM session: its bookkeeping cost more than the query.
         Without an actor (the console run without a password) the person is left out."""
-        parsed = codes.parse_code(code)
-        canonical = parsed.code  # computed from the check digits at each reading
-        with_person = actor is not None and may(actor.role, Action.SEE_RECIPIENT)
-        statement = _statement(parsed.kind, with_person)
-        found = self._db.read_row(
-            statement, {"code": canonical, "programme": parsed.programme_code}
-        )
+        try:
+            parsed = codes.parse_code(code)
+        except InvalidCode:
+            parsed = None
+        found = self._select(actor, parsed) if parsed is not None else None
+        if found is None:
+            parsed = self._as_voucher(code)
+            found = self._select(actor, parsed)
         if found is None:
             raise not_in_stock(parsed)
+        canonical = parsed.code
         (status, number, booklet_code, booklet_status, programme_code, programme_name,
          per_booklet, face_value, valid_until, receipt, handed_out_at, *person) = found  # fmt: skip
         person_id, first_name, last_name = person or (None, None, None)
@@ -95,3 +103,18 @@ class LookupService(Service):
             beneficiary_id=person_id,
             beneficiary_name=f"{first_name} {last_name}" if person_id is not None else None,
         )
+
+    def _select(self, actor: Actor | None, parsed: codes.ParsedCode) -> Any:
+        with_person = actor is not None and may(actor.role, Action.SEE_RECIPIENT)
+        statement = _statement(parsed.kind, with_person)
+        return self._db.read_row(
+            statement, {"code": parsed.code, "programme": parsed.programme_code}
+        )
+
+    def _as_voucher(self, text: str) -> codes.ParsedCode:
+        """The code read with the operator formats; a serial becomes its voucher's code."""
+        with self._db.read() as session:
+            parsed = serial_formats.read_code(session, text)
+            if not isinstance(parsed, ParsedSerial):
+                return parsed
+            return codes.parse_code(find_by_code(session, text).voucher.code)  # type: ignore[union-attr]

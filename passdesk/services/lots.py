@@ -6,6 +6,11 @@ vouchers the lot holds and every reason it cannot be received (a count out of bo
 past what the programme's codes can hold, booklets already in the register), each in French
 with the field it concerns: the window shows each one next to its field, the service raises
 the first one. Nothing here writes.
+
+A lot has a kind (delivered on paper, or printed on site) and a delivered lot may declare the
+operator serials printed on it: its format, the serial of its first voucher, and the vouchers
+per booklet as the delivery note says (checked against the programme's: a programme has one
+booklet size, on which every voucher number depends).
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from sqlalchemy.orm import Session
 from passdesk import codes
 from passdesk.errors import InvalidInput, NotFound, PassDeskError, Refused
 from passdesk.i18n import _
-from passdesk.models import Booklet, Programme
+from passdesk.models import Booklet, LotKind, Programme, StockLot
+from passdesk.serials import OperatorFormat, ParsedSerial
+from passdesk.services.serial_formats import find_format
 
 MAX_LOT = 200_000
 MAX_LOT_VOUCHERS = 1_000_000  # about 15 s of writing on a desk PC
@@ -28,6 +35,19 @@ FIRST_BOOKLET = "first_booklet"
 LAST_BOOKLET = "last_booklet"
 COUNT = "count"
 PROGRAMME = "programme"
+KIND = "kind"
+SERIAL_FORMAT = "serial_format"
+FIRST_SERIAL = "first_serial"
+VOUCHERS_PER_BOOKLET = "vouchers_per_booklet"
+
+
+@dataclass(frozen=True)
+class LotSerials:
+    """What a delivered lot declares of its operator's serials, as typed or scanned."""
+
+    format_name: str
+    first_serial: str
+    vouchers_per_booklet: int | None = None  # as the delivery note says; checked, not stored
 
 
 @dataclass(frozen=True)
@@ -53,6 +73,10 @@ class LotPlan:
     vouchers_per_booklet: int = 0
     programme_id: int | None = None
     problems: tuple[LotProblem, ...] = ()
+    kind: LotKind = LotKind.DELIVERED
+    serial_format: OperatorFormat | None = None
+    serial_format_id: int | None = None
+    first_serial: int | None = None  # the running number of the lot's first voucher
 
     @property
     def ok(self) -> bool:
@@ -75,6 +99,14 @@ class LotPlan:
     def last_code(self) -> str:
         return codes.booklet_code(self.programme_code, self.last_booklet)
 
+    @property
+    def serial_range(self) -> tuple[str, str] | None:
+        """The operator serials of the lot's first and last vouchers, if it declares a format."""
+        if self.serial_format is None or self.first_serial is None:
+            return None
+        last = self.first_serial + self.vouchers - 1
+        return self.serial_format.serial(self.first_serial), self.serial_format.serial(last)
+
     def problem_of(self, field: str | None) -> LotProblem | None:
         return next((p for p in self.problems if p.field == field), None)
 
@@ -95,8 +127,26 @@ def booklet_from_code(text: str) -> codes.ParsedCode:
     return parsed
 
 
-def plan_lot(session: Session, programme_code: str, first_booklet: int, count: int) -> LotPlan:
+def plan_lot(
+    session: Session,
+    programme_code: str,
+    first_booklet: int,
+    count: int,
+    *,
+    kind: LotKind = LotKind.DELIVERED,
+    serials: LotSerials | None = None,
+) -> LotPlan:
     """The lot of `count` booklets of a programme from number `first_booklet` on."""
+    plan = _plan_booklets(session, programme_code, first_booklet, count)
+    plan = replace(plan, kind=kind)
+    if serials is None or plan.programme_id is None:
+        return plan
+    return _plan_serials(session, plan, serials)
+
+
+def _plan_booklets(
+    session: Session, programme_code: str, first_booklet: int, count: int
+) -> LotPlan:
     code = programme_code.strip().upper()
     problems: list[LotProblem] = []
     if not 1 <= count <= MAX_LOT:
@@ -158,7 +208,101 @@ def plan_lot(session: Session, programme_code: str, first_booklet: int, count: i
     return replace(plan, problems=tuple(problems))
 
 
-def plan_lot_between(session: Session, first_code: str, last_code: str) -> LotPlan:
+def _plan_serials(session: Session, plan: LotPlan, serials: LotSerials) -> LotPlan:
+    """The operator serials the lot declares, checked: format, first serial, range, clashes."""
+    problems = list(plan.problems)
+    if plan.kind is not LotKind.DELIVERED:
+        problems.append(
+            LotProblem(
+                _("Only a delivered lot carries an operator's serials: the desk prints its own."),
+                KIND,
+            )
+        )
+        return replace(plan, problems=tuple(problems))
+    n = serials.vouchers_per_booklet
+    if n is not None and n != plan.vouchers_per_booklet:
+        problems.append(
+            LotProblem(
+                _(
+                    "The booklets of this lot hold {lot} vouchers, those of programme {code} "
+                    "hold {programme}: record them under a programme with booklets of {lot}."
+                ).format(lot=n, code=plan.programme_code, programme=plan.vouchers_per_booklet),
+                VOUCHERS_PER_BOOKLET,
+            )
+        )
+    try:
+        known = find_format(session, serials.format_name)
+        parsed = codes.parse_code(serials.first_serial, [known.format])
+    except PassDeskError as error:
+        field = SERIAL_FORMAT if isinstance(error, NotFound) else FIRST_SERIAL
+        problems.append(LotProblem(error.message, field, type(error)))
+        return replace(plan, problems=tuple(problems))
+    fmt = known.format
+    if not isinstance(parsed, ParsedSerial):
+        problems.append(
+            LotProblem(
+                _("{code} is not a serial of format {name} (e.g. {example}).").format(
+                    code=parsed.code, name=fmt.name, example=fmt.example
+                ),
+                FIRST_SERIAL,
+            )
+        )
+        return replace(plan, problems=tuple(problems))
+    plan = replace(plan, serial_format=fmt, serial_format_id=known.id, first_serial=parsed.number)
+    last = parsed.number + plan.vouchers - 1
+    if last > fmt.max_number:
+        problems.append(
+            LotProblem(
+                _("The lot's last serial would need more than {digits} digits.").format(
+                    digits=fmt.digits
+                ),
+                COUNT,
+            )
+        )
+    elif not problems:
+        for lot, per_booklet in session.execute(
+            select(StockLot, Programme.vouchers_per_booklet)
+            .join(Programme, Programme.id == StockLot.programme_id)
+            .where(StockLot.serial_format_id == known.id, StockLot.first_serial <= last)
+        ):
+            assert lot.first_serial is not None
+            lot_last = lot.first_serial + (lot.last_booklet - lot.first_booklet + 1) * per_booklet
+            if lot_last - 1 >= parsed.number:
+                problems.append(
+                    LotProblem(
+                        _(
+                            "Serials {first} to {last} are already in the register (lot {lot}): "
+                            "a lot cannot be received twice. Nothing was recorded."
+                        ).format(
+                            first=fmt.serial(max(parsed.number, lot.first_serial)),
+                            last=fmt.serial(min(last, lot_last - 1)),
+                            lot=lot.id,
+                        ),
+                        FIRST_SERIAL,
+                        Refused,
+                    )
+                )
+                break
+    return replace(plan, problems=tuple(problems))
+
+
+def next_free_booklet(session: Session, programme_code: str) -> int:
+    """The number after the programme's highest booklet in the register (1 for none)."""
+    programme = _programme(session, programme_code)
+    if programme is None:
+        raise _unknown_programme(programme_code).error()
+    highest = session.scalar(
+        select(Booklet.number)
+        .where(Booklet.programme_id == programme.id)
+        .order_by(Booklet.number.desc())
+        .limit(1)
+    )
+    return (highest or 0) + 1
+
+
+def plan_lot_between(
+    session: Session, first_code: str, last_code: str, *, kind: LotKind = LotKind.DELIVERED
+) -> LotPlan:
     """The lot from its first to its last booklet, as scanned from their covers."""
     first = last = None
     problems: list[LotProblem] = []
@@ -195,7 +339,11 @@ def plan_lot_between(session: Session, first_code: str, last_code: str) -> LotPl
             )
         else:
             return plan_lot(
-                session, first.programme_code, first.number, last.number - first.number + 1
+                session,
+                first.programme_code,
+                first.number,
+                last.number - first.number + 1,
+                kind=kind,
             )
     if first is None:
         return LotPlan("", 0, 0, problems=tuple(problems))

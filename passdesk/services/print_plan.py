@@ -1,18 +1,25 @@
 """What a booklet print will draw, chosen and checked whole before its first page is drawn.
 
 A print names booklets by code, or a programme with a range or a count; either way every booklet
-is checked here (status, reprint reason, validity, vouchers all in stock) before any drawing, so
+is checked here (status, reprint reason, validity, vouchers still valid) before any drawing, so
 a refused print has drawn nothing. The plan remembers each booklet as it was when checked, and
 the print register re-checks that state when it records the print.
+
+The rules (issues 3 and 9): a booklet of a print-on-site lot is printed once as an original;
+any later print, and any print of a delivered booklet, is a reprint marked DUPLICATA with a
+reason. A voided or expired booklet is never printed again, and a print carries only the
+vouchers still valid (in stock or with the person). Printing for the stock stops where handing
+out stops (D-15); a duplicate for a person who holds the booklet may be made until the last
+valid day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from passdesk import codes
@@ -20,14 +27,22 @@ from passdesk.documents import DeskLine, PlaceLine, PrintLayout
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.formatting import format_date
 from passdesk.i18n import _, ngettext
-from passdesk.models import Booklet, BookletStatus, Programme
-from passdesk.services.print_lines import ProgrammeInfo
-from passdesk.services.stock import (
-    booklet_complete,
-    find_by_code,
-    status_label,
-    voucher_out_of_stock,
+from passdesk.models import (
+    Booklet,
+    BookletStatus,
+    LotKind,
+    Programme,
+    StockLot,
+    Voucher,
+    VoucherStatus,
 )
+from passdesk.serials import ParsedSerial
+from passdesk.services.handout_rules import handout_stop
+from passdesk.services.print_lines import ProgrammeInfo
+from passdesk.services.stock import booklet_complete, find_by_code, status_label
+
+# The vouchers a print draws: those still valid. A voided, expired or used voucher is left out.
+PRINTABLE = (VoucherStatus.IN_STOCK, VoucherStatus.HANDED_OUT)
 
 MAX_REASON = 500
 
@@ -42,10 +57,12 @@ class PlannedBooklet:
     code: str
     status: BookletStatus
     print_count: int
+    delivered: bool  # its lot came printed: any print of it is a reprint
+    vouchers: int  # how many of its vouchers the print draws
 
     @property
     def reprint(self) -> bool:
-        return self.print_count > 0
+        return self.delivered or self.print_count > 0
 
 
 @dataclass(frozen=True)
@@ -68,8 +85,7 @@ class PrintPlan:
 
     @property
     def total_vouchers(self) -> int:
-        infos = self.context.programmes
-        return sum(infos[b.programme_id].vouchers_per_booklet for b in self.booklets)
+        return sum(b.vouchers for b in self.booklets)
 
 
 def checked_request(
@@ -78,7 +94,8 @@ def checked_request(
     count: int | None,
     code_list: Sequence[str],
     reprint_reason: str | None,
-) -> tuple[str | None, list[codes.ParsedCode]]:
+    read: Callable[[str], codes.ParsedCode | ParsedSerial] = codes.parse_code,
+) -> tuple[str | None, list[codes.ParsedCode | ParsedSerial]]:
     """The reprint reason (None when blank) and the parsed codes, once the request makes sense.
 
     Check digits are read here, before any lookup, so a mistyped code is named as such.
@@ -109,10 +126,21 @@ def checked_request(
             _("Say how many booklets to print from booklet {number}.").format(number=from_booklet),
             field="count",
         )
-    return reason, [codes.parse_code(c) for c in code_list]
+    return reason, [read(c) for c in code_list]
 
 
-def _planned(booklet: Booklet) -> PlannedBooklet:
+def _planned(session: Session, booklet: Booklet, vouchers: int | None = None) -> PlannedBooklet:
+    lot = session.get(StockLot, booklet.lot_id)
+    assert lot is not None
+    if vouchers is None:
+        vouchers = (
+            session.scalar(
+                select(func.count()).where(
+                    Voucher.booklet_id == booklet.id, Voucher.status.in_(PRINTABLE)
+                )
+            )
+            or 0
+        )
     return PlannedBooklet(
         booklet.id,
         booklet.programme_id,
@@ -120,6 +148,8 @@ def _planned(booklet: Booklet) -> PlannedBooklet:
         booklet.code,
         booklet.status,
         booklet.print_count,
+        lot.kind is LotKind.DELIVERED,
+        vouchers,
     )
 
 
@@ -139,7 +169,7 @@ def by_codes(
             )
         seen.add(found.booklet.id)
         programmes[found.programme.id] = found.programme
-        chosen.append(_planned(found.booklet))
+        chosen.append(_planned(session, found.booklet))
     return chosen
 
 
@@ -176,20 +206,27 @@ def by_programme(
                 ).format(number=missing, programme=code),
                 field="from_booklet",
             )
-        return [_planned(b) for b in booklets]
-    # No range: the whole booklets in stock never printed yet, in order (the next `count`,
-    # or all); a booklet with a voucher voided is skipped, as the handout skips it.
+        return [_planned(session, b) for b in booklets]
+    # No range: the whole booklets in stock printed on site and never printed yet, in order
+    # (the next `count`, or all); a booklet with a voucher voided is skipped, as "next
+    # booklet" skips it; a delivered booklet came printed.
+    on_site = exists().where(StockLot.id == Booklet.lot_id, StockLot.kind == LotKind.PRINT_ON_SITE)
     query = query.where(
-        Booklet.status == BookletStatus.IN_STOCK, Booklet.print_count == 0, booklet_complete()
+        Booklet.status == BookletStatus.IN_STOCK,
+        Booklet.print_count == 0,
+        on_site,
+        booklet_complete(),
     ).order_by(Booklet.number)
     if count is not None:
         query = query.limit(count)
-    chosen = [_planned(b) for b in session.scalars(query)]
+    n = programme.vouchers_per_booklet
+    chosen = [_planned(session, b, n) for b in session.scalars(query)]
     if not chosen:
         raise Refused(
-            _("Every booklet of {programme} in stock has already been printed.").format(
-                programme=code
-            ),
+            _(
+                "No booklet of {programme} in stock is waiting to be printed: those printed "
+                "on site are printed, and delivered booklets came printed."
+            ).format(programme=code),
             field="programme_code",
         )
     if count is not None and len(chosen) < count:
@@ -211,27 +248,49 @@ def check_booklet(
     reason: str | None,
     today: date,
 ) -> None:
-    """The print rules for one booklet (see issue 3, "Print register"): raise if it may not print."""
-    if planned.reprint:
-        if reason is None:
-            raise InvalidInput(
-                ngettext(
-                    "Booklet {code} was already printed once: printing it again is a "
-                    "reprint, marked DUPLICATA. Give the reason for the reprint.",
-                    "Booklet {code} was already printed {count} times: printing it again "
-                    "is a reprint, marked DUPLICATA. Give the reason for the reprint.",
-                    planned.print_count,
-                ).format(code=planned.code, count=planned.print_count),
-                field="reprint_reason",
-            )
-        return
-    if planned.status is not BookletStatus.IN_STOCK:
+    """The print rules for one booklet (see the module docstring): raise if it may not print."""
+    if planned.status in (BookletStatus.VOIDED, BookletStatus.EXPIRED):
+        raise Refused(
+            _(
+                "Booklet {code} is {status}: it can never be printed again, not even as a "
+                "duplicate (its serials are no longer valid)."
+            ).format(code=planned.code, status=status_label(planned.status.value)),
+            field="code",
+        )
+    if planned.reprint and reason is None:
+        if planned.print_count == 0:
+            message = _(
+                "Booklet {code} was delivered printed: printing it is a reprint, marked "
+                "DUPLICATA. Give the reason for the reprint."
+            ).format(code=planned.code)
+        else:
+            message = ngettext(
+                "Booklet {code} was already printed once: printing it again is a "
+                "reprint, marked DUPLICATA. Give the reason for the reprint.",
+                "Booklet {code} was already printed {count} times: printing it again "
+                "is a reprint, marked DUPLICATA. Give the reason for the reprint.",
+                planned.print_count,
+            ).format(code=planned.code, count=planned.print_count)
+        raise InvalidInput(message, field="reprint_reason")
+    if not planned.reprint and planned.status is not BookletStatus.IN_STOCK:
         raise Refused(
             _(
                 "Booklet {code} is {status} and was never printed: only booklets in stock "
                 "can be printed."
             ).format(code=planned.code, status=status_label(planned.status.value)),
             field="code",
+        )
+    if planned.status is BookletStatus.IN_STOCK and today >= handout_stop(programme.valid_until):
+        raise Refused(
+            _(
+                "The vouchers of {programme} are valid until {date}: handing out stopped on "
+                "{stop}, and so did printing for the stock."
+            ).format(
+                programme=programme.code,
+                date=format_date(programme.valid_until),
+                stop=format_date(handout_stop(programme.valid_until)),
+            ),
+            field="programme_code",
         )
     if today > programme.valid_until:
         raise Refused(
@@ -241,12 +300,11 @@ def check_booklet(
             ).format(programme=programme.code, date=format_date(programme.valid_until)),
             field="programme_code",
         )
-    voided = voucher_out_of_stock(session, planned.booklet_id)
-    if voided is not None:
+    if planned.vouchers == 0:
         raise Refused(
             _(
-                "Booklet {code} holds voucher {voucher}, which is no longer in stock: "
-                "the booklet cannot be printed."
-            ).format(code=planned.code, voucher=voided),
+                "Booklet {code} has no valid voucher left (all voided or used): there is "
+                "nothing to print."
+            ).format(code=planned.code),
             field="code",
         )

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session, selectinload
 from passdesk import codes
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import N_, _
-from passdesk.models import Funder, FunderShare, Programme
+from passdesk.models import EventKind, Funder, FunderShare, Programme
 from passdesk.roles import Action
+from passdesk.services import ledger, serial_formats
 from passdesk.services.base import Service, programme_row, require
 from passdesk.services.rows import Actor, ProgrammeRow
 from passdesk.text import clean_name
@@ -201,6 +202,15 @@ class ProgrammeService(Service):
                     _("A programme with the code {code} already exists.").format(code=code),
                     field="code",
                 )
+            clash = serial_formats.format_clashing_with_programme(session, code)
+            if clash is not None:
+                raise Refused(
+                    _(
+                        "Codes of programme {code} could read as serials of the operator format "
+                        "{name}: choose another code."
+                    ).format(code=code, name=clash),
+                    field="code",
+                )
             programme = Programme(
                 code=code,
                 name=name,
@@ -221,6 +231,23 @@ class ProgrammeService(Service):
                 programme.shares.append(FunderShare(funder=funder, percent=percent))
             session.add(programme)
             session.flush()
+            ledger.append(
+                session,
+                at=self._now(),
+                agent_id=actor.id,
+                kind=EventKind.PROGRAMME_CREATED,
+                programme_id=programme.id,
+                details={
+                    "code": code,
+                    "name": name,
+                    "face_value": str(value),
+                    "vouchers_per_booklet": vouchers_per_booklet,
+                    "valid_from": start.isoformat(),
+                    "valid_until": end.isoformat(),
+                    "limit_per_person": limit_per_person,
+                    "funders": {funder: str(percent) for funder, percent in funders},
+                },
+            )
             log.info("agent %s created programme %s", actor.id, code)
             return programme_row(programme)
 

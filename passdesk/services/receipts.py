@@ -2,8 +2,9 @@
 
 Gather, then render: `build_receipt` reads the database into the plain record of
 `passdesk.documents`, which `write_receipt` hands to the renderer; the renderer never sees a
-session. A receipt is written again from the register whenever it is asked for, so nothing is
-recorded here.
+session. A receipt is written again from the register whenever it is asked for. Written for an
+agent, each copy is a journal event (RECEIPT_PRINTED: the first is the original, any later one a
+reprint), and the file appears only once that event has committed.
 """
 
 from __future__ import annotations
@@ -14,13 +15,25 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from passdesk import codes
 from passdesk.documents import FunderShareLine, ReceiptBookletLine, ReceiptRecord, render_receipt
+from passdesk.documents.output import StagedOutput
 from passdesk.errors import NotFound
 from passdesk.i18n import _
-from passdesk.models import Agent, Beneficiary, Booklet, Handout, HandoutBooklet, Programme
+from passdesk.models import (
+    Agent,
+    Beneficiary,
+    Booklet,
+    EventKind,
+    Handout,
+    HandoutBooklet,
+    Programme,
+)
+from passdesk.services import ledger
 from passdesk.services.base import Clock, Service, system_clock, voucher_bounds
+from passdesk.services.handout_reading import excluded_at_handout
 from passdesk.services.orientation import orientation_lines
 from passdesk.services.places import PlaceService
 from passdesk.services.print_lines import (
@@ -29,8 +42,9 @@ from passdesk.services.print_lines import (
     full_name,
     programme_info,
 )
+from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
-from passdesk.store import Database
+from passdesk.store import Database, after_commit
 
 log = logging.getLogger(__name__)
 
@@ -92,19 +106,22 @@ class ReceiptService(Service):
             parts: list[tuple[tuple[FunderShareLine, ...], Decimal]] = []
             starts, ends = [], []
             infos: dict[int, ProgrammeInfo] = {}
-            for booklet in session.scalars(
+            booklets = session.scalars(
                 select(Booklet)
                 .join(HandoutBooklet)
                 .where(HandoutBooklet.handout_id == handout.id)
                 .order_by(Booklet.programme_id, Booklet.number)
-            ):
+            ).all()
+            excluded = excluded_at_handout(session, handout.id, [b.id for b in booklets])
+            for booklet in booklets:
                 info = infos.get(booklet.programme_id)
                 if info is None:
                     programme = session.get(Programme, booklet.programme_id)
                     assert programme is not None
                     info = infos[booklet.programme_id] = programme_info(programme)
-                n = info.vouchers_per_booklet
-                first, last = voucher_bounds(booklet.number, n)
+                first, last = voucher_bounds(booklet.number, info.vouchers_per_booklet)
+                left_out = excluded.get(booklet.id, ())
+                n = info.vouchers_per_booklet - len(left_out)
                 value = info.face_value * n
                 lines.append(
                     ReceiptBookletLine(
@@ -114,6 +131,7 @@ class ReceiptService(Service):
                         n,
                         value,
                         info.name,
+                        left_out,
                     )
                 )
                 parts.append((info.funders, value))
@@ -153,9 +171,34 @@ class ReceiptService(Service):
         )
         return ReceiptRecord(**record, places=places, unserved_needs=unserved)
 
-    def write_receipt(self, handout_id: int, path: Path) -> Path:
-        """Render a handout's receipt (two copies) to `path`; nothing is left there on error."""
+    def write_receipt(self, handout_id: int, path: Path, *, actor: Actor | None = None) -> Path:
+        """Render a handout's receipt (two copies) to `path`; nothing is left there on error.
+
+        With `actor`, the copy is journaled as printed by that agent (see the module doc).
+        """
         record = self.build_receipt(handout_id)
-        render_receipt(record, Path(path))
+        if actor is None:
+            render_receipt(record, Path(path))
+        else:
+            staged = StagedOutput(Path(path))
+            try:
+                render_receipt(record, staged.stream)
+                staged.close()
+
+                def journal(session: Session) -> None:
+                    ledger.append(
+                        session,
+                        at=self._now(),
+                        agent_id=actor.id,
+                        kind=EventKind.RECEIPT_PRINTED,
+                        handout_id=handout_id,
+                        details={"receipt": record.receipt_number},
+                    )
+                    after_commit(session, staged.publish)
+
+                self._db.transaction(journal)
+            except BaseException:
+                staged.discard()
+                raise
         log.info("receipt of handout %s printed", handout_id)
         return Path(path)

@@ -87,6 +87,10 @@ class LotRow:
     last_code: str
     source: str
     received_at: datetime
+    kind: str = "delivered"  # models.LotKind's value
+    serial_format: str | None = None  # the operator serial format the lot declares
+    first_serial: str | None = None  # the serials of its first and last vouchers
+    last_serial: str | None = None
 
     @property
     def count(self) -> int:
@@ -107,16 +111,38 @@ class BookletRow:
 
 
 @dataclass(frozen=True)
+class VoucherCounts:
+    """Vouchers by status, and the face value still in stock: a booklet in stock may hold a
+    voided voucher, so booklets alone overstate what the desk can hand out."""
+
+    received: int = 0
+    in_stock: int = 0
+    handed_out: int = 0
+    voided: int = 0
+    expired: int = 0
+    used: int = 0
+    value_in_stock: Decimal = Decimal(0)
+
+    @property
+    def balanced(self) -> bool:
+        return self.received == (
+            self.in_stock + self.handed_out + self.voided + self.expired + self.used
+        )
+
+
+@dataclass(frozen=True)
 class StockCounts:
     received: int
     in_stock: int
     handed_out: int
     voided: int
     expired: int
+    vouchers: VoucherCounts = VoucherCounts()
 
     @property
     def balanced(self) -> bool:
-        return self.received == self.in_stock + self.handed_out + self.voided + self.expired
+        booklets = self.received == self.in_stock + self.handed_out + self.voided + self.expired
+        return booklets and self.vouchers.balanced
 
 
 @dataclass(frozen=True)
@@ -147,9 +173,10 @@ class HandoutBookletRow:
     programme_name: str
     first_voucher_code: str
     last_voucher_code: str
-    voucher_count: int
+    voucher_count: int  # the vouchers given: the booklet's, less those voided before
     value: Decimal
     status: str
+    excluded: tuple[str, ...] = ()  # its vouchers voided before the handout, not given
 
 
 @dataclass(frozen=True)
@@ -196,6 +223,7 @@ class BookletCheck:
     programme: ProgrammeRow
     needs_override: bool  # the person's limit is reached: a supervisor may override
     message: str | None
+    excluded: tuple[str, ...] = ()  # its voided vouchers, left out of the handout
 
 
 @dataclass(frozen=True)
@@ -244,6 +272,7 @@ class LedgerReport:
     events_checked: int
     first_bad_event: int | None
     problem: str | None
+    anchor_event: int | None = None  # the event whose hash `check --anchor` was given
 
     @property
     def ok(self) -> bool:

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from passdesk.errors import InvalidInput, NotFound
 from passdesk.i18n import LANGUAGES, N_, _
-from passdesk.models import Setting
+from passdesk.models import EventKind, Setting
 from passdesk.notice import default_notice
 from passdesk.roles import Action
+from passdesk.services import ledger
 from passdesk.services.base import Service, require, the_desk
 from passdesk.services.rows import Actor
 
@@ -203,6 +204,16 @@ class SettingsService(Service):
                 session.add(Setting(desk_id=desk.id, key=key, value=str(value)))
             else:
                 setting.value = str(value)
+            # A text setting may say anything: the journal keeps its SHA-256, not the text.
+            free_text = parameter.kind in ("text", "longtext")
+            ledger.append(
+                session,
+                at=self._now(),
+                agent_id=actor.id,
+                kind=EventKind.SETTING_CHANGED,
+                details={"key": key}
+                | ({"sha256": ledger.fingerprint(str(value))} if free_text else {"value": value}),
+            )
 
         self._db.transaction(work)
         log.info("agent %s changed setting %s", actor.id, key)

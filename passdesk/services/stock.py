@@ -3,9 +3,11 @@
 What a lot may be (counts, limits, clashes) is decided once, in `lots.plan_lot`: the receive
 dialog asks it before the agent confirms, `receive` asks it again inside its unit of work.
 
-Also the rule both the handout and the print apply: a booklet holding a voucher that is no longer
-in stock is not whole and cannot be handed out or printed (`booklet_complete`,
-`voucher_out_of_stock`).
+Also what "whole" means (`booklet_complete`, `voucher_out_of_stock`): a booklet holding a voucher
+that is no longer in stock is handed out with the rest when it is asked for by its code, but
+"next booklet" and "the next booklets to print" pass it by.
+
+Codes are read by `find_by_code`, which also knows the operator serials of delivered lots.
 """
 
 from __future__ import annotations
@@ -18,12 +20,13 @@ from sqlalchemy import ColumnElement, Select, func, insert, select, update
 from sqlalchemy.orm import QueryableAttribute, Session
 
 from passdesk import codes
-from passdesk.errors import InvalidInput, NotFound, Refused
+from passdesk.errors import InvalidInput, Refused
 from passdesk.i18n import N_, _
 from passdesk.models import (
     Booklet,
     BookletStatus,
     EventKind,
+    LotKind,
     Programme,
     StockLot,
     VoidReason,
@@ -31,9 +34,14 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.roles import Action
-from passdesk.services import ledger, lots
+from passdesk.services import ledger, lots, serial_formats, stock_counts
 from passdesk.services.base import Service, booklet_row, require
-from passdesk.services.lots import LotPlan
+from passdesk.services.finding import (  # noqa: F401 - other services import them from here
+    Found,
+    find_by_code,
+    not_in_stock,
+)
+from passdesk.services.lots import LotPlan, LotSerials
 from passdesk.services.rows import Actor, BookletRow, LotRow, StockCounts
 
 log = logging.getLogger(__name__)
@@ -91,31 +99,6 @@ def void_details(code: str, reason: VoidReason) -> dict[str, Any]:
     return {"code": code, "reason": reason.value}
 
 
-@dataclass(frozen=True)
-class Found:
-    """A booklet found from any of its codes, with its programme and the voucher if one."""
-
-    booklet: Booklet
-    programme: Programme
-    voucher: Voucher | None
-    parsed: codes.ParsedCode
-
-
-def find_by_code(session: Session, text: str, *, for_update: bool = False) -> Found:
-    """Parse a typed or scanned code (check digits first), then find its booklet."""
-    parsed = codes.parse_code(text)
-    programme = session.scalar(select(Programme).where(Programme.code == parsed.programme_code))
-    voucher = None
-    if parsed.kind == "voucher":
-        voucher = session.scalar(select(Voucher).where(Voucher.code == parsed.code))
-        booklet = session.get(Booklet, voucher.booklet_id) if voucher is not None else None
-    else:
-        booklet = session.scalar(select(Booklet).where(Booklet.code == parsed.code))
-    if booklet is None or programme is None:
-        raise not_in_stock(parsed)
-    return Found(booklet, programme, voucher, parsed)
-
-
 def _vouchers_out_of_stock(booklet_id: QueryableAttribute[int] | int) -> Select[tuple[str]]:
     return select(Voucher.code).where(
         Voucher.booklet_id == booklet_id, Voucher.status != VoucherStatus.IN_STOCK
@@ -125,10 +108,10 @@ def _vouchers_out_of_stock(booklet_id: QueryableAttribute[int] | int) -> Select[
 def booklet_complete() -> ColumnElement[bool]:
     """SQL, correlated to the query's `Booklet`: every voucher of the booklet is still in stock.
 
-    A booklet in stock with one voucher voided (lost, misprinted) is neither handed out nor
-    printed: the person would get fewer vouchers than its cover says. "Next booklet" (handout)
-    and "the next booklets to print" skip it with this; `voucher_out_of_stock` says why a
-    booklet asked for by its code is refused.
+    A booklet in stock with one voucher voided (lost, misprinted) gives fewer vouchers than its
+    cover says: "next booklet" (handout) and "the next booklets to print" pass it by with this,
+    so that whole booklets go first; asked for by its code, it is handed out (or printed) with
+    the rest, the voided vouchers named on the receipt (issue 9).
     """
     return ~_vouchers_out_of_stock(Booklet.id).exists()
 
@@ -136,14 +119,6 @@ def booklet_complete() -> ColumnElement[bool]:
 def voucher_out_of_stock(session: Session, booklet_id: int) -> str | None:
     """The code of the booklet's first voucher that is no longer in stock; None if it is whole."""
     return session.scalar(_vouchers_out_of_stock(booklet_id).order_by(Voucher.number).limit(1))
-
-
-def not_in_stock(parsed: codes.ParsedCode) -> NotFound:
-    """A well-formed code that names nothing here (another desk's, or not yet received)."""
-    return NotFound(
-        _("The code {code} is valid but is not in this desk's stock.").format(code=parsed.code),
-        field="code",
-    )
 
 
 def parse_void_reason(text: str) -> VoidReason:
@@ -167,6 +142,16 @@ def parse_void_reason(text: str) -> VoidReason:
     return why
 
 
+def parse_lot_kind(kind: LotKind | str) -> LotKind:
+    """A lot kind by its name (`print-on-site` as the console writes it, or `print_on_site`)."""
+    try:
+        return LotKind(str(kind).strip().lower().replace("-", "_"))
+    except ValueError:
+        raise InvalidInput(
+            _("A lot is delivered or print-on-site, not {kind}.").format(kind=kind), field="kind"
+        ) from None
+
+
 def void_reason_label(reason: VoidReason | str) -> str:
     return _(VOID_REASON_LABELS[VoidReason(reason)])
 
@@ -176,25 +161,53 @@ def status_label(status: str) -> str:
 
 
 class StockService(Service):
-    def plan_lot(self, programme_code: str, first_booklet: int, count: int) -> LotPlan:
+    def plan_lot(
+        self,
+        programme_code: str,
+        first_booklet: int,
+        count: int,
+        *,
+        kind: LotKind = LotKind.DELIVERED,
+        serials: LotSerials | None = None,
+    ) -> LotPlan:
         """What receiving this lot would record, and every reason it may not (see lots)."""
         with self._db.read() as session:
-            return lots.plan_lot(session, programme_code, first_booklet, count)
+            return lots.plan_lot(
+                session, programme_code, first_booklet, count, kind=kind, serials=serials
+            )
 
-    def plan_lot_between(self, first_code: str, last_code: str) -> LotPlan:
+    def plan_lot_between(
+        self, first_code: str, last_code: str, *, kind: LotKind = LotKind.DELIVERED
+    ) -> LotPlan:
         """The lot from its first to its last booklet as scanned, planned as `plan_lot`."""
         with self._db.read() as session:
-            return lots.plan_lot_between(session, first_code, last_code)
+            return lots.plan_lot_between(session, first_code, last_code, kind=kind)
+
+    def next_free_booklet(self, programme_code: str) -> int:
+        """Where a lot of a programme may start: after its highest booklet number."""
+        with self._db.read() as session:
+            return lots.next_free_booklet(session, programme_code)
 
     def receive(
-        self, actor: Actor, *, programme_code: str, first_booklet: int, count: int, source: str = ""
+        self,
+        actor: Actor,
+        *,
+        programme_code: str,
+        first_booklet: int,
+        count: int,
+        source: str = "",
+        kind: LotKind | str = LotKind.DELIVERED,
+        serials: LotSerials | None = None,
     ) -> LotRow:
         """Record a lot of consecutive booklets (and their vouchers) as in stock."""
         require(actor, Action.RECEIVE_STOCK)
+        kind = parse_lot_kind(kind)
         now = self._now()
 
         def work(session: Session) -> LotRow:
-            plan = lots.plan_lot(session, programme_code, first_booklet, count)
+            plan = lots.plan_lot(
+                session, programme_code, first_booklet, count, kind=kind, serials=serials
+            )
             plan.raise_first()  # the same rule the window showed, asked again in this unit
             programme = session.get(Programme, plan.programme_id)
             assert programme is not None
@@ -207,11 +220,15 @@ class StockService(Service):
                 source=source.strip(),
                 received_at=now,
                 received_by=actor.id,
+                kind=kind,
+                serial_format_id=plan.serial_format_id,
+                first_serial=plan.first_serial,
             )
             session.add(lot)
             session.flush()
             self._insert_booklets(session, programme, lot)
             first_code, last_code = plan.first_code, plan.last_code
+            serial_range = plan.serial_range
             ledger.append(
                 session,
                 at=now,
@@ -224,7 +241,17 @@ class StockService(Service):
                     "last": last_code,
                     "booklets": count,
                     "vouchers": count * n,
-                },
+                    "kind": kind.value,
+                }
+                | (
+                    {
+                        "serial_format": plan.serial_format.name,
+                        "first_serial": serial_range[0],
+                        "last_serial": serial_range[1],
+                    }
+                    if plan.serial_format is not None and serial_range is not None
+                    else {}
+                ),
             )
             log.info(
                 "agent %s received lot %s: %s booklets of %s",
@@ -242,6 +269,9 @@ class StockService(Service):
                 last_code,
                 lot.source,
                 now,
+                kind.value,
+                plan.serial_format.name if plan.serial_format is not None else None,
+                *(serial_range or (None, None)),
             )
 
         return self._db.transaction(work)
@@ -289,22 +319,40 @@ class StockService(Service):
 
     def lots(self, programme_code: str | None = None) -> list[LotRow]:
         with self._db.read() as session:
-            query = select(StockLot, Programme.code).join(Programme).order_by(StockLot.id)
+            query = (
+                select(StockLot, Programme.code, Programme.vouchers_per_booklet)
+                .join(Programme)
+                .order_by(StockLot.id)
+            )
             if programme_code:
                 query = query.where(Programme.code == programme_code.strip().upper())
-            return [
-                LotRow(
-                    lot.id,
-                    code,
-                    lot.first_booklet,
-                    lot.last_booklet,
-                    codes.booklet_code(code, lot.first_booklet),
-                    codes.booklet_code(code, lot.last_booklet),
-                    lot.source,
-                    lot.received_at,
+            formats = {k.id: k.format for k in serial_formats.known_formats(session, fresh=True)}
+            rows = []
+            for lot, code, n in session.execute(query):
+                fmt = formats.get(lot.serial_format_id) if lot.serial_format_id else None
+                serials: tuple[str | None, str | None] = (None, None)
+                if fmt is not None and lot.first_serial is not None:
+                    vouchers = (lot.last_booklet - lot.first_booklet + 1) * n
+                    serials = (
+                        fmt.serial(lot.first_serial),
+                        fmt.serial(lot.first_serial + vouchers - 1),
+                    )
+                rows.append(
+                    LotRow(
+                        lot.id,
+                        code,
+                        lot.first_booklet,
+                        lot.last_booklet,
+                        codes.booklet_code(code, lot.first_booklet),
+                        codes.booklet_code(code, lot.last_booklet),
+                        lot.source,
+                        lot.received_at,
+                        lot.kind.value,
+                        fmt.name if fmt is not None else None,
+                        *serials,
+                    )
                 )
-                for lot, code in session.execute(query)
-            ]
+            return rows
 
     def _booklet_query(self, programme_code: str | None, status: str | None) -> Select:
         query = select(Booklet, Programme.code, Programme.vouchers_per_booklet).join(Programme)
@@ -351,18 +399,14 @@ class StockService(Service):
             return session.scalar(query.order_by(None)) or 0
 
     def counts(self, programme_code: str | None = None) -> StockCounts:
-        query = select(Booklet.status, func.count()).group_by(Booklet.status)
-        if programme_code:
-            query = query.join(Programme).where(Programme.code == programme_code.strip().upper())
+        """Booklets and vouchers by status, of one programme or all (see stock_counts)."""
         with self._db.read() as session:
-            by_status = {status.value: n for status, n in session.execute(query)}
-        return StockCounts(
-            received=sum(by_status.values()),
-            in_stock=by_status.get("in_stock", 0),
-            handed_out=by_status.get("handed_out", 0),
-            voided=by_status.get("voided", 0),
-            expired=by_status.get("expired", 0),
-        )
+            return stock_counts.total(stock_counts.counts_by_programme(session, programme_code))
+
+    def counts_by_programme(self) -> dict[str, StockCounts]:
+        """Every programme's figures in one read (the stock page's table)."""
+        with self._db.read() as session:
+            return stock_counts.counts_by_programme(session)
 
     def get_booklet(self, code: str) -> BookletRow:
         with self._db.read() as session:

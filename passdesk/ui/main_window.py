@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from passdesk import __version__, paths
-from passdesk.i18n import _
+from passdesk.i18n import _, ngettext
 from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
 from passdesk.ui.idle_lock import ActivityWatcher, LockScreen
@@ -35,6 +36,7 @@ from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
 from passdesk.ui.pages.usage.page import UsagePage
 from passdesk.ui.progress import TaskProgressDialog
+from passdesk.ui.validity import DailyExpiry, ValidityBanner
 from passdesk.ui.widgets.basics import make_action
 
 log = logging.getLogger(__name__)
@@ -103,7 +105,15 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([em * 18, em * 160])
         self.lock_screen = LockScreen(context.services.accounts.authenticate, actor, self)
         self.screens = QStackedWidget(self)
-        self.screens.addWidget(self.splitter)
+        # The end-of-validity banner sits above the pages, whichever is shown.
+        self.validity_banner = ValidityBanner(self)
+        self.validity_banner.show_stock_requested.connect(self._on_banner_show_stock)
+        self.pages_screen = QWidget(self)
+        column = QVBoxLayout(self.pages_screen)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.validity_banner)
+        column.addWidget(self.splitter, 1)
+        self.screens.addWidget(self.pages_screen)
         self.screens.addWidget(self.lock_screen)
         self.setCentralWidget(self.screens)
         self.locked = False
@@ -120,6 +130,9 @@ class MainWindow(QMainWindow):
         self.lock_screen.unlocked.connect(self.unlock)
         self.lock_screen.switch_requested.connect(self._on_logout_action_triggered)
         self.idle.start()
+        self.daily_expiry = DailyExpiry(context, self)
+        self.daily_expiry.checked.connect(self._on_daily_expiry_checked)
+        self.daily_expiry.start()
 
     def page(self, class_name: str) -> Any:
         for page in self.pages:
@@ -205,6 +218,25 @@ class MainWindow(QMainWindow):
                 log.exception("refreshing page %s failed", type(page).__name__)
         page.setFocus()
 
+    def _on_daily_expiry_checked(self, result: Any, alerts: Any) -> None:
+        self.validity_banner.show_alerts(alerts)
+        if result.booklets:
+            self.statusBar().showMessage(
+                ngettext(
+                    "{n} booklet left in stock after its programme's end was marked expired.",
+                    "{n} booklets left in stock after their programme's end were marked expired.",
+                    result.booklets,
+                ).format(n=result.booklets)
+            )
+            stock = self.page("StockPage")
+            if stock is not None and self.current_page() is stock:
+                stock.refresh()
+
+    def _on_banner_show_stock(self) -> None:
+        stock = self.page("StockPage")
+        if stock is not None:
+            self.show_page(self.pages.index(stock))
+
     def _on_beneficiaries_open_requested(self, beneficiary_id: int) -> None:
         self.show_page(0)
         self.serve_page.open_person(beneficiary_id)
@@ -250,7 +282,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         self._enabled_before_lock = []
         self.menuBar().setEnabled(True)
-        self.screens.setCurrentWidget(self.splitter)
+        self.screens.setCurrentWidget(self.pages_screen)
         page = self.current_page()
         if page is not None:
             page.setFocus()

@@ -344,11 +344,13 @@ def build_register(console: Console) -> Register:
         *PROGRAMME_ARGS, "--funder", "Ville de Lyon=100",
     )  # fmt: skip
     console.ok(
-        "stock", "receive", "--programme", PROGRAMME, "--first-booklet", "1", "--count", "100"
-    )
+        "stock", "receive", "--kind", "delivered", "--programme", PROGRAMME,
+        "--first-booklet", "1", "--count", "100",
+    )  # fmt: skip
     console.ok(
-        "stock", "receive", "--programme", OTHER_PROGRAMME, "--first-booklet", "1", "--count", "10"
-    )
+        "stock", "receive", "--kind", "delivered", "--programme", OTHER_PROGRAMME,
+        "--first-booklet", "1", "--count", "10",
+    )  # fmt: skip
     people = {}
     for last, first, born in PEOPLE:
         row = console.data(

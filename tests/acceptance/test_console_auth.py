@@ -24,7 +24,15 @@ from tests.desks import MovableClock
 Args = Callable[[Any, Any, Path], list[str]]
 
 # What runs without a password: it shows no personal data and changes nothing.
-OPEN = {("check",), ("lookup",), ("booklet", "list"), ("programme", "list")}
+OPEN = {
+    ("check",),
+    ("lookup",),
+    ("booklet", "list"),
+    ("programme", "list"),
+    ("stock", "lots"),
+    ("alerts",),
+    ("serial-format", "list"),
+}
 # What creates the desk: nobody to authenticate yet (init sets the administrator's password).
 CREATES_THE_DESK = {("init",), ("demo",)}
 
@@ -87,6 +95,8 @@ SAMPLES: dict[tuple[str, ...], Args] = {
         "101",
         "--count",
         "5",
+        "--kind",
+        "delivered",
     ],  # fmt: skip
     ("beneficiary", "add"): lambda kit, made, tmp: [
         "--last-name",
@@ -113,7 +123,13 @@ SAMPLES: dict[tuple[str, ...], Args] = {
     ("agent", "enable"): lambda kit, made, tmp: ["marie"],
     ("agent", "unlock"): lambda kit, made, tmp: ["marie"],
     ("agent", "history"): lambda kit, made, tmp: ["marie"],
-    ("print", "booklets"): lambda kit, made, tmp: [kit.booklet(4), "-o", str(tmp / "b.pdf")],
+    ("print", "booklets"): lambda kit, made, tmp: [
+        kit.booklet(4),
+        "-o",
+        str(tmp / "b.pdf"),
+        "--reprint-reason",
+        "abîmé",
+    ],  # fmt: skip
     ("print", "receipt"): lambda kit, made, tmp: [
         str(made.handouts["first"]),
         "-o",

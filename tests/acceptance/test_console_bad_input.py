@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 REFUSED, BAD_INPUT, ENVIRONMENT = 1, 2, 3
 
 B = "MGP26"  # the register's main programme (limit 2 per person, booklets 1..100)
+RECEIVE = ("stock", "receive", "--kind", "delivered")
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,9 @@ CASES: dict[str, Case] = {
     "unknown global option": Case(_fixed("--colour", "check"), BAD_INPUT, "non reconnu"),
     "unknown command": Case(_fixed("frobnicate"), BAD_INPUT, "choix non valide"),
     "missing required option": Case(
-        _fixed("stock", "receive", "--programme", B, "--count", "5"), BAD_INPUT, "obligatoire"
+        _fixed(*RECEIVE, "--programme", B, "--count", "5"),
+        BAD_INPUT,
+        "obligatoire",
     ),
     "beneficiary id not a number": Case(
         _fixed("handout", "--beneficiary", "un", "--next", "--programme", B), BAD_INPUT
@@ -110,15 +113,15 @@ CASES: dict[str, Case] = {
     ),
     "booklet list unknown status": Case(_fixed("booklet", "list", "--status", "perdu"), BAD_INPUT),
     "negative count": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "101", "--count", "-5"),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "101", "--count", "-5"),
         BAD_INPUT,
     ),
     "zero count": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "101", "--count", "0"),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "101", "--count", "0"),
         BAD_INPUT,
     ),
     "booklet number zero": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "0", "--count", "5"),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "0", "--count", "5"),
         BAD_INPUT,
     ),
     # --- numbers beyond what the database holds: bad input, not an unexpected error ----------
@@ -131,7 +134,7 @@ CASES: dict[str, Case] = {
     ),
     "search limit zero": Case(_fixed("beneficiary", "find", "x", "--limit", "0"), BAD_INPUT),
     "count in exponent notation": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "1", "--count", "1e9"),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "1", "--count", "1e9"),
         BAD_INPUT,
     ),
     # --- dates -------------------------------------------------------------------------------
@@ -179,7 +182,7 @@ CASES: dict[str, Case] = {
         _fixed("handout", "--beneficiary", "3", "--next", "--programme", "NOPE26"), BAD_INPUT
     ),
     "unknown programme for stock": Case(
-        _fixed("stock", "receive", "--programme", "NOPE26", "--first-booklet", "1", "--count", "5"),
+        _fixed(*RECEIVE, "--programme", "NOPE26", "--first-booklet", "1", "--count", "5"),
         BAD_INPUT,
     ),
     "unknown beneficiary": Case(
@@ -229,11 +232,11 @@ CASES: dict[str, Case] = {
         REFUSED,
     ),
     "overlapping stock receive": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "95", "--count", "10"),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "95", "--count", "10"),
         REFUSED,
     ),
     "stock received twice": Case(
-        _fixed("stock", "receive", "--programme", B, "--first-booklet", "1", "--count", "100"),
+        _fixed(*RECEIVE, "--programme", B, "--first-booklet", "1", "--count", "100"),
         REFUSED,
     ),
     "void a voided booklet": Case(
@@ -282,8 +285,7 @@ CASES: dict[str, Case] = {
         _fixed(
             "--agent",
             "marie",
-            "stock",
-            "receive",
+            *RECEIVE,
             "--programme",
             B,
             "--first-booklet",
@@ -473,9 +475,11 @@ def test_check_names_the_first_tampered_event(register: tuple[Console, Register]
     console, _made = register
     assert console.run("check").status == 0
     with closing(sqlite3.connect(console.database)) as connection:
-        events = connection.execute("SELECT id, details FROM ledger_event ORDER BY id").fetchall()
-        assert len(events) >= 6
-        target_id, details = events[3]
+        events = connection.execute(
+            "SELECT id, details FROM ledger_event WHERE kind = 'handed_out' ORDER BY id"
+        ).fetchall()
+        assert len(events) >= 2
+        target_id, details = events[1]
         assert "receipt" in details
         tampered = details.replace('"receipt":"', '"receipt":"0')
         assert tampered != details

@@ -52,6 +52,18 @@ def text(pdf: Path) -> str:
     return done.stdout.decode("utf-8").replace("\u00a0", " ").replace("\u202f", " ")
 
 
+@pytest.fixture
+def site(register: tuple[Console, Register]) -> tuple[Console, Register]:
+    """The register and a range MGP26 101-120 that the desk prints itself (the rest came
+    printed: printing one of those is a reprint)."""
+    console, made = register
+    console.ok(
+        "stock", "receive", "--programme", B, "--first-booklet", "101", "--count", "20",
+        "--kind", "print-on-site",
+    )  # fmt: skip
+    return console, made
+
+
 def in_register(kit: Kit, database: Path, numbers: list[int]) -> Counter[str]:
     """What the register says those booklets hold: cover code once, each voucher twice (stub)."""
     dump = kit.dump(database)
@@ -68,32 +80,32 @@ def in_register(kit: Kit, database: Path, numbers: list[int]) -> Counter[str]:
 
 @needs_poppler
 def test_print_a_range_then_reprint_it_with_a_reason(
-    register: tuple[Console, Register], kit: Kit, tmp_path: Path
+    site: tuple[Console, Register], kit: Kit, tmp_path: Path
 ) -> None:
-    console, _made = register
+    console, _made = site
     vouchers_before = kit.dump(console.database)["voucher"]
     first = tmp_path / "carnets.pdf"
     result = console.ok(
-        "print", "booklets", "--programme", B, "--from-booklet", "10", "--count", "3",
+        "print", "booklets", "--programme", B, "--from-booklet", "110", "--count", "3",
         "-o", str(first),
     )  # fmt: skip
     assert "3 carnets imprimés (30 chèques, 15 pages)" in result.err
-    assert scanned(first) == in_register(kit, console.database, [10, 11, 12])
+    assert scanned(first) == in_register(kit, console.database, [110, 111, 112])
     assert "DUPLICATA" not in text(first)
 
     again = tmp_path / "duplicata.pdf"
     before = kit.dump(console.database)
-    refused = console.run("print", "booklets", kit.booklet(11), "-o", str(again))
+    refused = console.run("print", "booklets", kit.booklet(111), "-o", str(again))
     assert refused.status == BAD_INPUT
     assert "motif de la réimpression" in refused.err
     assert not again.exists()
     assert kit.dump(console.database) == before
 
     console.ok(
-        "print", "booklets", kit.voucher(115), "-o", str(again),
+        "print", "booklets", kit.voucher(1115), "-o", str(again),
         "--reprint-reason", "Bourrage de l'imprimante",
     )  # fmt: skip
-    assert scanned(again) == in_register(kit, console.database, [12])
+    assert scanned(again) == in_register(kit, console.database, [112])
     assert text(again).count("DUPLICATA") >= 5  # every page
     after = kit.dump(console.database)
     assert after["voucher"] == vouchers_before  # no code was made, none changed
@@ -101,19 +113,19 @@ def test_print_a_range_then_reprint_it_with_a_reason(
     kinds = [row[3] for row in after["ledger_event"]]
     assert kinds.count("printed") == 3 and kinds.count("reprinted") == 1
 
-    history = console.data("print", "history", kit.booklet(12))
+    history = console.data("print", "history", kit.booklet(112))
     assert [(h["reprint"], h["reason"]) for h in history] == [
         (False, None),
         (True, "Bourrage de l'imprimante"),
     ]
-    assert "réimprimé par" in console.ok("print", "history", kit.booklet(12)).out
+    assert "réimprimé par" in console.ok("print", "history", kit.booklet(112)).out
     console.ok("check")
 
 
 def test_print_the_next_booklets_never_printed(
-    register: tuple[Console, Register], kit: Kit, tmp_path: Path
+    site: tuple[Console, Register], kit: Kit, tmp_path: Path
 ) -> None:
-    console, _made = register
+    console, _made = site
     document = console.data(
         "print", "booklets", "--programme", B, "--count", "2", "-o", str(tmp_path / "a.pdf")
     )
@@ -124,10 +136,10 @@ def test_print_the_next_booklets_never_printed(
         "pages": 10,
         "reprint": False,
     }
-    # booklets 1 and 2 were handed out, 3 is back in stock: the first in stock never printed
-    history = console.data("print", "history", kit.booklet(3))
-    assert len(history) == 1
-    assert console.data("print", "history", kit.booklet(4))[0]["reprint"] is False
+    # booklets 1 to 100 came printed: the first two of the range printed here come out
+    assert console.data("print", "history", kit.booklet(3)) == []
+    assert len(console.data("print", "history", kit.booklet(101))) == 1
+    assert console.data("print", "history", kit.booklet(102))[0]["reprint"] is False
 
 
 @needs_poppler
@@ -180,9 +192,13 @@ BAD = {
     "voided booklet with a reason": (
         ["print", "booklets", "MGP26-C000100-%s", "--reprint-reason", "perdu"],
         REFUSED,
-        "jamais été imprimé",
+        "plus jamais",
     ),
-    "handed out, never printed": (["print", "booklets", "MGP26-C000001-%s"], REFUSED, "remis"),
+    "delivered booklet without a reason": (
+        ["print", "booklets", "MGP26-C000001-%s"],
+        BAD_INPUT,
+        "livré imprimé",
+    ),
     "reprint without reason": (["print", "booklets", "PRINTED"], BAD_INPUT, "motif"),
     "reprint with a blank reason": (
         ["print", "booklets", "PRINTED", "--reprint-reason", "  "],
@@ -190,26 +206,26 @@ BAD = {
         "motif",
     ),
     "agent may not print booklets": (
-        ["--agent", "marie", "print", "booklets", "MGP26-C000004-%s"],
+        ["--agent", "marie", "print", "booklets", "MGP26-C000104-%s"],
         REFUSED,
         "rôle",
     ),
     "mistyped code": (["print", "booklets", "MISTYPED"], BAD_INPUT, "clé"),
     "code and programme": (
-        ["print", "booklets", "--programme", B, "MGP26-C000004-%s"],
+        ["print", "booklets", "--programme", B, "MGP26-C000104-%s"],
         BAD_INPUT,
         "soit --programme",
     ),
     "nothing to print": (["print", "booklets"], BAD_INPUT, "soit --programme"),
     "from without count": (
-        ["print", "booklets", "--programme", B, "--from-booklet", "5"],
+        ["print", "booklets", "--programme", B, "--from-booklet", "105"],
         BAD_INPUT,
         "--count",
     ),
     "range past the stock": (
-        ["print", "booklets", "--programme", B, "--from-booklet", "99", "--count", "5"],
+        ["print", "booklets", "--programme", B, "--from-booklet", "119", "--count", "5"],
         BAD_INPUT,
-        "carnet 101",
+        "carnet 121",
     ),
     "unknown programme": (["print", "booklets", "--programme", "ZZZ26"], BAD_INPUT, "ZZZ26"),
     "missing -o": (["print", "receipt", "1"], BAD_INPUT, "-o"),
@@ -225,7 +241,7 @@ def _args(args: list[str], kit: Kit, printed: str) -> list[str]:
         elif arg == "PRINTED":
             arg = printed
         elif arg == "MISTYPED":
-            arg = kit.mistype(kit.booklet(4))
+            arg = kit.mistype(kit.booklet(104))
         out.append(arg)
     return out
 
@@ -233,14 +249,14 @@ def _args(args: list[str], kit: Kit, printed: str) -> list[str]:
 @pytest.mark.parametrize("case", BAD.values(), ids=BAD.keys())
 def test_bad_input_writes_no_file_and_changes_no_row(
     case: tuple[list[str], int, str],
-    register: tuple[Console, Register],
+    site: tuple[Console, Register],
     kit: Kit,
     tmp_path: Path,
 ) -> None:
-    console, _made = register
+    console, _made = site
     out = tmp_path / "pdf"
     out.mkdir()
-    printed = kit.booklet(50)
+    printed = kit.booklet(115)
     console.ok("print", "booklets", printed, "-o", str(out / "first.pdf"))
     args, status, french = case
     target = out / "out.pdf"
@@ -261,14 +277,14 @@ def test_bad_input_writes_no_file_and_changes_no_row(
 
 
 def test_unwritable_output_path_writes_nothing(
-    register: tuple[Console, Register], kit: Kit, tmp_path: Path
+    site: tuple[Console, Register], kit: Kit, tmp_path: Path
 ) -> None:
-    console, made = register
+    console, made = site
     out = tmp_path / "pdf"
     out.mkdir()
     before = kit.dump(console.database)
     for argv in (
-        ["print", "booklets", kit.booklet(5)],
+        ["print", "booklets", kit.booklet(105)],
         ["print", "receipt", str(made.handouts["first"])],
     ):
         for target in (out / "absent" / "x.pdf", out):

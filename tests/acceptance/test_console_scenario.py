@@ -56,7 +56,16 @@ def test_done_means_scenario(console: Console, database: Path, kit: Kit) -> None
 
     # receive 100 booklets
     lot = console.data(
-        "stock", "receive", "--programme", kit.PROGRAMME, "--first-booklet", "1", "--count", "100"
+        "stock",
+        "receive",
+        "--kind",
+        "delivered",
+        "--programme",
+        kit.PROGRAMME,
+        "--first-booklet",
+        "1",
+        "--count",
+        "100",
     )
     assert (lot["first_code"], lot["last_code"]) == (kit.booklet(1), kit.booklet(100))
     in_stock = console.data("booklet", "list", "--programme", kit.PROGRAMME, "--status", "in_stock")
@@ -186,12 +195,14 @@ def test_done_means_scenario(console: Console, database: Path, kit: Kit) -> None
     assert checked.status == 0, checked
     report = checked.json()
     assert report["storage_ok"] is True
-    # received, 3 handed out, cancelled + returned, voided
+    # the desk created, the programme created, received, 3 handed out, cancelled + returned,
+    # voided
     assert report["ok"] is True
     assert report["ledger"] == {
-        "events_checked": 7,
+        "events_checked": 9,
         "first_bad_event": None,
         "problem": None,
+        "anchor_event": None,
         "ok": True,
     }
     assert report["stock"] == {
@@ -200,6 +211,16 @@ def test_done_means_scenario(console: Console, database: Path, kit: Kit) -> None
         "handed_out": 2,
         "voided": 1,
         "expired": 0,
+        "vouchers": {
+            "received": 1000,
+            "in_stock": 970,
+            "handed_out": 20,
+            "voided": 10,
+            "expired": 0,
+            "used": 0,
+            "value_in_stock": "9700.00",
+            "balanced": True,
+        },
         "balanced": True,
     }
     assert report["lots_booklets"] == 100

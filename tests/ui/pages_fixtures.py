@@ -33,14 +33,35 @@ BIG_STOCK = 12_000
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
-def build_desk(path: Path, *, booklets: int = 40, people: int = 5, places: int = 3) -> Desk:
+def build_desk(
+    path: Path,
+    *,
+    booklets: int = 40,
+    people: int = 5,
+    places: int = 3,
+    lot_kind: str = "delivered",
+) -> Desk:
     """A desk of another size, built at `path` for one test."""
-    return open_pages_desk(None, path, pages_desk(booklets=booklets, people=people, places=places))
+    return open_pages_desk(
+        None,
+        path,
+        pages_desk(booklets=booklets, people=people, places=places, lot_kind=lot_kind),
+    )
 
 
 @pytest.fixture
 def desk(tmp_path: Path, desk_templates: Templates) -> Iterator[Desk]:
     built = open_pages_desk(desk_templates, tmp_path / "desk.sqlite3")
+    yield built
+    built.close()
+
+
+@pytest.fixture
+def printing_desk(tmp_path: Path, desk_templates: Templates) -> Iterator[Desk]:
+    """`desk`, its MGP19 booklets a range the desk prints itself."""
+    built = open_pages_desk(
+        desk_templates, tmp_path / "desk.sqlite3", pages_desk(lot_kind="print_on_site")
+    )
     yield built
     built.close()
 

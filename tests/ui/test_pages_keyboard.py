@@ -125,9 +125,10 @@ def test_a_shortcut_opens_the_receive_dialog_and_tab_walks_its_fields(
     qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     dialog.first_code.setFocus()
     order = []
-    for _ in range(3):
+    for _ in range(4):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
         order.append(QApplication.focusWidget().objectName())
-    assert order == ["last_code", "source", "cancel_button"]  # Receive waits for two codes
+    # Receive waits for two codes
+    assert order == ["last_code", "lot_kind", "source", "cancel_button"]
     with qtbot.waitSignal(dialog.finished):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)

@@ -27,7 +27,7 @@ from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, PROGRAMME, Desk, build_desk
 
 pytestmark = OFFSCREEN_NOISE
-desk = pages_fixtures.desk
+desk = pages_fixtures.printing_desk  # its booklets are printed here (print on site)
 
 
 @pytest.fixture
@@ -178,7 +178,9 @@ def test_print_a_range_of_booklets_to_pdf(qtbot: Any, desk: Desk, tmp_path: Path
 
 
 def test_a_cancelled_print_leaves_no_file(qtbot: Any, tmp_path: Path, runner: Any) -> None:
-    big = build_desk(tmp_path / "print.sqlite3", booklets=200, people=0, places=0)
+    big = build_desk(
+        tmp_path / "print.sqlite3", booklets=200, people=0, places=0, lot_kind="print_on_site"
+    )
     try:
         page = make_page(qtbot, big, runner)
         dialog = open_print_dialog(qtbot, page)

@@ -224,6 +224,23 @@ def test_receive_a_lot_by_scanning_first_and_last_booklet(qtbot: Any, desk: Desk
     assert len(page.lots_model.loaded_rows()) == 3
 
 
+def test_the_receive_dialog_records_the_kind_of_lot_chosen(qtbot: Any, desk: Desk) -> None:
+    page = make_page(qtbot, desk, desk.supervisor)
+    dialog = open_dialog(qtbot, page, page.receive_button, ReceiveLotDialog)
+    assert dialog.kind.currentText().startswith("Livré imprimé")  # covers are scanned: on paper
+    dialog.kind.setCurrentIndex(1)
+    scan(qtbot, dialog.first_code, codes.booklet_code(PROGRAMME, 101))
+    qtbot.waitUntil(lambda: dialog.last_code.hasFocus())
+    scan(qtbot, dialog.last_code, codes.booklet_code(PROGRAMME, 105))
+    assert "À imprimer ici" in dialog.summary.text()
+    with qtbot.waitSignal(dialog.received) as received:
+        qtbot.mouseClick(dialog.confirm_button, Qt.MouseButton.LeftButton)
+    assert received.args[0].kind == "print_on_site"
+    assert "imprimé sur place" in [
+        page.lots_model.data(page.lots_model.index(row, 4)) for row in range(3)
+    ]
+
+
 @pytest.mark.parametrize("typo", ["digit", "voucher", "other_programme", "reversed"])
 def test_a_bad_scan_is_refused_in_french_and_changes_nothing(
     qtbot: Any, desk: Desk, typo: str

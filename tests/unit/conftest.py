@@ -2,7 +2,8 @@
 
 Every fixture builds on the one before: `db` (a migrated file under tmp_path), `services` (on that
 file, with `clock`), `admin` (the desk exists), `supervisor` and `agent`, `programme` (two
-funders, a limit per person), `lot` (booklets in stock), `person` (a registered beneficiary).
+funders, a limit per person), `lot` (booklets in stock, delivered printed) or `site_lot` (the
+same booklets, to print on site), `person` (a registered beneficiary).
 The file `db` opens is a copy of a template holding exactly the parts the test asks for
 (tests/desks.py: `unit_plan`), made once per session; the part fixtures return what was made.
 `raw` (and `raw_db(path)` for other files) reads the file through a separate sqlite3 connection, so that a test
@@ -161,6 +162,12 @@ def other_programme(admin: Actor, made: Made) -> ProgrammeRow:
 @pytest.fixture
 def lot(programme: ProgrammeRow, made: Made) -> LotRow:
     return made["lot"]
+
+
+@pytest.fixture
+def site_lot(programme: ProgrammeRow, made: Made) -> LotRow:
+    """The booklets of `lot`, as a range this desk prints itself (print on site)."""
+    return made["site_lot"]
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ from passdesk.models import (
 from passdesk.roles import Role
 from passdesk.services import Services, ledger, open_services
 from passdesk.services.beneficiaries import BeneficiaryInput
+from passdesk.services.handout_rules import same_day
 from passdesk.services.rows import Actor
 from tests.desks import MovableClock
 
@@ -291,7 +292,13 @@ def _build(s: Services, clock: MovableClock) -> None:
         return run
 
     def cancel(person: int, reason: str) -> Callable[[], object]:
-        return lambda: s.handouts.cancel(supervisor, cancelled[person], reason)
+        def run() -> object:
+            # The same day the booklets come back; a later cancel is of booklets not returned.
+            handed = s.handouts.get(cancelled[person]).created_at
+            returned = None if same_day(handed, clock.now) else False
+            return s.handouts.cancel(supervisor, cancelled[person], reason, returned=returned)
+
+        return run
 
     def expire(programme: str, number: int) -> Callable[[], object]:
         return lambda: s.db.transaction(

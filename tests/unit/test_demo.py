@@ -250,7 +250,17 @@ def test_the_bulk_writer_writes_what_the_services_write(small: Built, tmp_path: 
     for name in ("beneficiary", "name_token", "handout", "handout_booklet", "receipt_counter"):
         assert tables[name], name
     kinds = {row[3] for row in tables["ledger_event"]}
-    assert kinds == {"received", "handed_out", "cancelled", "returned", "voided"}
+    assert kinds == {
+        "desk_created",
+        "agent_added",
+        "setting_changed",
+        "programme_created",
+        "received",
+        "handed_out",
+        "cancelled",
+        "returned",
+        "voided",
+    }
 
 
 def test_the_comparison_sees_one_changed_value(small: Built, tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def journal(
     services.stock.void(supervisor, codes.booklet_code(programme.code, 4), "lost")
     services.stock.void(supervisor, codes.voucher_code(programme.code, 51), "misprint")
     clock.advance(timedelta(days=1))
-    services.handouts.cancel(admin, second.id, "Personne partie sans signer")
+    services.handouts.cancel(admin, second.id, "Personne partie sans signer", returned=False)
     services.stock.receive(admin, programme_code=programme.code, first_booklet=9, count=2)
     count = services.ledger.count()
     assert count == raw.scalar("SELECT count(*) FROM ledger_event") >= 9

@@ -86,6 +86,17 @@ def paris(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture
 def desk(services: Any, admin: Any, supervisor: Any, lot: Any) -> Any:
+    """A desk handing out booklets delivered printed, with its settings and places."""
+    return furnished(services, admin, supervisor)
+
+
+@pytest.fixture
+def printing_desk(services: Any, admin: Any, supervisor: Any, site_lot: Any) -> Any:
+    """The same desk, its booklets a range it prints itself."""
+    return furnished(services, admin, supervisor)
+
+
+def furnished(services: Any, admin: Any, supervisor: Any) -> Any:
     """Settings and places a desk would have: a footer, a cover text, three places."""
     services.accounts.update_desk(
         admin,
@@ -138,21 +149,21 @@ def test_receipt_of_a_cancelled_handout(
     check_golden("receipt_cancelled", desk.receipts.build_receipt(handout.id))
 
 
-def test_booklets_personalised_first_print(desk: Any, person: Any) -> None:
+def test_booklets_personalised_first_print(printing_desk: Any, person: Any) -> None:
     records = list(
-        desk.booklet_printing.build_booklets(
+        printing_desk.booklet_printing.build_booklets(
             programme_code=P, from_booklet=3, count=2, personalise_for=person.id
         )
     )
     check_golden("booklets_first_print", records)
 
 
-def test_booklet_reprint(desk: Any, supervisor: Any, tmp_path: Path) -> None:
-    desk.booklet_printing.print_booklets(
+def test_booklet_reprint(printing_desk: Any, supervisor: Any, tmp_path: Path) -> None:
+    printing_desk.booklet_printing.print_booklets(
         supervisor, codes=[codes.booklet_code(P, 7)], path=tmp_path / "b.pdf"
     )
     records = list(
-        desk.booklet_printing.build_booklets(
+        printing_desk.booklet_printing.build_booklets(
             codes=[codes.voucher_code(P, 63)], reprint_reason="Bourrage de l'imprimante"
         )
     )

@@ -72,7 +72,7 @@ def out(tmp_path: Path) -> Path:
 
 @needs_poppler
 def test_first_print_scans_back_to_the_codes_in_the_database(
-    services: Any, supervisor: Any, lot: Any, raw: Any, out: Path
+    services: Any, supervisor: Any, site_lot: Any, raw: Any, out: Path
 ) -> None:
     vouchers_before = raw.scalar("SELECT count(*) FROM voucher")
     path = out / "carnets.pdf"
@@ -99,7 +99,7 @@ def test_first_print_scans_back_to_the_codes_in_the_database(
 
 
 def test_without_a_range_the_next_booklets_never_printed_come_out(
-    services: Any, supervisor: Any, lot: Any, out: Path
+    services: Any, supervisor: Any, site_lot: Any, out: Path
 ) -> None:
     def numbers(**selection: Any) -> list[int]:
         return [b.booklet_number for b in services.booklet_printing.build_booklets(**selection)]
@@ -112,12 +112,12 @@ def test_without_a_range_the_next_booklets_never_printed_come_out(
     assert numbers(programme_code=P, count=3) == [4, 5, 6]  # a booklet with a hole is skipped
     assert numbers(programme_code="mgp19 ") == list(range(4, 13))
     services.booklet_printing.print_booklets(supervisor, programme_code=P, path=out / "b.pdf")
-    with pytest.raises(Refused, match="déjà été imprimés"):
+    with pytest.raises(Refused, match="attend d'être imprimé"):
         numbers(programme_code=P)
 
 
 def test_booklets_given_by_codes_any_of_their_codes(
-    services: Any, supervisor: Any, lot: Any, out: Path
+    services: Any, supervisor: Any, site_lot: Any, out: Path
 ) -> None:
     voucher_of_7 = codes.voucher_code(P, 65)  # booklet 7 holds vouchers 61..70
     records = list(services.booklet_printing.build_booklets(codes=[booklet(5), voucher_of_7]))
@@ -134,7 +134,7 @@ def test_booklets_given_by_codes_any_of_their_codes(
 
 
 def test_layout_cover_text_and_places_come_from_the_settings(
-    services: Any, admin: Any, supervisor: Any, lot: Any, person: Any, out: Path
+    services: Any, admin: Any, supervisor: Any, site_lot: Any, person: Any, out: Path
 ) -> None:
     services.settings.set(admin, "vouchers_per_page", "2")
     services.settings.set(admin, "cover_text", "Ouvert le samedi matin.")
@@ -158,7 +158,7 @@ def test_layout_cover_text_and_places_come_from_the_settings(
 
 @needs_poppler
 def test_cover_shows_the_person_the_text_and_the_places(
-    services: Any, admin: Any, supervisor: Any, lot: Any, person: Any, out: Path
+    services: Any, admin: Any, supervisor: Any, site_lot: Any, person: Any, out: Path
 ) -> None:
     services.settings.set(admin, "cover_text", "Ouvert le samedi matin.")
     services.places.add(
@@ -179,7 +179,7 @@ def test_cover_shows_the_person_the_text_and_the_places(
 
 @needs_poppler
 def test_a_reprint_needs_a_reason_then_prints_duplicata_with_the_same_codes(
-    services: Any, supervisor: Any, admin: Any, lot: Any, raw: Any, out: Path
+    services: Any, supervisor: Any, admin: Any, site_lot: Any, raw: Any, out: Path
 ) -> None:
     services.booklet_printing.print_booklets(supervisor, codes=[booklet(1)], path=out / "first.pdf")
     before = raw.dump()
@@ -218,7 +218,7 @@ def test_a_reprint_needs_a_reason_then_prints_duplicata_with_the_same_codes(
 
 
 def test_a_mixed_batch_reprints_only_what_was_printed(
-    services: Any, supervisor: Any, lot: Any, raw: Any, out: Path
+    services: Any, supervisor: Any, site_lot: Any, raw: Any, out: Path
 ) -> None:
     services.booklet_printing.print_booklets(supervisor, codes=[booklet(2)], path=out / "a.pdf")
     records = list(
@@ -244,15 +244,12 @@ def test_a_mixed_batch_reprints_only_what_was_printed(
 
 
 def test_handed_out_voided_or_expired_booklets_are_refused_unless_reprinted(
-    services: Any, supervisor: Any, agent: Any, lot: Any, person: Any, clock: Any, out: Path
+    services: Any, supervisor: Any, agent: Any, site_lot: Any, person: Any, clock: Any, out: Path
 ) -> None:
     services.booklet_printing.print_booklets(supervisor, codes=[booklet(1)], path=out / "a.pdf")
     services.handouts.hand_out(agent, person.id, codes_=[booklet(1)])
-    services.handouts.hand_out(agent, person.id, codes_=[booklet(2)])  # never printed
     services.stock.void(supervisor, booklet(3), "damaged")
-    with pytest.raises(Refused, match="remis et n'a jamais été imprimé"):
-        services.booklet_printing.build_booklets(codes=[booklet(2)], reprint_reason="perdu")
-    with pytest.raises(Refused, match="invalidé et n'a jamais été imprimé"):
+    with pytest.raises(Refused, match="ne pourra plus jamais être imprimé"):
         services.booklet_printing.build_booklets(codes=[booklet(3)], reprint_reason="abîmé")
     with pytest.raises(InvalidInput, match="motif"):
         services.booklet_printing.build_booklets(codes=[booklet(1)])
@@ -260,14 +257,23 @@ def test_handed_out_voided_or_expired_booklets_are_refused_unless_reprinted(
         codes=[booklet(1)], reprint_reason="Carnet déchiré"
     )
     assert record.duplicate
-    # a booklet with one voucher voided cannot be printed for the first time
+    # a booklet with one voucher voided is printed without it (then handed out with the rest)
     services.stock.void(supervisor, codes.voucher_code(P, 45), "misprint")
-    with pytest.raises(Refused, match=codes.voucher_code(P, 45)):
-        services.booklet_printing.build_booklets(codes=[booklet(5)])
-    # after the end of validity, nothing new is printed
+    (record,) = services.booklet_printing.build_booklets(codes=[booklet(5)])
+    assert codes.voucher_code(P, 45) not in [v.code for v in record.vouchers]
+    assert len(record.vouchers) == 9
+    # from D-15 (when handing out stops) nothing is printed for the stock
+    clock.set_date(date(2027, 6, 14))
+    services.booklet_printing.build_booklets(codes=[booklet(6)])
+    clock.set_date(date(2027, 6, 15))
+    with pytest.raises(Refused, match="l'impression pour le stock aussi"):
+        services.booklet_printing.build_booklets(codes=[booklet(6)])
+    # a duplicate for the person who holds the booklet, until the last valid day
+    clock.set_date(date(2027, 6, 30))
+    services.booklet_printing.build_booklets(codes=[booklet(1)], reprint_reason="déchiré")
     clock.set_date(date(2027, 7, 1))
     with pytest.raises(Refused, match="ont expiré le 30/06/2027"):
-        services.booklet_printing.build_booklets(codes=[booklet(6)])
+        services.booklet_printing.build_booklets(codes=[booklet(1)], reprint_reason="déchiré")
 
 
 # --- checked before anything ----------------------------------------------------------------
@@ -294,7 +300,7 @@ def test_handed_out_voided_or_expired_booklets_are_refused_unless_reprinted(
 def test_bad_requests_are_refused_in_french_and_change_nothing(
     services: Any,
     supervisor: Any,
-    lot: Any,
+    site_lot: Any,
     raw: Any,
     out: Path,
     selection: dict[str, Any],
@@ -311,7 +317,7 @@ def test_bad_requests_are_refused_in_french_and_change_nothing(
 
 
 def test_an_agent_may_not_print_booklets(
-    services: Any, agent: Any, lot: Any, raw: Any, out: Path
+    services: Any, agent: Any, site_lot: Any, raw: Any, out: Path
 ) -> None:
     before = raw.dump()
     with pytest.raises(Forbidden, match="imprimer des carnets"):
@@ -322,7 +328,7 @@ def test_an_agent_may_not_print_booklets(
 
 @pytest.mark.parametrize("where", ["missing folder", "a folder"])
 def test_an_unwritable_path_writes_nothing_and_records_nothing(
-    services: Any, supervisor: Any, lot: Any, raw: Any, out: Path, where: str
+    services: Any, supervisor: Any, site_lot: Any, raw: Any, out: Path, where: str
 ) -> None:
     path = out / "nowhere" / "b.pdf" if where == "missing folder" else out
     before = raw.dump()
@@ -347,7 +353,7 @@ def test_the_layout_setting_cannot_ask_more_than_a_page_holds(
 
 
 def test_a_cancelled_print_leaves_no_file_and_no_row(
-    services: Any, supervisor: Any, lot: Any, raw: Any, out: Path
+    services: Any, supervisor: Any, site_lot: Any, raw: Any, out: Path
 ) -> None:
     before = raw.dump()
     seen: list[tuple[int, int]] = []
@@ -366,7 +372,9 @@ def test_a_cancelled_print_leaves_no_file_and_no_row(
     assert files(out) == []
 
 
-def test_progress_reaches_the_total(services: Any, supervisor: Any, lot: Any, out: Path) -> None:
+def test_progress_reaches_the_total(
+    services: Any, supervisor: Any, site_lot: Any, out: Path
+) -> None:
     seen: list[tuple[int, int]] = []
     services.booklet_printing.print_booklets(
         supervisor, programme_code=P, count=2, path=out / "b.pdf",
@@ -377,7 +385,7 @@ def test_progress_reaches_the_total(services: Any, supervisor: Any, lot: Any, ou
 
 
 def test_an_error_while_drawing_leaves_no_file_and_no_row(
-    services: Any, supervisor: Any, lot: Any, raw: Any, out: Path
+    services: Any, supervisor: Any, site_lot: Any, raw: Any, out: Path
 ) -> None:
     before = raw.dump()
 
@@ -394,7 +402,7 @@ def test_an_error_while_drawing_leaves_no_file_and_no_row(
 
 
 def test_a_booklet_changed_during_the_print_is_not_recorded_and_no_file_is_left(
-    services: Any, supervisor: Any, lot: Any, raw: Any, out: Path
+    services: Any, supervisor: Any, site_lot: Any, raw: Any, out: Path
 ) -> None:
     """Another desk voids booklet 2 while booklets 1..3 are drawn: the print is refused whole."""
     done: list[int] = []
@@ -419,7 +427,7 @@ def test_a_booklet_changed_during_the_print_is_not_recorded_and_no_file_is_left(
 
 
 def test_build_booklets_checks_at_once_and_reads_lazily(
-    services: Any, supervisor: Any, lot: Any
+    services: Any, supervisor: Any, site_lot: Any
 ) -> None:
     records = services.booklet_printing.build_booklets(programme_code=P)
     assert not isinstance(records, list | tuple)

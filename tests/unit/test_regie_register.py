@@ -66,7 +66,7 @@ def busy_desk(
     services.stock.void(supervisor, voucher(12), "lost")  # a voucher of handed-out booklet 2
     clock.advance(timedelta(days=1))
     day3 = clock.now.date()
-    services.handouts.cancel(supervisor, later.id, "doublon")  # a later day: 5 voided
+    services.handouts.cancel(supervisor, later.id, "doublon", returned=False)  # later: voided
     services.stock.void(supervisor, booklet(1), "stolen")  # handed out -> voided
     services.stock.receive(supervisor, programme_code="MGP19", first_booklet=13, count=8)
     services.handouts.hand_out(agent, people[4].id, codes_=[booklet(4)])

@@ -124,7 +124,7 @@ def test_other_errors_are_not_replayed(quick: Database, raw: Any) -> None:
 def test_a_print_that_loses_a_race_is_renamed_into_place_exactly_once(
     services: Any,
     supervisor: Any,
-    lot: Any,
+    site_lot: Any,
     raw: Any,
     tmp_path: Path,
     fail_commits: list[Exception],
@@ -143,7 +143,7 @@ def test_a_print_that_loses_a_race_is_renamed_into_place_exactly_once(
     path = tmp_path / "carnets.pdf"
 
     result = services.booklet_printing.print_booklets(
-        supervisor, programme_code=lot.programme_code, from_booklet=1, count=2, path=path
+        supervisor, programme_code=site_lot.programme_code, from_booklet=1, count=2, path=path
     )
 
     assert renames == [path] and path.read_bytes().startswith(b"%PDF")
@@ -177,7 +177,7 @@ def test_every_after_commit_action_runs_even_if_one_fails(quick: Database, raw: 
 def test_a_print_whose_file_cannot_be_renamed_keeps_its_pdf_and_says_where(
     services: Any,
     supervisor: Any,
-    lot: Any,
+    site_lot: Any,
     raw: Any,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
@@ -194,7 +194,7 @@ def test_a_print_whose_file_cannot_be_renamed_keeps_its_pdf_and_says_where(
     monkeypatch.setattr(output_module.os, "replace", locked_target)
     with pytest.raises(Refused) as refused:
         services.booklet_printing.print_booklets(
-            supervisor, programme_code=lot.programme_code, from_booklet=1, count=2, path=path
+            supervisor, programme_code=site_lot.programme_code, from_booklet=1, count=2, path=path
         )
     kept = tmp_path / "carnets (2).pdf"
     assert str(kept) in refused.value.message and "enregistrée" in refused.value.message

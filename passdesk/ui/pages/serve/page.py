@@ -375,11 +375,11 @@ class ServePage(QWidget):
         self._show_receipt(handout, then_next_person=False)
 
     def _show_receipt(self, handout: HandoutRow, *, then_next_person: bool) -> None:
-        printing = self._context.services.receipts
+        printing, actor = self._context.services.receipts, self._context.actor
         path = receipt_path(handout.receipt_number)
         self.person_panel.scan_message.show_info(_("Preparing the receipt…"))
         self._context.runner.run(
-            lambda _control: printing.write_receipt(handout.id, path),
+            lambda _control: printing.write_receipt(handout.id, path, actor=actor),
             on_result=lambda written: self._on_receipt_written(
                 Path(written), handout, then_next_person
             ),

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.documents.regie_records import ClosingRecord
-from passdesk.formatting import format_number
+from passdesk.formatting import format_money, format_number
 from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
 from passdesk.services.rows import BookletRow, LotRow, ProgrammeRow, StockCounts
 from passdesk.services.stock import BOOKLET_STATUS_LABELS, status_label
+from passdesk.services.stock_counts import total as stock_total
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.stock.closing import ClosingDialog
 from passdesk.ui.pages.stock.print_booklets import PrintBookletsDialog
@@ -43,6 +44,7 @@ from passdesk.ui.widgets.table_models import (
     configure_view,
 )
 
+LOT_KIND_LABELS = {"delivered": N_("delivered"), "print_on_site": N_("printed on site")}
 RECEIVE_SHORTCUT = "Ctrl+Shift+R"
 VOID_SHORTCUT = "Ctrl+Shift+D"
 PRINT_SHORTCUT = "Ctrl+Shift+P"
@@ -61,6 +63,12 @@ PROGRAMME_COLUMNS: list[Column[ProgrammeStock]] = [
     Column(N_("Code"), lambda r: r.programme.code),
     Column(N_("Programme"), lambda r: r.programme.name),
     Column(N_("In stock"), lambda r: r.counts.in_stock, align_right=True),
+    Column(N_("Vouchers in stock"), lambda r: r.counts.vouchers.in_stock, align_right=True),
+    Column(
+        N_("Value in stock"),
+        lambda r: format_money(r.counts.vouchers.value_in_stock),
+        align_right=True,
+    ),
     Column(N_("Handed out"), lambda r: r.counts.handed_out, align_right=True),
     Column(N_("Voided"), lambda r: r.counts.voided, align_right=True),
     Column(N_("Expired"), lambda r: r.counts.expired, align_right=True),
@@ -76,6 +84,7 @@ LOT_COLUMNS: list[Column[LotRow]] = [
     Column(N_("First booklet"), lambda r: r.first_code),
     Column(N_("Last booklet"), lambda r: r.last_code),
     Column(N_("Booklets"), lambda r: r.count, align_right=True),
+    Column(N_("Kind"), lambda r: _(LOT_KIND_LABELS.get(r.kind, r.kind))),
     Column(N_("Received on"), lambda r: r.received_at),
     Column(N_("Source"), lambda r: r.source),
 ]
@@ -278,7 +287,8 @@ class StockPage(QWidget):
         """Re-read programmes, counts, lots and the first page of booklets."""
         stock = self.context.services.stock
         programmes = self.context.services.programmes.list()
-        rows = [ProgrammeStock(p, stock.counts(p.code)) for p in programmes]
+        counts = stock.counts_by_programme()
+        rows = [ProgrammeStock(p, counts[p.code]) for p in programmes]
         selected = self.selected_programme()
         self.programmes_model.set_rows(rows)
         self.programme_filter.blockSignals(True)
@@ -289,7 +299,8 @@ class StockPage(QWidget):
             self.programme_filter.addItem(f"{p.code} — {p.name}", p.code)
         self.programme_filter.setCurrentIndex(max(self.programme_filter.findData(chosen), 0))
         self.programme_filter.blockSignals(False)
-        total = stock.counts()
+        total = stock_total(counts)
+        vouchers = total.vouchers
         self.summary_label.setText(
             _(
                 "{received} booklets received: {in_stock} in stock, {handed_out} handed out, "
@@ -300,6 +311,19 @@ class StockPage(QWidget):
                 handed_out=format_number(total.handed_out),
                 voided=format_number(total.voided),
                 expired=format_number(total.expired),
+            )
+            + "\n"
+            + _(
+                "{received} vouchers: {in_stock} in stock ({value}), {handed_out} handed out, "
+                "{voided} voided, {expired} expired, {used} used."
+            ).format(
+                received=format_number(vouchers.received),
+                in_stock=format_number(vouchers.in_stock),
+                value=format_money(vouchers.value_in_stock),
+                handed_out=format_number(vouchers.handed_out),
+                voided=format_number(vouchers.voided),
+                expired=format_number(vouchers.expired),
+                used=format_number(vouchers.used),
             )
         )
         if selected is not None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
     QLabel,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from passdesk.formatting import format_number
 from passdesk.i18n import _
+from passdesk.models import LotKind
 from passdesk.services.lots import (
     COUNT,
     FIRST_BOOKLET,
@@ -67,6 +69,11 @@ class ReceiveLotDialog(QDialog):
         self.last_code = QLineEdit()
         self.last_code.setObjectName("last_code")
         self.last_code.setAccessibleName(_("Last booklet"))
+        self.kind = QComboBox()
+        self.kind.setObjectName("lot_kind")
+        self.kind.setAccessibleName(_("Kind of lot"))
+        self.kind.addItem(_("Delivered printed (a print is a reprint)"), LotKind.DELIVERED)
+        self.kind.addItem(_("To print here (printed before handed out)"), LotKind.PRINT_ON_SITE)
         self.source = QLineEdit()
         self.source.setObjectName("source")
         self.source.setAccessibleName(_("Source"))
@@ -87,6 +94,9 @@ class ReceiveLotDialog(QDialog):
             form, self, _("&First booklet"), self.first_code, "first"
         )
         self.last_message = add_field_row(form, self, _("&Last booklet"), self.last_code, "last")
+        kind_label = QLabel(field_label(_("&Kind")))
+        kind_label.setBuddy(self.kind)
+        form.addRow(kind_label, self.kind)
         source_label = QLabel(field_label(_("&Source")))
         source_label.setBuddy(self.source)
         form.addRow(source_label, self.source)
@@ -103,6 +113,7 @@ class ReceiveLotDialog(QDialog):
         self.first_code.textEdited.connect(self._on_code_edited)
         self.last_code.textEdited.connect(self._on_code_edited)
         self.source.returnPressed.connect(self._on_last_code_return_pressed)
+        self.kind.currentIndexChanged.connect(self._on_code_edited)
 
     # --- planning -----------------------------------------------------------------------
 
@@ -117,13 +128,14 @@ class ReceiveLotDialog(QDialog):
         """Ask the service what the two codes make; `whole_lot` False checks the first only."""
         self._forget_plan()
         seq = self._plan_seq
-        stock, first, last = (
+        stock, first, last, kind = (
             self.context.services.stock,
             self.first_code.text(),
             self.last_code.text(),
+            self.kind.currentData(),
         )
         self.context.runner.run(
-            lambda _control: stock.plan_lot_between(first, last),
+            lambda _control: stock.plan_lot_between(first, last, kind=kind),
             on_result=lambda plan: self._on_planned(seq, plan, whole_lot),
             on_error=lambda error: self._on_plan_failed(seq, error),
             owner=self,
@@ -149,7 +161,7 @@ class ReceiveLotDialog(QDialog):
         if plan.ok:
             self.last_code.setText(plan.last_code)
             self.plan = plan
-            self.summary.setText(self._describe(plan))
+            self.summary.setText(self._describe(plan) + "\n" + self.kind.currentText())
             self.confirm_button.setEnabled(True)
             QTimer.singleShot(0, self.confirm_button, self.confirm_button.setFocus)
         self.planned.emit(plan)
@@ -205,6 +217,7 @@ class ReceiveLotDialog(QDialog):
                 first_booklet=plan.first_booklet,
                 count=plan.count,
                 source=source,
+                kind=plan.kind,
             ),
             on_result=self._on_received,
             on_error=self._on_refused,

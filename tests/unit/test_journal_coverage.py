@@ -1,0 +1,189 @@
+"""Every change is a journal event; a chain rewritten whole is caught by a printed anchor; the
+journal replayed gives the register's statuses."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from passdesk import codes
+from passdesk.errors import InvalidInput
+from passdesk.models import Role
+from passdesk.services import ledger
+from passdesk.services.integrity import check_database
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def events(raw: Any, after: int = 0) -> list[tuple[str, int, dict[str, Any]]]:
+    return [
+        (kind, agent_id, json.loads(details))
+        for kind, agent_id, details in raw.query(
+            "SELECT kind, agent_id, details FROM ledger_event WHERE id > ? ORDER BY id", (after,)
+        )
+    ]
+
+
+def last_id(raw: Any) -> int:
+    return raw.scalar("SELECT coalesce(max(id), 0) FROM ledger_event")
+
+
+def test_changes_outside_the_stock_are_journal_events_without_free_text(
+    services: Any, admin: Any, raw: Any
+) -> None:
+    # The hole: programmes, agents, settings and the desk's identity changed without an event.
+    [(kind, agent_id, details)] = events(raw)
+    assert (kind, agent_id) == ("desk_created", admin.id)
+    assert details["identity"]["name"] == sha("Mairie de Villeurbanne")
+    after = last_id(raw)
+    agent = services.accounts.add_agent(
+        admin, login="lea.roux", display_name="Léa Roux", role=Role.AGENT
+    )
+    services.accounts.set_password(admin, "lea.roux", "un mot de passe long")
+    services.settings.set(admin, "vouchers_per_page", "2")
+    services.settings.set(admin, "receipt_footer", "Ouvert le samedi, appeler Mme Durand")
+    services.accounts.update_desk(
+        admin,
+        name="Mairie de Villeurbanne",
+        address="Place Lazare-Goujon",
+        postcode="69100",
+        commune="Villeurbanne",
+        siret=None,
+    )
+    services.programmes.add(
+        admin,
+        code="LYON26",
+        name="Pass Ville de Lyon",
+        face_value="10",
+        vouchers_per_booklet=5,
+        valid_from="2026-01-01",
+        valid_until="2026-12-31",
+        funders=[("Ville de Lyon", 100)],
+        limit_per_person=1,
+    )
+    assert events(raw, after) == [
+        ("agent_added", admin.id, {"agent": agent.id, "role": "agent"}),
+        ("agent_changed", admin.id, {"agent": agent.id, "password": "set"}),
+        ("setting_changed", admin.id, {"key": "vouchers_per_page", "value": 2}),
+        (
+            "setting_changed",
+            admin.id,
+            {"key": "receipt_footer", "sha256": sha("Ouvert le samedi, appeler Mme Durand")},
+        ),
+        (
+            "desk_changed",
+            admin.id,
+            {
+                "desk": 1,
+                "identity": {
+                    "address": sha("Place Lazare-Goujon"),
+                    "postcode": sha("69100"),
+                    "commune": sha("Villeurbanne"),
+                },
+            },
+        ),
+        (
+            "programme_created",
+            admin.id,
+            {
+                "code": "LYON26",
+                "name": "Pass Ville de Lyon",
+                "face_value": "10.00",
+                "vouchers_per_booklet": 5,
+                "valid_from": "2026-01-01",
+                "valid_until": "2026-12-31",
+                "limit_per_person": 1,
+                "funders": {"Ville de Lyon": "100"},
+            },
+        ),
+    ]
+    text = " ".join(d for (d,) in raw.query("SELECT details FROM ledger_event"))
+    for free in ("Durand", "Lazare", "Léa"):
+        assert free not in text
+    assert services.ledger.verify().ok
+
+
+def test_a_limit_override_keeps_the_sha256_of_its_reason(
+    services: Any, agent: Any, supervisor: Any, programme: Any, lot: Any, person: Any, raw: Any
+) -> None:
+    for n in (1, 2):
+        services.handouts.hand_out(agent, person.id, codes_=[codes.booklet_code("MGP19", n)])
+    after = last_id(raw)
+    reason = "Famille nombreuse, accord du CCAS"
+    services.handouts.hand_out(
+        supervisor, person.id, next_programme="MGP19", override_reason=reason
+    )
+    [(kind, who, details)] = events(raw, after)
+    assert (kind, who, details["override"]) == ("handed_out", supervisor.id, sha(reason))
+
+
+@pytest.fixture
+def journal_file(
+    services: Any, supervisor: Any, agent: Any, lot: Any, person: Any, db_path: Path
+) -> Path:
+    services.handouts.hand_out(agent, person.id, next_programme="MGP19")
+    services.stock.void(supervisor, codes.booklet_code("MGP19", 5), "stolen")
+    return db_path
+
+
+def test_check_anchor_accepts_any_event_hash_and_refuses_a_rewritten_chain(
+    services: Any, journal_file: Path, raw: Any
+) -> None:
+    hashes = [h for (h,) in raw.query("SELECT hash FROM ledger_event ORDER BY id")]
+    for number, digest in enumerate(hashes, 1):
+        report = check_database(services, anchor=digest.upper())
+        assert report.ok and report.ledger.anchor_event == number
+        assert any(f"l'événement {number} porte l'empreinte" in line for line in report.lines)
+    anchor = hashes[2]
+    # The hole: rewriting the chain whole from its first event passed `check`.
+    _rewrite_whole_chain(journal_file)
+    assert services.ledger.verify().ok  # consistent by itself...
+    report = check_database(services, anchor=anchor)
+    assert not report.ok  # ...but the paper's hash is gone
+    assert "Aucun événement du journal ne porte l'empreinte" in report.ledger.problem
+    with pytest.raises(InvalidInput, match="64 caractères"):
+        services.ledger.verify(anchor="1234")
+
+
+def _rewrite_whole_chain(path: Path) -> None:
+    """What a forger with the database could do: change an old event and rehash everything."""
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT id, at, agent_id, kind, programme_id, booklet_id, voucher_id, handout_id, "
+            "details FROM ledger_event ORDER BY id"
+        ).fetchall()
+        prev = ledger.GENESIS
+        for row in rows:
+            event_id, at, agent_id, kind, programme, booklet, voucher, handout, details = row
+            if event_id == 1:
+                details = details.replace("{", '{"forged":true,', 1)
+            moment = datetime.fromisoformat(at).replace(tzinfo=UTC)
+            text = ledger.canonical(
+                event_id, moment, agent_id, kind, programme, booklet, voucher, handout, details
+            )
+            digest = ledger.chain_hash(prev, text)
+            connection.execute(
+                "UPDATE ledger_event SET details = ?, prev_hash = ?, hash = ? WHERE id = ?",
+                (details, prev, digest, event_id),
+            )
+            prev = digest
+        connection.execute("UPDATE ledger_head SET last_hash = ?", (prev,))
+
+
+def test_check_replays_the_journal_and_names_a_voucher_changed_behind_its_back(
+    services: Any, journal_file: Path, raw: Any
+) -> None:
+    assert check_database(services).ok
+    voucher = codes.voucher_code("MGP19", 23)
+    raw.execute("UPDATE voucher SET status = 'voided' WHERE code = ?", (voucher,))
+    report = check_database(services)
+    assert not report.ok
+    assert any("diffèrent du journal rejoué" in p and voucher in p for p in report.problems)
