@@ -47,6 +47,7 @@ class Action(enum.StrEnum):
     MANAGE_AGENTS = "manage_agents"
     EDIT_DESK = "edit_desk"
     EDIT_SETTINGS = "edit_settings"
+    RESTORE_BACKUP = "restore_backup"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -62,6 +63,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.MANAGE_AGENTS: Role.ADMIN,
     Action.EDIT_DESK: Role.ADMIN,
     Action.EDIT_SETTINGS: Role.ADMIN,
+    Action.RESTORE_BACKUP: Role.ADMIN,
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -77,6 +79,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.MANAGE_AGENTS: N_("manage the agents' accounts"),
     Action.EDIT_DESK: N_("change the desk's details"),
     Action.EDIT_SETTINGS: N_("change the settings"),
+    Action.RESTORE_BACKUP: N_("restore a backup"),
 }
 
 

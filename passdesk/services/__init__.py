@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from passdesk.services import receipt_marks
 from passdesk.services.accounts import AccountService
+from passdesk.services.backup_restore import RestoreService
+from passdesk.services.backups import BackupService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.booklet_printing import BookletPrintService
@@ -38,11 +41,14 @@ class Services:
     settings: SettingsService
     receipts: ReceiptService
     booklet_printing: BookletPrintService
+    backups: BackupService
+    restore: RestoreService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
         places = PlaceService(db, clock)
         settings = SettingsService(db, clock)
+        backups = BackupService(db, clock, settings=settings)
         return cls(
             db=db,
             accounts=AccountService(db, clock),
@@ -56,6 +62,8 @@ class Services:
             settings=settings,
             receipts=ReceiptService(db, clock, places=places, settings=settings),
             booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
+            backups=backups,
+            restore=RestoreService(db, clock, backups_=backups),
         )
 
     def close(self) -> None:
@@ -65,4 +73,6 @@ class Services:
 def open_services(
     database: str | os.PathLike[str] | None = None, *, clock: Clock = system_clock
 ) -> Services:
-    return Services.build(open_database(database), clock)
+    db = open_database(database)
+    receipt_marks.apply_marks(db)
+    return Services.build(db, clock)

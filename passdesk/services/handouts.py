@@ -23,6 +23,7 @@ from passdesk.models import (
     Beneficiary,
     Booklet,
     BookletStatus,
+    Desk,
     EventKind,
     Handout,
     HandoutBooklet,
@@ -32,7 +33,7 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.roles import Action
-from passdesk.services import ledger
+from passdesk.services import ledger, receipt_marks
 from passdesk.services.base import (
     Service,
     booklet_row,
@@ -220,7 +221,7 @@ class HandoutService(Service):
                 beneficiary_id=person.id,
                 agent_id=actor.id,
                 created_at=now,
-                receipt_number=self._next_receipt(session, desk.id, now),
+                receipt_number=self._next_receipt(session, desk, now),
                 override_reason=reason,
             )
             session.add(handout)
@@ -328,18 +329,19 @@ class HandoutService(Service):
                 raise Refused(limit_message(programme, received), field="override")
 
     @staticmethod
-    def _next_receipt(session: Session, desk_id: int, now: datetime) -> str:
+    def _next_receipt(session: Session, desk: Desk, now: datetime) -> str:
         year = receipt_year(now)
         counter = session.scalar(
             select(ReceiptCounter)
-            .where(ReceiptCounter.desk_id == desk_id, ReceiptCounter.year == year)
+            .where(ReceiptCounter.desk_id == desk.id, ReceiptCounter.year == year)
             .with_for_update()
         )
         if counter is None:
-            counter = ReceiptCounter(desk_id=desk_id, year=year, last_number=0)
+            counter = ReceiptCounter(desk_id=desk.id, year=year, last_number=0)
             session.add(counter)
         counter.last_number += 1
         session.flush()
+        receipt_marks.remember_after_commit(session, desk, year, counter.last_number)
         return receipt_number(year, counter.last_number)
 
     # --- cancellation -------------------------------------------------------------------

@@ -21,6 +21,7 @@ EXPECTED_MINIMUM = {
     Action.MANAGE_AGENTS: Role.ADMIN,
     Action.EDIT_DESK: Role.ADMIN,
     Action.EDIT_SETTINGS: Role.ADMIN,
+    Action.RESTORE_BACKUP: Role.ADMIN,
 }
 ORDER = [Role.AGENT, Role.SUPERVISOR, Role.ADMIN]
 
