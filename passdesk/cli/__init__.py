@@ -18,7 +18,16 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from passdesk import __version__
-from passdesk.cli import agents, beneficiaries, desk, handouts, printing, programmes, stock
+from passdesk.cli import (
+    agents,
+    backups,
+    beneficiaries,
+    desk,
+    handouts,
+    printing,
+    programmes,
+    stock,
+)
 from passdesk.cli.common import EXIT_BUG, EXIT_OK, EXIT_REFUSED, Output, Parser
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
@@ -26,7 +35,7 @@ from passdesk.i18n import _
 log = logging.getLogger(__name__)
 
 # In the order `passdesk-admin --help` lists them.
-NOUNS = (desk, programmes, stock, beneficiaries, handouts, agents, printing)
+NOUNS = (desk, programmes, stock, beneficiaries, handouts, agents, printing, backups)
 
 
 def build_parser() -> Parser:
@@ -87,14 +96,17 @@ def _sub_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentP
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from passdesk.logsetup import configure_logging
+    from passdesk.logsetup import configure_logging, unavailable
 
     as_json = "--json" in (argv if argv is not None else sys.argv[1:])
     out = Output(as_json)
     try:
         configure_logging()
+        if unavailable() is not None:
+            out.say(str(unavailable()))
         args = build_parser().parse_args(argv)
         out = Output(args.json)
+        _sweep_abandoned_parts(args)
         log.info(
             "console command %s %s by %s",
             args.command,
@@ -140,6 +152,22 @@ def _silence_stdout() -> None:
 
 
 def _log_path() -> str:
-    from passdesk import paths
+    from passdesk.logsetup import log_file_text
 
-    return str(paths.log_dir() / "passdesk.log")
+    return log_file_text()
+
+
+def _sweep_abandoned_parts(args: argparse.Namespace) -> None:
+    """Files a killed PassDesk left half-written (`passdesk.staged`), in the folders it knows
+    and the database's own folder; cheap (a few folder listings)."""
+    from sqlalchemy.exc import ArgumentError
+
+    from passdesk import staged
+    from passdesk.errors import PassDeskError
+    from passdesk.store import resolve_url, sqlite_path
+
+    try:
+        path = sqlite_path(resolve_url(getattr(args, "database", None)))
+    except (PassDeskError, ValueError, ArgumentError):  # said by the command itself
+        path = None
+    staged.sweep_known_folders([path.parent if path is not None else None])
