@@ -24,22 +24,39 @@ if TYPE_CHECKING:
     from passdesk.services import Services
 
 
-def _services(args: argparse.Namespace) -> tuple[Services, str | None]:
+def _services(args: argparse.Namespace, *, reading: bool = False) -> tuple[Services, str | None]:
     """The services on the database, and why it could not be opened normally (None: it
-    could). A missing file is not created; a damaged one is left as it is, for a restore."""
+    could). A missing file is not created; a damaged one is left as it is, for a restore; for
+    `list` and `verify` (`reading`), any database that cannot be opened will do."""
+    from dataclasses import replace
+
     from passdesk.services import Services, open_services
+    from passdesk.services.backup_restore import RestoreService
+    from passdesk.services.backups import DetachedBackupService
     from passdesk.store import Database, resolve_url, sqlite_path
     from passdesk.store.faults import DamagedDatabase, check_url
 
     url = resolve_url(args.database)
     check_url(url)
     path = sqlite_path(url)
+    problem: str | None = None
     if path is not None and not path.exists():
-        return Services.build(Database(url)), _("there is no database at {path}").format(path=path)
-    try:
-        return open_services(args.database), None
-    except DamagedDatabase as problem:
-        return Services.build(Database(url)), problem.message
+        problem = _("there is no database at {path}").format(path=path)
+    else:
+        try:
+            return open_services(args.database), None
+        except DamagedDatabase as error:
+            problem = error.message
+        except EnvironmentProblem as error:
+            if not reading:
+                raise
+            problem = error.message
+    db = Database(url)
+    detached = DetachedBackupService(db)
+    services = replace(
+        Services.build(db), backups=detached, restore=RestoreService(db, backups_=detached)
+    )
+    return services, problem
 
 
 def _row_lines(services: Services) -> list[str]:
@@ -79,7 +96,7 @@ def cmd_create(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_list(args: argparse.Namespace, out: Output) -> int:
-    services, problem = _services(args)
+    services, problem = _services(args, reading=True)
     if problem is not None:
         out.say(
             _("The database cannot be opened ({problem}); its backups:").format(problem=problem)
@@ -99,7 +116,7 @@ def _chosen(services: Services, reference: str | None) -> Path:
 
 
 def cmd_verify(args: argparse.Namespace, out: Output) -> int:
-    services, _problem = _services(args)
+    services, _problem = _services(args, reading=True)
     path = _chosen(services, args.backup)
     report: VerifyReport = services.backups.verify(path)
     out.say(_("Backup {path}:").format(path=path))

@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from passdesk.errors import EnvironmentProblem, PassDeskError, Refused
+from passdesk.errors import EnvironmentProblem, Refused
 from passdesk.formatting import format_timestamp
 from passdesk.i18n import N_, _
 from passdesk.models import Beneficiary, Booklet, Desk, EventKind, LedgerEvent, LedgerHead
@@ -38,6 +38,7 @@ from passdesk.services.backups import BackupService, open_backup
 from passdesk.services.base import Clock, Service, require, system_clock
 from passdesk.services.rows import Actor
 from passdesk.store import Database, backups, pg_backups, schema
+from passdesk.store.faults import DamagedDatabase
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ class RestorePlan:
     returning_events: int  # events the backup holds that the current database does not
     other_desk: str | None  # the current desk's name, when the backup is another desk's
     counters: dict[int, int]  # each year's last receipt number after the restore
+    current_damaged: bool = False  # SQLite finds it damaged: it is replaced (and kept aside)
 
     @property
     def current_readable(self) -> bool:
@@ -266,22 +268,23 @@ class RestoreService(Service):
         return self._plan(backup, _archive_facts(backup))
 
     def _plan(self, backup: Path, saved: _Facts) -> RestorePlan:
-        try:
-            with self._db.read() as session:
-                return self._compare(backup, saved, _session_facts(session), session)
-        except (PassDeskError, SQLAlchemyError) as error:
-            problem = error.message if isinstance(error, PassDeskError) else type(error).__name__
-            log.warning("current database unreadable while planning a restore")
-            return RestorePlan(
-                backup,
-                saved.last_event,
-                problem,
-                (),
-                0,
-                0,
-                None,
-                self._floor(saved, None),
-            )
+        path = self._db.path
+        if path is not None and not path.exists():
+            problem: str | None = _("there is no database at {path}").format(path=path)
+            damaged = False
+        else:
+            try:
+                with self._db.read() as session:
+                    return self._compare(backup, saved, _session_facts(session), session)
+            # (busy, read-only, a full disk: the error goes on, and nothing is replaced)
+            except DamagedDatabase as error:
+                problem, damaged = error.message, True
+            except SQLAlchemyError as error:  # not a PassDesk database any more
+                problem, damaged = type(error).__name__, True
+        log.warning("current database unreadable while planning a restore")
+        return RestorePlan(
+            backup, saved.last_event, problem, (), 0, 0, None, self._floor(saved, None), damaged
+        )
 
     def _compare(
         self, backup: Path, saved: _Facts, current: _Facts, session: Session
@@ -411,16 +414,24 @@ class RestoreService(Service):
             receipt_marks.record(folders, key, year, number)
 
     def _safety_copy(self, plan: RestorePlan) -> Path | None:
-        """The database as it is now, kept aside (never rotated away)."""
+        """The database as it is now, kept aside (never rotated away); a damaged file is
+        moved there whole, and its place left free for the restored copy."""
         if plan.current_readable:
             return self._backups.create("before-restore").path
         path = self._db.path
         if path is None or not path.is_file():
             return None
-        damaged = self._backups.data_folder() / backups.backup_name(
+        self._db.engine.dispose()
+        kept = self._backups.data_folder() / backups.backup_name(
             self._backups.stem, "unreadable", self._now()
         )
-        return backups.copy_file(path, damaged)
+        backups.copy_file(path, kept)
+        for companion in ("-wal", "-shm"):
+            extra = path.with_name(path.name + companion)
+            if extra.exists():
+                backups.copy_file(extra, kept.with_name(kept.name + companion))
+        backups.discard(path)
+        return kept
 
     def _restore_sqlite(self, backup: Path, counters: dict[int, int]) -> None:
         target = self._db.path

@@ -20,7 +20,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, inspect, text
@@ -155,9 +155,12 @@ class BackupService(Service):
 
     def second_folder(self) -> Path | None:
         """The folder chosen in the settings (it may be absent right now), or None."""
+        path = self._db.path
+        if path is not None and not path.exists():
+            return None  # reading it would create an empty database
         try:
             value = str(self._settings.get("backup_folder") or "").strip()
-        except PassDeskError:
+        except (PassDeskError, SQLAlchemyError):  # a damaged or empty database: none known
             return None
         return Path(value) if value else None
 
@@ -177,7 +180,7 @@ class BackupService(Service):
         started = time.perf_counter()
         folder = self.data_folder()
         staged.sweep(folder)
-        destination = folder / backups.backup_name(self.stem, kind, self._now(), self.extension)
+        destination = self._new_name(folder, kind)
         report(0, STEPS)
         with backups.new_backup_file(destination) as (part, stream):
             if self._db.is_sqlite:
@@ -223,6 +226,14 @@ class BackupService(Service):
             second_problem,
             removed,
         )
+
+    def _new_name(self, folder: Path, kind: str) -> Path:
+        moment = self._now()
+        while True:
+            destination = folder / backups.backup_name(self.stem, kind, moment, self.extension)
+            if not destination.exists():
+                return destination
+            moment += timedelta(microseconds=1)  # two backups in one microsecond (tests)
 
     def _copy_to_second_folder(self, backup: Path) -> tuple[Path | None, str | None]:
         second = self.second_folder()
@@ -360,3 +371,11 @@ class BackupService(Service):
         finally:
             copy.close()
         return tables, revision, ledger
+
+
+class DetachedBackupService(BackupService):
+    """The backups of a database that cannot be opened (missing, damaged, read-only...): found
+    by its name alone, without reading it, so the second folder it names is not known."""
+
+    def second_folder(self) -> Path | None:
+        return None

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import make_url
+from sqlalchemy import URL, make_url
 
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
@@ -48,7 +48,14 @@ def _connection(url: str) -> tuple[str, dict[str, str]]:
     environment = dict(os.environ)
     if parsed.password:
         environment["PGPASSWORD"] = str(parsed.password)
-    plain = parsed.set(drivername="postgresql", password=None)
+    plain = URL.create(
+        "postgresql",
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
     return plain.render_as_string(hide_password=False), environment
 
 
