@@ -157,14 +157,17 @@ def remember(folder: Path) -> None:
         log.warning("the list of folders to sweep could not be written")
 
 
-def write_small_file(target: Path, text: str) -> None:
-    """Replace `target` with `text` whole (written beside it, then renamed over it)."""
+def write_small_file(target: Path, text: str, *, durable: bool = True) -> None:
+    """Replace `target` with `text` whole (written beside it, then renamed over it). Not
+    `durable`: the rename is atomic but the disk is not waited for (the system writes it within
+    seconds), for a file written after every handout."""
     temporary = part_path(target)
     try:
         with open(temporary, "x", encoding="utf-8") as stream:
             stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

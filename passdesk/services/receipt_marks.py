@@ -91,7 +91,11 @@ def write_mark(folder: Path, key: str, year: int, number: int) -> None:
             "format": 1,
             "desks": {k: {str(y): n for y, n in sorted(v.items())} for k, v in marks.items()},
         }
-        staged.write_small_file(folder / MARKS_FILE, json.dumps(document, indent=1) + "\n")
+        # Not waited onto the disk: the database, which holds the number too, is (the mark only
+        # matters once the database is lost or put back, long after the system wrote it).
+        staged.write_small_file(
+            folder / MARKS_FILE, json.dumps(document, indent=1) + "\n", durable=False
+        )
 
 
 def record(folders: Iterable[Path | None], key: str, year: int, number: int) -> None:
