@@ -308,6 +308,8 @@ class DeskSession:
         self.window = None
 
     def close(self) -> None:
+        if self.daily is not None:
+            self.daily.stop()
         self.runner.wait_all()
         if self.services is not None:
             self.services.close()

@@ -164,6 +164,7 @@ def write_small_file(target: Path, text: str, *, durable: bool = True) -> None:
     temporary = part_path(target)
     try:
         with open(temporary, "x", encoding="utf-8") as stream:
+            hold(stream)
             stream.write(text)
             if durable:
                 stream.flush()

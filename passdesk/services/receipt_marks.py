@@ -15,8 +15,11 @@ marks of a demonstration database never move the counters of the real one.
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from datetime import UTC
 from pathlib import Path
@@ -110,15 +113,73 @@ def record(folders: Iterable[Path | None], key: str, year: int, number: int) -> 
             log.warning("receipt mark not written in a folder: %s", error.strerror or error)
 
 
+class _MarkWriter:
+    """Writes the marks on a thread of its own, so that a handout never waits for the file
+    system (a USB drive may be slow); marks given meanwhile are merged into one write, and
+    whatever is pending is written before the process ends (`flush`, run at exit)."""
+
+    def __init__(self) -> None:
+        self._pending: dict[tuple[Path, str, int], int] = {}
+        self._changed = threading.Condition()
+        self._busy = False
+        self._thread: threading.Thread | None = None
+
+    def submit(self, folders: Iterable[Path | None], key: str, year: int, number: int) -> None:
+        with self._changed:
+            for folder in folders:
+                if folder is not None:
+                    slot = (folder, key, year)
+                    self._pending[slot] = max(self._pending.get(slot, 0), number)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="passdesk-receipt-marks", daemon=True
+                )
+                self._thread.start()
+            self._changed.notify_all()
+
+    def _run(self) -> None:
+        while True:
+            with self._changed:
+                while not self._pending:
+                    self._changed.wait()
+                work, self._pending = self._pending, {}
+                self._busy = True
+            try:
+                for (folder, key, year), number in work.items():
+                    record((folder,), key, year, number)
+            finally:
+                with self._changed:
+                    self._busy = False
+                    self._changed.notify_all()
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Wait until every mark given so far is written (or `timeout` seconds)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while self._pending or self._busy:
+                left = deadline - time.monotonic()
+                if left <= 0 or self._thread is None or not self._thread.is_alive():
+                    break
+                self._changed.wait(left)
+
+
+_writer = _MarkWriter()
+atexit.register(_writer.flush)
+flush = _writer.flush
+
+
 def remember_after_commit(session: Session, desk: Desk, year: int, number: int) -> None:
-    """Once the handout that took receipt `number` commits, raise the marks to it."""
+    """Once the handout that took receipt `number` commits, raise the marks to it (written in
+    the background: see `_MarkWriter`)."""
     key = desk_key(desk)
     folders = (data_folder(), second_folder_of(session))
-    after_commit(session, lambda: record(folders, key, year, number))
+    after_commit(session, lambda: _writer.submit(folders, key, year, number))
 
 
 def marks_for(key: str, folders: Iterable[Path | None]) -> dict[int, int]:
-    """The highest mark of one desk, per year, over the folders that are there."""
+    """The highest mark of one desk, per year, over the folders that are there (the marks of
+    this process's last handouts included)."""
+    flush()
     found = _merged(*(read_marks(f) for f in folders if f is not None))
     return found.get(key, {})
 

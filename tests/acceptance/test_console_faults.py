@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from passdesk import paths
+from passdesk.services import receipt_marks
 from passdesk.staged import part_path
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ def test_a_full_disk_is_said_in_french_and_loses_nothing(
                 leftover.unlink()
             shutil.copyfile(pristine, console.database)
             # (the receipt marks of an earlier round would rightly raise the copy's counters)
+            receipt_marks.flush()
             (paths.data_dir() / "receipt-marks.json").unlink(missing_ok=True)
             filler = fill(disk, free)
             try:

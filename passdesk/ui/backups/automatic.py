@@ -180,18 +180,19 @@ class DailyBackup(QObject):
         self._services, self._runner, self._notify = services, runner, notify
         self.running = False
         self.timer = QTimer(self)
-        self.timer.setInterval(DAILY_CHECK_MS)
         self.timer.timeout.connect(self.check_now)
 
     def start(self) -> None:
+        """The first check shortly after the window opens, then one every hour."""
+        self.timer.setInterval(FIRST_DAILY_CHECK_MS)
         self.timer.start()
-        QTimer.singleShot(FIRST_DAILY_CHECK_MS, self, self.check_now)
 
     def stop(self) -> None:
         self.timer.stop()
 
     def check_now(self) -> bool:
         """Start the day's backup if none was made today; True if one was started."""
+        self.timer.setInterval(DAILY_CHECK_MS)
         if self.running:
             return False
         try:
