@@ -97,7 +97,7 @@ def write_mark(folder: Path, key: str, year: int, number: int) -> None:
         # Not waited onto the disk: the database, which holds the number too, is (the mark only
         # matters once the database is lost or put back, long after the system wrote it).
         staged.write_small_file(
-            folder / MARKS_FILE, json.dumps(document, indent=1) + "\n", durable=False
+            folder / MARKS_FILE, json.dumps(document, sort_keys=True) + "\n", durable=False
         )
 
 
