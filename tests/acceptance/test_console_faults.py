@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 ENVIRONMENT = 3
 # Free space left on the disk for each round: from nothing to enough for some writes to pass.
-FREE_BYTES = (0, 8 * 1024, 24 * 1024, 40 * 1024, 64 * 1024, 160 * 1024)
+FREE_BYTES = (0, 16 * 1024, 40 * 1024, 96 * 1024)
 
 
 def assert_calm(result: object, status: int = ENVIRONMENT) -> None:
@@ -104,6 +104,7 @@ def _commands(made: Register, kit: Kit, disk: Path) -> dict[str, list[str]]:
     }  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_full_disk_is_said_in_french_and_loses_nothing(
     on_small_disk: tuple[Console, Register, Path], kit: Kit
 ) -> None:
@@ -292,6 +293,7 @@ def test_an_unwritable_log_folder_leaves_the_console_working(
 # --- half-written files of killed processes ----------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_killed_demo_leaves_nothing_a_rerun_refuses(kit: Kit, tmp_path: Path) -> None:
     database = tmp_path / "demo.sqlite3"
     environment = {**os.environ, "PASSDESK_HOME": str(kit.home)}
