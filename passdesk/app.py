@@ -14,6 +14,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -97,8 +98,8 @@ def install_excepthook() -> None:
 def show_calm_error() -> None:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from passdesk import paths
     from passdesk.i18n import _
+    from passdesk.logsetup import log_file_text
 
     if QApplication.instance() is None:
         return
@@ -109,7 +110,7 @@ def show_calm_error() -> None:
             "Something unexpected happened. What you were doing may not have been saved; "
             "check it, then carry on. The details are in the log file ({folder}); give it to "
             "your IT contact."
-        ).format(folder=paths.log_dir()),
+        ).format(folder=log_file_text()),
     )
 
 
@@ -127,9 +128,31 @@ def database_probably_exists(database: str | None) -> bool:
     if "://" in value:
         return not value.startswith("sqlite")
     from passdesk import paths
+    from passdesk.errors import PassDeskError
 
-    path = os.path.expanduser(value) if value else str(paths.default_database_path())
+    try:
+        path = os.path.expanduser(value) if value else str(paths.default_database_path())
+    except PassDeskError:  # PASSDESK_HOME unusable: opening the database says so
+        return False
     return os.path.isfile(path) and os.path.getsize(path) > 0
+
+
+def database_folder(database: str | None) -> Path | None:
+    """The folder of the SQLite file the window opens, for the start-up sweep (None for a
+    server); read from the text alone, before the database layer is imported."""
+    from passdesk import paths
+    from passdesk.errors import PassDeskError
+
+    value = database or os.environ.get("PASSDESK_DATABASE") or ""
+    if "://" in value:
+        if not value.startswith("sqlite:///"):
+            return None
+        value = value.removeprefix("sqlite:///").split("?", 1)[0]
+    try:
+        path = Path(value).expanduser() if value else paths.default_database_path()
+    except PassDeskError:
+        return None
+    return path.parent if path.parent.is_dir() else None
 
 
 class DeskSession:
@@ -142,6 +165,9 @@ class DeskSession:
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
         self._keep: list[Any] = []
+        self.worked = False  # an agent logged in: PassDesk backs up as it closes
+        self.daily: Any = None
+        self.closing: Any = None
 
     def start(self) -> None:
         if database_probably_exists(self.database):
@@ -214,7 +240,7 @@ class DeskSession:
         login = LoginDialog(self.services)
         self.login = login
         login.accepted.connect(lambda: self._on_logged_in(login.actor))
-        login.rejected.connect(lambda: self.app.exit(EXIT_OK))
+        login.rejected.connect(self.quit)
         login.show()
         login.raise_()
         login.activateWindow()
@@ -236,13 +262,38 @@ class DeskSession:
 
     def _on_logged_in(self, actor: Actor | None) -> None:
         if actor is None or self.services is None:
-            self.app.exit(EXIT_OK)
+            self.quit()
             return
+        from passdesk.ui.backups.automatic import DailyBackup
+
         window = build_window(self.services, actor, self.runner)
         self.window = window
+        self.worked = True
         window.logout_requested.connect(self._on_logout_requested)
         window.closed.connect(self._on_window_closed)
+        if self.daily is None:
+            self.daily = DailyBackup(self.services, self.runner, self._notify)
+            self.daily.start()
         window.show()
+
+    def _notify(self, text: str) -> None:
+        if self.window is not None:
+            self.window.statusBar().showMessage(text, 30_000)
+
+    def quit(self) -> None:
+        """End PassDesk; after an agent's work, once the closing backup is made (or skipped)."""
+        if self.daily is not None:
+            self.daily.stop()
+        if not self.worked or self.services is None:
+            self.app.exit(EXIT_OK)
+            return
+        if self.closing is not None:
+            return  # already backing up
+        from passdesk.ui.backups.automatic import ClosingBackup
+
+        self.closing = ClosingBackup(self.services, self.runner)
+        self.closing.finished.connect(lambda: self.app.exit(EXIT_OK))
+        self.closing.start()
 
     def _on_logout_requested(self) -> None:
         self.login = None
@@ -251,12 +302,14 @@ class DeskSession:
     def _on_window_closed(self) -> None:
         window = self.window
         if window is not None and not window.logged_out:
-            self.app.exit(EXIT_OK)
+            self.quit()
         if window is not None:
             window.deleteLater()
         self.window = None
 
     def close(self) -> None:
+        if self.daily is not None:
+            self.daily.stop()
         self.runner.wait_all()
         if self.services is not None:
             self.services.close()
@@ -272,15 +325,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return selftest.run()
 
-    from passdesk import paths
-    from passdesk.logsetup import configure_logging
+    from passdesk import paths, staged
+    from passdesk.logsetup import configure_logging, unavailable
 
     paths.owner_only_new_files()
     configure_logging()
     swept = paths.sweep_receipt_previews()
     if swept:
         log.info("%s receipt preview folders left by an ended PassDesk removed", swept)
-    from PySide6.QtWidgets import QApplication
+    staged.sweep_known_folders([database_folder(args.database)])
+    from PySide6.QtWidgets import QApplication, QMessageBox
 
     from passdesk.ui.worker import TaskRunner
 
@@ -292,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the session decides when PassDesk ends
     apply_language(app, i18n.DEFAULT_LANGUAGE)
     install_excepthook()
+    if unavailable() is not None:
+        QMessageBox.warning(None, "PassDesk", str(unavailable()))
     runner = TaskRunner()
     session = DeskSession(app, args.database, runner)
     session.start()

@@ -59,3 +59,24 @@ class EnvironmentProblem(PassDeskError):
     """The database is unreachable, corrupt, on a network share or newer than this version."""
 
     exit_status = 3
+
+
+def os_reason(error: OSError) -> str:
+    """Why the operating system refused, in the reader's language: a full disk, a missing or
+    read-only folder... (the system's own text, often English, for anything rarer)."""
+    import errno
+
+    from passdesk.i18n import _
+
+    reasons = {
+        errno.ENOSPC: _("the disk is full"),
+        errno.EDQUOT: _("the disk quota is used up"),
+        errno.EROFS: _("the disk is read-only"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.ENOTDIR: _("a file is in the way where a folder is expected"),
+        errno.EEXIST: _("a file is in the way where a folder is expected"),
+        errno.ENOENT: _("it does not exist"),
+        errno.EISDIR: _("it is a folder"),
+    }
+    return reasons.get(error.errno or 0) or error.strerror or type(error).__name__

@@ -76,3 +76,15 @@ def format_timestamp(moment: datetime) -> str:
     """A moment in a table or a list: "04/03/2026 09:05", in the desk's time zone."""
     local = moment.astimezone() if moment.tzinfo is not None else moment
     return f"{format_date(local)} {format_time(local)}"
+
+
+def format_file_size(size: int) -> str:
+    """A file's size for a person: "236 Ko", "287,4 Mo" (fr), "236 KB", "287.4 MB" (en)."""
+    units = (_("{n} B"), _("{n} KB"), _("{n} MB"), _("{n} GB"))
+    value = Decimal(size)
+    step = 0
+    while value >= 1000 and step < len(units) - 1:
+        value /= 1024
+        step += 1
+    rounded = value.quantize(Decimal("1") if value >= 100 or step == 0 else Decimal("0.1"))
+    return units[step].format(n=format_number(rounded))

@@ -11,7 +11,7 @@ import threading
 
 import polib
 
-from passdesk import paths
+from passdesk import resources
 
 LANGUAGES = {"fr": "Français", "en": "English"}
 DEFAULT_LANGUAGE = "fr"
@@ -25,7 +25,7 @@ def _load(language: str) -> dict[str, str | dict[int, str]]:
     with _lock:
         if language not in _catalogues:
             catalogue: dict[str, str | dict[int, str]] = {}
-            folder = paths.resource("locale", language)
+            folder = resources.resource("locale", language)
             for po_path in sorted(folder.glob("*.po")) if folder.is_dir() else []:
                 for entry in polib.pofile(str(po_path)):
                     if entry.obsolete or "fuzzy" in entry.flags:

@@ -12,13 +12,16 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
+
+# Shipped files are found through `paths` too (icons, fonts): re-exported.
+from passdesk.resources import resource, resource_dir  # noqa: F401
 
 APP_NAME = "PassDesk"
 APP_AUTHOR = "PassDesk"
@@ -44,23 +47,50 @@ def _base_from_env() -> Path | None:
     return Path(value) if value else None
 
 
-def private_folder(path: Path) -> Path:
-    """`path`, created if needed, the owner's alone (a folder an older PassDesk made 0755 is
-    tightened too)."""
-    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
-    if os.name == "posix":
-        with contextlib.suppress(OSError):  # not ours (a shared --database folder): leave it
-            path.chmod(PRIVATE_FOLDER)
+def usable_folder(path: Path) -> Path:
+    """`path`, created if needed; a folder that cannot be (PASSDESK_HOME naming a file, a
+    read-only disk) is an EnvironmentProblem in French, never a traceback."""
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_FOLDER)
+    except OSError as error:
+        from passdesk.errors import EnvironmentProblem, os_reason
+        from passdesk.i18n import _
+
+        raise EnvironmentProblem(
+            _(
+                "PassDesk cannot use the folder {folder}: {reason}. Check PASSDESK_HOME or the "
+                "folder's permissions."
+            ).format(folder=path, reason=os_reason(error))
+        ) from error
     return path
 
 
+def private_folder(path: Path) -> Path:
+    """`path`, created if needed (see `usable_folder`), the owner's alone (a folder an older
+    PassDesk made 0755 is tightened too)."""
+    usable_folder(path)
+    if os.name == "posix":
+        with contextlib.suppress(OSError):  # not ours (a shared --database folder): leave it
+            _tighten(path)
+    return path
+
+
+def _tighten(path: Path) -> None:
+    """Take the group's and others' rights away, never giving the owner one it lacked: a
+    folder or file the desk made read-only stays read-only."""
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & OWNER_ONLY_UMASK:
+        path.chmod(mode & ~OWNER_ONLY_UMASK)
+
+
 def private_files(paths: Iterable[Path]) -> None:
-    """Make the files of `paths` that exist the owner's alone (POSIX)."""
+    """Make the files of `paths` that exist the owner's alone (POSIX), read-only ones staying
+    read-only."""
     if os.name != "posix":
         return
     for path in paths:
         with contextlib.suppress(FileNotFoundError, PermissionError):
-            path.chmod(PRIVATE_FILE)
+            _tighten(path)
 
 
 def owner_only_new_files() -> None:
@@ -146,15 +176,3 @@ def _running(pid: int) -> bool:
 
 def default_database_path() -> Path:
     return data_dir() / "passdesk.sqlite3"
-
-
-def resource_dir() -> Path:
-    """`resources/` of the source tree, or its copy inside an installed wheel."""
-    packaged = Path(str(resources.files("passdesk"))) / "_resources"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "resources"
-
-
-def resource(*parts: str) -> Path:
-    return resource_dir().joinpath(*parts)

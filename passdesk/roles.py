@@ -53,6 +53,7 @@ class Action(enum.StrEnum):
     VIEW_REPORTS = "view_reports"  # the dashboard and the reports page: aggregate figures
     EXPORT_REPORTS = "export_reports"  # PDF, XLSX, CSV for the funders (small cells hidden)
     EXPORT_PSEUDONYMISED = "export_pseudonymised"  # one row per person, for a funder who asks
+    RESTORE_BACKUP = "restore_backup"
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -77,6 +78,7 @@ MINIMUM_ROLE: dict[Action, Role] = {
     Action.EXPORT_REPORTS: Role.SUPERVISOR,
     # ...and data about each person, even pseudonymised, by an administrator.
     Action.EXPORT_PSEUDONYMISED: Role.ADMIN,
+    Action.RESTORE_BACKUP: Role.ADMIN,
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -98,6 +100,7 @@ ACTION_LABELS: dict[Action, str] = {
     Action.VIEW_REPORTS: N_("see the activity figures"),
     Action.EXPORT_REPORTS: N_("export reports for the funders"),
     Action.EXPORT_PSEUDONYMISED: N_("export pseudonymised data about each person for a funder"),
+    Action.RESTORE_BACKUP: N_("restore a backup"),
 }
 
 

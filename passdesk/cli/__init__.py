@@ -21,6 +21,7 @@ from typing import Any
 from passdesk import __version__
 from passdesk.cli import (
     agents,
+    backups,
     beneficiaries,
     blocked_list,
     desk,
@@ -59,6 +60,7 @@ NOUNS = (
     serial_formats,
     expiry,
     blocked_list,
+    backups,
 )
 
 
@@ -131,15 +133,18 @@ def _sub_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentP
 
 def main(argv: Sequence[str] | None = None) -> int:
     from passdesk import paths
-    from passdesk.logsetup import configure_logging
+    from passdesk.logsetup import configure_logging, unavailable
 
     paths.owner_only_new_files()
     as_json = "--json" in (argv if argv is not None else sys.argv[1:])
     out = Output(as_json)
     try:
         configure_logging()
+        if unavailable() is not None:
+            out.say(str(unavailable()))
         args = build_parser().parse_args(argv)
         out = Output(args.json)
+        _sweep_abandoned_parts(args)
         log.info(
             "console command %s %s by %s",
             args.command,
@@ -185,6 +190,22 @@ def _silence_stdout() -> None:
 
 
 def _log_path() -> str:
-    from passdesk import paths
+    from passdesk.logsetup import log_file_text
 
-    return str(paths.log_dir() / "passdesk.log")
+    return log_file_text()
+
+
+def _sweep_abandoned_parts(args: argparse.Namespace) -> None:
+    """Files a killed PassDesk left half-written (`passdesk.staged`), in the folders it knows
+    and the database's own folder; cheap (a few folder listings)."""
+    from sqlalchemy.exc import ArgumentError
+
+    from passdesk import staged
+    from passdesk.errors import PassDeskError
+    from passdesk.store import resolve_url, sqlite_path
+
+    try:
+        path = sqlite_path(resolve_url(getattr(args, "database", None)))
+    except (PassDeskError, ValueError, ArgumentError):  # said by the command itself
+        path = None
+    staged.sweep_known_folders([path.parent if path is not None else None])

@@ -73,7 +73,7 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, out: Output) -> int:
-    from passdesk import demo
+    from passdesk.demo.in_place import build_all_or_nothing
 
     services = open_services(args)
 
@@ -81,7 +81,7 @@ def cmd_demo(args: argparse.Namespace, out: Output) -> int:
         if not out.as_json and sys.stderr.isatty():
             print(f"\r{step} {done}/{total}", end="", file=sys.stderr)
 
-    summary = demo.build(services, seed=args.seed, scale=args.scale, progress=progress)
+    summary = build_all_or_nothing(services, seed=args.seed, scale=args.scale, progress=progress)
     if not out.as_json and sys.stderr.isatty():
         print(file=sys.stderr)
     out.say(_("Demonstration desk ready."))

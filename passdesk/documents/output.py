@@ -2,19 +2,25 @@
 
 The PDF goes to a hidden temporary file beside the target and is renamed over it only once
 complete, so an error, a cancel or a crash leaves the target as it was (absent or the old file).
+The temporary file is a `passdesk.staged` part: held while it is written, so that the parts a
+killed print left in the folder are swept before a new PDF is written there.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from passdesk.errors import InvalidInput, Refused
+from passdesk import staged
+from passdesk.errors import EnvironmentProblem, InvalidInput, PassDeskError, Refused, os_reason
 from passdesk.i18n import _
+
+# A write refused for these reasons is the computer's trouble, not a wrong file name.
+DISK_TROUBLE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 class PrintCancelled(Refused):
@@ -48,16 +54,22 @@ class StagedOutput:
     def __init__(self, target: str | os.PathLike[str]) -> None:
         self.target = Path(target).absolute()
         _check_target(self.target)
-        self.temporary = self.target.with_name(f".{self.target.name}.{secrets.token_hex(4)}.part")
+        staged.sweep(self.target.parent)
+        self.temporary = staged.part_path(self.target)
         try:
             self.stream: BinaryIO = open(self.temporary, "xb")  # noqa: SIM115 - see close()
+            staged.hold(self.stream)
         except OSError as error:
+            self.discard()
+            if error.errno in DISK_TROUBLE:
+                raise self.write_error(error) from error
             raise InvalidInput(
                 _(
                     "Cannot write in the folder {folder}: choose another place to save the PDF."
                 ).format(folder=self.target.parent),
                 field="path",
             ) from error
+        staged.remember(self.target.parent)
 
     def close(self) -> None:
         """Finish writing: everything is on the disk, under the temporary name."""
@@ -68,7 +80,7 @@ class StagedOutput:
                 self.stream.close()
         except OSError as error:
             self.discard()
-            raise self._write_error() from error
+            raise self.write_error(error) from error
 
     def publish(self) -> None:
         """Rename the finished file over the target (once; the temporary name is gone after)."""
@@ -86,7 +98,7 @@ class StagedOutput:
             ) from error
         except OSError as error:
             self.discard()
-            raise self._write_error() from error
+            raise self.write_error(error) from error
 
     def publish_recorded(self) -> None:
         """Publish a file whose print is already recorded: if the target cannot be replaced,
@@ -120,12 +132,21 @@ class StagedOutput:
 
     def discard(self) -> None:
         """Forget the file: nothing is left at the temporary name, the target is untouched."""
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, AttributeError):
             self.stream.close()
         with contextlib.suppress(OSError):
             self.temporary.unlink()
 
-    def _write_error(self) -> InvalidInput:
+    def write_error(self, error: OSError | None = None) -> PassDeskError:
+        """What to tell the reader when writing the file failed with `error`."""
+        if error is not None and error.errno in DISK_TROUBLE:
+            return EnvironmentProblem(
+                _(
+                    "Could not write the PDF file {path}: {reason}. Nothing was recorded; free "
+                    "some space or choose another place, then print again."
+                ).format(path=self.target, reason=os_reason(error)),
+                field="path",
+            )
         return InvalidInput(
             _("Could not write the PDF file {path} (disk full or removed?).").format(
                 path=self.target
@@ -137,12 +158,12 @@ class StagedOutput:
 @contextlib.contextmanager
 def atomic_output(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     """Yield a binary file to write; on success it replaces `target`, otherwise it vanishes."""
-    staged = StagedOutput(target)
+    staged_output = StagedOutput(target)
     try:
-        yield staged.stream
+        yield staged_output.stream
     except BaseException as error:
-        staged.discard()
+        staged_output.discard()
         if isinstance(error, OSError):
-            raise staged._write_error() from error
+            raise staged_output.write_error(error) from error
         raise
-    staged.publish()
+    staged_output.publish()

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from passdesk.services import receipt_marks
 from passdesk.services.accounts import AccountService
+from passdesk.services.backup_restore import RestoreService
+from passdesk.services.backups import BackupService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.blocked_list import BlockedListService
@@ -62,11 +65,14 @@ class Services:
     serial_formats: SerialFormatService
     expiry: ExpiryService
     blocked_list: BlockedListService
+    backups: BackupService
+    restore: RestoreService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
         places = PlaceService(db, clock)
         settings = SettingsService(db, clock)
+        backups = BackupService(db, clock, settings=settings)
         return cls(
             db=db,
             accounts=AccountService(db, clock),
@@ -92,6 +98,8 @@ class Services:
             serial_formats=SerialFormatService(db, clock),
             expiry=ExpiryService(db, clock),
             blocked_list=BlockedListService(db, clock),
+            backups=backups,
+            restore=RestoreService(db, clock, backups_=backups),
         )
 
     def close(self) -> None:
@@ -101,4 +109,6 @@ class Services:
 def open_services(
     database: str | os.PathLike[str] | None = None, *, clock: Clock = system_clock
 ) -> Services:
-    return Services.build(open_database(database), clock)
+    db = open_database(database)
+    receipt_marks.apply_marks(db)
+    return Services.build(db, clock)

@@ -26,6 +26,7 @@ from passdesk.i18n import _
 from passdesk.models import (
     Beneficiary,
     Booklet,
+    Desk,
     EventKind,
     Handout,
     HandoutBooklet,
@@ -38,7 +39,7 @@ from passdesk.models import (
 )
 from passdesk.roles import Action
 from passdesk.serials import ParsedSerial
-from passdesk.services import ledger, serial_formats
+from passdesk.services import ledger, receipt_marks, serial_formats
 from passdesk.services.base import (
     Service,
     booklet_row,
@@ -221,7 +222,7 @@ class HandoutService(Service):
                 beneficiary_id=person.id,
                 agent_id=actor.id,
                 created_at=now,
-                receipt_number=self._next_receipt(session, desk.id, now),
+                receipt_number=self._next_receipt(session, desk, now),
                 override_reason=reason,
             )
             session.add(handout)
@@ -334,18 +335,19 @@ class HandoutService(Service):
                 raise Refused(limit_message(programme, received), field="override")
 
     @staticmethod
-    def _next_receipt(session: Session, desk_id: int, now: datetime) -> str:
+    def _next_receipt(session: Session, desk: Desk, now: datetime) -> str:
         year = receipt_year(now)
         counter = session.scalar(
             select(ReceiptCounter)
-            .where(ReceiptCounter.desk_id == desk_id, ReceiptCounter.year == year)
+            .where(ReceiptCounter.desk_id == desk.id, ReceiptCounter.year == year)
             .with_for_update()
         )
         if counter is None:
-            counter = ReceiptCounter(desk_id=desk_id, year=year, last_number=0)
+            counter = ReceiptCounter(desk_id=desk.id, year=year, last_number=0)
             session.add(counter)
         counter.last_number += 1
         session.flush()
+        receipt_marks.remember_after_commit(session, desk, year, counter.last_number)
         return receipt_number(year, counter.last_number)
 
     # --- cancellation -------------------------------------------------------------------

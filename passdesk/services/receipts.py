@@ -197,8 +197,10 @@ class ReceiptService(Service):
                     after_commit(session, staged.publish)
 
                 self._db.transaction(journal)
-            except BaseException:
+            except BaseException as error:
                 staged.discard()
+                if isinstance(error, OSError):
+                    raise staged.write_error(error) from error
                 raise
         log.info("receipt of handout %s printed", handout_id)
         return Path(path)

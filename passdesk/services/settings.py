@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 class Parameter:
     key: str
     label: str  # English msgid, translated where shown
-    kind: str  # "text" (one line), "longtext", "int", "choice", "bool"
+    kind: str  # "text" (one line), "longtext", "int", "choice", "bool", "folder"
     default: Any
     help: str
     minimum: int | None = None
@@ -122,6 +123,17 @@ PARAMETERS: tuple[Parameter, ...] = (
         minimum=1,
         maximum=52,
     ),
+    Parameter(
+        "backup_folder",
+        N_("Second backup folder"),
+        "folder",
+        "",
+        N_(
+            "A folder on another disk (a USB drive, a network drive) where every backup is "
+            "copied too. Leave empty for none. When the drive is not there, PassDesk says so "
+            "and copies there the next time."
+        ),
+    ),
 )
 BY_KEY = {p.key: p for p in PARAMETERS}
 
@@ -156,6 +168,16 @@ def parse_value(parameter: Parameter, raw: Any) -> Any:
                 field=parameter.key,
             )
         return value
+    if parameter.kind == "folder":
+        text = "" if raw is None else str(raw).strip()
+        if text and (len(text) > 500 or "\n" in text or not Path(text).expanduser().is_absolute()):
+            raise InvalidInput(
+                _("{label}: give the full path of a folder, or leave it empty.").format(
+                    label=label
+                ),
+                field=parameter.key,
+            )
+        return str(Path(text).expanduser()) if text else ""
     if parameter.kind == "bool":
         return str(raw).strip().lower() in ("1", "true", "yes", "oui", "on")
     if parameter.kind == "choice":

@@ -10,6 +10,10 @@ transaction that commits whole or not at all, and a transient conflict (a serial
 failure or a deadlock, which PostgreSQL reports when two desks touch the same rows) runs it
 again from the start, a bounded number of times. What must happen only once, and only if the
 transaction committed (a PDF renamed into place), is registered with `after_commit`.
+
+What SQLite reports about the computer rather than the data (a full disk, a read-only file) is
+turned into a French `EnvironmentProblem` by the engine itself (`store.faults`), wherever the
+statement ran, so that no caller meets it as an unexpected error.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from passdesk import paths
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
-from passdesk.store import schema
+from passdesk.store import faults, schema
 from passdesk.store.location import display_url, refuse_network_share, resolve_url, sqlite_path
 
 log = logging.getLogger(__name__)
@@ -65,6 +69,16 @@ def _on_sqlite_begin(connection: Any) -> None:
     )
 
 
+def _sqlite_fault_translator(path: Path | None) -> Callable[[Any], None]:
+    def translate(context: Any) -> None:
+        problem = faults.environment_problem(context.original_exception, path)
+        if problem is not None:
+            log.warning("database file trouble: %s", type(context.original_exception).__name__)
+            raise problem from context.original_exception
+
+    return translate
+
+
 def create_passdesk_engine(url: str) -> Engine:
     """An engine with PassDesk's connection settings (pragmas on SQLite)."""
     if make_url(url).get_backend_name() == "sqlite":
@@ -75,6 +89,7 @@ def create_passdesk_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
+        event.listen(engine, "handle_error", _sqlite_fault_translator(sqlite_path(url)))
         return engine
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
@@ -251,9 +266,11 @@ def open_database(
 ) -> Database:
     """Open (and by default create or upgrade) the database both entry points use."""
     url = resolve_url(database)
+    faults.check_url(url)
     path = sqlite_path(url)
     if path is not None:
         refuse_network_share(path)
+        faults.refuse_foreign_file(path)
         if not path.exists() and not create:
             raise EnvironmentProblem(
                 _("No database at {path}. Create it with: passdesk-admin init").format(path=path)
@@ -293,10 +310,6 @@ def open_database(
     except (DBAPIError, SQLAlchemyError, sqlite3.DatabaseError) as exc:
         db.close()
         log.error("database unusable: %s", type(exc).__name__)
-        raise EnvironmentProblem(
-            _(
-                "The database cannot be read ({url}). It may be damaged or unreachable; restore "
-                "the last backup or ask your IT contact."
-            ).format(url=display_url(url))
-        ) from exc
+        problem = faults.environment_problem(getattr(exc, "orig", None) or exc, path)
+        raise problem or faults.damaged(display_url(url)) from exc
     return db

@@ -66,6 +66,11 @@ def _known(revision: str) -> bool:
         return False
 
 
+def known_revision(revision: str) -> bool:
+    """Whether this code knows `revision` (a database or a backup at it can be opened)."""
+    return revision == HEAD or _known(revision)
+
+
 def _refuse_newer(revision: str) -> None:
     raise EnvironmentProblem(
         _(
@@ -126,7 +131,7 @@ def upgrade_to_head(db: Database) -> None:
         _refuse_newer(current)
     backup = None
     if db.is_sqlite and current is not None:
-        backup = backup_to(db, timestamped_backup_path(f"before-{head}"))
+        backup = backup_to(db, timestamped_backup_path(f"before-{head}", db))
         log.info("backup before schema upgrade %s -> %s written to %s", current, head, backup)
     try:
         _run_upgrade(db)

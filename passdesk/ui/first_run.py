@@ -395,7 +395,7 @@ class FirstRunWizard(QWizard):
     # --- or a demonstration -------------------------------------------------------------
 
     def _on_welcome_demo_requested(self) -> None:
-        from passdesk import demo
+        from passdesk.demo.in_place import build_all_or_nothing
 
         services = self._services
         self.welcome.demo_button.setEnabled(False)
@@ -404,7 +404,7 @@ class FirstRunWizard(QWizard):
         self.welcome.message.show_info(_("Preparing the demonstration desk…"))
 
         def work(control: Any) -> Any:
-            return demo.build(
+            return build_all_or_nothing(
                 services,
                 scale="small",
                 progress=lambda _step, done, total: control.progress(done, total),

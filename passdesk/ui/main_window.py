@@ -4,6 +4,8 @@ locks itself when the agent is away (passdesk.ui.idle_lock)."""
 from __future__ import annotations
 
 import logging
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk import __version__, paths
+from passdesk.errors import PassDeskError
 from passdesk.i18n import _, ngettext
 from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
@@ -55,8 +58,13 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
 
 
 def window_settings() -> QSettings:
-    """Window geometry and last page, in an .ini file under the config folder (tests isolate it)."""
-    return QSettings(str(paths.config_dir() / "window.ini"), QSettings.Format.IniFormat)
+    """Window geometry and last page, in an .ini file under the config folder (tests isolate it).
+    A config folder that cannot be made leaves the window unremembered, nothing worse."""
+    try:
+        folder = paths.config_dir()
+    except PassDeskError:
+        folder = Path(tempfile.gettempdir()) / "passdesk-unsaved-window-state"
+    return QSettings(str(folder / "window.ini"), QSettings.Format.IniFormat)
 
 
 class MainWindow(QMainWindow):
@@ -169,6 +177,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.lock_action)
         file_menu.addAction(self.password_action)
         file_menu.addAction(self.logout_action)
+        if may(self._context.actor.role, Action.RESTORE_BACKUP):
+            self.backups_action = make_action(
+                self, _("&Backups…"), None, tip=_("Back up now, verify or restore a backup")
+            )
+            self.backups_action.triggered.connect(self._on_backups_action_triggered)
+            file_menu.addAction(self.backups_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
 
@@ -292,6 +306,15 @@ class MainWindow(QMainWindow):
         self.logged_out = True
         self.close()
         self.logout_requested.emit()
+
+    def _on_backups_action_triggered(self) -> None:
+        from passdesk.ui.backups.dialog import BackupsDialog
+
+        dialog = BackupsDialog(self._context, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restored.connect(self._on_logout_action_triggered)  # the register changed
+        dialog.open()
+        self.backups_dialog = dialog
 
     def _on_about_action_triggered(self) -> None:
         QMessageBox.about(

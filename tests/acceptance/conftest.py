@@ -21,7 +21,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import pytest
 
@@ -84,11 +84,15 @@ class Script:
 
     args: tuple[str, ...]
     password: str | None
-    stdin: str
+    stdin: str | TextIO  # a text, or a stand-in for a terminal
 
 
 def as_script(
-    args: tuple[str, ...], *, credentials: bool, stdin: str | None, admins: dict[str, str]
+    args: tuple[str, ...],
+    *,
+    credentials: bool,
+    stdin: str | TextIO | None,
+    admins: dict[str, str],
 ) -> Script:
     if not credentials:
         return Script(args, None, stdin or "")
@@ -116,7 +120,7 @@ def _is_agent_add(args: tuple[str, ...]) -> bool:
 @contextlib.contextmanager
 def _script_environment(script: Script) -> Iterator[None]:
     saved_stdin, saved = sys.stdin, os.environ.get(PASSWORD_VARIABLE)
-    sys.stdin = io.StringIO(script.stdin)
+    sys.stdin = io.StringIO(script.stdin) if isinstance(script.stdin, str) else script.stdin
     if script.password is None:
         os.environ.pop(PASSWORD_VARIABLE, None)
     else:
@@ -151,7 +155,11 @@ class Console:
     admins: dict[str, str] = field(default_factory=lambda: {"admin": ADMIN_PASSWORD})
 
     def run(
-        self, *args: str, as_json: bool = False, credentials: bool = True, stdin: str | None = None
+        self,
+        *args: str,
+        as_json: bool = False,
+        credentials: bool = True,
+        stdin: str | TextIO | None = None,
     ) -> Result:
         """`credentials=False` runs as a script that gives no password; `stdin` is what the
         command reads on standard input (passwords with --password-stdin)."""

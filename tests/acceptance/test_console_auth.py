@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,6 +34,11 @@ OPEN = {
     ("stock", "lots"),
     ("alerts",),
     ("serial-format", "list"),
+    # A scheduled backup runs with no password kept in a file: it copies the register into the
+    # owner-only backup folder, shows nothing and changes nothing (restore asks for one).
+    ("backup", "create"),
+    ("backup", "list"),
+    ("backup", "verify"),
 }
 # What creates the desk: nobody to authenticate yet (init sets the administrator's password).
 CREATES_THE_DESK = {("init",), ("demo",)}
@@ -72,6 +79,18 @@ def _usage_file(kit: Any, tmp: Path) -> Path:
     return path
 
 
+def _backup_file(tmp: Path) -> Path:
+    """A consistent copy of the `register` desk's database (tmp_path/registre.sqlite3), made
+    with SQLite's backup API as PassDesk's own backups are."""
+    target = tmp / "sauvegarde.sqlite3"
+    with (
+        closing(sqlite3.connect(tmp / "registre.sqlite3")) as source,
+        closing(sqlite3.connect(target)) as copy,
+    ):
+        source.backup(copy)
+    return target
+
+
 def _person(name: str) -> Args:
     return lambda kit, made, tmp: [str(made.people[name])]
 
@@ -79,6 +98,7 @@ def _person(name: str) -> Args:
 # Arguments that make each guarded command succeed on the `register` desk. A command added
 # later without an entry here is still tested, with arguments made from its parser.
 SAMPLES: dict[tuple[str, ...], Args] = {
+    ("backup", "restore"): lambda kit, made, tmp: [str(_backup_file(tmp)), "--yes"],
     ("programme", "add"): lambda kit, made, tmp: [
         "--code",
         "NEW26",
@@ -258,6 +278,8 @@ def test_open_commands_run_without_a_password(
 ) -> None:
     console, made = register
     rest = [kit.booklet(1)] if words == ("lookup",) else []
+    if words == ("backup", "verify"):
+        console.ok("backup", "create", credentials=False)
     result = console.run(*words, *rest, credentials=False)
     assert result.status == 0, result
     for first, last, _born in kit.PEOPLE:

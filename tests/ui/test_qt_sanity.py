@@ -7,6 +7,7 @@ count reaches zero: after some thousands of emits, at any moment of a desk's day
 
 from __future__ import annotations
 
+import gc
 import sys
 
 from PySide6.QtCore import QObject, Signal
@@ -24,12 +25,19 @@ def test_emitting_python_signals_keeps_true_and_false_alive(qtbot) -> None:  # n
     emitter.text.connect(received.append)
     emitter.bare.connect(lambda: received.append(None))
     emitter.pair.connect(lambda a, b: received.append((a, b)))
-    before = sys.getrefcount(True), sys.getrefcount(False)
-    for _ in range(500):
-        emitter.text.emit("k")
-        emitter.bare.emit()
-        emitter.pair.emit(1, 2)
-    after = sys.getrefcount(True), sys.getrefcount(False)
+    # Earlier tests' garbage, collected during the loop, would take its references to True
+    # and False with it (hundreds, after the in-process console tests): collected first.
+    gc.collect()
+    gc.disable()
+    try:
+        before = sys.getrefcount(True), sys.getrefcount(False)
+        for _ in range(500):
+            emitter.text.emit("k")
+            emitter.bare.emit()
+            emitter.pair.emit(1, 2)
+        after = sys.getrefcount(True), sys.getrefcount(False)
+    finally:
+        gc.enable()
     assert len(received) == 1500
     # References come and go with caches and with other threads of the test process (a
     # runner finishing its work); a leak per emit would show 1,500.

@@ -15,10 +15,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -91,12 +94,52 @@ def _bool_editor(parameter: Parameter, changed: Callable[[], None]) -> tuple[QWi
     return widget, widget.isChecked, lambda value: widget.setChecked(bool(value))
 
 
+class FolderEdit(QWidget):
+    """A folder path: typed, or chosen with the system's folder dialog."""
+
+    def __init__(self, changed: Callable[[], None]) -> None:
+        super().__init__()
+        self.edit = QLineEdit()
+        self.button = QPushButton(_("Choose…"))
+        self.button.setToolTip(_("Choose the folder"))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+        self.setFocusProxy(self.edit)
+        self._changed = changed
+        self.edit.textEdited.connect(changed)
+        self.button.clicked.connect(self._on_button_clicked)
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 - Qt's name
+        super().setAccessibleName(name)
+        self.edit.setAccessibleName(name)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - as QLineEdit
+        self.edit.setText(text)
+
+    def _on_button_clicked(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose the folder"), self.edit.text())
+        if chosen:
+            self.edit.setText(chosen)
+            self._changed()
+
+
+def _folder_editor(parameter: Parameter, changed: Callable[[], None]) -> tuple[QWidget, Any, Any]:
+    widget = FolderEdit(changed)
+    return widget, widget.text, lambda value: widget.setText("" if value is None else str(value))
+
+
 EDITOR_FACTORIES = {
     "text": _text_editor,
     "longtext": _longtext_editor,
     "int": _int_editor,
     "choice": _choice_editor,
     "bool": _bool_editor,
+    "folder": _folder_editor,
 }
 
 

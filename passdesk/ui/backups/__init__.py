@@ -1,0 +1,1 @@
+"""The window's backups: automatic ones (at closing, daily) and the Backups dialog."""
