@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from passdesk.services.rows import Actor
     from passdesk.ui.login import LoginDialog
     from passdesk.ui.main_window import MainWindow
+    from passdesk.ui.retention import RetentionKeeper
     from passdesk.ui.worker import TaskRunner
 
 log = logging.getLogger("passdesk.app")
@@ -141,6 +142,7 @@ class DeskSession:
         self.services: Services | None = None
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
+        self.retention: RetentionKeeper | None = None
         self._keep: list[Any] = []
 
     def start(self) -> None:
@@ -238,6 +240,11 @@ class DeskSession:
         if actor is None or self.services is None:
             self.app.exit(EXIT_OK)
             return
+        if self.retention is None:  # once a session, whoever logs in: start-up, then daily
+            from passdesk.ui.retention import RetentionKeeper
+
+            self.retention = RetentionKeeper(self.services, self.runner)
+            self.retention.start()
         window = build_window(self.services, actor, self.runner)
         self.window = window
         window.logout_requested.connect(self._on_logout_requested)

@@ -82,8 +82,8 @@ def cmd_print_booklets(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_print_receipt(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
-    acting_agent(services, args)  # any agent may print a receipt, but it must be an agent
-    path = services.receipts.write_receipt(args.handout_id, Path(args.output))
+    actor = acting_agent(services, args)  # any agent may print a receipt, but it must be one
+    path = services.receipts.write_receipt(args.handout_id, Path(args.output), actor=actor)
     out.say(_("Receipt of handout {id} written to {path}.").format(id=args.handout_id, path=path))
     out.result({"handout": args.handout_id, "path": str(path)}, lambda: [str(path)])
     return EXIT_OK
@@ -91,8 +91,8 @@ def cmd_print_receipt(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_print_orientation(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
-    acting_agent(services, args)
-    path = services.orientation.write_slip(args.beneficiary_id, Path(args.output))
+    actor = acting_agent(services, args)
+    path = services.orientation.write_slip(args.beneficiary_id, Path(args.output), actor=actor)
     out.say(_("Orientation slip written to {path}.").format(path=path))
     out.result({"beneficiary": args.beneficiary_id, "path": str(path)}, lambda: [str(path)])
     return EXIT_OK

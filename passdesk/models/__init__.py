@@ -7,6 +7,7 @@ from passdesk.models.desk import Agent, AgentEvent, Desk, ReceiptCounter, Role, 
 from passdesk.models.handout import Handout, HandoutBooklet
 from passdesk.models.ledger import EventKind, LedgerEvent, LedgerHead
 from passdesk.models.place import Place
+from passdesk.models.privacy import AccessEntry, ErasedPerson, NoticeVersion
 from passdesk.models.programme import Funder, FunderShare, Programme
 from passdesk.models.stock import (
     Booklet,
@@ -20,6 +21,7 @@ from passdesk.models.stock import (
 from passdesk.models.usage import FollowUpCall, UsageImport, UsageMapping, VoucherUse
 
 __all__ = [
+    "AccessEntry",
     "Agent",
     "AgentEvent",
     "Base",
@@ -28,6 +30,7 @@ __all__ = [
     "BookletStatus",
     "DailyClosing",
     "Desk",
+    "ErasedPerson",
     "EventKind",
     "FollowUpCall",
     "Funder",
@@ -37,6 +40,7 @@ __all__ = [
     "LedgerEvent",
     "LedgerHead",
     "NameToken",
+    "NoticeVersion",
     "Place",
     "PrintRecord",
     "Programme",

@@ -9,19 +9,23 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from passdesk.services.access_log import AccessLogService
 from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.booklet_printing import BookletPrintService
 from passdesk.services.closing import ClosingService
 from passdesk.services.dashboard import DashboardService
+from passdesk.services.erasure import ErasureService
 from passdesk.services.followup import FollowUpService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
 from passdesk.services.orientation import OrientationService
+from passdesk.services.person_export import PersonExportService
 from passdesk.services.place_import import PlaceImportService
 from passdesk.services.places import PlaceService
+from passdesk.services.privacy_notice import NoticeService
 from passdesk.services.programmes import ProgrammeService
 from passdesk.services.pseudonymised import PseudonymisedExport
 from passdesk.services.receipts import ReceiptService
@@ -56,6 +60,10 @@ class Services:
     reports: ReportService
     pseudonymised: PseudonymisedExport
     dashboard: DashboardService
+    notice: NoticeService
+    access_log: AccessLogService
+    erasure: ErasureService
+    person_export: PersonExportService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -83,6 +91,10 @@ class Services:
             reports=ReportService(db, clock),
             pseudonymised=PseudonymisedExport(db, clock),
             dashboard=DashboardService(db, clock),
+            notice=NoticeService(db, clock),
+            access_log=AccessLogService(db, clock),
+            erasure=ErasureService(db, clock),
+            person_export=PersonExportService(db, clock),
         )
 
     def close(self) -> None:

@@ -31,6 +31,7 @@ from passdesk.models import (
     Voucher,
     VoucherStatus,
 )
+from passdesk.models.base import max_length
 from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.base import (
@@ -73,8 +74,14 @@ from passdesk.services.stock import (
     find_by_code,
     voucher_out_of_stock,
 )
+from passdesk.text import checked_text
 
 log = logging.getLogger(__name__)
+
+
+def reason_text(text: str | None, column: object) -> str:
+    """A written reason as the handout keeps it (it is printed on the receipt)."""
+    return checked_text(text, label=_("Reason"), max_length=max_length(column), field="reason")
 
 
 def _next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
@@ -184,7 +191,7 @@ class HandoutService(Service):
             raise InvalidInput(
                 _("Give a booklet code, or ask for the next booklet of a programme."), field="code"
             )
-        reason = (override_reason or "").strip() or None
+        reason = reason_text(override_reason, Handout.override_reason) or None
         if reason is not None:
             require(actor, Action.OVERRIDE_LIMIT)
         now = self._now()
@@ -196,6 +203,11 @@ class HandoutService(Service):
             if person is None:
                 raise NotFound(
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),
+                    field="beneficiary",
+                )
+            if person.erased_at is not None:
+                raise Refused(
+                    _("This person's data was erased; register them again to hand out."),
                     field="beneficiary",
                 )
             if next_programme:
@@ -348,7 +360,7 @@ class HandoutService(Service):
         """Cancel a handout: the same day its booklets go back to stock, later they are voided
         (they left the desk and cannot be trusted back)."""
         require(actor, Action.CANCEL_HANDOUT)
-        reason = (reason or "").strip()
+        reason = reason_text(reason, Handout.cancel_reason)
         if not reason:
             raise InvalidInput(_("Give the reason for the cancellation."), field="reason")
         now = self._now()

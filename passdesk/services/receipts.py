@@ -14,12 +14,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from passdesk import codes
 from passdesk.documents import FunderShareLine, ReceiptBookletLine, ReceiptRecord, render_receipt
+from passdesk.documents.output import StagedOutput
 from passdesk.errors import NotFound
 from passdesk.i18n import _
 from passdesk.models import Agent, Beneficiary, Booklet, Handout, HandoutBooklet, Programme
+from passdesk.services import access_log
 from passdesk.services.base import Clock, Service, system_clock, voucher_bounds
 from passdesk.services.orientation import orientation_lines
 from passdesk.services.places import PlaceService
@@ -29,6 +32,8 @@ from passdesk.services.print_lines import (
     full_name,
     programme_info,
 )
+from passdesk.services.privacy_notice import current_notice, show_to, stamp
+from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
 from passdesk.store import Database
 
@@ -75,10 +80,11 @@ class ReceiptService(Service):
         self._settings = settings or SettingsService(db, clock)
 
     def build_receipt(self, handout_id: int) -> ReceiptRecord:
-        """The receipt of one handout as plain values; nothing is written."""
-        notice = str(self._settings.get("notice_text"))
+        """The receipt of one handout as plain values; nothing is written (the notice's
+        version is printed once stored: `write_receipt` stores it)."""
         footer = str(self._settings.get("receipt_footer") or "")
         with self._db.read() as session:
+            notice = current_notice(session)
             handout = session.get(Handout, handout_id)
             if handout is None:
                 raise NotFound(
@@ -135,7 +141,8 @@ class ReceiptService(Service):
                 # Several programmes: from the latest start to the earliest end, when all are good.
                 valid_from=max(starts) if starts else handout.created_at.date(),
                 valid_until=min(ends) if ends else handout.created_at.date(),
-                notice_text=notice,
+                notice_text=" ".join(notice.text.splitlines()),
+                notice_version=notice.version,
                 beneficiary_birth_date=person.birth_date,
                 beneficiary_address=(locality,) if locality else (),
                 override_reason=handout.override_reason,
@@ -153,9 +160,33 @@ class ReceiptService(Service):
         )
         return ReceiptRecord(**record, places=places, unserved_needs=unserved)
 
-    def write_receipt(self, handout_id: int, path: Path) -> Path:
-        """Render a handout's receipt (two copies) to `path`; nothing is left there on error."""
-        record = self.build_receipt(handout_id)
-        render_receipt(record, Path(path))
+    def write_receipt(self, handout_id: int, path: Path, *, actor: Actor | None = None) -> Path:
+        """Render a handout's receipt (two copies) to `path`; nothing is left there on error.
+
+        The notice it prints is stored as a version first; printed by an agent (`actor`), it
+        is the version recorded as shown to the person, and the printing is in the access
+        log."""
+        now = self._now()
+
+        def work(session: Session) -> None:
+            notice = stamp(session, now)
+            handout = session.get(Handout, handout_id)
+            if actor is None or handout is None:
+                return  # build_receipt says what is missing
+            person = session.get(Beneficiary, handout.beneficiary_id)
+            assert person is not None
+            show_to(session, person, notice, now)
+            access_log.record(
+                session, actor.id, [person.id], "printed", now, detail=str(handout_id)
+            )
+
+        staged = StagedOutput(path)  # a bad path is refused before anything is recorded
+        try:
+            self._db.transaction(work)
+            render_receipt(self.build_receipt(handout_id), staged.stream)
+            staged.publish()
+        except BaseException:
+            staged.discard()
+            raise
         log.info("receipt of handout %s printed", handout_id)
         return Path(path)
