@@ -4,34 +4,33 @@
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable
 from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from stdnum.fr import siret as stdnum_siret
 
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import N_, _
 from passdesk.models import Agent, AgentEvent, Desk, Role
 from passdesk.roles import Action
-from passdesk.services import ledger, lockout, password_strength
+from passdesk.services import ledger, lockout
+from passdesk.services.account_input import (
+    agent_name,
+    check_login,
+    check_password,
+    check_siret,
+    desk_texts,
+)
 from passdesk.services.base import Service, actor_of, require, the_desk
 from passdesk.services.rows import Actor, AgentEventRow, AgentRow, DeskRow
-from passdesk.text import clean_name
 
 log = logging.getLogger(__name__)
 
-LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,59}$")
-MIN_PASSWORD_LENGTH = 10
-HOW_TO_CHOOSE = N_(
-    "Choose a longer one, easy for you to remember: three or four words with nothing in "
-    'common, e.g. "giraffe drum lemon cloud". Capitals, digits and symbols help less than '
-    "length."
-)
+# What is typed is checked in account_input; the window imports the checks from here too.
+__all__ = ["EVENT_LABELS", "AccountService", "check_login", "check_password", "check_siret"]
+
 # argon2id with the library's current recommended parameters: about 0.1 s a hash on a desk PC,
 # which is the point of it.
 STRONG_HASHER = PasswordHasher()
@@ -118,56 +117,6 @@ def _refuse_losing_the_last_admin(session: Session, agent: Agent) -> None:
         )
 
 
-def check_login(login: str) -> str:
-    login = login.strip().lower()
-    if not LOGIN_PATTERN.match(login):
-        raise InvalidInput(
-            _(
-                "The login must be 2 to 60 lowercase letters, digits, dots, dashes "
-                "or underscores, e.g. marie.dupont."
-            ),
-            field="login",
-        )
-    return login
-
-
-def check_siret(siret: str | None) -> str | None:
-    if siret is None or not siret.strip():
-        return None
-    compact = stdnum_siret.compact(siret)
-    if not stdnum_siret.is_valid(compact):
-        raise InvalidInput(
-            _(
-                "This SIRET number is not valid (14 digits, check key). Check it "
-                "on the desk's official papers."
-            ),
-            field="siret",
-        )
-    return compact
-
-
-def check_password(password: str, *, user_inputs: Iterable[str] = ()) -> None:
-    """The one password rule (window, first-run assistant and console): long enough, and hard
-    to guess by zxcvbn's estimate; `user_inputs` are the login, the name and the desk's name,
-    which a password must not lean on."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(
-            _("The password must have at least {n} characters.").format(n=MIN_PASSWORD_LENGTH)
-            + " "
-            + _(HOW_TO_CHOOSE),
-            field="password",
-        )
-    found = password_strength.estimate(password, user_inputs)
-    if not found.strong_enough:
-        reason = _(password_strength.REASONS[found.reason]) if found.reason else None
-        first = (
-            _("This password is too easy to guess: {reason}.").format(reason=reason)
-            if reason
-            else _("This password is too easy to guess.")
-        )
-        raise InvalidInput(first + " " + _(HOW_TO_CHOOSE), field="password")
-
-
 class AccountService(Service):
     def is_initialised(self) -> bool:
         with self._db.read() as session:
@@ -187,7 +136,8 @@ class AccountService(Service):
         logo_png: bytes | None = None,
     ) -> Actor:
         """Create the desk and its first administrator; refused if a desk exists."""
-        name = clean_name(name)
+        name, address, postcode, commune = desk_texts(name, address, postcode, commune)
+        admin_name = agent_name(admin_name or "")
         if not name:
             raise InvalidInput(_("Give the desk's name."), field="name")
         login = check_login(admin_login)
@@ -205,9 +155,9 @@ class AccountService(Service):
                 )
             desk = Desk(
                 name=name,
-                address=address.strip(),
-                postcode=postcode.strip(),
-                commune=clean_name(commune),
+                address=address,
+                postcode=postcode,
+                commune=commune,
                 siret=siret,
                 logo_png=logo_png,
                 created_at=now,
@@ -217,7 +167,7 @@ class AccountService(Service):
             agent = Agent(
                 desk_id=desk.id,
                 login=login,
-                display_name=clean_name(admin_name or "") or login,
+                display_name=admin_name or login,
                 role=Role.ADMIN,
                 created_at=now,
                 active=True,
@@ -249,15 +199,15 @@ class AccountService(Service):
         keep_logo: bool = True,
     ) -> DeskRow:
         require(actor, Action.EDIT_DESK)
-        name = clean_name(name)
+        name, address, postcode, commune = desk_texts(name, address, postcode, commune)
         if not name:
             raise InvalidInput(_("Give the desk's name."), field="name")
         siret = check_siret(siret)
 
         def work(session: Session) -> DeskRow:
             desk = the_desk(session)
-            desk.name, desk.address, desk.postcode = name, address.strip(), postcode.strip()
-            desk.commune, desk.siret = clean_name(commune), siret
+            desk.name, desk.address, desk.postcode = name, address, postcode
+            desk.commune, desk.siret = commune, siret
             if not keep_logo or logo_png is not None:
                 desk.logo_png = logo_png
             log.info("agent %s updated the desk details", actor.id)
@@ -288,7 +238,7 @@ class AccountService(Service):
         require(actor, Action.MANAGE_AGENTS)
         role = Role(role)
         login = check_login(login)
-        display_name = clean_name(display_name)
+        display_name = agent_name(display_name)
         if not display_name:
             raise InvalidInput(_("Give the agent's name."), field="display_name")
         if password is not None:
