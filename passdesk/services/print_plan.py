@@ -28,6 +28,7 @@ from passdesk.services.stock import (
     status_label,
     voucher_out_of_stock,
 )
+from passdesk.text import checked_text
 
 MAX_REASON = 500
 
@@ -83,7 +84,16 @@ def checked_request(
 
     Check digits are read here, before any lookup, so a mistyped code is named as such.
     """
-    reason = (reprint_reason or "").strip() or None
+    # Hidden characters refused as everywhere text enters (its length has its message below).
+    reason = (
+        checked_text(
+            reprint_reason,
+            label=_("Reason"),
+            max_length=len(reprint_reason or ""),
+            field="reprint_reason",
+        )
+        or None
+    )
     if reason is not None and len(reason) > MAX_REASON:
         raise InvalidInput(
             _("The reason for the reprint is too long (at most {max} characters).").format(

@@ -209,13 +209,13 @@ class PrivacyPage(QWidget):
         )
 
     def _on_purge_done(self, result: PurgeResult) -> None:
+        self.load_log()
+        self.load_preview()
         self.message.show_info(
             ngettext("{n} person erased.", "{n} people erased.", result.erased).format(
                 n=result.erased
             )
         )
-        self.load_log()
-        self.load_preview()
 
     def _on_notice_button_clicked(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(
@@ -233,9 +233,9 @@ class PrivacyPage(QWidget):
         except PassDeskError as error:
             self.message.show_error(error.message)
             return
+        self.refresh()
         self.message.show_info(
             _("Information notice, version {version}, written to {path}.").format(
                 version=notice.version, path=path
             )
         )
-        self.refresh()
