@@ -143,7 +143,7 @@ class _Flow:
         )
 
     def heading(self, text: str) -> None:
-        self.room(14 * mm)
+        self.room(26 * mm)  # never alone at the foot of a page: a line or two of it follows
         self.c.setFillColor(_draw.ACCENT)
         _draw.draw_fitted(self.c, LEFT, self.y - 4.5 * mm, text, fonts.BOLD, 11, FULL)
         self.c.setStrokeColor(_draw.ACCENT)
@@ -165,7 +165,7 @@ class _Flow:
 
     def labelled(self, rows: Sequence[tuple[str, ...]]) -> None:
         """Label on the left, value wrapped on the right."""
-        label_width = 48 * mm
+        label_width = 62 * mm
         for label, value, *_rest in rows:
             lines = _draw.wrap(value or "—", fonts.REGULAR, TEXT_SIZE, FULL - label_width)
             self.room(LEADING * min(len(lines), 3))

@@ -246,7 +246,7 @@ def export_record(data: dict[str, Any], session: Session, agent_name: str) -> Pe
             else _("not given"),
         ),
         (
-            _("Notice the consent was given under"),
+            _("Notice consented under"),
             _("version {version}").format(version=consent["notice"]["version"])
             if consent["notice"]
             else _("not recorded"),
