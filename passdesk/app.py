@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from passdesk.services.rows import Actor
     from passdesk.ui.login import LoginDialog
     from passdesk.ui.main_window import MainWindow
+    from passdesk.ui.retention import RetentionKeeper
     from passdesk.ui.worker import TaskRunner
 
 log = logging.getLogger("passdesk.app")
@@ -164,6 +165,7 @@ class DeskSession:
         self.services: Services | None = None
         self.login: LoginDialog | None = None
         self.window: MainWindow | None = None
+        self.retention: RetentionKeeper | None = None
         self._keep: list[Any] = []
         self.worked = False  # an agent logged in: PassDesk backs up as it closes
         self.daily: Any = None
@@ -266,6 +268,11 @@ class DeskSession:
             return
         from passdesk.ui.backups.automatic import DailyBackup
 
+        if self.retention is None:  # once a session, whoever logs in: start-up, then daily
+            from passdesk.ui.retention import RetentionKeeper
+
+            self.retention = RetentionKeeper(self.services, self.runner)
+            self.retention.start()
         window = build_window(self.services, actor, self.runner)
         self.window = window
         self.worked = True

@@ -54,6 +54,10 @@ class Action(enum.StrEnum):
     EXPORT_REPORTS = "export_reports"  # PDF, XLSX, CSV for the funders (small cells hidden)
     EXPORT_PSEUDONYMISED = "export_pseudonymised"  # one row per person, for a funder who asks
     RESTORE_BACKUP = "restore_backup"
+    EXPORT_PERSON = "export_person"  # everything held about one person, for them (access right)
+    ERASE_PERSON = "erase_person"  # anonymise one person on request
+    VIEW_ACCESS_LOG = "view_access_log"  # who opened, printed, exported or erased whom
+    PURGE = "purge"  # anonymise the people whose retention period is over, now
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -79,6 +83,12 @@ MINIMUM_ROLE: dict[Action, Role] = {
     # ...and data about each person, even pseudonymised, by an administrator.
     Action.EXPORT_PSEUDONYMISED: Role.ADMIN,
     Action.RESTORE_BACKUP: Role.ADMIN,
+    # A person's rights: answered by a supervisor (the request is checked, the act is final)...
+    Action.EXPORT_PERSON: Role.SUPERVISOR,
+    Action.ERASE_PERSON: Role.SUPERVISOR,
+    # ...and the register of accesses, and the purge of everyone at once, by an administrator.
+    Action.VIEW_ACCESS_LOG: Role.ADMIN,
+    Action.PURGE: Role.ADMIN,
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -101,6 +111,10 @@ ACTION_LABELS: dict[Action, str] = {
     Action.EXPORT_REPORTS: N_("export reports for the funders"),
     Action.EXPORT_PSEUDONYMISED: N_("export pseudonymised data about each person for a funder"),
     Action.RESTORE_BACKUP: N_("restore a backup"),
+    Action.EXPORT_PERSON: N_("export everything held about a person"),
+    Action.ERASE_PERSON: N_("erase a person's data"),
+    Action.VIEW_ACCESS_LOG: N_("see who accessed people's data"),
+    Action.PURGE: N_("erase the people whose retention period is over"),
 }
 
 

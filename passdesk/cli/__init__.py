@@ -1,7 +1,7 @@
 """passdesk-admin: the console tool, the same services as the window, for the desk's IT contact.
 
 One module per noun (`desk`, `programmes`, `stock`, `beneficiaries`, `handouts`, `agents`,
-`printing`, `regie`, `reports`, `places`, `usage`, `followup`), each adding its commands to the one
+`printing`, `regie`, `reports`, `places`, `usage`, `followup`, `privacy`), each adding its commands to the one
 parser built here; `common` holds what they share, including `acting_agent`, where the acting
 agent's password is checked. Exit status: 0 done, 1 refused by a rule, 2 bad input, 3
 environment (database unreachable, corrupt, newer than this version), 4 internal error (a bug: see the log file).
@@ -30,6 +30,7 @@ from passdesk.cli import (
     handouts,
     places,
     printing,
+    privacy,
     programmes,
     regie,
     reports,
@@ -61,6 +62,7 @@ NOUNS = (
     expiry,
     blocked_list,
     backups,
+    privacy,
 )
 
 

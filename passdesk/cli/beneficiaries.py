@@ -57,8 +57,8 @@ def person_line(b: BeneficiaryRow) -> str:
 
 def cmd_beneficiary_find(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
-    acting_agent(services, args)  # names and birth dates: only for an agent who logged in
-    rows = services.beneficiaries.search(args.text, limit=args.limit)
+    actor = acting_agent(services, args)  # names and birth dates: for an agent who logged in
+    rows = services.beneficiaries.search_listed(actor, args.text, limit=args.limit)
     out.result(rows, lambda: [person_line(b) for b in rows] or [_("Nobody found.")])
     return EXIT_OK
 

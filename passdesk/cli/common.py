@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from passdesk import i18n
 from passdesk.errors import InvalidInput, Refused
 from passdesk.i18n import _
+from passdesk.text import printable
 
 if TYPE_CHECKING:
     from passdesk.services import Services
@@ -85,21 +86,25 @@ def _jsonable(value: Any) -> Any:
 
 
 class Output:
-    """Where results go: human lines on stdout, or one JSON document with --json."""
+    """Where results go: human lines on stdout, or one JSON document with --json. Whatever the
+    register holds, no control or invisible character reaches the terminal: each is written
+    as its escape (`passdesk.text.printable`; in JSON, a valid \\u escape)."""
 
     def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
 
     def result(self, data: Any, human: Callable[[], Sequence[str]] | None = None) -> None:
         if self.as_json:
-            print(json.dumps(_jsonable(data), ensure_ascii=False, indent=2))
+            print(
+                printable(json.dumps(_jsonable(data), ensure_ascii=False, indent=2), multiline=True)
+            )
         elif human is not None:
             for line in human():
-                print(line)
+                print(printable(line))
 
     @staticmethod
     def say(message: str) -> None:
-        print(message, file=sys.stderr)
+        print(printable(message, multiline=True), file=sys.stderr)
 
 
 def open_services(args: argparse.Namespace) -> Services:

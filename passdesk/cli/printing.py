@@ -91,8 +91,8 @@ def cmd_print_receipt(args: argparse.Namespace, out: Output) -> int:
 
 def cmd_print_orientation(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
-    acting_agent(services, args)
-    path = services.orientation.write_slip(args.beneficiary_id, Path(args.output))
+    actor = acting_agent(services, args)
+    path = services.orientation.write_slip(args.beneficiary_id, Path(args.output), actor=actor)
     out.say(_("Orientation slip written to {path}.").format(path=path))
     out.result({"beneficiary": args.beneficiary_id, "path": str(path)}, lambda: [str(path)])
     return EXIT_OK

@@ -123,7 +123,9 @@ def cmd_void(args: argparse.Namespace, out: Output) -> int:
 def cmd_lookup(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
     # Anyone may ask what a code is; who received it only an agent who gave a password.
-    r = services.lookup.lookup(acting_agent_if_offered(services, args), args.code)
+    actor = acting_agent_if_offered(services, args)
+    lookup = services.lookup
+    r = lookup.lookup(None, args.code) if actor is None else lookup.lookup_shown(actor, args.code)
 
     def human() -> list[str]:
         lines = [

@@ -3,7 +3,8 @@
 Service calls one at a time would take an hour for 200,000 people; this writer takes about a
 minute. It decides nothing of its own: every row, status and journal event comes from the
 functions the services themselves call (`clean_input`, `beneficiary_values`, `index_tokens`;
-`handout_rules`; `stock.void_change`; `ledger.event_values`), applied to many rows at once.
+`privacy_notice.stamp`; `handout_rules`; `stock.void_change`; `ledger.event_values`), applied to
+many rows at once.
 Receptions go through StockService (it is bulk already); each stretch between two receptions
 is one transaction holding its people, handouts, status changes and journal.
 """
@@ -49,7 +50,7 @@ from passdesk.models import (
     Voucher,
     VoucherStatus,
 )
-from passdesk.services import ledger
+from passdesk.services import ledger, privacy_notice
 from passdesk.services.base import local_date
 from passdesk.services.beneficiaries import beneficiary_values, clean_input, index_tokens
 from passdesk.services.handout_rules import (
@@ -116,7 +117,7 @@ class BulkWriter:
             return
 
         def work(session: Session) -> _Batch:
-            batch = _Batch(self, session.connection())
+            batch = _Batch(self, session.connection(), session)
             for op in ops:
                 batch.add(op)
             batch.write()
@@ -133,9 +134,11 @@ class _Batch:
 
     CHUNK = 20_000
 
-    def __init__(self, writer: BulkWriter, connection: Connection) -> None:
+    def __init__(self, writer: BulkWriter, connection: Connection, session: Session) -> None:
         self.writer = writer
         self.connection = connection
+        self.session = session
+        self.notice: int | None = None  # the information notice's version, once stamped
         self.agent = {login: actor.id for login, actor in writer.actors.items()}
         head = connection.execute(
             select(LedgerHead.last_id, LedgerHead.last_hash).where(LedgerHead.id == 1)
@@ -233,7 +236,11 @@ class _Batch:
     def _register(self, op: Register) -> None:
         clean = clean_input(op.data, local_date(op.at))
         person_id = op.person + 1
-        values = beneficiary_values(clean, at=op.at, agent_id=self.agent[op.login])
+        if self.notice is None:  # as the service does: the version in force, stored if new
+            self.notice = privacy_notice.stamp(self.session, op.at).version
+        values = beneficiary_values(
+            clean, at=op.at, agent_id=self.agent[op.login], notice=self.notice
+        )
         self.people.append({"id": person_id, **values})
         self.tokens.extend(
             {"token": token, "beneficiary_id": person_id}

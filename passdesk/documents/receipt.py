@@ -472,7 +472,11 @@ class _ReceiptWriter:
         c, record = self.canvas, self.record
         top = MARGIN + self.bottom_block
         c.setFillColor(_draw.ACCENT)
-        _draw.draw_fitted(c, LEFT, top - 4 * mm, _("Your personal data"), fonts.BOLD, 8.5, FULL)
+        heading = _("Your personal data")
+        if record.notice_version is not None:
+            heading = _("Your personal data (information notice, version {version})")
+        heading = heading.format(version=record.notice_version)
+        _draw.draw_fitted(c, LEFT, top - 4 * mm, heading, fonts.BOLD, 8.5, FULL)
         c.setFillColor(_draw.GREY)
         y = _draw.draw_lines(
             c, LEFT, top - 5 * mm, self.notice, fonts.REGULAR, NOTICE_SIZE, NOTICE_LEADING

@@ -109,7 +109,7 @@ class ReceiptRecord:
     """The signed proof of a handout, printed in two copies (beneficiary, desk).
 
     `places` are already chosen and ordered (nearest first) by the caller; `notice_text` is the
-    desk's data-protection notice (see `DEFAULT_NOTICE`).
+    desk's information notice (passdesk.notice), version `notice_version`.
     """
 
     receipt_number: str
@@ -132,6 +132,7 @@ class ReceiptRecord:
     footer: str = ""  # the desk's receipt footer setting (opening hours, phone...)
     # The person's needs (their labels) that no place near them answers: said, not hidden.
     unserved_needs: tuple[str, ...] = ()
+    notice_version: int | None = None  # the information notice's version `notice_text` is
 
 
 MIN_VOUCHERS_PER_PAGE = 1

@@ -20,7 +20,7 @@ from passdesk.documents.records import (
     ReceiptRecord,
     VoucherRecord,
 )
-from passdesk.notice import default_notice
+from passdesk.notice import as_text, standard_sections
 
 PROGRAMME_CODE = "LYO26"
 PROGRAMME_NAME = "Pass Numérique Métropole de Lyon 2026"
@@ -212,8 +212,9 @@ def sample_receipt(
                 record.programme_name,
             )
         )
-    if not notice_text:
-        notice_text = default_notice()
+    if not notice_text:  # the standard notice, as a desk that kept it prints it
+        desk = "Mairie de Villeurbanne, Place Lazare-Goujon, 69100 Villeurbanne"
+        notice_text = " ".join(as_text(standard_sections(desk, 36, "")).splitlines())
     return ReceiptRecord(
         receipt_number="2026-000123",
         issued_at=datetime(2026, 3, 14, 10, 42),
@@ -232,6 +233,7 @@ def sample_receipt(
         places=PLACES,
         cancelled=cancelled,
         cancel_reason=cancel_reason,
+        notice_version=1,
     )
 
 

@@ -7,6 +7,7 @@ from passdesk.models.desk import Agent, AgentEvent, Desk, ReceiptCounter, Role, 
 from passdesk.models.handout import Handout, HandoutBooklet
 from passdesk.models.ledger import EventKind, LedgerEvent, LedgerHead
 from passdesk.models.place import Place
+from passdesk.models.privacy import AccessEntry, ErasedPerson, NoticeVersion
 from passdesk.models.programme import Funder, FunderShare, Programme
 from passdesk.models.serial_format import SerialFormat
 from passdesk.models.stock import (
@@ -22,6 +23,7 @@ from passdesk.models.stock import (
 from passdesk.models.usage import FollowUpCall, UsageImport, UsageMapping, VoucherUse
 
 __all__ = [
+    "AccessEntry",
     "Agent",
     "AgentEvent",
     "Base",
@@ -30,6 +32,7 @@ __all__ = [
     "BookletStatus",
     "DailyClosing",
     "Desk",
+    "ErasedPerson",
     "EventKind",
     "FollowUpCall",
     "Funder",
@@ -40,6 +43,7 @@ __all__ = [
     "LedgerHead",
     "LotKind",
     "NameToken",
+    "NoticeVersion",
     "Place",
     "PrintRecord",
     "Programme",

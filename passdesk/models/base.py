@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import DateTime, MetaData, Numeric, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase
@@ -41,3 +42,14 @@ Percent = Numeric(5, 2, asdecimal=True)
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {Decimal: Money, datetime: UTCDateTime}
+
+
+def max_length(attribute: Any) -> int:
+    """How many characters a text column holds: its String(n), else the `max_length` its
+    mapping declares in `info` (a Text column that still has a limit). SQLite enforces
+    neither, so the services check text against this before writing (passdesk.text)."""
+    column = attribute.property.columns[0]
+    length = getattr(column.type, "length", None) or column.info.get("max_length")
+    if not length:
+        raise AssertionError(f"{attribute} declares no length")
+    return int(length)

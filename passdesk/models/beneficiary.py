@@ -34,6 +34,13 @@ class Beneficiary(Base):
     created_at: Mapped[datetime]
     created_by: Mapped[int] = mapped_column(ForeignKey("agent.id"))
     updated_at: Mapped[datetime | None]
+    # The information notice: the version last shown to them (registration, a receipt, the
+    # notice printed), and the version their consent was given under.
+    notice_version_id: Mapped[int | None] = mapped_column(ForeignKey("notice_version.id"))
+    notice_shown_at: Mapped[datetime | None]
+    consent_notice_version_id: Mapped[int | None] = mapped_column(ForeignKey("notice_version.id"))
+    # Set when the person's identity was erased (passdesk.models.privacy.ErasedPerson).
+    erased_at: Mapped[datetime | None]
 
 
 class NameToken(Base):

@@ -17,7 +17,7 @@ class Desk(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    address: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(Text, default="", info={"max_length": 300})
     postcode: Mapped[str] = mapped_column(String(10), default="")
     commune: Mapped[str] = mapped_column(String(120), default="")
     siret: Mapped[str | None] = mapped_column(String(14))

@@ -19,10 +19,11 @@ class Handout(Base):
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
     created_at: Mapped[datetime]
     receipt_number: Mapped[str] = mapped_column(String(20), unique=True)
-    override_reason: Mapped[str | None] = mapped_column(Text)
+    # Free text that reaches the receipt: at most 500 characters (checked by the service).
+    override_reason: Mapped[str | None] = mapped_column(Text, info={"max_length": 500})
     cancelled_at: Mapped[datetime | None]
     cancelled_by: Mapped[int | None] = mapped_column(ForeignKey("agent.id"))
-    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    cancel_reason: Mapped[str | None] = mapped_column(Text, info={"max_length": 500})
 
 
 class HandoutBooklet(Base):

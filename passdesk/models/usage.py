@@ -66,4 +66,4 @@ class FollowUpCall(Base):
     called_at: Mapped[datetime]
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
     outcome: Mapped[str] = mapped_column(String(30))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="", info={"max_length": 2000})

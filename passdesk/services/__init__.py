@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass
 
 from passdesk.services import receipt_marks
+from passdesk.services.access_log import AccessLogService
 from passdesk.services.accounts import AccountService
 from passdesk.services.backup_restore import RestoreService
 from passdesk.services.backups import BackupService
@@ -19,14 +20,17 @@ from passdesk.services.blocked_list import BlockedListService
 from passdesk.services.booklet_printing import BookletPrintService
 from passdesk.services.closing import ClosingService
 from passdesk.services.dashboard import DashboardService
+from passdesk.services.erasure import ErasureService
 from passdesk.services.expiry import ExpiryService
 from passdesk.services.followup import FollowUpService
 from passdesk.services.handouts import HandoutService
 from passdesk.services.ledger import LedgerService
 from passdesk.services.lookup import LookupService
 from passdesk.services.orientation import OrientationService
+from passdesk.services.person_export import PersonExportService
 from passdesk.services.place_import import PlaceImportService
 from passdesk.services.places import PlaceService
+from passdesk.services.privacy_notice import NoticeService
 from passdesk.services.programmes import ProgrammeService
 from passdesk.services.pseudonymised import PseudonymisedExport
 from passdesk.services.receipts import ReceiptService
@@ -67,6 +71,10 @@ class Services:
     blocked_list: BlockedListService
     backups: BackupService
     restore: RestoreService
+    notice: NoticeService
+    access_log: AccessLogService
+    erasure: ErasureService
+    person_export: PersonExportService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -100,6 +108,10 @@ class Services:
             blocked_list=BlockedListService(db, clock),
             backups=backups,
             restore=RestoreService(db, clock, backups_=backups),
+            notice=NoticeService(db, clock),
+            access_log=AccessLogService(db, clock),
+            erasure=ErasureService(db, clock),
+            person_export=PersonExportService(db, clock),
         )
 
     def close(self) -> None:

@@ -15,6 +15,7 @@ from passdesk.i18n import N_, _
 from passdesk.models import Agent, AgentEvent, Desk, EventKind, Role
 from passdesk.roles import Action
 from passdesk.services import ledger, lockout
+from passdesk.services.account_input import agent_name, desk_texts
 from passdesk.services.base import Service, actor_of, require, the_desk
 from passdesk.services.credentials import (  # noqa: F401 - re-exported for callers
     HOW_TO_CHOOSE,
@@ -29,7 +30,6 @@ from passdesk.services.credentials import (  # noqa: F401 - re-exported for call
     verify_password,
 )
 from passdesk.services.rows import Actor, AgentEventRow, AgentRow, DeskRow
-from passdesk.text import clean_name
 
 log = logging.getLogger(__name__)
 
@@ -131,7 +131,8 @@ class AccountService(Service):
         logo_png: bytes | None = None,
     ) -> Actor:
         """Create the desk and its first administrator; refused if a desk exists."""
-        name = clean_name(name)
+        name, address, postcode, commune = desk_texts(name, address, postcode, commune)
+        admin_name = agent_name(admin_name or "")
         if not name:
             raise InvalidInput(_("Give the desk's name."), field="name")
         login = check_login(admin_login)
@@ -149,9 +150,9 @@ class AccountService(Service):
                 )
             desk = Desk(
                 name=name,
-                address=address.strip(),
-                postcode=postcode.strip(),
-                commune=clean_name(commune),
+                address=address,
+                postcode=postcode,
+                commune=commune,
                 siret=siret,
                 logo_png=logo_png,
                 created_at=now,
@@ -161,7 +162,7 @@ class AccountService(Service):
             agent = Agent(
                 desk_id=desk.id,
                 login=login,
-                display_name=clean_name(admin_name or "") or login,
+                display_name=admin_name or login,
                 role=Role.ADMIN,
                 created_at=now,
                 active=True,
@@ -200,7 +201,7 @@ class AccountService(Service):
         keep_logo: bool = True,
     ) -> DeskRow:
         require(actor, Action.EDIT_DESK)
-        name = clean_name(name)
+        name, address, postcode, commune = desk_texts(name, address, postcode, commune)
         if not name:
             raise InvalidInput(_("Give the desk's name."), field="name")
         siret = check_siret(siret)
@@ -208,8 +209,8 @@ class AccountService(Service):
         def work(session: Session) -> DeskRow:
             desk = the_desk(session)
             before = _desk_identity(desk)
-            desk.name, desk.address, desk.postcode = name, address.strip(), postcode.strip()
-            desk.commune, desk.siret = clean_name(commune), siret
+            desk.name, desk.address, desk.postcode = name, address, postcode
+            desk.commune, desk.siret = commune, siret
             if not keep_logo or logo_png is not None:
                 desk.logo_png = logo_png
             after = _desk_identity(desk)
@@ -250,7 +251,7 @@ class AccountService(Service):
         require(actor, Action.MANAGE_AGENTS)
         role = Role(role)
         login = check_login(login)
-        display_name = clean_name(display_name)
+        display_name = agent_name(display_name)
         if not display_name:
             raise InvalidInput(_("Give the agent's name."), field="display_name")
         if password is not None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import logging
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,48 +13,39 @@ from sqlalchemy import Row, and_, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from passdesk.errors import InvalidInput, NotFound, Refused
-from passdesk.i18n import N_, _
+from passdesk.formatting import format_date
+from passdesk.i18n import _
 from passdesk.models import Beneficiary, NameToken
-from passdesk.services.base import Service
+from passdesk.roles import Action
+from passdesk.services import access_log, privacy_notice
+from passdesk.services.base import Service, local_date, require
+from passdesk.services.beneficiary_input import (
+    DIAGNOSTIC_NEEDS,
+    FIELD_LABELS,
+    BeneficiaryInput,
+    clean_input,
+    field_errors,
+    parse_birth,
+)
 from passdesk.services.name_search import matching_people
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import Actor, BeneficiaryRow
-from passdesk.text import clean_name, fold, name_tokens, query_tokens
+from passdesk.text import fold, name_tokens, query_tokens
 
 log = logging.getLogger(__name__)
 
+# The form's rules live in beneficiary_input; importing them from here still works.
+__all__ = [
+    "DIAGNOSTIC_NEEDS",
+    "FIELD_LABELS",
+    "BeneficiaryInput",
+    "BeneficiaryService",
+    "Duplicates",
+    "clean_input",
+    "field_errors",
+]
+
 SEARCH_LIMIT = 20
-NAME_PATTERN = re.compile(r"^[^\d_@#$%*+=<>{}\[\]|\\/;:!?\"]+$")
-POSTCODE_PATTERN = re.compile(r"^(?:\d{5}|2[AB]\d{3})$")
-PHONE_PATTERN = re.compile(r"^(?:\+33|0033|0)[1-9]\d{8}$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PHONE_SEPARATORS = re.compile(r"[\s.\-]")
-OLDEST_BIRTH = date(1900, 1, 1)
-# The short needs diagnostic: what the person wants to learn (printed places match these).
-DIAGNOSTIC_NEEDS: dict[str, str] = {
-    "admin_procedures": N_("Online administrative procedures"),
-    "everyday_tools": N_("Everyday digital tools (email, smartphone)"),
-    "job_search": N_("Job search and training online"),
-    "equipment": N_("Getting or using a computer or tablet"),
-    "security": N_("Online safety and privacy"),
-}
-
-
-@dataclass(frozen=True)
-class BeneficiaryInput:
-    """What a form or the console gives for a person, as typed."""
-
-    last_name: str
-    first_name: str
-    birth_date: str | date | None
-    postcode: str = ""
-    commune: str = ""
-    phone: str = ""
-    email: str = ""
-    target_group: str = ""
-    diagnostic: Sequence[str] = field(default_factory=tuple)
-    consent: bool = False
-    contact_consent: bool = False  # may be called about their vouchers (follow-up)
 
 
 class Duplicates(Refused):
@@ -133,33 +122,15 @@ def index_tokens(first_name: str, last_name: str) -> list[str]:
     return sorted(_tokens_of(first_name) | _tokens_of(last_name))
 
 
-def clean_input(data: BeneficiaryInput, today: date) -> BeneficiaryInput:
-    """The form as it is stored, names and numbers tidied; InvalidInput names the first bad field."""
-    errors = field_errors(data, today)
-    if errors:
-        name, message = next(iter(errors.items()))
-        raise InvalidInput(
-            _("{field}: {message}").format(field=_(FIELD_LABELS.get(name, name)), message=message),
-            field=name,
-        )
-    return BeneficiaryInput(
-        last_name=clean_name(data.last_name),
-        first_name=clean_name(data.first_name),
-        birth_date=_parse_birth(data.birth_date or ""),
-        postcode=data.postcode.strip().upper(),
-        commune=clean_name(data.commune),
-        phone=PHONE_SEPARATORS.sub("", data.phone),
-        email=data.email.strip(),
-        target_group=data.target_group,
-        diagnostic=tuple(dict.fromkeys(data.diagnostic)),
-        consent=data.consent,
-        contact_consent=data.contact_consent,
-    )
-
-
-def beneficiary_values(clean: BeneficiaryInput, *, at: datetime, agent_id: int) -> dict[str, Any]:
-    """The columns of a person registered at `at` from a cleaned form (see `clean_input`)."""
+def beneficiary_values(
+    clean: BeneficiaryInput, *, at: datetime, agent_id: int, notice: int | None = None
+) -> dict[str, Any]:
+    """The columns of a person registered at `at` from a cleaned form (see `clean_input`),
+    shown version `notice` of the information notice (their consent, if given, is under it)."""
     return {
+        "notice_version_id": notice,
+        "notice_shown_at": at if notice is not None else None,
+        "consent_notice_version_id": notice if clean.consent else None,
         "last_name": clean.last_name,
         "first_name": clean.first_name,
         "birth_date": clean.birth_date,
@@ -178,54 +149,15 @@ def beneficiary_values(clean: BeneficiaryInput, *, at: datetime, agent_id: int) 
     }
 
 
-def field_errors(data: BeneficiaryInput, today: date) -> dict[str, str]:
-    """Every problem of a form at once, by field (the window shows them as the agent types)."""
-    errors: dict[str, str] = {}
-    for name, value in (("last_name", data.last_name), ("first_name", data.first_name)):
-        value = clean_name(value)
-        if not value:
-            errors[name] = _("Required.")
-        elif len(value) > 120 or not NAME_PATTERN.match(value):
-            errors[name] = _("Letters, spaces, hyphens and apostrophes only.")
-    birth = data.birth_date
-    if birth is None or (isinstance(birth, str) and not birth.strip()):
-        errors["birth_date"] = _("Required.")
-    else:
-        parsed = _parse_birth(birth)
-        if parsed is None:
-            errors["birth_date"] = _("Write the date as DD/MM/YYYY or YYYY-MM-DD.")
-        elif parsed > today or parsed < OLDEST_BIRTH:
-            errors["birth_date"] = _("This birth date is not possible.")
-    if data.postcode.strip() and not POSTCODE_PATTERN.match(data.postcode.strip().upper()):
-        errors["postcode"] = _("A French postcode has 5 digits.")
-    phone = PHONE_SEPARATORS.sub("", data.phone)
-    if phone and not PHONE_PATTERN.match(phone):
-        errors["phone"] = _("A French phone number has 10 digits, e.g. 06 12 34 56 78.")
-    if data.email.strip() and not EMAIL_PATTERN.match(data.email.strip()):
-        errors["email"] = _("This e-mail address is not valid.")
-    if data.target_group and data.target_group not in TARGET_GROUPS:
-        errors["target_group"] = _("Unknown target group.")
-    unknown = [n for n in data.diagnostic if n not in DIAGNOSTIC_NEEDS]
-    if unknown:
-        errors["diagnostic"] = _("Unknown need: {need}.").format(need=unknown[0])
-    return errors
-
-
-def _parse_birth(value: str | date) -> date | None:
-    if isinstance(value, date):
-        return value
-    text = value.strip()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    match = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})", text)
-    if match:
-        try:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        except ValueError:
-            return None
-    return None
+def _consent(session: Session, person: Beneficiary, given: bool, now: datetime) -> None:
+    """Consent given now is recorded with the notice version it was given under (the one in
+    force, which the agent shows); withdrawn, both are cleared."""
+    if given and person.consent_at is None:
+        person.consent_at = now
+        person.consent_notice_version_id = privacy_notice.stamp(session, now).version
+    elif not given:
+        person.consent_at = None
+        person.consent_notice_version_id = None
 
 
 def _names_close(a: str, b: str) -> bool:
@@ -250,7 +182,7 @@ class BeneficiaryService(Service):
     ) -> list[BeneficiaryRow]:
         """Probable duplicates: same folded name and a close birth date, or same birth date
         and a close name."""
-        birth = _parse_birth(data.birth_date or "") if data.birth_date else None
+        birth = parse_birth(data.birth_date or "") if data.birth_date else None
         key = name_key(data.last_name, data.first_name)
         if birth is None or key == "|":
             return []
@@ -299,7 +231,10 @@ class BeneficiaryService(Service):
         now = self._now()
 
         def work(session: Session) -> BeneficiaryRow:
-            person = Beneficiary(**beneficiary_values(clean, at=now, agent_id=actor.id))
+            notice = privacy_notice.stamp(session, now).version  # what registering tells them
+            person = Beneficiary(
+                **beneficiary_values(clean, at=now, agent_id=actor.id, notice=notice)
+            )
             session.add(person)
             session.flush()
             self._index(session, person)
@@ -321,9 +256,7 @@ class BeneficiaryService(Service):
         clean = clean_input(data, self._today())
 
         def work(session: Session) -> BeneficiaryRow:
-            person = session.get(Beneficiary, beneficiary_id)
-            if person is None:
-                raise self._not_found(beneficiary_id)
+            person = self._live(session, beneficiary_id)
             person.last_name, person.first_name = clean.last_name, clean.first_name
             person.birth_date = clean.birth_date  # type: ignore[assignment]
             person.search_name = search_name(clean.first_name, clean.last_name)
@@ -332,10 +265,7 @@ class BeneficiaryService(Service):
             person.phone, person.email = clean.phone, clean.email
             person.target_group = clean.target_group
             person.diagnostic = list(clean.diagnostic)
-            if clean.consent and person.consent_at is None:
-                person.consent_at = self._now()
-            elif not clean.consent:
-                person.consent_at = None
+            _consent(session, person, clean.consent, self._now())
             person.contact_consent = clean.contact_consent
             person.updated_at = self._now()
             self._index(session, person)
@@ -366,15 +296,10 @@ class BeneficiaryService(Service):
         now = self._now()
 
         def work(session: Session) -> BeneficiaryRow:
-            person = session.get(Beneficiary, beneficiary_id)
-            if person is None:
-                raise self._not_found(beneficiary_id)
+            person = self._live(session, beneficiary_id)
             person.target_group = target_group
             person.diagnostic = list(dict.fromkeys(diagnostic))
-            if consent and person.consent_at is None:
-                person.consent_at = now
-            elif not consent:
-                person.consent_at = None
+            _consent(session, person, consent, now)
             if contact_consent is not None:
                 person.contact_consent = contact_consent
             person.updated_at = now
@@ -382,6 +307,33 @@ class BeneficiaryService(Service):
             return row(person)
 
         return self._db.transaction(work)
+
+    def open(self, actor: Actor, beneficiary_id: int) -> BeneficiaryRow:
+        """A person shown to an agent (the serve panel, the edit dialog): read and logged in
+        the access log in one unit of work; an erased person cannot be opened."""
+        require(actor, Action.SERVE)
+        now = self._now()
+
+        def work(session: Session) -> BeneficiaryRow:
+            person = self._live(session, beneficiary_id)
+            access_log.record(session, actor.id, [person.id], "opened", now)
+            return row(person)
+
+        return self._db.transaction(work)
+
+    def _live(self, session: Session, beneficiary_id: int) -> Beneficiary:
+        """The person, for a change or a look: refused once their data was erased."""
+        person = session.get(Beneficiary, beneficiary_id)
+        if person is None:
+            raise self._not_found(beneficiary_id)
+        if person.erased_at is not None:
+            raise Refused(
+                _("This person's data was erased on {date}.").format(
+                    date=format_date(local_date(person.erased_at))
+                ),
+                field="beneficiary",
+            )
+        return person
 
     def get(self, beneficiary_id: int) -> BeneficiaryRow:
         with self._db.read() as session:
@@ -412,11 +364,35 @@ class BeneficiaryService(Service):
             row(p) for p in sorted(people, key=lambda p: (*p.name_key.partition("|")[::2], p.id))
         ]
 
+    def search_listed(
+        self, actor: Actor, text: str, limit: int = SEARCH_LIMIT
+    ) -> list[BeneficiaryRow]:
+        """A search whose whole result an agent reads at once (the console's `beneficiary
+        find`, which a script could run for every letter): each person listed is in the access
+        log. The window's search-as-you-type is not logged; opening a person is (`open`)."""
+        require(actor, Action.SERVE)
+        rows = self.search(text, limit)
+        if rows:
+            now = self._now()
+            self._db.transaction(
+                lambda session: access_log.record(
+                    session, actor.id, [r.id for r in rows], "listed", now
+                )
+            )
+        return rows
+
     def count(self) -> int:
         from sqlalchemy import func
 
         with self._db.read() as session:
-            return session.scalar(select(func.count()).select_from(Beneficiary)) or 0
+            return (
+                session.scalar(
+                    select(func.count())
+                    .select_from(Beneficiary)
+                    .where(Beneficiary.erased_at.is_(None))
+                )
+                or 0
+            )
 
     def list(self, *, offset: int = 0, limit: int = 200) -> list[BeneficiaryRow]:
         with self._db.read() as session:
@@ -424,22 +400,9 @@ class BeneficiaryService(Service):
                 row(p)
                 for p in session.scalars(
                     select(Beneficiary)
+                    .where(Beneficiary.erased_at.is_(None))
                     .order_by(Beneficiary.name_key, Beneficiary.id)
                     .offset(offset)
                     .limit(limit)
                 )
             ]
-
-
-FIELD_LABELS = {
-    "last_name": N_("Last name"),
-    "first_name": N_("First name"),
-    "birth_date": N_("Birth date"),
-    "postcode": N_("Postcode"),
-    "commune": N_("Commune"),
-    "phone": N_("Phone"),
-    "email": N_("E-mail"),
-    "target_group": N_("Target group"),
-    "diagnostic": N_("Needs"),
-    "contact_consent": N_("May be called"),
-}

@@ -19,6 +19,7 @@ from passdesk.models import (
     Beneficiary,
     Booklet,
     BookletStatus,
+    ErasedPerson,
     Handout,
     HandoutBooklet,
     Programme,
@@ -160,16 +161,19 @@ class DashboardService(Service):
         )
 
     def _quotas(self, session: Session, programmes: list[Programme]) -> tuple[QuotaLine, ...]:
+        # An erased person's group, as kept for the figures.
+        group = func.coalesce(ErasedPerson.target_group, Beneficiary.target_group)
         rows = session.execute(
-            select(Booklet.programme_id, Beneficiary.target_group, func.count(Booklet.id))
+            select(Booklet.programme_id, group, func.count(Booklet.id))
             .select_from(Handout)
             .join(HandoutBooklet, HandoutBooklet.handout_id == Handout.id)
             .join(Booklet, Booklet.id == HandoutBooklet.booklet_id)
             .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
+            .outerjoin(ErasedPerson, ErasedPerson.beneficiary_id == Handout.beneficiary_id)
             .where(
                 Handout.cancelled_at.is_(None), Booklet.programme_id.in_([p.id for p in programmes])
             )
-            .group_by(Booklet.programme_id, Beneficiary.target_group)
+            .group_by(Booklet.programme_id, group)
         ).all()
         lines = []
         for p in programmes:

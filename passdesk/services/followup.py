@@ -18,7 +18,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from passdesk.documents.sheets import write_rows
-from passdesk.errors import InvalidInput, NotFound
+from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.formatting import format_date
 from passdesk.i18n import N_, _
 from passdesk.models import (
@@ -34,11 +34,13 @@ from passdesk.models import (
     VoucherStatus,
     VoucherUse,
 )
+from passdesk.models.base import max_length
 from passdesk.roles import Action
 from passdesk.services.base import Clock, Service, local_date, require, system_clock
 from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
 from passdesk.store import Database
+from passdesk.text import checked_text
 
 log = logging.getLogger(__name__)
 
@@ -250,7 +252,7 @@ class FollowUpService(Service):
             .join(Handout, and_(Handout.beneficiary_id == Beneficiary.id, _live()))
             .outerjoin(last_call, last_call.c.beneficiary_id == Beneficiary.id)
             .outerjoin(FollowUpCall, FollowUpCall.id == last_call.c.call_id)
-            .where(Beneficiary.id.not_in(users))
+            .where(Beneficiary.id.not_in(users), Beneficiary.erased_at.is_(None))
             .group_by(Beneficiary.id)
             .having(func.min(Handout.created_at) <= cutoff)
             .order_by(func.min(Handout.created_at), Beneficiary.id)
@@ -289,20 +291,26 @@ class FollowUpService(Service):
                 field="outcome",
             )
         when = called_at or self._now()
+        note = checked_text(
+            note, label=_("Note"), max_length=max_length(FollowUpCall.note), field="note"
+        )
 
         def work(session: Session) -> None:
-            if session.get(Beneficiary, beneficiary_id) is None:
+            person = session.get(Beneficiary, beneficiary_id)
+            if person is None:
                 raise NotFound(
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),
                     field="beneficiary",
                 )
+            if person.erased_at is not None:
+                raise Refused(_("This person's data was erased."), field="beneficiary")
             session.add(
                 FollowUpCall(
                     beneficiary_id=beneficiary_id,
                     called_at=when,
                     agent_id=actor.id,
                     outcome=outcome,
-                    note=note.strip()[:2000],
+                    note=note,
                 )
             )
 

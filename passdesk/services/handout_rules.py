@@ -8,10 +8,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from passdesk import codes
+from passdesk.i18n import _
 from passdesk.models import BookletStatus, EventKind, VoidReason, VoucherStatus
+from passdesk.models.base import max_length
 from passdesk.services import ledger
 from passdesk.services.base import local_date, voucher_bounds
 from passdesk.services.stock import StatusChange
+from passdesk.text import checked_text
 
 STOP_DAYS_BEFORE_END = 15  # the scheme stops handing out at D-15
 
@@ -120,3 +123,8 @@ def cancelled_booklet_details(booklet_code: str, receipt: str) -> dict[str, Any]
         "receipt": receipt,
         "reason": VoidReason.CANCELLED_HANDOUT.value,
     }
+
+
+def reason_text(text: str | None, column: object) -> str:
+    """A written reason as the handout keeps it (it is printed on the receipt)."""
+    return checked_text(text, label=_("Reason"), max_length=max_length(column), field="reason")

@@ -67,6 +67,7 @@ from passdesk.services.handout_rules import (
     handout_stop,
     may_hand_out,
     over_limit,
+    reason_text,
     receipt_number,
     receipt_year,
     same_day,
@@ -187,7 +188,7 @@ class HandoutService(Service):
             raise InvalidInput(
                 _("Give a booklet code, or ask for the next booklet of a programme."), field="code"
             )
-        reason = (override_reason or "").strip() or None
+        reason = reason_text(override_reason, Handout.override_reason) or None
         if reason is not None:
             require(actor, Action.OVERRIDE_LIMIT)
         now = self._now()
@@ -199,6 +200,11 @@ class HandoutService(Service):
             if person is None:
                 raise NotFound(
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),
+                    field="beneficiary",
+                )
+            if person.erased_at is not None:
+                raise Refused(
+                    _("This person's data was erased; register them again to hand out."),
                     field="beneficiary",
                 )
             if next_programme:
@@ -359,7 +365,7 @@ class HandoutService(Service):
         the others are voided. On a later day the agent must say which (`returned`); the same
         day they are taken as back unless `returned` is False."""
         require(actor, Action.CANCEL_HANDOUT)
-        reason = (reason or "").strip()
+        reason = reason_text(reason, Handout.cancel_reason)
         if not reason:
             raise InvalidInput(_("Give the reason for the cancellation."), field="reason")
         now = self._now()

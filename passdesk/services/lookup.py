@@ -19,11 +19,13 @@ from sqlalchemy import Select, bindparam, func, select
 
 from passdesk import codes
 from passdesk.errors import InvalidCode
+from passdesk.i18n import _
 from passdesk.models import Beneficiary, Booklet, Handout, HandoutBooklet, Programme, Voucher
 from passdesk.roles import Action, may
 from passdesk.serials import ParsedSerial
-from passdesk.services import serial_formats
+from passdesk.services import access_log, serial_formats
 from passdesk.services.base import Service, voucher_bounds
+from passdesk.services.print_lines import ERASED_NAME
 from passdesk.services.rows import Actor, LookupResult
 from passdesk.services.stock import find_by_code, not_in_stock
 
@@ -38,7 +40,7 @@ def _statement(kind: str, with_person: bool) -> Select[Any]:
         .where(HandoutBooklet.booklet_id == Booklet.id, Handout.cancelled_at.is_(None))
         .scalar_subquery()
     )
-    person = (Beneficiary.id, Beneficiary.first_name, Beneficiary.last_name)
+    person = (Beneficiary.id, Beneficiary.first_name, Beneficiary.last_name, Beneficiary.erased_at)
     statement = select(
         Voucher.status if kind == codes.VOUCHER else Booklet.status,
         Booklet.number,
@@ -84,7 +86,8 @@ class LookupService(Service):
         canonical = parsed.code
         (status, number, booklet_code, booklet_status, programme_code, programme_name,
          per_booklet, face_value, valid_until, receipt, handed_out_at, *person) = found  # fmt: skip
-        person_id, first_name, last_name = person or (None, None, None)
+        person_id, first_name, last_name, erased_at = person or (None, None, None, None)
+        name = _(ERASED_NAME) if erased_at is not None else f"{first_name} {last_name}"
         first, last = voucher_bounds(number, per_booklet)
         return LookupResult(
             kind=parsed.kind,
@@ -101,7 +104,7 @@ class LookupService(Service):
             receipt_number=receipt,
             handed_out_at=handed_out_at,
             beneficiary_id=person_id,
-            beneficiary_name=f"{first_name} {last_name}" if person_id is not None else None,
+            beneficiary_name=name if person_id is not None else None,
         )
 
     def _select(self, actor: Actor | None, parsed: codes.ParsedCode) -> Any:
@@ -118,3 +121,23 @@ class LookupService(Service):
             if not isinstance(parsed, ParsedSerial):
                 return parsed
             return codes.parse_code(find_by_code(session, text).voucher.code)  # type: ignore[union-attr]
+
+    def lookup_shown(self, actor: Actor, code: str) -> LookupResult:
+        """A lookup whose answer an agent reads: when it names who received the booklet, that
+        is an access to the person's data, kept in the access log. (`lookup` alone writes
+        nothing: the stock's own checks call it by the thousand.)"""
+        result = self.lookup(actor, code)
+        if result.beneficiary_id is not None:
+            now = self._now()
+            person = result.beneficiary_id
+            self._db.transaction(
+                lambda session: access_log.record(
+                    session,
+                    actor.id,
+                    [person],
+                    "looked_up",
+                    now,
+                    detail=result.receipt_number or "",
+                )
+            )
+        return result

@@ -15,14 +15,15 @@ from pathlib import Path
 from passdesk import opening_hours
 from passdesk.documents import PlaceLine
 from passdesk.documents.orientation import OrientationRecord, render_orientation
-from passdesk.errors import NotFound
+from passdesk.errors import NotFound, Refused
 from passdesk.i18n import _
 from passdesk.models import Beneficiary
+from passdesk.services import access_log
 from passdesk.services.base import Clock, Service, system_clock
 from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS
 from passdesk.services.places import OrientedPlace, PlaceService
 from passdesk.services.print_lines import desk_line, full_name
-from passdesk.services.rows import PlaceRow
+from passdesk.services.rows import Actor, PlaceRow
 from passdesk.services.settings import SettingsService
 from passdesk.store import Database
 
@@ -107,6 +108,8 @@ class OrientationService(Service):
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),
                     field="beneficiary",
                 )
+            if person.erased_at is not None:
+                raise Refused(_("This person's data was erased."), field="beneficiary")
             desk = desk_line(session)
             name, needs = full_name(person), tuple(person.diagnostic or ())
             postcode, commune = person.postcode, person.commune
@@ -130,8 +133,14 @@ class OrientationService(Service):
             footer=str(self._settings.get("receipt_footer") or ""),
         )
 
-    def write_slip(self, beneficiary_id: int, path: Path) -> Path:
-        """Render a person's orientation slip to `path` (nothing is left there on error)."""
+    def write_slip(self, beneficiary_id: int, path: Path, *, actor: Actor | None = None) -> Path:
+        """Render a person's orientation slip to `path` (nothing is left there on error);
+        printed by an agent, it is in the access log."""
         render_orientation(self.build_slip(beneficiary_id), Path(path))
+        if actor is not None:
+            now = self._now()
+            self._db.transaction(
+                lambda session: access_log.record(session, actor.id, [beneficiary_id], "slip", now)
+            )
         log.info("orientation slip of beneficiary %s printed", beneficiary_id)
         return Path(path)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from passdesk.documents import DeskLine, FunderShareLine, PlaceLine
+from passdesk.i18n import N_, _
 from passdesk.models import Beneficiary, Programme
 from passdesk.services.base import the_desk
 from passdesk.services.rows import PlaceRow
@@ -52,5 +53,11 @@ def programme_info(programme: Programme) -> ProgrammeInfo:
     )
 
 
+# What paper and screens print instead of an erased person's name (passdesk.services.erasure).
+ERASED_NAME = N_("erased person")
+
+
 def full_name(person: Beneficiary) -> str:
+    if person.erased_at is not None:
+        return _(ERASED_NAME)
     return f"{person.first_name} {person.last_name}"

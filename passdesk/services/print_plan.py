@@ -40,6 +40,7 @@ from passdesk.serials import ParsedSerial
 from passdesk.services.handout_rules import handout_stop
 from passdesk.services.print_lines import ProgrammeInfo
 from passdesk.services.stock import booklet_complete, find_by_code, status_label
+from passdesk.text import checked_text
 
 # The vouchers a print draws: those still valid. A voided, expired or used voucher is left out.
 PRINTABLE = (VoucherStatus.IN_STOCK, VoucherStatus.HANDED_OUT)
@@ -100,7 +101,16 @@ def checked_request(
 
     Check digits are read here, before any lookup, so a mistyped code is named as such.
     """
-    reason = (reprint_reason or "").strip() or None
+    # Hidden characters refused as everywhere text enters (its length has its message below).
+    reason = (
+        checked_text(
+            reprint_reason,
+            label=_("Reason"),
+            max_length=len(reprint_reason or ""),
+            field="reprint_reason",
+        )
+        or None
+    )
     if reason is not None and len(reason) > MAX_REASON:
         raise InvalidInput(
             _("The reason for the reprint is too long (at most {max} characters).").format(

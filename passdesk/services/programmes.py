@@ -15,11 +15,12 @@ from passdesk import codes
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import N_, _
 from passdesk.models import EventKind, Funder, FunderShare, Programme
+from passdesk.models.base import max_length
 from passdesk.roles import Action
 from passdesk.services import ledger, serial_formats
 from passdesk.services.base import Service, programme_row, require
 from passdesk.services.rows import Actor, ProgrammeRow
-from passdesk.text import clean_name
+from passdesk.text import checked_text, clean_name
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ def parse_date(text: str | date, field: str) -> date:
 def parse_share(text: str) -> tuple[str, Decimal]:
     """ "Métropole de Lyon=55" -> ("Métropole de Lyon", Decimal("55"))."""
     name, sep, percent = text.rpartition("=")
-    name = clean_name(name)
+    name = clean_name(checked_text(name, label=_("Funder"), max_length=max_length(Funder.name)))
     try:
         value = Decimal(percent.replace(",", ".").replace("%", "").strip())
     except InvalidOperation:
@@ -175,7 +176,9 @@ class ProgrammeService(Service):
     ) -> ProgrammeRow:
         require(actor, Action.MANAGE_PROGRAMMES)
         code = codes.validate_programme_code(code)
-        name = clean_name(name)
+        name = clean_name(
+            checked_text(name, label=_("Name"), max_length=max_length(Programme.name), field="name")
+        )
         if not name:
             raise InvalidInput(_("Give the programme's name."), field="name")
         value = parse_money(face_value)

@@ -31,7 +31,7 @@ from passdesk.models import (
     HandoutBooklet,
     Programme,
 )
-from passdesk.services import ledger
+from passdesk.services import access_log, ledger
 from passdesk.services.base import Clock, Service, system_clock, voucher_bounds
 from passdesk.services.handout_reading import excluded_at_handout
 from passdesk.services.orientation import orientation_lines
@@ -42,6 +42,7 @@ from passdesk.services.print_lines import (
     full_name,
     programme_info,
 )
+from passdesk.services.privacy_notice import current_notice, show_to, stamp
 from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
 from passdesk.store import Database, after_commit
@@ -89,10 +90,11 @@ class ReceiptService(Service):
         self._settings = settings or SettingsService(db, clock)
 
     def build_receipt(self, handout_id: int) -> ReceiptRecord:
-        """The receipt of one handout as plain values; nothing is written."""
-        notice = str(self._settings.get("notice_text"))
+        """The receipt of one handout as plain values; nothing is written (the notice's
+        version is printed once stored: `write_receipt` stores it)."""
         footer = str(self._settings.get("receipt_footer") or "")
         with self._db.read() as session:
+            notice = current_notice(session)
             handout = session.get(Handout, handout_id)
             if handout is None:
                 raise NotFound(
@@ -153,7 +155,8 @@ class ReceiptService(Service):
                 # Several programmes: from the latest start to the earliest end, when all are good.
                 valid_from=max(starts) if starts else handout.created_at.date(),
                 valid_until=min(ends) if ends else handout.created_at.date(),
-                notice_text=notice,
+                notice_text=" ".join(notice.text.splitlines()),
+                notice_version=notice.version,
                 beneficiary_birth_date=person.birth_date,
                 beneficiary_address=(locality,) if locality else (),
                 override_reason=handout.override_reason,
@@ -174,21 +177,34 @@ class ReceiptService(Service):
     def write_receipt(self, handout_id: int, path: Path, *, actor: Actor | None = None) -> Path:
         """Render a handout's receipt (two copies) to `path`; nothing is left there on error.
 
-        With `actor`, the copy is journaled as printed by that agent (see the module doc).
-        """
-        record = self.build_receipt(handout_id)
-        if actor is None:
-            render_receipt(record, Path(path))
-        else:
-            staged = StagedOutput(Path(path))
-            try:
-                render_receipt(record, staged.stream)
-                staged.close()
+        With `actor`, the copy is journaled as printed by that agent (see the module doc). The
+        notice it prints is stored as a version first; printed by an agent, it is the version
+        recorded as shown to the person, and the printing is in the access log. The file is
+        published once that is committed."""
+        now = self._now()
+        staged = StagedOutput(Path(path))  # a bad path is refused before anything is recorded
+        try:
+            self._db.transaction(lambda session: stamp(session, now))
+            record = self.build_receipt(handout_id)
+            render_receipt(record, staged.stream)
+            staged.close()
+            if actor is None:
+                staged.publish()
+            else:
 
                 def journal(session: Session) -> None:
+                    notice = stamp(session, now)
+                    handout = session.get(Handout, handout_id)
+                    assert handout is not None  # build_receipt found it
+                    person = session.get(Beneficiary, handout.beneficiary_id)
+                    assert person is not None
+                    show_to(session, person, notice, now)
+                    access_log.record(
+                        session, actor.id, [person.id], "printed", now, detail=str(handout_id)
+                    )
                     ledger.append(
                         session,
-                        at=self._now(),
+                        at=now,
                         agent_id=actor.id,
                         kind=EventKind.RECEIPT_PRINTED,
                         handout_id=handout_id,
@@ -197,10 +213,10 @@ class ReceiptService(Service):
                     after_commit(session, staged.publish)
 
                 self._db.transaction(journal)
-            except BaseException as error:
-                staged.discard()
-                if isinstance(error, OSError):
-                    raise staged.write_error(error) from error
-                raise
+        except BaseException as error:
+            staged.discard()
+            if isinstance(error, OSError):
+                raise staged.write_error(error) from error
+            raise
         log.info("receipt of handout %s printed", handout_id)
         return Path(path)

@@ -31,6 +31,7 @@ from passdesk.models import (
     Beneficiary,
     Booklet,
     BookletStatus,
+    ErasedPerson,
     EventKind,
     Handout,
     HandoutBooklet,
@@ -215,12 +216,16 @@ class FiguresBuilder:
                 grouped.c.handouts,
                 grouped.c.first,
                 Beneficiary.birth_date,
-                Beneficiary.postcode,
-                Beneficiary.commune,
-                Beneficiary.target_group,
-                cast(Beneficiary.diagnostic, Text),
+                # An erased person is counted by what was kept for these figures.
+                func.coalesce(ErasedPerson.postcode, Beneficiary.postcode),
+                func.coalesce(ErasedPerson.commune, Beneficiary.commune),
+                func.coalesce(ErasedPerson.target_group, Beneficiary.target_group),
+                func.coalesce(cast(ErasedPerson.needs, Text), cast(Beneficiary.diagnostic, Text)),
                 *(grouped.c[f"p{i}"] for i in range(len(self.ids))),
-            ).join(Beneficiary, Beneficiary.id == grouped.c.person)
+                ErasedPerson.age_bands,
+            )
+            .join(Beneficiary, Beneficiary.id == grouped.c.person)
+            .outerjoin(ErasedPerson, ErasedPerson.beneficiary_id == grouped.c.person)
         )
         people: dict[int, Person] = {}
         agents: dict[int, Tally] = defaultdict(Tally)
@@ -251,14 +256,14 @@ class FiguresBuilder:
                     needs_of[needs] = tuple(json.loads(needs)) if needs else ()
                 key, label = communes[(postcode, commune)]
                 person = people[person_id] = Person(
-                    birth, key, label, group or NOT_GIVEN, needs_of[needs], day
+                    birth, key, label, group or NOT_GIVEN, needs_of[needs], day, bands=row[-1]
                 )
             elif day < person.first_day:
                 person.first_day = day
             agent_people[agent_id].add(person_id)
             month_people[index].add(person_id)
             agent, month_tally = agents[agent_id], months[self._months[index]]
-            for programme_id, n in zip(self.ids, row[10:], strict=True):
+            for programme_id, n in zip(self.ids, row[10:-1], strict=True):
                 if n:
                     for booklets in (person.booklets, agent.booklets, month_tally.booklets):
                         booklets[programme_id] = booklets.get(programme_id, 0) + n

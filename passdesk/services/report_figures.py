@@ -204,6 +204,19 @@ def age_band(birth: date | None, day: date) -> str:
     raise AssertionError(age)  # the last band is open-ended
 
 
+def band_on(changes: Sequence[Sequence[str]], day: date) -> str:
+    """An erased person's age band on `day`, from the bands kept at their erasure ([[first
+    day, band], ...], see `erasure.band_changes`): the last change on or before `day`."""
+    if not changes:
+        return AGE_UNKNOWN
+    iso = day.isoformat()
+    band = changes[0][1]
+    for since, later in changes:
+        if since <= iso:
+            band = later
+    return band
+
+
 def split_by_shares(amount: Decimal, percents: Sequence[Decimal]) -> list[Decimal]:
     """`amount` split by percentages that add up to 100, to the cent, adding up exactly.
 

@@ -29,6 +29,7 @@ from passdesk.services.report_figures import (
     QuotaLine,
     ReportQuery,
     age_band,
+    band_on,
 )
 from passdesk.services.report_scope import months_between
 
@@ -44,6 +45,14 @@ class Person:
     needs: tuple[str, ...]
     first_day: date  # the desk's day of their first handout in the period
     booklets: dict[int, int] = field(default_factory=dict)  # programme id -> booklets
+    # An erased person: their age bands as kept (no birth date), see `band_on`.
+    bands: list[list[str]] | None = None
+
+    @property
+    def age_band(self) -> str:
+        if self.bands is not None:
+            return band_on(self.bands, self.first_day)
+        return age_band(self.birth, self.first_day)
 
 
 @dataclass(slots=True)
@@ -124,7 +133,7 @@ class PeopleFigures:
             booklets, vouchers, cents = self.totals(person.booklets)
             keyed = (
                 (cells["target_group"], (person.group,)),
-                (cells["age_band"], (age_band(person.birth, person.first_day),)),
+                (cells["age_band"], (person.age_band,)),
                 (cells["need"], person.needs or (NOT_GIVEN,)),
                 (communes, (person.commune_key or NOT_GIVEN,)),
             )

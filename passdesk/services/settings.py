@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 from passdesk.errors import InvalidInput, NotFound
 from passdesk.i18n import LANGUAGES, N_, _
 from passdesk.models import EventKind, Setting
-from passdesk.notice import default_notice
 from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.base import Service, require, the_desk
 from passdesk.services.rows import Actor
+from passdesk.text import checked_text
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,13 @@ PARAMETERS: tuple[Parameter, ...] = (
         "notice_text",
         N_("Data-protection notice"),
         "longtext",
-        None,
-        N_("Printed on every receipt. Leave empty to use the standard notice."),
+        "",
+        N_(
+            "The information notice printed on every receipt, generated from the desk's "
+            "details, the retention period and the data-protection contact: leave empty to "
+            "keep it so. A text of your own replaces it; {desk}, {months} and {contact} in it "
+            "are filled in. Each new text is a new version of the notice."
+        ),
     ),
     Parameter(
         "cover_text",
@@ -70,11 +75,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         N_("Retention period (months)"),
         "int",
         36,
-        # Read by nothing yet: the data-protection update wires the purge; until then the
-        # page says so rather than promise it.
         N_(
-            "How long a person's data is kept after their last handout. Not applied yet: the "
-            "automatic purge comes with the data-protection update."
+            "How long a person's data is kept after their last handout, use of a voucher or "
+            "contact with the desk; then their identity is erased, at start-up and each day "
+            "(the funders' figures keep only counts). Printed in the information notice."
         ),
         minimum=6,
         maximum=120,
@@ -134,6 +138,16 @@ PARAMETERS: tuple[Parameter, ...] = (
             "and copies there the next time."
         ),
     ),
+    Parameter(
+        "dpo_contact",
+        N_("Data-protection contact"),
+        "text",
+        "",
+        N_(
+            "Where people write about their data: the data protection officer's name, address "
+            "or e-mail. Printed in the information notice; empty: the desk's reception."
+        ),
+    ),
 )
 BY_KEY = {p.key: p for p in PARAMETERS}
 
@@ -143,16 +157,18 @@ def parse_value(parameter: Parameter, raw: Any) -> Any:
     label = _(parameter.label)
     if parameter.kind in ("text", "longtext"):
         text = "" if raw is None else str(raw)
-        if parameter.kind == "text" and ("\n" in text or len(text) > 300):
+        if parameter.kind == "text" and "\n" in text.strip():
             raise InvalidInput(
                 _("{label}: one line of at most 300 characters.").format(label=label),
                 field=parameter.key,
             )
-        if len(text) > 5000:
-            raise InvalidInput(
-                _("{label}: at most 5000 characters.").format(label=label), field=parameter.key
-            )
-        return text
+        return checked_text(
+            text,
+            label=label,
+            max_length=300 if parameter.kind == "text" else 5000,
+            field=parameter.key,
+            multiline=parameter.kind == "longtext",
+        )
     if parameter.kind == "int":
         try:
             value = int(str(raw).strip())
@@ -191,21 +207,26 @@ def parse_value(parameter: Parameter, raw: Any) -> Any:
     raise AssertionError(parameter.kind)
 
 
+def value_in(session: Session, key: str) -> Any:
+    """A parameter's value as `session` sees it (its default when none is stored), for a unit
+    of work that needs a setting among its own reads."""
+    parameter = BY_KEY.get(key)
+    if parameter is None:
+        raise NotFound(_("Unknown setting {key}.").format(key=key))
+    stored = session.scalar(select(Setting.value).where(Setting.key == key))
+    if stored is None:
+        return parameter.default
+    if parameter.kind in ("text", "longtext"):
+        return stored  # checked when it was saved; read as it was, whatever came before
+    return parse_value(parameter, stored)
+
+
 class SettingsService(Service):
     parameters = PARAMETERS
 
     def get(self, key: str) -> Any:
-        parameter = BY_KEY.get(key)
-        if parameter is None:
-            raise NotFound(_("Unknown setting {key}.").format(key=key))
         with self._db.read() as session:
-            stored = session.scalar(select(Setting.value).where(Setting.key == key))
-        if stored is None:
-            return default_notice() if key == "notice_text" else parameter.default
-        value = parse_value(parameter, stored)
-        if key == "notice_text" and not str(value).strip():
-            return default_notice()
-        return value
+            return value_in(session, key)
 
     def all(self) -> dict[str, Any]:
         return {p.key: self.get(p.key) for p in PARAMETERS}

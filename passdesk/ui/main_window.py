@@ -33,6 +33,7 @@ from passdesk.ui.pages.agents.dialogs import PasswordDialog
 from passdesk.ui.pages.agents.page import AgentsPage
 from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
 from passdesk.ui.pages.places.page import PlacesPage
+from passdesk.ui.pages.privacy.page import PrivacyPage
 from passdesk.ui.pages.reports.page import ReportsPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
@@ -54,6 +55,7 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (ReportsPage, Action.VIEW_REPORTS),
     (SettingsPage, Action.EDIT_SETTINGS),
     (AgentsPage, Action.MANAGE_AGENTS),
+    (PrivacyPage, Action.VIEW_ACCESS_LOG),
 )
 
 

@@ -203,6 +203,19 @@ SAMPLES: dict[tuple[str, ...], Args] = {
         "--outcome",
         "no_answer",
     ],  # fmt: skip
+    ("person", "export"): lambda kit, made, tmp: [
+        str(made.people["Hélène"]),
+        "-o",
+        str(tmp / "donnees.json"),
+    ],  # fmt: skip
+    ("person", "erase"): lambda kit, made, tmp: [
+        str(made.people["Łucja"]),
+        "--reason",
+        "demande écrite",
+    ],  # fmt: skip
+    ("purge",): lambda kit, made, tmp: ["--dry-run"],
+    ("access-log",): lambda kit, made, tmp: [],
+    ("notice",): lambda kit, made, tmp: [],
 }
 # What those commands read on standard input when given the password (a new password).
 STDIN = {("agent", "password"): "une-autre-phrase-de-passe\n"}

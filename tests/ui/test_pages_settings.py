@@ -77,7 +77,7 @@ def test_the_form_shows_what_is_stored(qtbot: Any, desk: Desk) -> None:
     assert page.form.values()["receipt_footer"] == "Ouvert du lundi au vendredi"
     assert page.form.values()["vouchers_per_page"] == 3
     assert page.desk_edits["name"].text() == "Mairie de Test"
-    assert page.form.values()["notice_text"]  # the standard notice when none is stored
+    assert page.form.values()["notice_text"] == ""  # none of the desk's own: generated
 
 
 def test_saving_an_invalid_value_shows_the_message_and_stores_nothing(
@@ -157,8 +157,9 @@ def test_only_an_administrator_may_change_settings(qtbot: Any, desk: Desk) -> No
     assert page.save() is False
 
 
-def test_the_retention_period_says_it_is_not_applied_yet(qtbot: Any, desk: Desk) -> None:
-    # Nothing purges yet (the data-protection update does): the page must not promise it.
+def test_the_retention_period_says_what_is_applied(qtbot: Any, desk: Desk) -> None:
+    # The purge applies it at start-up and each day (issue 12), and the notice prints it.
     page = make_page(qtbot, desk)
     help_text = page.form.editors["retention_months"].help_label.text()
-    assert "Pas encore appliquée" in help_text and "protection des données" in help_text
+    assert "au démarrage et chaque jour" in help_text and "notice d'information" in help_text
+    assert "Pas encore appliquée" not in help_text

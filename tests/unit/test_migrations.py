@@ -458,6 +458,14 @@ def test_a_first_release_database_with_a_desks_work_upgrades_with_its_data_and_d
         assert [r.beneficiary_id for r in services.followup.to_call(weeks=0)] == [person.id]
         services.followup.record_call(admin, person.id, "reached")
         assert services.followup.to_call(weeks=0)[0].last_outcome == "reached"
+        # Issue 12: registered before notices were versioned, not erased; erasure works.
+        assert raw.query(
+            "SELECT notice_version_id, notice_shown_at, consent_notice_version_id, erased_at "
+            "FROM beneficiary"
+        ) == [(None, None, None, None)]
+        services.erasure.erase(admin, person.id, "demande écrite")
+        assert services.beneficiaries.search("helene") == []
+        assert raw.scalar("SELECT count(*) FROM erased_person") == 1
     finally:
         upgraded.close()
     assert len(_backups()) == 1  # the first-release file, kept before the upgrade

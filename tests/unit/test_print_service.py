@@ -515,7 +515,8 @@ def test_receipt_record_gathers_the_handout(
     assert record.agent_name == "Yanis Benali"
     assert record.total_value == 100
     assert [p.name for p in record.places][0] == "Espace numérique"  # same commune first
-    assert record.notice_text.startswith("La structure")
+    assert record.notice_text.startswith("Responsable du traitement : Mairie de Villeurbanne")
+    assert record.notice_version == 1  # stored when the person was registered
     assert record.footer == "Ouvert du lundi au vendredi"
     assert record.issued_at == handout.created_at
     assert not record.cancelled

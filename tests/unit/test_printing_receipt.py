@@ -13,8 +13,7 @@ from printing_pages import needs_poppler, pdf_text
 from passdesk.documents import render_receipt
 from passdesk.documents.samples import sample_receipt
 from passdesk.errors import InvalidInput
-from passdesk.i18n import _
-from passdesk.notice import DEFAULT_NOTICE, default_notice
+from passdesk.notice import SECTIONS, as_text, standard_sections
 
 NAMES = ["Hélène N'Diaye", "Łucja Nowak-Żelazna", "Nguyễn Thị Hà"]
 
@@ -92,20 +91,30 @@ def test_a_handout_of_many_booklets_continues_on_more_pages(tmp_path: Path) -> N
     assert text.count("Signature du bénéficiaire") == 2
 
 
-def test_default_notice_is_french_and_complete() -> None:
-    notice = default_notice()
-    assert notice == _(DEFAULT_NOTICE) != DEFAULT_NOTICE
+def test_standard_notice_is_french_and_complete() -> None:
+    notice = as_text(standard_sections("Mairie de Lyon 3e", 18, "dpo@lyon.fr"))
+    assert len(notice.splitlines()) == len(SECTIONS)
     for word in (
+        "Responsable du traitement : Mairie de Lyon 3e",
         "Finalité",
         "Base légale",
         "Destinataires",
-        "Durée de conservation",
+        "Durée de conservation : 18 mois",
+        "Contact pour vos données : dpo@lyon.fr.",
         "accès",
         "rectification",
         "effacement",
         "CNIL",
     ):
         assert word in notice
+    assert "3 ans" not in notice  # the retention is the setting's, never a fixed promise
+
+
+def test_the_receipt_prints_the_notice_version(tmp_path: Path) -> None:
+    path = tmp_path / "receipt.pdf"
+    render_receipt(sample_receipt(), path)
+    text = pypdf.PdfReader(path).pages[0].extract_text()
+    assert "version 1" in text
 
 
 def test_desk_notice_text_replaces_the_default(tmp_path: Path) -> None:

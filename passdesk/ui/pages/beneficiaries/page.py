@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from passdesk.errors import PassDeskError
 from passdesk.i18n import N_, _, ngettext
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import BeneficiaryRow
@@ -195,8 +196,13 @@ class BeneficiariesPage(QWidget):
             self.open_requested.emit(person.id)
 
     def _on_edit_button_clicked(self) -> None:
-        person = self.selected()
-        if person is None:
+        selected = self.selected()
+        if selected is None:
+            return
+        try:  # read again (another desk may have changed it), and logged as opened
+            person = self.context.services.beneficiaries.open(self.context.actor, selected.id)
+        except PassDeskError as error:
+            self.message.show_error(error.message)
             return
         dialog = BeneficiaryDialog(self.context, person, self)
         dialog.saved.connect(self._on_person_saved)

@@ -171,6 +171,7 @@ class ServePage(QWidget):
         self.back_action.triggered.connect(self._on_back_action_triggered)
         self.person_panel.handed_out.connect(self._on_person_panel_handed_out)
         self.person_panel.receipt_requested.connect(self._on_person_panel_receipt_requested)
+        self.person_panel.data_box.erased.connect(self._on_person_erased)
         self.setTabOrder(self.search_edit, self.new_button)
         self.setTabOrder(self.new_button, self.results_view)
         self.setTabOrder(self.results_view, self.person_panel.scan_edit)
@@ -365,6 +366,13 @@ class ServePage(QWidget):
         self.person_panel.clear()
         self._show_dashboard(True)
         self.search_edit.setFocus()
+
+    def _on_person_erased(self, beneficiary_id: int) -> None:
+        self.reset()
+        self.search_message.show_info(
+            _("The identity of beneficiary {id} is erased; their handouts stay in the register.")
+            .format(id=beneficiary_id)
+        )  # fmt: skip
 
     # --- receipt ------------------------------------------------------------------------
 

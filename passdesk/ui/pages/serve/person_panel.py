@@ -31,6 +31,7 @@ from passdesk.services.base import local_date
 from passdesk.services.rows import BeneficiaryRow, Entitlement, HandoutRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.serve.confirmation import ConfirmationPanel
+from passdesk.ui.pages.serve.person_data import PersonDataBox
 from passdesk.ui.widgets.basics import MessageLabel, make_action, scaled_font
 from passdesk.ui.widgets.person_form import PersonForm
 from passdesk.ui.widgets.table_models import Column, RowTableModel
@@ -174,13 +175,16 @@ class PersonPanel(QWidget):
         profile_layout.addWidget(self.slip_button)
         profile_layout.addWidget(self.profile_message)
 
+        self.data_box = PersonDataBox(context, self)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.identity)
         layout.addWidget(scan_box)
         layout.addWidget(history_box, 1)
         layout.addWidget(profile_box)
-        self._person_boxes = (scan_box, history_box, profile_box)
+        layout.addWidget(self.data_box)
+        self._person_boxes = (scan_box, history_box, profile_box, self.data_box)
         layout.addStretch(0)
 
         self.addAction(self.next_action)
@@ -199,8 +203,9 @@ class PersonPanel(QWidget):
 
     def show_person(self, beneficiary_id: int) -> None:
         services = self._context.services
-        person = services.beneficiaries.get(beneficiary_id)
+        person = services.beneficiaries.open(self._context.actor, beneficiary_id)  # logged
         self.person = person
+        self.data_box.set_person(person.id)
         self.heading.setText(f"{person.first_name} {person.last_name.upper()}")
         born = format_date(person.birth_date) if person.birth_date else ""
         place = " ".join(p for p in (person.postcode, person.commune) if p)
@@ -239,6 +244,7 @@ class PersonPanel(QWidget):
 
     def clear(self) -> None:
         self.person = None
+        self.data_box.set_person(None)
         self.heading.setText(_("No one selected"))
         self.identity.setText(_("Search for a person, or register a new beneficiary."))
         self.handouts_model.set_rows([])
@@ -378,7 +384,9 @@ class PersonPanel(QWidget):
         """The person's orientation slip (nearest places for their needs) as a PDF."""
         assert self.person is not None
         try:
-            self._context.services.orientation.write_slip(self.person.id, path)
+            self._context.services.orientation.write_slip(
+                self.person.id, path, actor=self._context.actor
+            )
         except PassDeskError as error:
             self.profile_message.show_error(error.message)
             return

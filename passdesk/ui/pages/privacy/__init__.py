@@ -1,0 +1,1 @@
+"""The personal-data page: the notice, the retention purge, the access log."""
