@@ -28,6 +28,7 @@ class DeskRow:
     commune: str
     siret: str | None
     logo_png: bytes | None
+    demo: bool = False  # a demonstration desk: invented data, marked on screen and on paper
 
 
 @dataclass(frozen=True)
