@@ -13,6 +13,7 @@ from passdesk.services.accounts import AccountService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.blocked_list import BlockedListService
+from passdesk.services.booklet_history import BookletHistoryService
 from passdesk.services.booklet_printing import BookletPrintService
 from passdesk.services.closing import ClosingService
 from passdesk.services.dashboard import DashboardService
@@ -62,11 +63,13 @@ class Services:
     serial_formats: SerialFormatService
     expiry: ExpiryService
     blocked_list: BlockedListService
+    booklet_history: BookletHistoryService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
         places = PlaceService(db, clock)
         settings = SettingsService(db, clock)
+        booklet_printing = BookletPrintService(db, clock, places=places, settings=settings)
         return cls(
             db=db,
             accounts=AccountService(db, clock),
@@ -79,7 +82,7 @@ class Services:
             places=places,
             settings=settings,
             receipts=ReceiptService(db, clock, places=places, settings=settings),
-            booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
+            booklet_printing=booklet_printing,
             place_import=PlaceImportService(db, clock, settings=settings),
             usage=UsageImportService(db, clock),
             followup=FollowUpService(db, clock, settings=settings),
@@ -92,6 +95,7 @@ class Services:
             serial_formats=SerialFormatService(db, clock),
             expiry=ExpiryService(db, clock),
             blocked_list=BlockedListService(db, clock),
+            booklet_history=BookletHistoryService(db, clock, printing=booklet_printing),
         )
 
     def close(self) -> None:

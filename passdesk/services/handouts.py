@@ -165,6 +165,7 @@ class HandoutService(Service):
                 needs_override=over,
                 message=limit_message(programme, received) if over else None,
                 excluded=tuple(excluded),
+                received=received,
             )
 
     # --- the handout --------------------------------------------------------------------
@@ -349,6 +350,10 @@ class HandoutService(Service):
         return receipt_number(year, counter.last_number)
 
     # --- cancellation -------------------------------------------------------------------
+
+    def cancel_asks_returned(self, handout: HandoutRow) -> bool:
+        """Whether cancelling it now must say if its booklets came back (on a later day)."""
+        return not same_day(handout.created_at, self._now())
 
     def cancel(
         self, actor: Actor, handout_id: int, reason: str, *, returned: bool | None = None

@@ -225,6 +225,7 @@ class BookletCheck:
     needs_override: bool  # the person's limit is reached: a supervisor may override
     message: str | None
     excluded: tuple[str, ...] = ()  # its voided vouchers, left out of the handout
+    received: int = 0  # booklets of its programme the person has already received
 
 
 @dataclass(frozen=True)

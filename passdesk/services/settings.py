@@ -122,6 +122,16 @@ PARAMETERS: tuple[Parameter, ...] = (
         minimum=1,
         maximum=52,
     ),
+    Parameter(
+        "print_receipt_on_confirm",
+        N_("Print the receipt on confirm"),
+        "bool",
+        True,
+        N_(
+            "When the computer has a default printer, confirming a handout (Ctrl+Enter) prints "
+            "both copies of its receipt at once; without one, the preview opens first."
+        ),
+    ),
 )
 BY_KEY = {p.key: p for p in PARAMETERS}
 
