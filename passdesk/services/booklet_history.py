@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from passdesk.i18n import N_
-from passdesk.models import Agent, Beneficiary, Handout, HandoutBooklet, LedgerEvent
+from passdesk.models import Agent, Beneficiary, EventKind, Handout, HandoutBooklet, LedgerEvent
 from passdesk.roles import Action, may
 from passdesk.services.base import Clock, Service
 from passdesk.services.booklet_printing import BookletPrintService, PrintHistoryRow
@@ -80,22 +80,32 @@ class BookletHistoryService(Service):
         with self._db.read() as session:
             found = find_by_code(session, code)
             booklet, programme = found.booklet, found.programme
-            events = [
-                BookletEvent(
-                    at,
-                    kind,
-                    name,
-                    _detail(details, "receipt"),
-                    _detail(details, "reason"),
-                )
-                for at, kind, name, details in session.execute(
-                    select(
-                        LedgerEvent.at, LedgerEvent.kind, Agent.display_name, LedgerEvent.details
-                    )
+            columns = (LedgerEvent.at, LedgerEvent.kind, Agent.display_name, LedgerEvent.details)
+            # Its lot's reception is one event for the whole lot (its details name the lot).
+            received = [
+                row
+                for row in session.execute(
+                    select(*columns)
                     .join(Agent, Agent.id == LedgerEvent.agent_id)
-                    .where(LedgerEvent.booklet_id == booklet.id)
+                    .where(
+                        LedgerEvent.kind == EventKind.RECEIVED.value,
+                        LedgerEvent.programme_id == booklet.programme_id,
+                    )
                     .order_by(LedgerEvent.id)
                 )
+                if _detail(row.details, "lot") == str(booklet.lot_id)
+            ]
+            own = session.execute(
+                select(*columns)
+                .join(Agent, Agent.id == LedgerEvent.agent_id)
+                .where(LedgerEvent.booklet_id == booklet.id)
+                .order_by(LedgerEvent.id)
+            ).all()
+            events = [
+                BookletEvent(
+                    at, kind, name, _detail(details, "receipt"), _detail(details, "reason")
+                )
+                for at, kind, name, details in [*received, *own]
             ]
             sees = may(actor.role, Action.SEE_RECIPIENT)
             handouts = [

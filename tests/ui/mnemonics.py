@@ -48,16 +48,22 @@ def owners(window: QWidget) -> list[Owner]:
         if not widget.isVisibleTo(window) or widget.window() is not window:
             continue
         text = ""
-        if isinstance(widget, QAbstractButton):
-            text = widget.text()
-        elif isinstance(widget, QLabel) and widget.buddy() is not None:
+        if (
+            isinstance(widget, QAbstractButton)
+            or isinstance(widget, QLabel)
+            and widget.buddy() is not None
+        ):
             text = widget.text()
         elif isinstance(widget, QGroupBox):
             text = widget.title()
         key = _mnemonic(text) if text else ""
         if key:
             found.append(Owner(key, widget, text))
-    if isinstance(window, QMainWindow) and window.menuBar().isVisible() and window.menuBar().isEnabled():
+    if (
+        isinstance(window, QMainWindow)
+        and window.menuBar().isVisible()
+        and window.menuBar().isEnabled()
+    ):
         bar = window.menuBar()
         for action in bar.actions():
             key = _mnemonic(action.text())

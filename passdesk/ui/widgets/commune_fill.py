@@ -5,7 +5,7 @@ overwritten."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
 from passdesk import geo
@@ -59,6 +59,10 @@ class CommuneFiller(QObject):
             and not self._commune.text()
             and self.choices.rowCount() > 1
         ):
+            QTimer.singleShot(0, self._offer)  # once the field has taken the focus
+        return False
+
+    def _offer(self) -> None:
+        if self._commune.hasFocus() and not self._commune.text():
             self.completer.setCompletionPrefix("")
             self.completer.complete()
-        return False

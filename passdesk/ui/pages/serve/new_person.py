@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -188,10 +188,14 @@ class NewBeneficiaryDialog(QDialog):
         for key, text in prefill.fields.items():
             self.form.edits[key].setText(text)
         self._untouched = self._typed()
-        focus = self.form.edits[prefill.focus]
-        focus.setFocus()
-        if prefill.cursor is not None:
-            focus.setCursorPosition(prefill.cursor)
+        self._prefill = prefill
+        self.form.edits[prefill.focus].setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._prefill.cursor is not None:  # once shown: showing moves the cursor to the end
+            edit, cursor = self.form.edits[self._prefill.focus], self._prefill.cursor
+            QTimer.singleShot(0, lambda: edit.setCursorPosition(cursor))
 
     # --- leaving ------------------------------------------------------------------------
 
