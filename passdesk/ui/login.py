@@ -110,13 +110,19 @@ class LoginDialog(QDialog):
             for login, _name, role in ACCOUNTS
         )
         self.demo_hint.setText(
-            _(
-                "DEMONSTRATION desk: invented people and vouchers. Log in as {logins}; "
-                "the password of every demonstration account is {password}"
-            ).format(logins=logins, password=PASSWORD)
+            "\n".join(
+                (
+                    _("DEMONSTRATION desk: invented people and vouchers."),
+                    _("Logins: {logins}.").format(logins=logins),
+                    _("Password of every demonstration account: {password}").format(
+                        password=PASSWORD
+                    ),
+                )
+            )
         )
         self.demo_hint.setAccessibleName(self.demo_hint.text())
         self.demo_hint.show()
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
         if not self.login_edit.text():
             self.login_edit.setFocus()
 

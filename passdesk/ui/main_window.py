@@ -309,7 +309,9 @@ class MainWindow(QMainWindow):
     def _on_shortcuts_action_triggered(self) -> None:
         if self.dialog is not None:
             self.dialog.deleteLater()
-        self.dialog = ShortcutsDialog(collect_shortcuts(self, self.pages), self)
+        places = [(page, page.title) for page in self.pages]
+        places.append((self.lock_screen, _("Locked window")))
+        self.dialog = ShortcutsDialog(collect_shortcuts(self, places), self)
         self.dialog.open()
 
     def _on_about_action_triggered(self) -> None:

@@ -44,19 +44,19 @@ def _plain(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
 
 
-def _where(widget: QWidget | None, pages: dict[int, str]) -> str:
+def _where(widget: QWidget | None, places: dict[int, tuple[int, str]]) -> tuple[int, str]:
     while widget is not None:
-        if id(widget) in pages:
-            return pages[id(widget)]
+        if id(widget) in places:
+            return places[id(widget)]
         widget = widget.parentWidget()
-    return _("Everywhere")
+    return -1, _("Everywhere")
 
 
-def collect_shortcuts(window: QWidget, pages: Iterable[QWidget]) -> list[ShortcutRow]:
+def collect_shortcuts(window: QWidget, places: Iterable[tuple[QWidget, str]]) -> list[ShortcutRow]:
     """The window's shortcuts: its actions (menus and pages) and its buttons' own shortcuts,
-    each under the page it belongs to; one row per action, in the order they were made."""
-    titles = {id(page): str(getattr(page, "title", "")) for page in pages}
-    rows: list[ShortcutRow] = []
+    each under the place (a page, the lock screen) it belongs to, in the places' order."""
+    where_of = {id(widget): (i, title) for i, (widget, title) in enumerate(places)}
+    found: list[tuple[int, ShortcutRow]] = []
     seen: set[tuple[str, str]] = set()
     for action in window.findChildren(QAction):
         keys = _keys(action.shortcuts())
@@ -64,10 +64,10 @@ def collect_shortcuts(window: QWidget, pages: Iterable[QWidget]) -> list[Shortcu
         if not keys or not text:
             continue
         parent = action.parent()
-        where = _where(parent if isinstance(parent, QWidget) else None, titles)
+        order, where = _where(parent if isinstance(parent, QWidget) else None, where_of)
         if (text, keys) not in seen:
             seen.add((text, keys))
-            rows.append(ShortcutRow(where, text, keys))
+            found.append((order, ShortcutRow(where, text, keys)))
     for shortcut in window.findChildren(QShortcut):
         button = shortcut.parent()
         if not isinstance(button, QAbstractButton):
@@ -75,10 +75,10 @@ def collect_shortcuts(window: QWidget, pages: Iterable[QWidget]) -> list[Shortcu
         keys, text = _keys([shortcut.key()]), _plain(button.text())
         if keys and text and (text, keys) not in seen:
             seen.add((text, keys))
-            rows.append(ShortcutRow(_where(button, titles), text, keys))
-    everywhere = _("Everywhere")
-    rows.sort(key=lambda r: (r.where != everywhere, r.where))  # stable: creation order within
-    return rows
+            order, where = _where(button, where_of)
+            found.append((order, ShortcutRow(where, text, keys)))
+    found.sort(key=lambda item: item[0])  # stable: in the order they were made, within a place
+    return [row for _order, row in found]
 
 
 class ShortcutsDialog(QDialog):

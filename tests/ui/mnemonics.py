@@ -169,7 +169,8 @@ def every_window(desk: Any, runner: Any, tmp_path: Path) -> Iterator[tuple[str, 
     window.lock()
     yield "main window, locked", window
     window.unlock()
-    yield "help sheet", ShortcutsDialog(collect_shortcuts(window, window.pages))
+    pages = [(page, page.title) for page in window.pages]
+    yield "help sheet", ShortcutsDialog(collect_shortcuts(window, pages))
     window.close()
 
     receipt = services.receipts.write_receipt(handout.id, tmp_path / "r.pdf", actor=admin)

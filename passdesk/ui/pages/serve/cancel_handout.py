@@ -116,6 +116,7 @@ class CancelHandoutDialog(QDialog):
         self.returned_group.buttonToggled.connect(
             lambda *_args: self.returned_message.clear_message()
         )
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 75)
         self.reason_edit.setFocus()
 
     def returned(self) -> bool | None:

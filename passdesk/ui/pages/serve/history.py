@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -59,6 +59,15 @@ def entitlement_text(item: Entitlement) -> str:
     )
 
 
+class _HistoryView(QTableView):
+    """Asks for five lines and takes what is left. (An Ignored size policy, asking for none,
+    let the scroll area squeeze the box below its minimum when a message wrapped, and the
+    lines above the table were drawn over.)"""
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().sizeHint().width(), self.minimumHeight())
+
+
 class HandoutHistory(QGroupBox):
     """Entitlements and past handouts of one person; `receipt_requested` asks for a past
     receipt, `cancelled` says a handout was cancelled (the booklets came back or not)."""
@@ -75,7 +84,7 @@ class HandoutHistory(QGroupBox):
         self.entitlements.setWordWrap(True)
         self.entitlements.setAccessibleName(_("What the person may still receive"))
         self.model: RowTableModel[HandoutRow] = RowTableModel(HANDOUT_COLUMNS, self)
-        self.view = QTableView(self)
+        self.view = _HistoryView(self)
         self.view.setModel(self.model)
         self.view.setAccessibleName(_("Past handouts"))
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -87,10 +96,7 @@ class HandoutHistory(QGroupBox):
         self.view.setTabKeyNavigation(False)
         self.view.setToolTip(_("Enter or double-click: the receipt of that handout"))
         self.view.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
-        self.view.setSizePolicy(
-            QSizePolicy.Policy.Expanding,  # takes what is left
-            QSizePolicy.Policy.Ignored,
-        )
+        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.cancel_action = make_action(
             self,
             _("Cancel the selected &handout…"),
@@ -102,13 +108,13 @@ class HandoutHistory(QGroupBox):
         self.cancel_button.setAccessibleName(_("Cancel this handout"))
         self.cancel_button.setToolTip(self.cancel_action.toolTip())
         self.cancel_button.setVisible(self.may_cancel)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
+        # The button beside what the person may receive: the table keeps every line it can.
+        top = QHBoxLayout()
+        top.addWidget(self.entitlements, 1)
+        top.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.entitlements)
+        layout.addLayout(top)
         layout.addWidget(self.view, 1)
-        layout.addLayout(buttons)
         if self.may_cancel:
             self.addAction(self.cancel_action)
         self.view.activated.connect(self._on_view_activated)

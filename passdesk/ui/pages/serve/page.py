@@ -111,6 +111,7 @@ class ServePage(QWidget):
         header.setStretchLastSection(True)
         self.results_count = QLabel(self)
         self.results_count.setAccessibleName(_("Number of results"))
+        self.results_count.setWordWrap(True)  # "nobody matches…" never widens the results
 
         self.person_panel = PersonPanel(context, self)
         self.person_panel.clear()

@@ -34,7 +34,7 @@ from passdesk.services.rows import BeneficiaryRow, BookletCheck, HandoutRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.serve.confirmation import ConfirmationPanel
 from passdesk.ui.pages.serve.history import HandoutHistory
-from passdesk.ui.widgets.basics import MessageLabel, make_action, scaled_font, shortcut_text
+from passdesk.ui.widgets.basics import MessageLabel, make_action, scaled_font
 from passdesk.ui.widgets.person_form import PersonForm
 
 log = logging.getLogger(__name__)
@@ -219,8 +219,9 @@ class PersonPanel(QWidget):
             return
         self._check(code)
 
-    def _confirm_key(self) -> str:
-        return shortcut_text(self.confirm_action.shortcut())
+    @staticmethod
+    def _confirm_key() -> str:
+        return _("Ctrl+Enter")  # as the confirm button says it
 
     def _on_next_action_triggered(self) -> None:
         if self.person is None:

@@ -70,20 +70,24 @@ class BookletDetailsDialog(QDialog):
             status = _("{what} ({reason})").format(
                 what=status, reason=void_reason_label(details.void_reason)
             )
-        self.summary = QLabel(
+        printed = (
             ngettext(
-                "{programme} ({code}), {vouchers} vouchers. Status: {status}. Printed {n} "
-                "time by the desk.",
-                "{programme} ({code}), {vouchers} vouchers. Status: {status}. Printed {n} "
-                "times by the desk.",
+                "Printed {n} time by the desk.",
+                "Printed {n} times by the desk.",
                 details.print_count,
-            ).format(
+            ).format(n=details.print_count)
+            if details.print_count
+            else _("Never printed by the desk.")
+        )
+        self.summary = QLabel(
+            _("{programme} ({code}), {vouchers} vouchers. Status: {status}.").format(
                 programme=details.programme_name,
                 code=details.programme_code,
                 vouchers=details.vouchers,
                 status=status,
-                n=details.print_count,
-            ),
+            )
+            + " "
+            + printed,
             self,
         )
         self.summary.setObjectName("booklet_summary")
@@ -99,9 +103,15 @@ class BookletDetailsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(self.summary)
-        self.events_view = self._table(layout, _("What happened to it"), self.events_model)
-        self.handouts_view = self._table(layout, _("Handouts"), self.handouts_model)
-        self.prints_view = self._table(layout, _("Prints"), self.prints_model)
+        self.events_view = self._table(
+            layout, _("What happened to it"), self.events_model, _("Nothing recorded yet.")
+        )
+        self.handouts_view = self._table(
+            layout, _("Handouts"), self.handouts_model, _("Never handed out.")
+        )
+        self.prints_view = self._table(
+            layout, _("Prints"), self.prints_model, _("Never printed by the desk.")
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -110,15 +120,21 @@ class BookletDetailsDialog(QDialog):
         self.resize(min(char * 110, int(room.width() * 0.9)), min(700, int(room.height() * 0.85)))
         self.events_view.setFocus()
 
-    def _table(self, layout: QVBoxLayout, title: str, model: RowTableModel) -> QTableView:  # type: ignore[type-arg]
+    def _table(
+        self,
+        layout: QVBoxLayout,
+        title: str,
+        model: RowTableModel,  # type: ignore[type-arg]
+        empty_text: str,
+    ) -> QTableView:
+        """A titled table, or the sentence saying it is empty (then it takes no room)."""
         box = QGroupBox(title, self)
         view = QTableView(box)
         configure_view(view, model, title)
         inner = QVBoxLayout(box)
         inner.addWidget(view)
         if not model.rowCount():
-            empty = QLabel(_("None."), box)
-            inner.addWidget(empty)
+            inner.addWidget(QLabel(empty_text, box))
             view.hide()
-        layout.addWidget(box, max(model.rowCount(), 1))
+        layout.addWidget(box, model.rowCount())
         return view
