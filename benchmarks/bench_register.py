@@ -19,7 +19,7 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -52,6 +52,7 @@ SIZE_MB = 400.0
 
 SEED = 26
 SEARCH_NAMES = 40
+SEARCH_BIRTHS = 20
 SEARCH_LIMIT = 20
 LOOKUPS = 1000
 HANDOUTS = 200
@@ -109,7 +110,8 @@ def build_figures(info: BuildInfo) -> list[Figure]:
 
 
 def search_queries(raw: sqlite3.Connection, rng: random.Random) -> list[tuple[str, str]]:
-    """(kind, query) as agents type them: a surname letter by letter, then first name + surname."""
+    """(kind, query) as agents type them: a surname letter by letter, then first name + surname;
+    and by birth date (12/04/1985, 12041985, 1985-04-12) or name and birth year (issue 8)."""
     from passdesk.text import fold
 
     count = raw.execute("SELECT max(id) FROM beneficiary").fetchone()[0]
@@ -130,6 +132,19 @@ def search_queries(raw: sqlite3.Connection, rng: random.Random) -> list[tuple[st
             for k in range(1, min(len(typed_last), 5) + 1):
                 queries.append(("two words", f"{typed_first} {typed_last[:k]}"))
     queries += [("two words", "helene ndi"), ("two words", "marie d"), ("two words", "jean l")]
+    born = rng.sample(range(1, count + 1), SEARCH_BIRTHS)
+    shapes = ("%d/%m/%Y", "%d%m%Y", "%Y-%m-%d")
+    for i, (last, birth) in enumerate(
+        raw.execute(
+            f"SELECT last_name, birth_date FROM beneficiary WHERE id IN ({','.join('?' * len(born))})",
+            born,
+        ).fetchall()
+    ):
+        day = datetime.strptime(birth, "%Y-%m-%d")
+        queries.append(("birth date", day.strftime(shapes[i % 3])))
+        queries.append(("name and year", f"{fold(last).split()[0]} {day.year}"))
+        queries.append(("name and year", f"{fold(last)[:2]} {day.year}"))  # a common prefix
+    queries += [("name and year", "diallo 1964"), ("name and year", "m 1990")]
     return queries
 
 
@@ -165,7 +180,8 @@ class BareSearch:
             self._sql[statement] = _compiled(statement)
         sql, names, defaults = self._sql[statement]
         given = {**defaults, **values}
-        return self._connection.execute(sql, [given[name] for name in names])
+        # Dates as SQLAlchemy stores them in SQLite (sqlite3's own adapter is deprecated).
+        return self._connection.execute(sql, [_iso(given[name]) for name in names])
 
     def _first_people(self, statement: Any, values: dict[str, Any], limit: int) -> list[int]:
         people: dict[int, None] = {}
@@ -177,33 +193,57 @@ class BareSearch:
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[tuple[Any, ...]]:
         from passdesk.services import name_search as ns
-        from passdesk.text import query_tokens
+        from passdesk.services.search_terms import search_terms
 
-        words = query_tokens(text)
-        if not words:
+        terms = search_terms(text)
+        words, born = terms.words, terms.born
+        if terms.nobody or terms.empty:
             return []
+        ids = self._ids(ns, words, born, limit)
+        if not ids:
+            return []
+        people = self._connection.execute(self.PEOPLE.format(",".join("?" * len(ids))), ids)
+        return sorted(people, key=lambda p: (*p[-1].partition("|")[::2], p[0]))
+
+    def _ids(self, ns: Any, words: list[str], born: Any, limit: int) -> list[int]:
+        if not words:
+            rows = self._run(ns._born_only(), {**ns._parameters([], born), "limit": limit})
+            return [person for (person,) in rows]
         rarest, smallest = 0, ns.RARE
-        if len(words) > 1:
+        if len(words) > 1 or born is not None:
             for i, word in enumerate(words):
                 values = {**ns._parameters([word]), "cap": smallest}
                 size = self._run(ns._range_size(), values).fetchone()[0]
                 if size < smallest:
                     rarest, smallest = i, size
-        values = ns._parameters(words)
+        values = ns._parameters(words, born)
+        by_birth = born is not None
+        if by_birth:
+            size = self._run(ns._born_size(), {**values, "cap": smallest}).fetchone()[0]
+            if size < smallest:
+                found = dict(self._run(ns._born_whole(len(words)), values).fetchall())
+                return sorted(found, key=lambda person: (found[person], person))[:limit]
         ids: list[int] = []
         if rarest == 0:
-            ids = self._first_people(ns._in_index_order(len(words), False), values, limit)
+            ids = self._first_people(ns._in_index_order(len(words), False, by_birth), values, limit)
         elif smallest // 4 >= limit:
             budgeted = {**values, "budget": smallest // 4}
-            ids = self._first_people(ns._in_index_order(len(words), True), budgeted, limit)
+            ids = self._first_people(
+                ns._in_index_order(len(words), True, by_birth), budgeted, limit
+            )
         if rarest != 0 and len(ids) < limit:
             ordered = [*words[:rarest], *words[rarest + 1 :], words[rarest]]
-            found = dict(self._run(ns._whole_range(len(words)), ns._parameters(ordered)).fetchall())
+            found = dict(
+                self._run(
+                    ns._whole_range(len(words), by_birth), ns._parameters(ordered, born)
+                ).fetchall()
+            )
             ids = sorted(found, key=lambda person: (found[person], person))[:limit]
-        if not ids:
-            return []
-        people = self._connection.execute(self.PEOPLE.format(",".join("?" * len(ids))), ids)
-        return sorted(people, key=lambda p: (*p[-1].partition("|")[::2], p[0]))
+        return ids
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _like_scan(connection: sqlite3.Connection, text: str) -> list[tuple[object, ...]]:
@@ -254,7 +294,7 @@ def bench_search(path: Path) -> tuple[list[CpuFigure], list[str]]:
             wall_p95=SEARCH_P95_MS,
         )
     ]
-    for kind in ("1 letter", "2 letters", "3+ letters", "two words"):
+    for kind in ("1 letter", "2 letters", "3+ letters", "two words", "birth date", "name and year"):
         if kind in by_kind:
             timings, bare_timings = by_kind[kind]
             figures.append(

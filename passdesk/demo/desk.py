@@ -33,7 +33,12 @@ def set_up_desk(
     number = siret(rng)
     (login, name, _role), *others = ACCOUNTS
     admin = services.accounts.init_desk(
-        admin_login=login, admin_name=name, admin_password=PASSWORD, siret=number, **DESK
+        admin_login=login,
+        admin_name=name,
+        admin_password=PASSWORD,
+        siret=number,
+        demo=True,
+        **DESK,
     )
     for login, name, role in others:
         clock.now += timedelta(minutes=2)

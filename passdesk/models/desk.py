@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, text
+from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from passdesk.models.base import Base
@@ -23,6 +23,9 @@ class Desk(Base):
     siret: Mapped[str | None] = mapped_column(String(14))
     logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
+    # A demonstration desk (passdesk.demo): its people and vouchers are invented; the window
+    # and every printed page say so.
+    demo: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Agent(Base):

@@ -17,6 +17,7 @@ from passdesk.services.backups import BackupService
 from passdesk.services.base import Clock, system_clock
 from passdesk.services.beneficiaries import BeneficiaryService
 from passdesk.services.blocked_list import BlockedListService
+from passdesk.services.booklet_history import BookletHistoryService
 from passdesk.services.booklet_printing import BookletPrintService
 from passdesk.services.closing import ClosingService
 from passdesk.services.dashboard import DashboardService
@@ -75,12 +76,14 @@ class Services:
     access_log: AccessLogService
     erasure: ErasureService
     person_export: PersonExportService
+    booklet_history: BookletHistoryService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
         places = PlaceService(db, clock)
         settings = SettingsService(db, clock)
         backups = BackupService(db, clock, settings=settings)
+        booklet_printing = BookletPrintService(db, clock, places=places, settings=settings)
         return cls(
             db=db,
             accounts=AccountService(db, clock),
@@ -93,7 +96,7 @@ class Services:
             places=places,
             settings=settings,
             receipts=ReceiptService(db, clock, places=places, settings=settings),
-            booklet_printing=BookletPrintService(db, clock, places=places, settings=settings),
+            booklet_printing=booklet_printing,
             place_import=PlaceImportService(db, clock, settings=settings),
             usage=UsageImportService(db, clock),
             followup=FollowUpService(db, clock, settings=settings),
@@ -112,6 +115,7 @@ class Services:
             access_log=AccessLogService(db, clock),
             erasure=ErasureService(db, clock),
             person_export=PersonExportService(db, clock),
+            booklet_history=BookletHistoryService(db, clock, printing=booklet_printing),
         )
 
     def close(self) -> None:

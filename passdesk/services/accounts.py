@@ -36,7 +36,14 @@ log = logging.getLogger(__name__)
 
 def _desk_row(desk: Desk) -> DeskRow:
     return DeskRow(
-        desk.id, desk.name, desk.address, desk.postcode, desk.commune, desk.siret, desk.logo_png
+        desk.id,
+        desk.name,
+        desk.address,
+        desk.postcode,
+        desk.commune,
+        desk.siret,
+        desk.logo_png,
+        bool(desk.demo),
     )
 
 
@@ -129,8 +136,10 @@ class AccountService(Service):
         commune: str = "",
         siret: str | None = None,
         logo_png: bytes | None = None,
+        demo: bool = False,
     ) -> Actor:
-        """Create the desk and its first administrator; refused if a desk exists."""
+        """Create the desk and its first administrator; refused if a desk exists. `demo`: a
+        demonstration desk (passdesk.demo), marked as such on screen and on paper."""
         name, address, postcode, commune = desk_texts(name, address, postcode, commune)
         admin_name = agent_name(admin_name or "")
         if not name:
@@ -156,6 +165,7 @@ class AccountService(Service):
                 siret=siret,
                 logo_png=logo_png,
                 created_at=now,
+                demo=demo,
             )
             session.add(desk)
             session.flush()
@@ -177,7 +187,8 @@ class AccountService(Service):
                 at=now,
                 agent_id=agent.id,
                 kind=EventKind.DESK_CREATED,
-                details={"desk": desk.id, "admin": agent.id, "identity": _desk_identity(desk)},
+                details={"desk": desk.id, "admin": agent.id, "identity": _desk_identity(desk)}
+                | ({"demo": True} if demo else {}),
             )
             log.info("desk %s initialised, admin agent id %s", desk.id, agent.id)
             return actor_of(agent)

@@ -30,7 +30,8 @@ from passdesk.services.beneficiary_input import (
 from passdesk.services.name_search import matching_people
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import Actor, BeneficiaryRow
-from passdesk.text import fold, name_tokens, query_tokens
+from passdesk.services.search_terms import search_terms
+from passdesk.text import fold, name_tokens
 
 log = logging.getLogger(__name__)
 
@@ -349,14 +350,15 @@ class BeneficiaryService(Service):
         )
 
     def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[BeneficiaryRow]:
-        """People whose name words start with every word typed, accents and case ignored, in
-        name order. Which `limit` people when more match: see `name_search`."""
-        words = query_tokens(text)
-        if not words or limit < 1:
+        """People whose name words start with every word typed, accents and case ignored, and
+        born on the date (or in the year) typed with them, in name order. Which `limit` people
+        when more match: see `name_search`."""
+        terms = search_terms(text, self._today())
+        if terms.nobody or terms.empty or limit < 1:
             return []
         with self._db.read() as session:
             connection = session.connection()
-            ids = matching_people(connection, words, limit)
+            ids = matching_people(connection, terms.words, limit, terms.born)
             if not ids:
                 return []
             people = connection.execute(_PEOPLE, {"ids": ids}).all()

@@ -4,6 +4,7 @@ the demonstration's bulk writer to thousands, and both leave the same rows and j
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from passdesk.models import BookletStatus, EventKind, VoidReason, VoucherStatus
 from passdesk.models.base import max_length
 from passdesk.services import ledger
 from passdesk.services.base import local_date, voucher_bounds
+from passdesk.services.rows import BookletCheck
 from passdesk.services.stock import StatusChange
 from passdesk.text import checked_text
 
@@ -32,6 +34,34 @@ def may_hand_out(valid_from: date, valid_until: date, day: date) -> bool:
 def over_limit(limit: int | None, received: int, adding: int = 1) -> bool:
     """Whether `adding` booklets more would take a person past a programme's limit."""
     return limit is not None and received + adding > limit
+
+
+@dataclass(frozen=True)
+class PendingScan:
+    """The booklets waiting to be confirmed after one more scan, and what the scan did."""
+
+    checks: tuple[BookletCheck, ...]
+    replaced: BookletCheck | None = None  # the booklet the scan took the place of
+    already: bool = False  # the booklet scanned was already waiting: nothing changed
+
+    @property
+    def added(self) -> bool:
+        return not self.already and self.replaced is None and len(self.checks) > 1
+
+
+def after_scan(pending: Sequence[BookletCheck], scanned: BookletCheck) -> PendingScan:
+    """A booklet scanned while others wait to be confirmed for the same person. One the
+    person may receive as well (the programme's limit, counting what already waits) is added:
+    two booklets are handed out together. Otherwise it replaces the last one of its programme
+    that waits: the agent scanned the wrong booklet, then the right one."""
+    if any(check.booklet.id == scanned.booklet.id for check in pending):
+        return PendingScan(tuple(pending), already=True)
+    same = [check for check in pending if check.programme.id == scanned.programme.id]
+    if same and over_limit(scanned.programme.limit_per_person, scanned.received, len(same) + 1):
+        replaced = same[-1]
+        kept = tuple(check for check in pending if check is not replaced)
+        return PendingScan((*kept, scanned), replaced=replaced)
+    return PendingScan((*pending, scanned))
 
 
 def receipt_year(moment: datetime) -> int:

@@ -5,9 +5,8 @@ conditional UPDATE (WHERE status = 'in_stock'), so of two desks scanning the sam
 the same moment exactly one succeeds; the receipt number and the journal events are written
 in the same transaction.
 
-A booklet of a lot printed on site leaves only once printed; a booklet holding voided vouchers
-leaves with the rest (they are named on the receipt, its value is reduced), but "next booklet"
-gives a whole one first.
+A booklet printed on site leaves only once printed; one holding voided vouchers leaves with the
+rest (named on the receipt, its value reduced), but "next booklet" gives a whole one first.
 """
 
 from __future__ import annotations
@@ -167,6 +166,7 @@ class HandoutService(Service):
                 needs_override=over,
                 message=limit_message(programme, received) if over else None,
                 excluded=tuple(excluded),
+                received=received,
             )
 
     # --- the handout --------------------------------------------------------------------
@@ -357,6 +357,10 @@ class HandoutService(Service):
         return receipt_number(year, counter.last_number)
 
     # --- cancellation -------------------------------------------------------------------
+
+    def cancel_asks_returned(self, handout: HandoutRow) -> bool:
+        """Whether cancelling it now must say if its booklets came back (on a later day)."""
+        return not same_day(handout.created_at, self._now())
 
     def cancel(
         self, actor: Actor, handout_id: int, reason: str, *, returned: bool | None = None

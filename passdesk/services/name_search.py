@@ -12,6 +12,11 @@ walked whole, which finds every match, each ordered by its entries in the longes
 Only when every word has `RARE` entries or more is the longest word's range walked to its end
 if need be: common words together rarely have few people in common.
 
+A birth date or year typed with the name (see `search_terms`) is one more range, over the
+birth_date index: counted like the words', walked whole when it is the smallest (a day holds a
+handful of people), else checked person by person on the walked entries. Typed alone, the
+first `limit` people of its range in index order (birth date, then id) are the answer.
+
 The statements are built once per number of words, with the words as parameters: building
 them anew cost more than running them.
 """
@@ -19,17 +24,20 @@ them anew cost more than running them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from functools import cache
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, exists, func, select
 
-from passdesk.models import NameToken
+from passdesk.models import Beneficiary, NameToken
 
 # Below this many index entries a word's range is walked whole (a few milliseconds at most).
 RARE = 2000
 
 _TOKENS = NameToken.__table__
+_PEOPLE = Beneficiary.__table__
+Born = tuple[date, date]  # the first and last birth dates asked for
 
 
 def _bounds(word: str) -> tuple[str, str]:
@@ -42,24 +50,35 @@ def _starts(column: Any, name: str) -> Any:
     return and_(column >= bindparam(f"{name}_from"), column < bindparam(f"{name}_to"))
 
 
-def _parameters(words: Sequence[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
+def _parameters(words: Sequence[str], born: Born | None = None) -> dict[str, Any]:
+    names: dict[str, Any] = {}
     for i, word in enumerate(words):
         names[f"w{i}_from"], names[f"w{i}_to"] = _bounds(word)
+    if born is not None:
+        names["born_from"], names["born_to"] = born
     return names
 
 
-def _has_words(walked: Any, first: int, count: int) -> list[Any]:
-    """The person of the walked entry also has a name word starting with words first..count-1."""
+def _has_words(person: Any, first: int, count: int) -> list[Any]:
+    """The person (an id column) also has a name word starting with words first..count-1."""
     conditions = []
     for i in range(first, count):
         other = _TOKENS.alias(f"w{i}")
         conditions.append(
-            exists().where(
-                other.c.beneficiary_id == walked.c.beneficiary_id, _starts(other.c.token, f"w{i}")
-            )
+            exists().where(other.c.beneficiary_id == person, _starts(other.c.token, f"w{i}"))
         )
     return conditions
+
+
+def _born_between(column: Any) -> Any:
+    return and_(column >= bindparam("born_from"), column <= bindparam("born_to"))
+
+
+def _was_born(person: Any, born: bool) -> list[Any]:
+    """The person (an id column) was born in the range asked for, when one was typed."""
+    if not born:
+        return []
+    return [exists().where(_PEOPLE.c.id == person, _born_between(_PEOPLE.c.birth_date))]
 
 
 @cache
@@ -70,7 +89,41 @@ def _range_size() -> Select[Any]:
 
 
 @cache
-def _in_index_order(count: int, budgeted: bool) -> Select[Any]:
+def _born_size() -> Select[Any]:
+    """How many people were born in the range, counting no further than `cap`."""
+    probe = select(_PEOPLE.c.id).where(_born_between(_PEOPLE.c.birth_date)).limit(bindparam("cap"))
+    return select(func.count()).select_from(probe.subquery())
+
+
+@cache
+def _born_only() -> Select[Any]:
+    """The first `limit` people born in the range, in the birth_date index's order."""
+    return (
+        select(_PEOPLE.c.id)
+        .where(_born_between(_PEOPLE.c.birth_date))
+        .order_by(_PEOPLE.c.birth_date, _PEOPLE.c.id)
+        .limit(bindparam("limit"))
+    )
+
+
+@cache
+def _born_whole(count: int) -> Select[Any]:
+    """The people born in the range who have every word, each with their first entry in
+    words[0]'s range: the range is walked whole (it is the smallest)."""
+    first = _TOKENS.alias("first")
+    person = _PEOPLE.c.id
+    first_entry = (
+        select(func.min(first.c.token))
+        .where(first.c.beneficiary_id == person, _starts(first.c.token, "w0"))
+        .scalar_subquery()
+    )
+    return select(person, first_entry).where(
+        _born_between(_PEOPLE.c.birth_date), *_has_words(person, 0, count)
+    )
+
+
+@cache
+def _in_index_order(count: int, budgeted: bool, born: bool = False) -> Select[Any]:
     """The entries of words[0]'s range in index order, of people who have every other word;
     `budgeted`: among its first `budget` entries only."""
     entry: Any = _TOKENS.alias("entry")
@@ -87,15 +140,16 @@ def _in_index_order(count: int, budgeted: bool) -> Select[Any]:
         walked = []
     else:
         walked = [_starts(entry.c.token, "w0")]
+    person = entry.c.beneficiary_id
     return (
-        select(entry.c.beneficiary_id)
-        .where(*walked, *_has_words(entry, 1, count))
+        select(person)
+        .where(*walked, *_has_words(person, 1, count), *_was_born(person, born))
         .order_by(entry.c.token, entry.c.beneficiary_id)
     )
 
 
 @cache
-def _whole_range(count: int) -> Select[Any]:
+def _whole_range(count: int, born: bool = False) -> Select[Any]:
     """The entries of the last word's range (the rarest, put last) of people who have every
     other word, each with that person's first entry in words[0]'s range."""
     entry, first = _TOKENS.alias("entry"), _TOKENS.alias("first")
@@ -105,35 +159,63 @@ def _whole_range(count: int) -> Select[Any]:
         .scalar_subquery()
     )
     last = count - 1
-    return select(entry.c.beneficiary_id, first_entry).where(
-        _starts(entry.c.token, f"w{last}"), *_has_words(entry, 0, last)
+    person = entry.c.beneficiary_id
+    return select(person, first_entry).where(
+        _starts(entry.c.token, f"w{last}"), *_has_words(person, 0, last), *_was_born(person, born)
     )
 
 
-def matching_people(connection: Connection, words: Sequence[str], limit: int) -> list[int]:
-    """The ids of the first `limit` people matching every word (words[0] the longest), in the
-    order of their first entry starting with words[0], then id."""
+def matching_people(
+    connection: Connection, words: Sequence[str], limit: int, born: Born | None = None
+) -> list[int]:
+    """The ids of the first `limit` people matching every word (words[0] the longest) and born
+    in `born`, in the order of their first entry starting with words[0], then id; with no
+    word, the first born in `born`, by birth date then id."""
+    if not words:
+        if born is None:
+            return []
+        rows = connection.execute(_born_only(), {**_parameters([], born), "limit": limit})
+        return [person for (person,) in rows]
     rarest, smallest = 0, RARE
-    if len(words) > 1:
+    if len(words) > 1 or born is not None:
         for i, word in enumerate(words):
             size = connection.scalar(_range_size(), {**_parameters([word]), "cap": smallest}) or 0
             if size < smallest:
                 rarest, smallest = i, size
-    parameters = _parameters(words)
+    parameters = _parameters(words, born)
+    by_birth = born is not None
+    if by_birth:
+        size = connection.scalar(_born_size(), {**parameters, "cap": smallest}) or 0
+        if size < smallest:  # a day, or a year with few people: smaller than any word's range
+            return _by_first_entry(connection, _born_whole(len(words)), parameters, limit)
     if rarest == 0:
-        return _first_people(connection, _in_index_order(len(words), False), parameters, limit)
+        return _first_people(
+            connection, _in_index_order(len(words), False, by_birth), parameters, limit
+        )
     # When many people have every word, they come early in index order: a quarter of the
     # rarest range's entries, read first, may be enough.
     budget = smallest // 4
     if budget >= limit:
         found = _first_people(
-            connection, _in_index_order(len(words), True), {**parameters, "budget": budget}, limit
+            connection,
+            _in_index_order(len(words), True, by_birth),
+            {**parameters, "budget": budget},
+            limit,
         )
         if len(found) >= limit:
             return found
     # The rarest word last, where the statement walks it.
     ordered = [*words[:rarest], *words[rarest + 1 :], words[rarest]]
-    first_entries = dict(connection.execute(_whole_range(len(words)), _parameters(ordered)).all())
+    return _by_first_entry(
+        connection, _whole_range(len(words), by_birth), _parameters(ordered, born), limit
+    )
+
+
+def _by_first_entry(
+    connection: Connection, query: Select[Any], parameters: dict[str, Any], limit: int
+) -> list[int]:
+    """Of the (person, first entry) rows of a range walked whole, the first `limit`."""
+    first_entries = dict(connection.execute(query, parameters).all())
     return sorted(first_entries, key=lambda person: (first_entries[person], person))[:limit]
 
 

@@ -28,6 +28,7 @@ class DeskRow:
     commune: str
     siret: str | None
     logo_png: bytes | None
+    demo: bool = False  # a demonstration desk: invented data, marked on screen and on paper
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,7 @@ class BookletCheck:
     needs_override: bool  # the person's limit is reached: a supervisor may override
     message: str | None
     excluded: tuple[str, ...] = ()  # its voided vouchers, left out of the handout
+    received: int = 0  # booklets of its programme the person has already received
 
 
 @dataclass(frozen=True)

@@ -148,6 +148,16 @@ PARAMETERS: tuple[Parameter, ...] = (
             "or e-mail. Printed in the information notice; empty: the desk's reception."
         ),
     ),
+    Parameter(
+        "print_receipt_on_confirm",
+        N_("Print the receipt on confirm"),
+        "bool",
+        True,
+        N_(
+            "When the computer has a default printer, confirming a handout (Ctrl+Enter) prints "
+            "both copies of its receipt at once; without one, the preview opens first."
+        ),
+    ),
 )
 BY_KEY = {p.key: p for p in PARAMETERS}
 

@@ -27,6 +27,7 @@ from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 from passdesk.services.rows import Actor
 from passdesk.ui.widgets.basics import MessageLabel, scaled_font, with_shortcut
+from passdesk.ui.widgets.forms import extra_shortcut
 
 ACTIVITY = frozenset(
     {
@@ -112,7 +113,7 @@ class LockScreen(QWidget):
         self.unlock_button.setDefault(True)
         self.switch_button = QPushButton(_("&Switch agent (Esc)"))
         self.switch_button.setObjectName("switch_button")
-        self.switch_button.setShortcut(QKeySequence(SWITCH_KEY))
+        extra_shortcut(self.switch_button, SWITCH_KEY)  # Alt+S still works
         self.switch_button.setToolTip(
             with_shortcut(_("Log out: another agent logs in"), QKeySequence(SWITCH_KEY))
         )

@@ -1,7 +1,9 @@
 """The login dialog: login and password, one calm message for every failure.
 
 It can be shown before the database is open (`services=None`): the agent types while the
-database opens in the background, and an early Enter is honoured once it is ready.
+database opens in the background, and an early Enter is honoured once it is ready. On a
+demonstration desk it shows the demonstration's logins and their password (demo-only, invented
+data), so that a desk reopened after a restart can be tried again.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -50,6 +53,11 @@ class LoginDialog(QDialog):
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setAccessibleName(_("Password"))
         self.message = MessageLabel(self, name=_("Login message"))
+        self.demo_hint = QLabel(self)
+        self.demo_hint.setObjectName("demo_hint")
+        self.demo_hint.setWordWrap(True)
+        self.demo_hint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.demo_hint.hide()
 
         form = QFormLayout()
         form.addRow(_("&Login"), self.login_edit)
@@ -65,6 +73,7 @@ class LoginDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.demo_hint)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
@@ -82,11 +91,40 @@ class LoginDialog(QDialog):
         """The database is open: show the desk's name, and log in if Enter came early."""
         self._services = services
         with contextlib.suppress(PassDeskError):
-            self.heading.setText(services.accounts.desk().name)
+            desk = services.accounts.desk()
+            self.heading.setText(desk.name)
+            if desk.demo:
+                self._show_demo_logins()
         if self._pending:
             self._pending = False
             self.message.clear_message()
             self._on_buttons_accepted()
+
+    def _show_demo_logins(self) -> None:
+        from passdesk.demo.data import ACCOUNTS, PASSWORD
+        from passdesk.roles import ROLE_LABELS
+
+        self.setWindowTitle(_("PassDesk — log in") + " — " + _("DEMONSTRATION"))
+        logins = ", ".join(
+            _("{login} ({role})").format(login=login, role=_(ROLE_LABELS[role]))
+            for login, _name, role in ACCOUNTS
+        )
+        self.demo_hint.setText(
+            "\n".join(
+                (
+                    _("DEMONSTRATION desk: invented people and vouchers."),
+                    _("Logins: {logins}.").format(logins=logins),
+                    _("Password of every demonstration account: {password}").format(
+                        password=PASSWORD
+                    ),
+                )
+            )
+        )
+        self.demo_hint.setAccessibleName(self.demo_hint.text())
+        self.demo_hint.show()
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 72)
+        if not self.login_edit.text():
+            self.login_edit.setFocus()
 
     def _on_buttons_accepted(self) -> None:
         login = self.login_edit.text().strip()

@@ -40,6 +40,7 @@ from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
 from passdesk.ui.pages.usage.page import UsagePage
 from passdesk.ui.progress import TaskProgressDialog
+from passdesk.ui.shortcuts_help import ShortcutsDialog, collect_shortcuts
 from passdesk.ui.validity import DailyExpiry, ValidityBanner
 from passdesk.ui.widgets.basics import make_action
 
@@ -81,14 +82,15 @@ class MainWindow(QMainWindow):
         self.logged_out = False
         actor = context.actor
         try:
-            desk = context.services.accounts.desk().name
+            row = context.services.accounts.desk()
+            desk, self.demo = row.name, row.demo
         except Exception:  # noqa: BLE001 - a title is not worth failing for
-            desk = ""
-        self.setWindowTitle(
-            _("PassDesk — {desk} — {agent} ({role})").format(
-                desk=desk, agent=actor.display_name, role=_(ROLE_LABELS[actor.role])
-            )
+            desk, self.demo = "", False
+        title = _("PassDesk — {desk} — {agent} ({role})").format(
+            desk=desk, agent=actor.display_name, role=_(ROLE_LABELS[actor.role])
         )
+        # A demonstration desk says so on every screen: its people and vouchers are invented.
+        self.setWindowTitle(f"{_('DEMONSTRATION')} — {title}" if self.demo else title)
 
         self.pages: list[Any] = []
         self.stack = QStackedWidget(self)
@@ -209,6 +211,17 @@ class MainWindow(QMainWindow):
             item.setToolTip(action.toolTip())
 
         help_menu = bar.addMenu(_("&Help"))
+        self.shortcuts_action = make_action(
+            self,
+            _("&Keyboard shortcuts"),
+            QKeySequence.StandardKey.HelpContents,
+            tip=_("Every shortcut of the window"),
+        )
+        if self.shortcuts_action.shortcut().isEmpty():
+            self.shortcuts_action.setShortcut(QKeySequence("F1"))
+        self.shortcuts_action.triggered.connect(self._on_shortcuts_action_triggered)
+        self.addAction(self.shortcuts_action)
+        help_menu.addAction(self.shortcuts_action)
         about = make_action(self, _("&About PassDesk"), None, tip=_("Version and licence"))
         about.triggered.connect(self._on_about_action_triggered)
         help_menu.addAction(about)
@@ -317,6 +330,14 @@ class MainWindow(QMainWindow):
         dialog.restored.connect(self._on_logout_action_triggered)  # the register changed
         dialog.open()
         self.backups_dialog = dialog
+
+    def _on_shortcuts_action_triggered(self) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+        places = [(page, page.title) for page in self.pages]
+        places.append((self.lock_screen, _("Locked window")))
+        self.dialog = ShortcutsDialog(collect_shortcuts(self, places), self)
+        self.dialog.open()
 
     def _on_about_action_triggered(self) -> None:
         QMessageBox.about(

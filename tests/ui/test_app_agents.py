@@ -91,7 +91,7 @@ def test_agent_management_round_trip(qtbot, page: AgentsPage, desk) -> None:  # 
     # disabled (never deleted), then enabled again
     qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)
     assert row_of(page, "lea.martin").active is False
-    assert page.active_button.text() == "&Réactiver"
+    assert page.active_button.text() == "Réac&tiver"
     with pytest.raises(Refused):
         accounts.authenticate("lea.martin", "citron-nuage-girafe")
     qtbot.mouseClick(page.active_button, Qt.MouseButton.LeftButton)

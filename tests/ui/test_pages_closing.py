@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 from passdesk import codes
 from passdesk.ui.pages.stock.closing import ClosingDialog
 from passdesk.ui.pages.stock.page import CLOSING_SHORTCUT, StockPage
+from passdesk.ui.widgets.forms import button_shortcut
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, OTHER_PROGRAMME, PROGRAMME, Desk
 from tests.ui.test_pages_keyboard import unnamed_controls
@@ -36,7 +37,7 @@ def make_page(qtbot: Any, desk: Desk) -> StockPage:
 
 def open_closing(qtbot: Any, page: StockPage) -> ClosingDialog:
     assert page.closing_button.isVisible()  # an agent closes the day
-    assert page.closing_button.shortcut() == QKeySequence(CLOSING_SHORTCUT)
+    assert button_shortcut(page.closing_button) == QKeySequence(CLOSING_SHORTCUT)
     page.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
     qtbot.keyClick(

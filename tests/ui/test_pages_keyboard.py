@@ -23,6 +23,7 @@ from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
 from passdesk.ui.pages.places.page import PlacesPage
 from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.widgets.forms import button_shortcut
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, Desk
 
@@ -104,7 +105,7 @@ def test_shortcuts_are_named_in_tooltips(qtbot: Any, desk: Desk) -> None:
         places.edit_button,
         settings.save_button,
     ):
-        shortcut = button.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        shortcut = button_shortcut(button).toString(QKeySequence.SequenceFormat.NativeText)
         assert shortcut and shortcut in button.toolTip(), button.objectName()
 
 

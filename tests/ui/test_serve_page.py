@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication
 
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.ui.context import UiContext
+from passdesk.ui.pages.serve.history import HANDOUT_COLUMNS
 from passdesk.ui.pages.serve.new_person import NewBeneficiaryDialog
 from passdesk.ui.pages.serve.page import SEARCH_RESULT_COLUMNS, ServePage
-from passdesk.ui.pages.serve.person_panel import HANDOUT_COLUMNS
 from passdesk.ui.widgets.person_form import PersonForm
 from passdesk.ui.widgets.table_models import RowTableModel
 from tests.ui.conftest import focused, type_text
@@ -149,8 +149,23 @@ def test_the_form_checks_as_you_type_and_escape_closes_it(qtbot, desk, runner) -
     qtbot.keyClick(focused(), Qt.Key.Key_Return)  # save: every problem shown, nothing saved
     assert dialog.form.messages["first_name"].isVisible() and dialog.saved is None
     assert dialog.isVisible()
+    # Escape on a half-filled form asks first; Escape again keeps the form as it was.
+    qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.discard_question is not None)
+    question = dialog.discard_question
+    qtbot.waitUntil(question.isVisible)
+    assert "Jeter ce que vous avez tapé" in question.text()
+    with qtbot.waitSignal(question.finished):
+        qtbot.keyClick(question, Qt.Key.Key_Escape)
+    assert dialog.isVisible() and dialog.form.edits["postcode"].text() == "69200"
+    # Asked again, "Throw it away" closes it.
+    qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: dialog.discard_question is not None)
+    question = dialog.discard_question
+    qtbot.waitUntil(question.isVisible)
+    discard = next(b for b in question.buttons() if "Jeter" in b.text())
     with qtbot.waitSignal(dialog.rejected):
-        qtbot.keyClick(focused(), Qt.Key.Key_Escape)
+        qtbot.mouseClick(discard, Qt.MouseButton.LeftButton)
 
 
 def test_table_models(qtmodeltester, desk) -> None:  # noqa: ANN001

@@ -72,7 +72,7 @@ class SettingsPage(QWidget):
             "address": _("A&ddress"),
             "postcode": _("&Postcode"),
             "commune": _("Co&mmune"),
-            "siret": _("&SIRET"),
+            "siret": _("S&IRET"),
         }
         for key in desk_labels:
             edit = QLineEdit()
@@ -87,9 +87,9 @@ class SettingsPage(QWidget):
         self.logo_preview = QLabel()
         self.logo_preview.setObjectName("logo_preview")
         self.logo_preview.setAccessibleName(_("Logo"))
-        self.logo_button = QPushButton(_("C&hoose a logo…"))
+        self.logo_button = QPushButton(_("Choose a &logo…"))
         self.logo_button.setObjectName("logo_button")
-        self.logo_clear_button = QPushButton(_("Remove the lo&go"))
+        self.logo_clear_button = QPushButton(_("Remove the log&o"))
         self.logo_clear_button.setObjectName("logo_clear_button")
         self.logo_button.clicked.connect(self._on_logo_button_clicked)
         self.logo_clear_button.clicked.connect(self._on_logo_clear_button_clicked)
@@ -117,7 +117,7 @@ class SettingsPage(QWidget):
 
         self.message = MessageLabel(self, name="settings_message")
         self.save_button = shortcut_button(
-            _("&Save the settings"), SAVE_SHORTCUT, name="save_button"
+            _("Sa&ve the settings"), SAVE_SHORTCUT, name="save_button"
         )
         self.revert_button = QPushButton(_("&Undo the changes"))
         self.revert_button.setObjectName("revert_button")

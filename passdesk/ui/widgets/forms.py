@@ -5,8 +5,9 @@ trigger by surprise, and the way a page opens its dialogs."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -39,6 +40,23 @@ def add_field_row(
     return message
 
 
+def extra_shortcut(
+    button: QAbstractButton, sequence: str | QKeySequence | QKeySequence.StandardKey
+) -> QShortcut:
+    """A shortcut that clicks `button` while it is shown and enabled, beside its &-letter:
+    `setShortcut` would replace the Alt+letter its text underlines, which then did nothing."""
+    shortcut = QShortcut(QKeySequence(sequence), button)
+    shortcut.setObjectName("extra_shortcut")
+    shortcut.activated.connect(button.animateClick)
+    return shortcut
+
+
+def button_shortcut(button: QAbstractButton) -> QKeySequence:
+    """The shortcut `extra_shortcut` gave a button (empty if none)."""
+    shortcut = button.findChild(QShortcut, "extra_shortcut")
+    return shortcut.key() if shortcut is not None else QKeySequence()
+
+
 def shortcut_button(
     text: str, shortcut: str | None = None, *, tip: str = "", name: str = ""
 ) -> QPushButton:
@@ -49,7 +67,7 @@ def shortcut_button(
     if name:
         button.setObjectName(name)
     if shortcut:
-        button.setShortcut(QKeySequence(shortcut))
+        extra_shortcut(button, shortcut)
         button.setToolTip(with_shortcut(tip or plain, shortcut))
     elif tip:
         button.setToolTip(tip)
@@ -72,6 +90,12 @@ class _EnterClicks(QObject):
         return False
 
 
+def enter_clicks(button: QPushButton) -> None:
+    """Enter or Return on the focused button clicks it, as Space does (a QPushButton outside a
+    dialog's default-button logic otherwise ignores Enter)."""
+    button.installEventFilter(_EnterClicks(button))
+
+
 def dialog_buttons(
     confirm: QPushButton, *, cancel_text: str | None = None, enter_confirms: bool = False
 ) -> tuple[QHBoxLayout, QPushButton]:
@@ -88,7 +112,7 @@ def dialog_buttons(
     for button in (confirm, cancel):
         button.setAutoDefault(False)
         button.setDefault(False)
-        button.installEventFilter(_EnterClicks(button))
+        enter_clicks(button)
     if enter_confirms:
         confirm.setDefault(True)
     row = QHBoxLayout()

@@ -37,6 +37,7 @@ from passdesk.services.beneficiaries import (
 from passdesk.services.programmes import TARGET_GROUPS, TargetGroupChoice
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.ui.widgets.basics import MessageLabel
+from passdesk.ui.widgets.commune_fill import CommuneFiller
 from passdesk.ui.widgets.forms import field_label
 
 IDENTITY_FIELDS: tuple[tuple[str, str], ...] = (
@@ -54,7 +55,7 @@ PLACEHOLDERS = {
     "phone": N_("06 12 34 56 78"),
 }
 TARGET_GROUP_LABEL = N_("&Target group")
-CONSENT_TEXT = N_("The person agrees to the processing of their data (notice read)")
+CONSENT_TEXT = N_("The person &agrees to the processing of their data (notice read)")
 CONTACT_TEXT = N_("The person may be called about their vouchers (follow-up)")
 
 
@@ -92,6 +93,8 @@ class PersonForm(QWidget):
                 edit.textEdited.connect(lambda _text, key=key: self._on_identity_edited(key))
                 self.edits[key] = edit
                 self._add_row(layout, _(label), edit, key)
+            # The postcode fills the commune (official data shipped with the app, offline).
+            self.commune_filler = CommuneFiller(self.edits["postcode"], self.edits["commune"])
 
         self.target_group = QComboBox(self)
         self.target_group.setObjectName("target_group")

@@ -68,7 +68,7 @@ class BeneficiariesPage(QWidget):
         self.search.setAccessibleName(_("Search a person"))
         self.search.setPlaceholderText(_("Type a name (accents and case ignored)"))
         self.search.setClearButtonEnabled(True)
-        search_label = QLabel(field_label(_("&Search")))
+        search_label = QLabel(field_label(_("Sea&rch")))
         search_label.setBuddy(self.search)
         self.count_label = QLabel()
         self.count_label.setObjectName("beneficiary_count")

@@ -36,7 +36,7 @@ class PlaceDialog(QDialog):
         ("postcode", N_("&Postcode")),
         ("commune", N_("Co&mmune")),
         ("phone", N_("P&hone")),
-        ("email", N_("E-&mail")),
+        ("email", N_("&E-mail")),
         ("website", N_("&Website")),
         ("opening_hours", N_("&Opening hours")),
     )

@@ -1,5 +1,6 @@
-"""The confirmation of one handout on the serve page: the scanned booklet, its vouchers, value
-and validity, and, when the limit per person is reached, the reason a supervisor must give."""
+"""The confirmation of one handout on the serve page: the scanned booklets (one, or several the
+person may receive together), their vouchers, value and validity, and, when the limit per
+person is reached, the reason a supervisor must give."""
 
 from __future__ import annotations
 
@@ -16,13 +17,32 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.formatting import format_date, format_money
-from passdesk.i18n import _
+from passdesk.i18n import _, ngettext
 from passdesk.services.rows import BookletCheck
 from passdesk.ui.widgets.basics import MessageLabel, scaled_font, shortcut_text
+from passdesk.ui.widgets.forms import enter_clicks
+
+
+def booklet_lines(check: BookletCheck) -> list[str]:
+    """What the agent checks of one scanned booklet before confirming."""
+    booklet, programme = check.booklet, check.programme
+    return [
+        _("Programme: {name} ({code})").format(name=programme.name, code=programme.code),
+        _("Vouchers {first} to {last} ({n} × {value})").format(
+            first=booklet.first_voucher_code,
+            last=booklet.last_voucher_code,
+            n=programme.vouchers_per_booklet,
+            value=format_money(programme.face_value),
+        ),
+        _("Value of the booklet: {value}").format(value=format_money(programme.booklet_value)),
+        _("Valid from {start} to {end}").format(
+            start=format_date(programme.valid_from), end=format_date(programme.valid_until)
+        ),
+    ]
 
 
 class ConfirmationPanel(QFrame):
-    """The scanned booklet, its range and validity, and the override reason when needed."""
+    """The scanned booklets, their ranges and validity, and the override reason when needed."""
 
     def __init__(self, can_override: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -44,10 +64,12 @@ class ConfirmationPanel(QFrame):
         self.confirm_button = QPushButton(self)
         self.cancel_button = QPushButton(_("Cancel"), self)
         self.cancel_button.setToolTip(
-            _("Forget this booklet ({key})").format(
+            _("Forget the last booklet scanned ({key})").format(
                 key=shortcut_text(QKeySequence(Qt.Key.Key_Escape))
             )
         )
+        for button in (self.confirm_button, self.cancel_button):
+            enter_clicks(button)  # Enter on a focused button confirms (or cancels), as Space
         buttons = QHBoxLayout()
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.cancel_button)
@@ -60,58 +82,73 @@ class ConfirmationPanel(QFrame):
         layout.addWidget(self.reason_edit)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
-        self.check: BookletCheck | None = None
+        self.checks: tuple[BookletCheck, ...] = ()
         self.hide()
 
+    @property
+    def check(self) -> BookletCheck | None:
+        """The booklet scanned last (None: nothing waits)."""
+        return self.checks[-1] if self.checks else None
+
+    @property
+    def needs_override(self) -> bool:
+        return any(check.needs_override for check in self.checks)
+
+    def codes(self) -> list[str]:
+        return [check.booklet.code for check in self.checks]
+
     def show_check(self, check: BookletCheck) -> None:
-        self.check = check
-        booklet, programme = check.booklet, check.programme
-        self.heading.setText(_("Booklet {code}").format(code=booklet.code))
-        self.details.setText(
-            "\n".join(
-                (
-                    _("Programme: {name} ({code})").format(
-                        name=programme.name, code=programme.code
-                    ),
-                    _("Vouchers {first} to {last} ({n} × {value})").format(
-                        first=booklet.first_voucher_code,
-                        last=booklet.last_voucher_code,
-                        n=programme.vouchers_per_booklet,
-                        value=format_money(programme.face_value),
-                    ),
-                    _("Value of the booklet: {value}").format(
-                        value=format_money(programme.booklet_value)
-                    ),
-                    _("Valid from {start} to {end}").format(
-                        start=format_date(programme.valid_from),
-                        end=format_date(programme.valid_until),
-                    ),
+        self.show_checks((check,))
+
+    def show_checks(self, checks: tuple[BookletCheck, ...]) -> None:
+        """Show what waits to be confirmed; the override reason is kept while it is needed."""
+        self.checks = tuple(checks)
+        if not checks:
+            self.clear()
+            return
+        if len(checks) == 1:
+            self.heading.setText(_("Booklet {code}").format(code=checks[0].booklet.code))
+            self.details.setText("\n".join(booklet_lines(checks[0])))
+        else:
+            self.heading.setText(
+                ngettext(
+                    "{n} booklet to hand out together",
+                    "{n} booklets to hand out together",
+                    len(checks),
+                ).format(n=len(checks))
+            )
+            self.details.setText(
+                "\n\n".join(
+                    "\n".join([_("Booklet {code}").format(code=c.booklet.code), *booklet_lines(c)])
+                    for c in checks
                 )
             )
-        )
         self.details.setAccessibleName(self.details.text())
         self.message.clear_message()
-        self.reason_edit.clear()
-        needs = check.needs_override
-        if needs and check.message:
+        needs = self.needs_override
+        over = next((c for c in checks if c.needs_override and c.message), None)
+        if over is not None and over.message:
             text = (
-                check.message
+                over.message
                 if self.can_override
-                else check.message + " " + _("Ask a supervisor to serve this person.")
+                else over.message + " " + _("Ask a supervisor to serve this person.")
             )
             self.limit_message.show_error(text)
         else:
             self.limit_message.clear_message()
+        if not needs:
+            self.reason_edit.clear()
         self.reason_label.setVisible(needs and self.can_override)
         self.reason_edit.setVisible(needs and self.can_override)
         self.confirm_button.setEnabled(not needs or self.can_override)
         self.show()
 
     def reason(self) -> str | None:
-        if self.check is None or not self.check.needs_override:
+        if not self.needs_override:
             return None
         return self.reason_edit.text().strip()
 
     def clear(self) -> None:
-        self.check = None
+        self.checks = ()
+        self.reason_edit.clear()
         self.hide()

@@ -1,18 +1,26 @@
 """The "new beneficiary" dialog: the person form, checked as the agent types, and probable
-duplicates shown side by side with what was typed before anything is saved."""
+duplicates shown side by side with what was typed before anything is saved.
+
+What the agent searched is carried into the form ("dupont ana 12/04/1985" fills the last and
+first names and the birth date; a year alone waits for its day and month), and the cursor
+goes to the first field left to type. Escape (or Cancel) on a form holding typed text asks
+before throwing it away.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFrame,
     QGridLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -23,6 +31,7 @@ from passdesk.formatting import format_date
 from passdesk.i18n import _
 from passdesk.services.beneficiaries import BeneficiaryInput, Duplicates
 from passdesk.services.rows import BeneficiaryRow
+from passdesk.services.search_terms import search_terms
 from passdesk.ui.context import UiContext
 from passdesk.ui.widgets.basics import MessageLabel, scaled_font, with_shortcut
 from passdesk.ui.widgets.person_form import PersonForm
@@ -30,6 +39,48 @@ from passdesk.ui.widgets.person_form import PersonForm
 
 def _date(day: date | None) -> str:
     return format_date(day) if day else ""
+
+
+# Words that begin a last name rather than end it: "de la fontaine marie" is Marie de La Fontaine.
+PARTICLES = frozenset({"de", "du", "des", "d'", "le", "la", "van", "von", "da", "di", "del", "ben"})
+
+
+def _capitalised(text: str) -> str:
+    """What was typed in lower case, capitalised as names are ("n'diaye" -> "N'Diaye");
+    anything typed with capitals is kept as typed."""
+    if text != text.lower():
+        return text
+    return " ".join(w if w in PARTICLES else w.title() for w in text.split())
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """The form's fields from a search, and where the cursor goes."""
+
+    fields: dict[str, str] = field(default_factory=dict)
+    focus: str = "last_name"
+    cursor: int | None = None  # in the focused field (before a year: day and month go first)
+
+
+def prefill_from_search(search: str) -> Prefill:
+    """The last name first, then the first name(s), as agents type them; a date or a year
+    typed with them is the birth date (see search_terms)."""
+    terms = search_terms(search)
+    words = terms.name_text.split()
+    cut = 2 if len(words) >= 3 and words[0].lower() in PARTICLES else 1
+    fields = {
+        "last_name": _capitalised(" ".join(words[:cut])),
+        "first_name": _capitalised(" ".join(words[cut:])),
+        "birth_date": _date(terms.birth_date)
+        or (f"{terms.birth_year}" if terms.birth_year else ""),
+    }
+    fields = {key: text for key, text in fields.items() if text}
+    if terms.birth_date is None and terms.birth_year is not None and len(fields) == 3:
+        return Prefill(fields, "birth_date", 0)  # "1964": the day and month are typed before
+    for key in ("last_name", "first_name", "birth_date"):
+        if key not in fields:
+            return Prefill(fields, key)
+    return Prefill(fields, "postcode")
 
 
 class DuplicatePanel(QFrame):
@@ -100,11 +151,14 @@ class DuplicatePanel(QFrame):
 class NewBeneficiaryDialog(QDialog):
     """Returns the saved person in `saved`, or `open_existing_id` when the agent chose the match."""
 
-    def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, context: UiContext, parent: QWidget | None = None, *, search: str = ""
+    ) -> None:
         super().__init__(parent)
         self._context = context
         self.saved: BeneficiaryRow | None = None
         self.open_existing_id: int | None = None
+        self.discard_question: QMessageBox | None = None
         self.setWindowTitle(_("New beneficiary"))
         self.setAccessibleName(_("New beneficiary"))
 
@@ -123,14 +177,75 @@ class NewBeneficiaryDialog(QDialog):
             with_shortcut(_("Save the person"), QKeySequence(Qt.Key.Key_Return))
         )
         self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.rejected.connect(self._on_cancel_requested)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
         layout.addWidget(self.duplicates)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
-        self.form.edits["last_name"].setFocus()
+        prefill = prefill_from_search(search)
+        for key, text in prefill.fields.items():
+            self.form.edits[key].setText(text)
+        self._untouched = self._typed()
+        self._prefill = prefill
+        self.form.edits[prefill.focus].setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._prefill.cursor is not None:  # once shown: showing moves the cursor to the end
+            edit, cursor = self.form.edits[self._prefill.focus], self._prefill.cursor
+            QTimer.singleShot(0, lambda: edit.setCursorPosition(cursor))
+
+    # --- leaving ------------------------------------------------------------------------
+
+    def _typed(self) -> tuple[str, ...]:
+        return tuple(edit.text() for edit in self.form.edits.values())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Escape and not event.modifiers():
+            self._on_cancel_requested()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.result() == QDialog.DialogCode.Rejected and self._typed() != self._untouched:
+            event.ignore()  # the window's close button asks too
+            self._on_cancel_requested()
+            return
+        super().closeEvent(event)
+
+    def _on_cancel_requested(self) -> None:
+        """Close; a form holding what the agent typed asks first (the idle lock's `reject`
+        closes it without asking: nothing stays on a locked screen)."""
+        if self._typed() == self._untouched:
+            self.reject()
+            return
+        if self.discard_question is not None:
+            return
+        question = QMessageBox(
+            QMessageBox.Icon.Question,
+            _("New beneficiary"),
+            _("Throw away what you typed for this person?"),
+            QMessageBox.StandardButton.NoButton,
+            self,
+        )
+        discard = question.addButton(_("&Throw it away"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = question.addButton(_("&Keep typing"), QMessageBox.ButtonRole.RejectRole)
+        question.setDefaultButton(keep)
+        question.setEscapeButton(keep)
+        question.finished.connect(
+            lambda _result: self._on_discard_question_finished(question.clickedButton() is discard)
+        )
+        self.discard_question = question
+        question.open()
+
+    def _on_discard_question_finished(self, discard: bool) -> None:
+        question, self.discard_question = self.discard_question, None
+        if question is not None:
+            question.deleteLater()
+        if discard:
+            self.reject()
 
     # --- reacting -----------------------------------------------------------------------
 

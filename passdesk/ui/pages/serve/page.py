@@ -1,12 +1,15 @@
 """The serve page, where the window opens: find or register the person, hand out, print the
-receipt, and come back to an empty search for the next person."""
+receipt, and come back to an empty search for the next person.
+
+A returning person takes four key actions to a printed receipt: type the name, Enter, scan,
+Ctrl+Enter (confirm and print: see `receipt_flow`). A search may hold a birth date or a year
+(`search_terms`); Ctrl+N carries what was searched into the new person's form.
+"""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -27,17 +30,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from passdesk import paths
 from passdesk.errors import PassDeskError
 from passdesk.i18n import N_, _
 from passdesk.roles import Action, may
 from passdesk.services.rows import BeneficiaryRow, HandoutRow
+from passdesk.services.search_terms import search_terms
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.serve.dashboard import DashboardView
 from passdesk.ui.pages.serve.new_person import NewBeneficiaryDialog
 from passdesk.ui.pages.serve.person_panel import PersonPanel
 from passdesk.ui.pages.serve.receipt import ReceiptDialog
-from passdesk.ui.widgets.basics import MessageLabel, failure_message, make_action
+from passdesk.ui.pages.serve.receipt_flow import ReceiptFlow
+from passdesk.ui.widgets.basics import MessageLabel, failure_message, make_action, shortcut_text
 from passdesk.ui.widgets.table_models import Column, RowTableModel
 
 log = logging.getLogger(__name__)
@@ -49,30 +53,15 @@ SEARCH_RESULT_COLUMNS: list[Column[BeneficiaryRow]] = [
 ]
 
 
-def receipt_path(receipt_number: str) -> Path:
-    """Where the preview's PDF is written: a private temporary folder, removed when the preview
-        closes, so no copy of a person's receipt stays on a shared PC ("Save as" keeps one); one
-    left by a killed PassDesk is swept at the next start (paths.sweep_receipt_previews)."""
-    return paths.receipt_preview_folder() / f"recepisse-{receipt_number}.pdf"
-
-
-def _remove_preview_file(path: Path) -> None:
-    with contextlib.suppress(OSError):
-        path.unlink(missing_ok=True)
-        path.parent.rmdir()
-
-
 class ServePage(QWidget):
     """Search, person, scan, confirm, receipt; `results_shown` fires when results are on screen."""
 
     results_shown = Signal(int)  # number of rows
-    receipt_ready = Signal(object)  # Path of the receipt PDF
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
         self.title = _("Serve")
-        self.receipt_dialog: ReceiptDialog | None = None
         self.new_dialog: NewBeneficiaryDialog | None = None
         self._search_seq = 0
         self._searching = False
@@ -122,9 +111,12 @@ class ServePage(QWidget):
         header.setStretchLastSection(True)
         self.results_count = QLabel(self)
         self.results_count.setAccessibleName(_("Number of results"))
+        self.results_count.setWordWrap(True)  # "nobody matches…" never widens the results
 
         self.person_panel = PersonPanel(context, self)
         self.person_panel.clear()
+        self.receipts = ReceiptFlow(context, self, self.person_panel.scan_message)
+        self.receipt_ready = self.receipts.receipt_ready
 
         search_row = QHBoxLayout()
         search_label = QLabel(_("&Person:"), self)
@@ -157,9 +149,15 @@ class ServePage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(search_row)
         layout.addWidget(self.search_message)
+        layout.addWidget(self.receipts.last_line)  # what was just handed out
         layout.addWidget(self.splitter, 1)
 
-        for action in (self.search_action, self.new_action, self.back_action):
+        for action in (
+            self.search_action,
+            self.new_action,
+            self.back_action,
+            self.receipts.last_receipt_action,
+        ):
             self.addAction(action)
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
@@ -170,7 +168,8 @@ class ServePage(QWidget):
         self.search_action.triggered.connect(self._on_search_action_triggered)
         self.back_action.triggered.connect(self._on_back_action_triggered)
         self.person_panel.handed_out.connect(self._on_person_panel_handed_out)
-        self.person_panel.receipt_requested.connect(self._on_person_panel_receipt_requested)
+        self.person_panel.receipt_requested.connect(self.receipts.show_again)
+        self.receipts.next_person.connect(self.reset)
         self.person_panel.data_box.erased.connect(self._on_person_erased)
         self.setTabOrder(self.search_edit, self.new_button)
         self.setTabOrder(self.new_button, self.results_view)
@@ -208,6 +207,7 @@ class ServePage(QWidget):
             self.search_action,
             self.new_action,
             *self.person_panel.actions_for_menu(),
+            self.receipts.last_receipt_action,
             self.back_action,
         ]
 
@@ -269,12 +269,8 @@ class ServePage(QWidget):
         if rows:
             self.results_view.selectRow(0)
             self.results_count.setText(_("{n} person(s) found").format(n=len(rows)))
-        elif self.search_edit.text().strip():
-            self.results_count.setText(
-                _("No one found: check the spelling, or register a new beneficiary (Ctrl+N).")
-            )
         else:
-            self.results_count.setText("")
+            self.results_count.setText(self._nobody_text(self.search_edit.text()))
         self.results_count.setAccessibleDescription(self.results_count.text())
         if self._typed_at:
             self.last_search_ms = (time.perf_counter() - self._typed_at) * 1000
@@ -282,6 +278,18 @@ class ServePage(QWidget):
         if self._open_when_ready:
             self._open_when_ready = False
             self._open_current()
+
+    def _nobody_text(self, text: str) -> str:
+        """What an empty result says: nobody matches (and what to try), or a date being typed."""
+        if not text.strip():
+            return ""
+        terms = search_terms(text)
+        if terms.incomplete and not terms.words and terms.born is None:
+            return _("Type the whole birth date (DD/MM/YYYY) or the year of birth.")
+        return _(
+            "Nobody matches this search. Check the spelling, try the birth date "
+            "(DD/MM/YYYY), or register a new beneficiary ({key})."
+        ).format(key=shortcut_text(self.new_action.shortcut()))
 
     def _on_search_failed(self, seq: int, error: BaseException) -> None:
         self._searching = False
@@ -331,13 +339,16 @@ class ServePage(QWidget):
             self.search_message.show_error(error.message)
 
     def _on_new_action_triggered(self) -> None:
-        dialog = NewBeneficiaryDialog(self._context, self)
+        # What was searched is carried into the form: "dupont ana 12/04/1985" fills three fields.
+        dialog = NewBeneficiaryDialog(self._context, self, search=self.search_edit.text())
         self.new_dialog = dialog
         dialog.finished.connect(lambda _result: self._on_new_dialog_finished(dialog))
+        self.back_action.setEnabled(False)  # Escape belongs to the form while it is open
         dialog.open()
 
     def _on_new_dialog_finished(self, dialog: NewBeneficiaryDialog) -> None:
         self.new_dialog = None
+        self.back_action.setEnabled(True)
         dialog.deleteLater()
         self.window().activateWindow()  # the keyboard comes back here, whatever the platform
         chosen = dialog.saved.id if dialog.saved else dialog.open_existing_id
@@ -376,53 +387,9 @@ class ServePage(QWidget):
 
     # --- receipt ------------------------------------------------------------------------
 
+    @property
+    def receipt_dialog(self) -> ReceiptDialog | None:
+        return self.receipts.dialog
+
     def _on_person_panel_handed_out(self, handout: HandoutRow) -> None:
-        self._show_receipt(handout, then_next_person=True)
-
-    def _on_person_panel_receipt_requested(self, handout: HandoutRow) -> None:
-        self._show_receipt(handout, then_next_person=False)
-
-    def _show_receipt(self, handout: HandoutRow, *, then_next_person: bool) -> None:
-        printing, actor = self._context.services.receipts, self._context.actor
-        path = receipt_path(handout.receipt_number)
-        self.person_panel.scan_message.show_info(_("Preparing the receipt…"))
-        self._context.runner.run(
-            lambda _control: printing.write_receipt(handout.id, path, actor=actor),
-            on_result=lambda written: self._on_receipt_written(
-                Path(written), handout, then_next_person
-            ),
-            on_error=self._on_receipt_failed,
-            owner=self,
-        )
-
-    def _on_receipt_written(self, path: Path, handout: HandoutRow, then_next_person: bool) -> None:
-        self.person_panel.scan_message.clear_message()
-        self.receipt_ready.emit(path)
-        dialog = ReceiptDialog(path, handout.receipt_number, self)
-        self.receipt_dialog = dialog
-        dialog.finished.connect(
-            lambda _result: self._on_receipt_dialog_finished(dialog, path, then_next_person)
-        )
-        dialog.open()
-
-    def _on_receipt_failed(self, error: BaseException) -> None:
-        self.person_panel.scan_message.show_error(
-            failure_message(
-                error,
-                _(
-                    "The handout is recorded but its receipt could not be written; the details "
-                    "are in the log file. Show it again from the person's handouts (Enter on the "
-                    "handout)."
-                ),
-            )
-        )
-
-    def _on_receipt_dialog_finished(
-        self, dialog: ReceiptDialog, path: Path, then_next_person: bool
-    ) -> None:
-        self.receipt_dialog = None
-        dialog.deleteLater()
-        _remove_preview_file(path)
-        self.window().activateWindow()
-        if then_next_person:
-            self.reset()
+        self.receipts.handed_out(handout, self.person_panel.person)

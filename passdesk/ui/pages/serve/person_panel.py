@@ -1,60 +1,47 @@
-"""The person's panel on the serve page: profile ticks, past handouts, what they may still
-receive, the scan field and the confirmation panel of one handout."""
+"""The person's panel on the serve page: profile ticks, past handouts (a supervisor cancels one
+from there), what they may still receive, the scan field and the confirmation panel of one
+handout.
+
+A booklet scanned while others wait to be confirmed replaces the last one of its programme, or
+is added when the person may receive both (`handout_rules.after_scan`), and says which; the
+focus stays in the scan field, so that a scanner's next code never lands on a button.
+"""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSizePolicy,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from passdesk.errors import PassDeskError
 from passdesk.formatting import format_date
-from passdesk.i18n import N_, _
+from passdesk.i18n import _, ngettext
 from passdesk.roles import Action, may
-from passdesk.services.base import local_date
-from passdesk.services.rows import BeneficiaryRow, Entitlement, HandoutRow
+from passdesk.services.handout_rules import after_scan
+from passdesk.services.rows import BeneficiaryRow, BookletCheck, HandoutRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.serve.confirmation import ConfirmationPanel
+from passdesk.ui.pages.serve.history import HandoutHistory
 from passdesk.ui.pages.serve.person_data import PersonDataBox
 from passdesk.ui.widgets.basics import MessageLabel, make_action, scaled_font
 from passdesk.ui.widgets.person_form import PersonForm
-from passdesk.ui.widgets.table_models import Column, RowTableModel
 
 log = logging.getLogger(__name__)
 
 CONFIRM_KEYS = ("Ctrl+Return", "Ctrl+Enter")
 NEXT_BOOKLET_KEY = "F9"
-
-
-def _handout_status(row: HandoutRow) -> str:
-    if row.cancelled:
-        return _("cancelled")
-    return _("overridden") if row.override_reason else _("handed out")
-
-
-HANDOUT_COLUMNS: list[Column[HandoutRow]] = [
-    Column(N_("Receipt"), lambda r: r.receipt_number),
-    Column(N_("Date"), lambda r: local_date(r.created_at)),  # the desk's calendar day
-    Column(N_("Booklets"), lambda r: tuple(b.booklet_code for b in r.booklets)),
-    Column(N_("Value"), lambda r: r.total_value),
-    Column(N_("Status"), _handout_status),
-]
 
 
 def phone_for_reading(phone: str) -> str:
@@ -64,25 +51,12 @@ def phone_for_reading(phone: str) -> str:
     return phone
 
 
-def entitlement_text(item: Entitlement) -> str:
-    if item.limit is None:
-        return _("{name} ({code}): {received} booklet(s) received, no limit").format(
-            name=item.programme_name, code=item.programme_code, received=item.received
-        )
-    return _("{name} ({code}): {received} of {limit} booklet(s) received, {remaining} left").format(
-        name=item.programme_name,
-        code=item.programme_code,
-        received=item.received,
-        limit=item.limit,
-        remaining=item.remaining,
-    )
-
-
 class PersonPanel(QWidget):
     """One person at the desk; `handed_out` carries the new handout once confirmed."""
 
     handed_out = Signal(object)  # HandoutRow
     receipt_requested = Signal(object)  # HandoutRow of a past handout: show its receipt again
+    handout_cancelled = Signal(object)  # HandoutRow, cancelled
     closed = Signal()
 
     def __init__(self, context: UiContext, parent: QWidget | None = None) -> None:
@@ -135,32 +109,11 @@ class PersonPanel(QWidget):
         scan_layout.addWidget(self.confirmation)
 
         # What they may still receive, and what they received.
-        self.entitlements = QLabel(self)
-        self.entitlements.setWordWrap(True)
-        self.entitlements.setAccessibleName(_("What the person may still receive"))
-        self.handouts_model: RowTableModel[HandoutRow] = RowTableModel(HANDOUT_COLUMNS, self)
-        self.handouts_view = QTableView(self)
-        self.handouts_view.setModel(self.handouts_model)
-        self.handouts_view.setAccessibleName(_("Past handouts"))
-        self.handouts_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.handouts_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.handouts_view.verticalHeader().hide()
-        self.handouts_view.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
-        self.handouts_view.horizontalHeader().setStretchLastSection(True)
-        self.handouts_view.setTabKeyNavigation(False)
-        self.handouts_view.setToolTip(_("Enter or double-click: the receipt of that handout"))
-        self.handouts_view.activated.connect(self._on_handouts_view_activated)
-        self.handouts_view.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
-        self.handouts_view.setSizePolicy(
-            QSizePolicy.Policy.Expanding,  # takes what is left
-            QSizePolicy.Policy.Ignored,
-        )
-        history_box = QGroupBox(_("Handouts"), self)
-        history_layout = QVBoxLayout(history_box)
-        history_layout.addWidget(self.entitlements)
-        history_layout.addWidget(self.handouts_view, 1)
+        self.history = HandoutHistory(context, self)
+        self.entitlements = self.history.entitlements
+        self.handouts_model = self.history.model
+        self.handouts_view = self.history.view
+        history_box = self.history
 
         # Profile: target group, short diagnostic, consent; saved as they are ticked.
         profile_box = QGroupBox(_("Profile"), self)
@@ -189,6 +142,8 @@ class PersonPanel(QWidget):
 
         self.addAction(self.next_action)
         self.addAction(self.confirm_action)
+        self.history.receipt_requested.connect(self.receipt_requested)
+        self.history.cancelled.connect(self._on_history_cancelled)
         self.scan_edit.returnPressed.connect(self._on_scan_edit_return_pressed)
         self.scan_edit.textEdited.connect(self._on_scan_edit_text_edited)
         self.next_button.clicked.connect(self.next_action.trigger)
@@ -221,39 +176,29 @@ class PersonPanel(QWidget):
         self.profile_message.clear_message()
         self.scan_message.clear_message()
         self.scan_edit.clear()
-        self.confirmation.clear()
-        self.confirm_action.setEnabled(False)
+        self._show_pending(())
         self._load_history()
         self._show_boxes(True)
         self.scan_edit.setFocus()
 
-    def _on_handouts_view_activated(self, index: QModelIndex) -> None:
-        handout = self.handouts_model.row_at(index.row())
-        if handout is not None:
-            self.receipt_requested.emit(handout)
-
     def _load_history(self) -> None:
         assert self.person is not None
         services = self._context.services
-        self.handouts_model.set_rows(services.handouts.for_beneficiary(self.person.id))
-        rights = services.handouts.entitlements(self.person.id)
-        if rights:
-            self.entitlements.setText("\n".join(entitlement_text(r) for r in rights))
-        else:
-            self.entitlements.setText(_("No programme is open today."))
+        self.history.show_history(
+            services.handouts.for_beneficiary(self.person.id),
+            services.handouts.entitlements(self.person.id),
+        )
 
     def clear(self) -> None:
         self.person = None
         self.data_box.set_person(None)
         self.heading.setText(_("No one selected"))
         self.identity.setText(_("Search for a person, or register a new beneficiary."))
-        self.handouts_model.set_rows([])
-        self.entitlements.clear()
+        self.history.clear()
         self.scan_edit.clear()
         self.scan_message.clear_message()
         self.profile_message.clear_message()
-        self.confirmation.clear()
-        self.confirm_action.setEnabled(False)
+        self._show_pending(())
         self._show_boxes(False)
 
     def _show_boxes(self, shown: bool) -> None:
@@ -270,9 +215,19 @@ class PersonPanel(QWidget):
 
     def _on_scan_edit_return_pressed(self) -> None:
         code = self.scan_edit.text().strip()
-        if not code or self.person is None:
+        if self.person is None:
+            return
+        if not code:
+            if self.confirmation.checks:  # an Enter alone does not hand out: say what does
+                self.scan_message.show_info(
+                    _("Press {key} to confirm the handout.").format(key=self._confirm_key())
+                )
             return
         self._check(code)
+
+    @staticmethod
+    def _confirm_key() -> str:
+        return _("Ctrl+Enter")  # as the confirm button says it
 
     def _on_next_action_triggered(self) -> None:
         if self.person is None:
@@ -284,46 +239,95 @@ class PersonPanel(QWidget):
                 continue
             booklet = services.handouts.next_booklet(right.programme_code)
             if booklet is not None:
-                self.scan_edit.setText(booklet.code)
                 self._check(booklet.code)
                 return
         self.scan_message.show_error(_("No booklet this person may receive is left in stock."))
 
     def _check(self, code: str) -> None:
+        """A scanned (or typed) code: refused next to the field, or waiting to be confirmed,
+        replacing or joining what already waits (`after_scan`), with a message saying which."""
         assert self.person is not None
         try:
             check = self._context.services.handouts.check(self.person.id, code)
         except PassDeskError as error:
-            self.confirmation.clear()
-            self.confirm_action.setEnabled(False)
-            self.scan_message.show_error(error.message)
+            message = error.message
+            if self.confirmation.checks:  # what waits is kept: say so
+                message += " " + _("The booklets already scanned still wait to be confirmed.")
+            self.scan_message.show_error(message)
             self.scan_edit.selectAll()
             self.scan_edit.setFocus()
             return
-        self.scan_message.clear_message()
+        outcome = after_scan(self.confirmation.checks, check)
         self.scan_edit.clear()
-        self.confirmation.show_check(check)
-        self.confirm_action.setEnabled(self.confirmation.confirm_button.isEnabled())
-        if self.confirmation.reason_edit.isVisible():
+        self._show_pending(outcome.checks)
+        scanned = check.booklet.code
+        if outcome.already:
+            self.scan_message.show_info(
+                _("Booklet {code} is already waiting to be confirmed.").format(code=scanned)
+            )
+        elif outcome.replaced is not None:
+            self.scan_message.show_info(
+                _(
+                    "Booklet {code} replaces booklet {old}: one more booklet of {programme} "
+                    "would pass this person's limit."
+                ).format(
+                    code=scanned,
+                    old=outcome.replaced.booklet.code,
+                    programme=check.programme.code,
+                )
+            )
+        elif outcome.added:
+            self.scan_message.show_info(
+                _(
+                    "Booklet {code} added: {n} booklets will be handed out together. Escape "
+                    "removes the last one scanned."
+                ).format(code=scanned, n=len(outcome.checks))
+            )
+        else:
+            self.scan_message.clear_message()
+        if self.confirmation.reason_edit.isVisible() and not self.confirmation.reason():
             self.confirmation.reason_edit.setFocus()
         else:
-            self.confirmation.confirm_button.setFocus()
+            self.scan_edit.setFocus()  # the next scan lands here, never on a button
+
+    def _show_pending(self, checks: tuple[BookletCheck, ...]) -> None:
+        self.confirmation.show_checks(checks)
+        self.confirm_action.setEnabled(
+            bool(checks) and self.confirmation.confirm_button.isEnabled()
+        )
+        self.scan_edit.setPlaceholderText(
+            _("{key} confirms; scan another booklet to replace it or add it").format(
+                key=self._confirm_key()
+            )
+            if checks
+            else _("Scan or type a booklet or voucher code, then Enter")
+        )
 
     def cancel_confirmation(self) -> bool:
-        """Forget the scanned booklet; False when there was nothing to forget."""
-        if self.confirmation.check is None:
+        """Forget the booklet scanned last; False when nothing waited."""
+        checks = self.confirmation.checks
+        if not checks:
             return False
-        self.confirmation.clear()
-        self.confirm_action.setEnabled(False)
+        self._show_pending(checks[:-1])
+        if checks[:-1]:
+            self.scan_message.show_info(
+                ngettext(
+                    "Booklet {code} removed; {n} booklet still waits to be confirmed.",
+                    "Booklet {code} removed; {n} booklets still wait to be confirmed.",
+                    len(checks) - 1,
+                ).format(code=checks[-1].booklet.code, n=len(checks) - 1)
+            )
+        else:
+            self.scan_message.clear_message()
         self.scan_edit.setFocus()
         return True
 
     def _on_confirm_action_triggered(self) -> None:
-        check = self.confirmation.check
-        if check is None or self.person is None:
+        checks = self.confirmation.checks
+        if not checks or self.person is None:
             return
         reason = self.confirmation.reason()
-        if check.needs_override and not reason:
+        if self.confirmation.needs_override and not reason:
             self.confirmation.message.show_error(
                 _("Write why the limit is overridden; it is kept in the register.")
             )
@@ -333,21 +337,36 @@ class PersonPanel(QWidget):
             handout = self._context.services.handouts.hand_out(
                 self._context.actor,
                 self.person.id,
-                codes_=[check.booklet.code],
+                codes_=self.confirmation.codes(),
                 override_reason=reason or None,
             )
         except PassDeskError as error:
             self.confirmation.message.show_error(error.message)
             return
-        self.confirmation.clear()
-        self.confirm_action.setEnabled(False)
+        self._show_pending(())
         self._load_history()
         self.scan_message.show_info(
             _("Booklet {code} handed out, receipt {number}.").format(
-                code=check.booklet.code, number=handout.receipt_number
+                code=", ".join(b.booklet_code for b in handout.booklets),
+                number=handout.receipt_number,
             )
         )
         self.handed_out.emit(handout)
+
+    # --- cancelling a past handout ------------------------------------------------------
+
+    def _on_history_cancelled(self, handout: HandoutRow, returned: bool) -> None:
+        if self.person is not None:
+            self._load_history()
+        self.scan_message.show_info(
+            (
+                _("Handout {receipt} cancelled: its booklets are back in stock.")
+                if returned
+                else _("Handout {receipt} cancelled: its booklets are voided.")
+            ).format(receipt=handout.receipt_number)
+        )
+        self.handouts_view.setFocus()
+        self.handout_cancelled.emit(handout)
 
     # --- profile ------------------------------------------------------------------------
 
@@ -393,4 +412,5 @@ class PersonPanel(QWidget):
         self.profile_message.show_info(_("Orientation slip written to {path}.").format(path=path))
 
     def actions_for_menu(self) -> list[QAction]:
-        return [self.next_action, self.confirm_action]
+        actions = [self.next_action, self.confirm_action]
+        return [*actions, self.history.cancel_action] if self.history.may_cancel else actions

@@ -1,10 +1,12 @@
 """The receipt preview: the PDF the printing service wrote, shown with QtPdf, then printed on the
-default printer, through the print dialog, or saved elsewhere as PDF."""
+default printer, through the print dialog, or saved elsewhere as PDF; and printing a receipt
+straight to the default printer, as "print the receipt on confirm" does."""
 
 from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt
@@ -23,11 +25,35 @@ from PySide6.QtWidgets import (
 
 from passdesk.i18n import _
 from passdesk.ui.widgets.basics import MessageLabel, with_shortcut
+from passdesk.ui.widgets.forms import extra_shortcut
 
 log = logging.getLogger(__name__)
 
 
 PRINT_DPI = 300  # plenty for text and barcodes; an A4 page at 1200 dpi would need 0.5 GB
+
+
+PrinterSource = Callable[[], QPrinter | None]
+
+
+def default_printer() -> QPrinter | None:
+    """This computer's default printer, or None when it has none."""
+    info = QPrinterInfo.defaultPrinter()
+    if info.isNull():
+        return None
+    return QPrinter(info, QPrinter.PrinterMode.HighResolution)
+
+
+def print_receipt_file(path: Path, printer: QPrinter, title: str) -> None:
+    """Print every page of the receipt PDF at `path` (both copies); OSError when it fails."""
+    document = QPdfDocument()
+    try:
+        if document.load(str(path)) != QPdfDocument.Error.None_:
+            raise OSError(f"the receipt PDF could not be read: {document.error()}")
+        printer.setDocName(title)
+        print_pdf(document, printer)
+    finally:
+        document.close()
 
 
 def print_pdf(document: QPdfDocument, printer: QPrinter) -> None:
@@ -56,9 +82,18 @@ def print_pdf(document: QPdfDocument, printer: QPrinter) -> None:
 class ReceiptDialog(QDialog):
     """Shows one receipt; Escape or "Close" returns to the serve page."""
 
-    def __init__(self, pdf_path: Path, receipt_number: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        pdf_path: Path,
+        receipt_number: str,
+        parent: QWidget | None = None,
+        *,
+        printer: PrinterSource = default_printer,
+    ) -> None:
         super().__init__(parent)
         self.pdf_path = pdf_path
+        self._printer = printer
+        self.printed = False  # sent to a printer at least once
         self.setWindowTitle(_("Receipt {number}").format(number=receipt_number))
         self.setAccessibleName(_("Receipt preview"))
         self.document = QPdfDocument(self)
@@ -99,13 +134,14 @@ class ReceiptDialog(QDialog):
 
     def _button(self, text: str, shortcut: QKeySequence.StandardKey | str, tip: str) -> QPushButton:
         button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
-        button.setShortcut(QKeySequence(shortcut))
+        extra_shortcut(button, shortcut)  # beside its &-letter, which setShortcut would replace
         button.setToolTip(with_shortcut(tip, shortcut))
         button.setAccessibleName(text.replace("&", "").rstrip("…"))
         return button
 
     def _on_print_button_clicked(self) -> None:
-        if QPrinterInfo.defaultPrinter().isNull():
+        printer = self._printer()
+        if printer is None:
             self.message.show_error(
                 _(
                     "No default printer is set up on this computer. Use "
@@ -113,7 +149,7 @@ class ReceiptDialog(QDialog):
                 )
             )
             return
-        self._print(QPrinter(QPrinter.PrinterMode.HighResolution))
+        self._print(printer)
 
     def _on_print_dialog_button_clicked(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -134,6 +170,7 @@ class ReceiptDialog(QDialog):
                 )
             )
             return
+        self.printed = True
         self.message.show_info(_("Receipt sent to the printer."))
 
     def _on_save_button_clicked(self) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.documents.regie_records import ClosingRecord
+from passdesk.errors import PassDeskError
 from passdesk.formatting import format_money, format_number
 from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
@@ -31,6 +32,7 @@ from passdesk.services.rows import BookletRow, LotRow, ProgrammeRow, StockCounts
 from passdesk.services.stock import BOOKLET_STATUS_LABELS, status_label
 from passdesk.services.stock_counts import total as stock_total
 from passdesk.ui.context import UiContext
+from passdesk.ui.pages.stock.booklet_details import BookletDetailsDialog
 from passdesk.ui.pages.stock.closing import ClosingDialog
 from passdesk.ui.pages.stock.print_booklets import PrintBookletsDialog
 from passdesk.ui.pages.stock.receive_lot import ReceiveLotDialog
@@ -210,7 +212,7 @@ class StockPage(QWidget):
             self.status_filter.addItem(_(label), status)
         self.total_label = QLabel()
         self.total_label.setObjectName("booklet_total")
-        programme_label = QLabel(field_label(_("&Programme")))
+        programme_label = QLabel(field_label(_("Progr&amme")))
         programme_label.setBuddy(self.programme_filter)
         status_label_ = QLabel(field_label(_("S&tatus")))
         status_label_.setBuddy(self.status_filter)
@@ -229,7 +231,9 @@ class StockPage(QWidget):
         self.booklets_view.setObjectName("booklets_view")
         configure_view(self.booklets_view, self.booklets_model, _("Booklets"))
         self.booklets_view.setSelectionMode(QTableView.SelectionMode.ExtendedSelection)
-        self.booklets_view.doubleClicked.connect(self._on_booklets_view_double_clicked)
+        # Double-click or Enter: the booklet's details (voiding is the Void button's, on purpose).
+        self.booklets_view.activated.connect(self._on_booklets_view_activated)
+        self.booklets_view.setToolTip(_("Double-click or Enter: the booklet's details"))
         booklets_widget = QWidget()
         booklets_layout = QVBoxLayout(booklets_widget)
         booklets_layout.setContentsMargins(0, 0, 0, 0)
@@ -389,9 +393,17 @@ class StockPage(QWidget):
     def _on_filter_changed(self, *_args: object) -> None:
         self._reload_booklets()
 
-    def _on_booklets_view_double_clicked(self, *_args: object) -> None:
-        if self.may_void:
-            self._on_void_button_clicked()
+    def _on_booklets_view_activated(self, index: QModelIndex) -> None:
+        booklet = self.booklets_model.row_at(index.row())
+        if booklet is None:
+            return
+        context = self.context
+        try:
+            details = context.services.booklet_history.details(context.actor, booklet.code)
+        except PassDeskError as error:
+            self.message.show_error(error.message)
+            return
+        self._open(BookletDetailsDialog(details, self))
 
     def _on_receive_button_clicked(self) -> None:
         if not self.may_receive:

@@ -113,7 +113,7 @@ class PrintBookletsDialog(QDialog):
         path_box = QVBoxLayout()
         path_box.addLayout(path_row)
         path_box.addWidget(self.path_message)
-        path_label = QLabel(field_label(_("PDF &file")))
+        path_label = QLabel(field_label(_("PDF f&ile")))
         path_label.setBuddy(self.path)
         lower.addRow(path_label, path_box)
         self.reprint_message = add_field_row(

@@ -81,7 +81,7 @@ class CallDialog(QDialog):
         self.note.setObjectName("note")
         form = QFormLayout()
         form.addRow(_("&Outcome"), self.outcome)
-        form.addRow(_("N&ote"), self.note)
+        form.addRow(_("No&te"), self.note)
         self.message = MessageLabel(self, name="call_message")
         self.save_button = QPushButton(_("&Save"))
         self.save_button.setObjectName("save_call_button")

@@ -1,0 +1,147 @@
+"""A booklet's details: its status, its journal (received, printed, handed out, returned,
+voided...), its handouts with their receipts and, for the roles that may see it, the person.
+
+The stock page opens them on a double-click: what happened to this booklet, before anyone
+thinks of voiding it. Everything is read from the journal and the handouts; nothing is written.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from passdesk.i18n import N_
+from passdesk.models import Agent, Beneficiary, EventKind, Handout, HandoutBooklet, LedgerEvent
+from passdesk.roles import Action, may
+from passdesk.services.base import Clock, Service
+from passdesk.services.booklet_printing import BookletPrintService, PrintHistoryRow
+from passdesk.services.finding import find_by_code
+from passdesk.services.rows import Actor
+from passdesk.store import Database
+
+# What each journal event says of a booklet, completing "On DATE, AGENT: ...".
+EVENT_LABELS = {
+    "received": N_("received in stock"),
+    "printed": N_("printed"),
+    "reprinted": N_("printed again (duplicate)"),
+    "handed_out": N_("handed out"),
+    "cancelled": N_("handout cancelled"),
+    "returned": N_("back in stock (handout cancelled)"),
+    "voided": N_("voided"),
+    "expired": N_("expired"),
+    "used": N_("voucher used"),
+}
+
+
+@dataclass(frozen=True)
+class BookletEvent:
+    at: datetime
+    kind: str  # passdesk.models.EventKind value; see EVENT_LABELS
+    agent_name: str
+    receipt: str | None  # the handout's receipt, for handouts and their cancellations
+    reason: str | None  # a void reason (lost, stolen...), when the event gives one
+
+
+@dataclass(frozen=True)
+class BookletHandout:
+    receipt_number: str
+    handed_out_at: datetime
+    cancelled_at: datetime | None
+    beneficiary_id: int | None  # None when the role may not see who received it
+    beneficiary_name: str | None
+
+
+@dataclass(frozen=True)
+class BookletDetails:
+    code: str
+    number: int
+    status: str
+    void_reason: str | None
+    programme_code: str
+    programme_name: str
+    vouchers: int
+    print_count: int
+    events: tuple[BookletEvent, ...]  # oldest first
+    handouts: tuple[BookletHandout, ...]  # oldest first
+    prints: tuple[PrintHistoryRow, ...]
+
+
+class BookletHistoryService(Service):
+    def __init__(self, db: Database, clock: Clock, *, printing: BookletPrintService) -> None:
+        super().__init__(db, clock)
+        self._printing = printing  # owns the print register
+
+    def details(self, actor: Actor, code: str) -> BookletDetails:
+        """Any code of the booklet (cover, voucher, operator serial)."""
+        prints = self._printing.print_history(code)
+        with self._db.read() as session:
+            found = find_by_code(session, code)
+            booklet, programme = found.booklet, found.programme
+            columns = (LedgerEvent.at, LedgerEvent.kind, Agent.display_name, LedgerEvent.details)
+            # Its lot's reception is one event for the whole lot (its details name the lot).
+            received = [
+                row
+                for row in session.execute(
+                    select(*columns)
+                    .join(Agent, Agent.id == LedgerEvent.agent_id)
+                    .where(
+                        LedgerEvent.kind == EventKind.RECEIVED.value,
+                        LedgerEvent.programme_id == booklet.programme_id,
+                    )
+                    .order_by(LedgerEvent.id)
+                )
+                if _detail(row.details, "lot") == str(booklet.lot_id)
+            ]
+            own = session.execute(
+                select(*columns)
+                .join(Agent, Agent.id == LedgerEvent.agent_id)
+                .where(LedgerEvent.booklet_id == booklet.id)
+                .order_by(LedgerEvent.id)
+            ).all()
+            events = [
+                BookletEvent(
+                    at, kind, name, _detail(details, "receipt"), _detail(details, "reason")
+                )
+                for at, kind, name, details in [*received, *own]
+            ]
+            sees = may(actor.role, Action.SEE_RECIPIENT)
+            handouts = [
+                BookletHandout(
+                    h.receipt_number,
+                    h.created_at,
+                    h.cancelled_at,
+                    person.id if sees else None,
+                    f"{person.first_name} {person.last_name.upper()}" if sees else None,
+                )
+                for h, person in session.execute(
+                    select(Handout, Beneficiary)
+                    .join(HandoutBooklet, HandoutBooklet.handout_id == Handout.id)
+                    .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
+                    .where(HandoutBooklet.booklet_id == booklet.id)
+                    .order_by(Handout.id)
+                )
+            ]
+            return BookletDetails(
+                code=booklet.code,
+                number=booklet.number,
+                status=booklet.status.value,
+                void_reason=booklet.void_reason.value if booklet.void_reason else None,
+                programme_code=programme.code,
+                programme_name=programme.name,
+                vouchers=programme.vouchers_per_booklet,
+                print_count=booklet.print_count,
+                events=tuple(events),
+                handouts=tuple(handouts),
+                prints=tuple(prints),
+            )
+
+
+def _detail(details: str, key: str) -> str | None:
+    try:
+        value = json.loads(details or "{}").get(key)
+    except (ValueError, AttributeError):
+        return None
+    return str(value) if value else None
