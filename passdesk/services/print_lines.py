@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from passdesk.documents import DeskLine, FunderShareLine, PlaceLine
-from passdesk.models import Beneficiary, Programme
+from passdesk.models import Beneficiary, Desk, Programme
 from passdesk.services.base import the_desk
 from passdesk.services.rows import PlaceRow
 
@@ -37,7 +37,24 @@ def place_line(row: PlaceRow) -> PlaceLine:
 
 def desk_line(session: Session) -> DeskLine:
     desk = the_desk(session)
-    return DeskLine(desk.name, desk.address, desk.postcode, desk.commune, desk.siret, desk.logo_png)
+    return DeskLine(
+        desk.name,
+        desk.address,
+        desk.postcode,
+        desk.commune,
+        desk.siret,
+        desk.logo_png,
+        demo=is_demo(desk),
+    )
+
+
+def is_demo(desk: Desk) -> bool:
+    """Whether the desk is a demonstration, whose every printed page says DÉMONSTRATION.
+
+    The one place that reads it: the desk's `demo` flag comes with its own migration (issue
+    8a); until then no desk has the attribute, and none is a demonstration.
+    """
+    return bool(getattr(desk, "demo", False))
 
 
 def programme_info(programme: Programme) -> ProgrammeInfo:

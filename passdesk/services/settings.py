@@ -59,10 +59,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "vouchers_per_page",
         N_("Vouchers per A4 page"),
         "int",
-        3,
+        4,
         N_("How many vouchers are printed on one A4 sheet."),
         minimum=1,
-        maximum=3,  # a voucher's stub barcode needs a third of A4
+        maximum=4,  # a voucher with its stub needs a quarter of A4 (see PrintLayout)
     ),
     Parameter(
         "retention_months",
@@ -121,6 +121,26 @@ PARAMETERS: tuple[Parameter, ...] = (
         ),
         minimum=1,
         maximum=52,
+    ),
+    Parameter(
+        "dpo_contact",
+        N_("Data-protection contact"),
+        "text",
+        "",
+        N_(
+            "Where people write about their data: the data protection officer's name, address "
+            "or e-mail. Printed in the information notice; empty: the desk's reception."
+        ),
+    ),
+    Parameter(
+        "reimbursement_address",
+        N_("Where places send vouchers"),
+        "text",
+        "",
+        N_(
+            "Printed on every voucher this desk prints: to whom and where a place sends the "
+            "vouchers it accepted, stamped and signed, to be reimbursed."
+        ),
     ),
 )
 BY_KEY = {p.key: p for p in PARAMETERS}
