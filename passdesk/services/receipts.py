@@ -105,6 +105,11 @@ def voided_since(
             .group_by(LedgerEvent.booklet_id, LedgerEvent.voucher_id)
         )
     }
+    voided = session.scalars(
+        select(Voucher)
+        .where(Voucher.booklet_id.in_(ids), Voucher.status == VoucherStatus.VOIDED)
+        .order_by(Voucher.booklet_id, Voucher.number)
+    ).all()
     found: dict[int, tuple[VoidedLine, ...]] = {}
     for booklet in booklets:
         if booklet.status is BookletStatus.VOIDED and booklet.void_reason is not None:
@@ -113,20 +118,19 @@ def voided_since(
                 VoidedLine(booklet.code, local_date(at), void_reason_label(booklet.void_reason)),
             )
             continue
-        items = []
-        for voucher in session.scalars(
-            select(Voucher)
-            .where(Voucher.booklet_id == booklet.id, Voucher.status == VoucherStatus.VOIDED)
-            .order_by(Voucher.number)
-        ):
-            if voucher.code in excluded.get(booklet.id, ()) or voucher.void_reason is None:
-                continue
-            at = when.get((booklet.id, voucher.id), handout.created_at)
-            items.append(
-                VoidedLine(voucher.code, local_date(at), void_reason_label(voucher.void_reason))
+        items = tuple(
+            VoidedLine(
+                voucher.code,
+                local_date(when.get((booklet.id, voucher.id), handout.created_at)),
+                void_reason_label(voucher.void_reason),
             )
+            for voucher in voided
+            if voucher.booklet_id == booklet.id
+            and voucher.void_reason is not None
+            and voucher.code not in excluded.get(booklet.id, ())
+        )
         if items:
-            found[booklet.id] = tuple(items)
+            found[booklet.id] = items
     return found
 
 

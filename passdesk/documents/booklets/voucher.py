@@ -318,7 +318,7 @@ def _holder_fits_column(booklet: BookletRecord) -> bool:
     """A short name goes under the validity; a long one gets the foot's whole width."""
     if not booklet.beneficiary_name:
         return True
-    return _draw.width(_holder(booklet), fonts.BOLD, HOLDER_SIZE) <= VALUE_COLUMN
+    return len(wrapped(_holder(booklet), fonts.BOLD, HOLDER_SIZE, VALUE_COLUMN, 99)) == 1
 
 
 def _foot_lines(booklet: BookletRecord) -> list[tuple[str, Color, str]]:
@@ -327,7 +327,7 @@ def _foot_lines(booklet: BookletRecord) -> list[tuple[str, Color, str]]:
     lines: list[tuple[str, Color, str]] = []
 
     def add(font: str, colour: Color, text: str) -> None:
-        lines.extend((font, colour, line) for line in _draw.wrap(text, font, FOOT_SIZE, width))
+        lines.extend((font, colour, line) for line in wrapped(text, font, FOOT_SIZE, width, 99))
 
     if booklet.beneficiary_name and not _holder_fits_column(booklet):
         add(fonts.BOLD, _draw.ACCENT, _holder(booklet))
