@@ -297,9 +297,13 @@ def test_the_worst_voucher_still_scans(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def demo(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The desk is a demonstration one: its `demo` flag (issue 8a's column) reads true."""
-    monkeypatch.setattr(Desk, "demo", True, raising=False)
+def demo(monkeypatch: pytest.MonkeyPatch, raw: Any, admin: Any) -> None:
+    """The desk is a demonstration one: its `demo` flag reads true. The flag is issue 8a's
+    column; until it is merged, the model has no such attribute and the test lends it one."""
+    if "demo" in Desk.__table__.columns:
+        raw.execute("UPDATE desk SET demo = 1")
+    else:
+        monkeypatch.setattr(Desk, "demo", True, raising=False)
 
 
 def every_page_says_demonstration(path: Path) -> bool:
