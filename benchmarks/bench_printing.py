@@ -100,6 +100,7 @@ def child_bare(db: Path, count: int, output: Path) -> dict[str, Any]:
     from reportlab.pdfgen.canvas import Canvas
 
     from passdesk.documents import fonts
+    from passdesk.documents.booklets.layout import page_slices
 
     fonts.register_fonts()
     code128 = get_barcode_class("code128")
@@ -144,21 +145,20 @@ def child_bare(db: Path, count: int, output: Path) -> dict[str, Any]:
         bars(c, booklet_code, 110 * mm, height - 70 * mm, 15 * mm)
         c.showPage()
         pages += 1
-        for first in range(0, len(codes), 3):
-            for slot, code in enumerate(codes[first : first + 3]):
-                top = height - 8 * mm - slot * 93 * mm
-                c.setFont(fonts.BOLD, 36)
-                c.drawString(55 * mm, top - 40 * mm, "10,00 €")
-                c.setFont(fonts.REGULAR, 9)
-                for line in range(10):
-                    c.drawString(55 * mm, top - (50 + 4 * line) * mm, f"Mention {line} {number}")
-                bars(c, code, 110 * mm, top - 40 * mm, 13 * mm)
-                c.saveState()
-                c.translate(20 * mm, top - 88 * mm)
-                c.rotate(90)
-                bars(c, code, 0, 0, 11 * mm)
-                c.restoreState()
-                c.rect(8 * mm, top - 93 * mm, width - 16 * mm, 93 * mm, stroke=1, fill=0)
+        # vouchers as PassDesk lays them out: 4 a page shared evenly, the stub's code across
+        # the top of the slot, the voucher's under it, a stamp box beside
+        for first, stop in page_slices(len(codes), 4):
+            for slot, code in enumerate(codes[first:stop]):
+                top = height - 8 * mm - slot * 70 * mm
+                bars(c, code, 12 * mm, top - 13 * mm, 8 * mm)
+                c.setFont(fonts.BOLD, 22)
+                c.drawString(12 * mm, top - 35 * mm, "10,00 €")
+                bars(c, code, 63 * mm, top - 42 * mm, 11 * mm)
+                c.setFont(fonts.REGULAR, 7)
+                for line in range(8):
+                    c.drawString(12 * mm, top - (18 + 6 * line) * mm, f"Mention {line} {number}")
+                c.rect(152 * mm, top - 45 * mm, 46 * mm, 20 * mm, stroke=1, fill=0)
+                c.rect(8 * mm, top - 70 * mm, width - 16 * mm, 70 * mm, stroke=1, fill=0)
                 vouchers += 1
             c.showPage()
             pages += 1

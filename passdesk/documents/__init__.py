@@ -15,7 +15,9 @@ from passdesk.documents.records import (
     PrintLayout,
     PrintSummary,
     ReceiptBookletLine,
+    ReceiptProgrammeLine,
     ReceiptRecord,
+    VoidedLine,
     VoucherRecord,
 )
 
@@ -28,7 +30,9 @@ __all__ = [
     "PrintLayout",
     "PrintSummary",
     "ReceiptBookletLine",
+    "ReceiptProgrammeLine",
     "ReceiptRecord",
+    "VoidedLine",
     "VoucherRecord",
     "pages_for",
     "render_booklets",

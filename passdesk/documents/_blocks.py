@@ -35,6 +35,11 @@ def desk_one_line(desk: DeskLine) -> str:
     return ", ".join(p for p in (desk.name, one_line(desk.address), desk_locality(desk)) if p)
 
 
+def rules() -> str:
+    """The scheme's rules, the same words on receipts, covers and vouchers."""
+    return _("Vouchers not exchangeable, not refundable; using them gives no change.")
+
+
 def funder_list(funders: tuple[FunderShareLine, ...]) -> str:
     return ", ".join(f"{f.name} {format_percent(f.percent)}" for f in funders)
 
@@ -84,44 +89,35 @@ def distance_text(place: PlaceLine) -> str:
     return _("{km} km away").format(km=format_number(shown)).replace(" ", "\u00a0")
 
 
-def place_block(
-    place: PlaceLine, width: float, services_lines: int = 2, *, details: bool = False
-) -> PlaceBlock:
+def place_block(place: PlaceLine, width: float, *, details: bool = False) -> PlaceBlock:
     """The lines that describe one place in a column of `width` points; with `details`, how
-    far it is, its opening hours and how to book (receipts and orientation slips)."""
+    far it is, its opening hours and how to book (receipts and orientation slips).
+
+    Nothing is cut: a place whose services or hours run long takes more lines, and the page
+    shows fewer places rather than a service ending in "…" that the person cannot ask for.
+    """
     lines: PlaceBlock = []
-    for text in _draw.wrap(place.name, fonts.BOLD, 8.5, width)[:2]:
+    for text in _draw.wrap(place.name, fonts.BOLD, 8.5, width):
         lines.append((fonts.BOLD, 8.5, text, black))
     locality = " ".join(p for p in (place.postcode, place.commune) if p)
     address = ", ".join(p for p in (one_line(place.address), locality) if p)
-    shown = _draw.wrap(address, fonts.REGULAR, 7.5, width)[:2] if address else []
     distance = distance_text(place) if details else ""
-    if distance:  # after the address; never lost to a long one
-        joined = _draw.wrap(" · ".join(p for p in (address, distance) if p), fonts.REGULAR, 7.5,
-                            width)  # fmt: skip
-        shown = joined if len(joined) <= 2 else [*shown, distance]
-    lines.extend((fonts.REGULAR, 7.5, text, black) for text in shown)
+    # the distance after the address, never lost to a long one
+    located = " · ".join(p for p in (address, distance) if p)
+    if located:
+        lines.extend((fonts.REGULAR, 7.5, text, black) for text in
+                     _draw.wrap(located, fonts.REGULAR, 7.5, width))  # fmt: skip
     if place.phone:
         lines.append((fonts.REGULAR, 7.5, _("Tel. {phone}").format(phone=place.phone), black))
     if details and place.opening_hours:
         hours = _("Open: {hours}").format(hours=place.opening_hours)
-        for text in _draw.wrap(hours, fonts.REGULAR, 7.5, width)[:2]:
+        for text in _draw.wrap(hours, fonts.REGULAR, 7.5, width):
             lines.append((fonts.REGULAR, 7.5, text, black))
     if details and place.booking:
-        for text in _draw.wrap(place.booking, fonts.REGULAR, 7.5, width)[:1]:
+        for text in _draw.wrap(place.booking, fonts.REGULAR, 7.5, width):
             lines.append((fonts.REGULAR, 7.5, text, _draw.ACCENT))
-    if place.services and services_lines:
+    if place.services:
         wrapped = _draw.wrap(" · ".join(place.services), fonts.REGULAR, 6.5, width)
-        if len(wrapped) > services_lines:
-            wrapped = wrapped[: services_lines - 1] + [
-                _draw.fit(
-                    wrapped[services_lines - 1] + " " + _draw.ELLIPSIS,
-                    fonts.REGULAR,
-                    6.5,
-                    width,
-                    6.5,
-                )[0]
-            ]
         lines.extend((fonts.REGULAR, 6.5, text, _draw.GREY) for text in wrapped)
     return lines
 
@@ -152,8 +148,7 @@ def draw_place_columns(
     lowest = y = top
     for start in range(0, len(places), 2):
         blocks = [
-            place_block(place, column_width, services_lines=1, details=True)
-            for place in places[start : start + 2]
+            place_block(place, column_width, details=True) for place in places[start : start + 2]
         ]
         if y - block_height(blocks[0]) < limit:
             break

@@ -1,7 +1,8 @@
-"""Small canvas helpers shared by the booklet and receipt layouts: fit, wrap, marks, watermark.
+"""Small canvas helpers shared by every printed page: fit, wrap, marks, watermarks.
 
 Every helper keeps text inside the box it is given (shrink, then cut with an ellipsis) because
-a name overflowing onto a barcode or off the page is worse than a smaller font.
+a name overflowing onto a barcode or off the page is worse than a smaller font; what a person
+must read whole (a name, a place's services) is wrapped instead, with `wrap`.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from passdesk.documents import fonts
+from passdesk.i18n import _
 
 ACCENT = HexColor("#114B5F")
 ACCENT_LIGHT = HexColor("#E4EEF1")
 GREY = HexColor("#5A5A5A")
 LIGHT_GREY = HexColor("#BBBBBB")
 ALERT = HexColor("#B3261E")
+DEMO = HexColor("#B85C00")
 ELLIPSIS = "…"
 
 
@@ -50,7 +53,9 @@ def fit(
     if text_width > max_width:
         current = max(min_size, size * max_width / text_width)
         text_width = width(text, font, current)
-    if text_width <= max_width:
+    # The width scales with the size, but not to the last bit: a text shrunk to fit exactly
+    # must not then be cut for a rounding error (a code range lost its last digits).
+    if text_width <= max_width * (1 + 1e-9):
         return text, current
     low, high = 0, len(text)
     while low < high:  # longest prefix that fits with the ellipsis
@@ -177,13 +182,15 @@ def watermark(
     color: Color = ALERT,
     alpha: float = 0.18,
     over_content: bool = False,
+    rising: bool = True,
 ) -> None:
     """A large diagonal word (DUPLICATA, ANNULÉ) across a box, light enough to read through.
 
     Under the content it is an opaque tint (PDF forms from reportlab drop transparency);
-    `over_content` draws it last with real transparency so nothing can hide it.
+    `over_content` draws it last with real transparency so nothing can hide it. `rising` runs
+    it from the lower left to the upper right; the other diagonal lets two words cross.
     """
-    angle = math.degrees(math.atan2(box_height, box_width))
+    angle = math.degrees(math.atan2(box_height, box_width)) * (1 if rising else -1)
     diagonal = math.hypot(box_width, box_height)
     size = min(0.8 * diagonal / max(width(text, fonts.BOLD, 1), 1e-6), box_height * 0.45)
     canvas.saveState()
@@ -197,6 +204,30 @@ def watermark(
     canvas.setFont(fonts.BOLD, size)
     canvas.drawCentredString(0, -size * 0.35, text)
     canvas.restoreState()
+
+
+def demo_watermark(
+    canvas: Canvas, cx: float, cy: float, box_width: float, box_height: float
+) -> None:
+    """DÉMONSTRATION across a page (or a voucher) printed by a demonstration desk.
+
+    Every document calls this one function when its record's `DeskLine.demo` is set, so that
+    no paper of a demonstration can pass for a real one. It runs on the falling diagonal, so
+    that it crosses DUPLICATA or ANNULÉ rather than covering them; drawn before a barcode, it
+    leaves the barcode's white quiet zones (and so its reading) untouched.
+    """
+    watermark(
+        canvas,
+        _("DEMONSTRATION"),
+        cx,
+        cy,
+        box_width,
+        box_height,
+        color=DEMO,
+        alpha=0.22,
+        over_content=True,
+        rising=False,
+    )
 
 
 class LogoCache:

@@ -101,6 +101,8 @@ class Paper:
         c.translate(self.right - room, y)
         c.doForm(_TOTAL_FORM)
         c.restoreState()
+        if self.desk.demo:
+            _draw.demo_watermark(c, self.width / 2, self.height / 2, self.width, self.height)
         c.showPage()
 
     def save(self) -> None:

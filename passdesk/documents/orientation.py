@@ -123,8 +123,7 @@ def _write(stream: BinaryIO, record: OrientationRecord) -> None:
     columns = (LEFT, LEFT + width + gutter)
     for start in range(0, len(record.places), 2):  # two places a row, nearest first
         blocks = [
-            place_block(place, width, services_lines=2, details=True)
-            for place in record.places[start : start + 2]
+            place_block(place, width, details=True) for place in record.places[start : start + 2]
         ]
         if y - max(block_height(b) for b in blocks) < BOTTOM:
             break
@@ -145,5 +144,7 @@ def _write(stream: BinaryIO, record: OrientationRecord) -> None:
         FULL,
         align="center",
     )
+    if record.desk.demo:
+        _draw.demo_watermark(c, PAGE_WIDTH / 2, PAGE_HEIGHT / 2, PAGE_WIDTH, PAGE_HEIGHT)
     c.showPage()
     c.save()

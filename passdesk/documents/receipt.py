@@ -2,7 +2,8 @@
 
 One copy for the beneficiary, one for the desk, each on its own A4 page (more only if a handout
 has so many booklets that the table runs over). What is printed is exactly the ReceiptRecord:
-this module decides where things go, never what they say.
+this module decides where things go, never what they say. A receipt printed again says
+DUPLICATA and when; a demonstration desk's says DÉMONSTRATION across every page.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from reportlab.pdfgen.canvas import Canvas
 from passdesk.documents import _blocks, _draw, fonts
 from passdesk.documents._blocks import BRAND, draw_place_columns, funder_list
 from passdesk.documents.output import atomic_output
-from passdesk.documents.records import ReceiptBookletLine, ReceiptRecord
+from passdesk.documents.receipt_table import draw_booklets
+from passdesk.documents.records import ReceiptRecord
 from passdesk.formatting import format_date, format_datetime, format_money
-from passdesk.i18n import _
+from passdesk.i18n import _, ngettext
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN: Final = 15 * mm
@@ -31,9 +33,9 @@ BLACK: Final = HexColor("#000000")
 SIGNATURE_HEIGHT: Final = 26 * mm
 NOTICE_SIZE: Final = 7.0
 NOTICE_LEADING: Final = 8.6
-# booklet table: code, range, count, value, programme
-COLUMNS: Final = (35 * mm, 63 * mm, 12 * mm, 22 * mm, FULL - 132 * mm)
-PROGRAMME_SIZE: Final = 7.5
+ACKNOWLEDGE_SIZE: Final = 8.5
+ACKNOWLEDGE_LEADING: Final = 10.5
+NAME_SIZE: Final = 13.0
 
 
 def render_receipt(record: ReceiptRecord, output: str | os.PathLike[str] | BinaryIO) -> None:
@@ -58,8 +60,26 @@ class _ReceiptWriter:
         self.copy_label = ""
         self.y = 0.0
         self.notice = _draw.wrap(record.notice_text, fonts.REGULAR, NOTICE_SIZE, FULL)
+        self.contact = (
+            _draw.wrap(
+                _("Data-protection contact: {contact}").format(contact=record.dpo_contact),
+                fonts.BOLD,
+                NOTICE_SIZE,
+                FULL,
+            )
+            if record.dpo_contact.strip()
+            else []
+        )
+        self.acknowledgement = _draw.wrap(
+            acknowledgement(record), fonts.BOLD, ACKNOWLEDGE_SIZE, FULL
+        )
         self.bottom_block = (
-            SIGNATURE_HEIGHT + 9 * mm + 5 * mm + len(self.notice) * NOTICE_LEADING + 3 * mm
+            SIGNATURE_HEIGHT
+            + 9 * mm
+            + 5 * mm
+            + (len(self.notice) + len(self.contact)) * NOTICE_LEADING
+            + len(self.acknowledgement) * ACKNOWLEDGE_LEADING
+            + 4 * mm
         )
         self.limit = MARGIN + self.bottom_block + 4 * mm
 
@@ -77,8 +97,11 @@ class _ReceiptWriter:
         self._title()
         if record.cancelled:
             self._cancel_box()
+        if record.copy_printed_at is not None:
+            self._copy_box()
         self._beneficiary()
-        self._booklets()
+        self._heading(_("Booklets handed out"))
+        draw_booklets(self, record, LEFT, RIGHT)
         self._funding()
         if record.override_reason:
             self._override()
@@ -87,46 +110,46 @@ class _ReceiptWriter:
         self._finish_page()
 
     def _finish_page(self) -> None:
-        c = self.canvas
+        c, record = self.canvas, self.record
         c.setFillColor(_draw.GREY)
-        if self.record.footer.strip():
+        if record.footer.strip():
             _draw.draw_fitted(
                 c,
                 PAGE_WIDTH / 2,
                 14 * mm,
-                self.record.footer.strip(),
+                record.footer.strip(),
                 fonts.REGULAR,
                 8,
                 FULL,
                 align="center",
                 min_size=6,
             )
+        foot = [
+            BRAND,
+            _("Receipt no. {number}").format(number=record.receipt_number),
+            self.copy_label,
+        ]
+        if record.copy_printed_at is not None:
+            foot.append(copy_words(record))
         _draw.draw_fitted(
-            c,
-            PAGE_WIDTH / 2,
-            9 * mm,
-            f"{BRAND} — "
-            + _("Receipt no. {number}").format(number=self.record.receipt_number)
-            + f" — {self.copy_label}",
-            fonts.REGULAR,
-            7,
-            FULL,
-            align="center",
+            c, PAGE_WIDTH / 2, 9 * mm, " — ".join(foot), fonts.REGULAR, 7, FULL, align="center"
         )
-        if self.record.cancelled:
+        if record.cancelled or record.copy_printed_at is not None:
             _draw.watermark(
                 c,
-                _("CANCELLED"),
+                _("CANCELLED") if record.cancelled else _("DUPLICATE"),
                 PAGE_WIDTH / 2,
                 PAGE_HEIGHT / 2,
                 PAGE_WIDTH,
                 PAGE_HEIGHT,
-                alpha=0.2,
+                alpha=0.2 if record.cancelled else 0.14,
                 over_content=True,
             )
+        if record.desk.demo:
+            _draw.demo_watermark(c, PAGE_WIDTH / 2, PAGE_HEIGHT / 2, PAGE_WIDTH, PAGE_HEIGHT)
         c.showPage()
 
-    def _room(self, needed: float) -> None:
+    def room(self, needed: float) -> None:
         """Go on to a continuation page when `needed` points do not fit above the bottom block."""
         if self.y - needed >= self.limit:
             return
@@ -222,12 +245,27 @@ class _ReceiptWriter:
         self.y -= height + 5 * mm
 
     def _cancel_box(self) -> None:
-        c, record = self.canvas, self.record
+        record = self.record
         text = (
             _("Handout cancelled — reason: {reason}").format(reason=record.cancel_reason)
             if record.cancel_reason
             else _("Handout cancelled")
         )
+        self._alert_box(text)
+
+    def _copy_box(self) -> None:
+        """A copy says so where the eye lands first, with the day of the handout it copies."""
+        record = self.record
+        self._alert_box(
+            copy_words(record)
+            + " — "
+            + _("The original was handed out on {date}.").format(
+                date=format_date(record.issued_at.date())
+            )
+        )
+
+    def _alert_box(self, text: str) -> None:
+        c = self.canvas
         lines = _draw.wrap(text, fonts.BOLD, 11, FULL - 8 * mm)[:3]
         height = len(lines) * 14 + 5 * mm
         c.setStrokeColor(_draw.ALERT)
@@ -240,7 +278,7 @@ class _ReceiptWriter:
 
     def _heading(self, text: str) -> None:
         c = self.canvas
-        self._room(12 * mm)
+        self.room(12 * mm)
         c.setFillColor(_draw.ACCENT)
         _draw.draw_fitted(c, LEFT, self.y - 4 * mm, text, fonts.BOLD, 10.5, FULL)
         c.setStrokeColor(_draw.ACCENT)
@@ -252,8 +290,11 @@ class _ReceiptWriter:
         c, record = self.canvas, self.record
         self._heading(_("Beneficiary"))
         c.setFillColor(BLACK)
-        _draw.draw_fitted(c, LEFT, self.y - 1 * mm, record.beneficiary_name, fonts.BOLD, 13, FULL)
-        self.y -= 6.5 * mm
+        # A long name is wrapped, never shrunk or cut: the person signs under their own name.
+        for line in _draw.wrap(record.beneficiary_name, fonts.BOLD, NAME_SIZE, FULL):
+            c.setFont(fonts.BOLD, NAME_SIZE)
+            c.drawString(LEFT, self.y - 1 * mm, line)
+            self.y -= 6.5 * mm
         details: list[str] = []
         if record.beneficiary_birth_date:
             details.append(
@@ -265,160 +306,46 @@ class _ReceiptWriter:
             self.y -= 4.6 * mm
         self.y -= 3 * mm
 
-    def _booklets(self) -> None:
-        c, record = self.canvas, self.record
-        self._heading(_("Booklets handed out"))
-        self._table_header()
-        for line in record.booklets:
-            if self.y - 8 * mm < self.limit:
-                self._room(8 * mm)
-                self._table_header()
-            self._table_row(line)
-            if line.excluded:
-                self._excluded_row(line)
-        # total
-        self._room(10 * mm)
-        c.setStrokeColor(BLACK)
-        c.setLineWidth(0.8)
-        c.line(LEFT, self.y, RIGHT, self.y)
-        count = sum(line.voucher_count for line in record.booklets)
-        c.setFillColor(BLACK)
-        _draw.draw_fitted(
-            c,
-            RIGHT,
-            self.y - 5.5 * mm,
-            _("Total face value: {value}").format(value=format_money(record.total_value)),
-            fonts.BOLD,
-            11.5,
-            FULL / 2,
-            align="right",
-        )
-        _draw.draw_fitted(
-            c,
-            LEFT,
-            self.y - 5.5 * mm,
-            _("Vouchers handed out: {count}").format(count=count),
-            fonts.REGULAR,
-            9.5,
-            FULL / 2,
-        )
-        self.y -= 11 * mm
-
-    def _table_header(self) -> None:
-        c = self.canvas
-        height = 6 * mm
-        c.setFillColor(_draw.ACCENT_LIGHT)
-        c.rect(LEFT, self.y - height, FULL, height, stroke=0, fill=1)
-        c.setFillColor(_draw.ACCENT)
-        x = LEFT
-        titles = (
-            _("Booklet"),
-            _("Vouchers (first → last)"),
-            _("Count"),
-            _("Value"),
-            _("Programme"),
-        )
-        for index, (title, width) in enumerate(zip(titles, COLUMNS, strict=True)):
-            numeric = index in (2, 3)
-            anchor = x + width - 2 * mm if numeric else x + 1.5 * mm
-            _draw.draw_fitted(
-                c,
-                anchor,
-                self.y - 4.2 * mm,
-                title,
-                fonts.BOLD,
-                8,
-                width - 3 * mm,
-                align="right" if numeric else "left",
-            )
-            x += width
-        self.y -= height
-
-    def _programme_lines(self, line: ReceiptBookletLine) -> list[str]:
-        room = COLUMNS[4] - 3 * mm
-        lines = _draw.wrap(line.programme_name, fonts.REGULAR, PROGRAMME_SIZE, room)
-        if len(lines) > 2:
-            lines = [
-                lines[0],
-                _draw.fit(" ".join(lines[1:]), fonts.REGULAR, PROGRAMME_SIZE, room, PROGRAMME_SIZE)[
-                    0
-                ],
-            ]
-        return lines
-
-    def _table_row(self, line: ReceiptBookletLine) -> None:
-        c = self.canvas
-        programme = self._programme_lines(line)
-        height = 6 * mm if len(programme) < 2 else 8 * mm
-        cells = (
-            line.booklet_code,
-            f"{line.first_voucher_code} → {line.last_voucher_code}",
-            str(line.voucher_count),
-            format_money(line.value),
-        )
-        c.setFillColor(BLACK)
-        x = LEFT
-        for index, (text, width) in enumerate(zip(cells, COLUMNS[:4], strict=True)):
-            numeric = index in (2, 3)
-            anchor = x + width - 2 * mm if numeric else x + 1.5 * mm
-            _draw.draw_fitted(
-                c,
-                anchor,
-                self.y - 4.2 * mm,
-                text,
-                fonts.REGULAR,
-                8.5,
-                width - 3 * mm,
-                align="right" if numeric else "left",
-                min_size=6.5,
-            )
-            x += width
-        if len(programme) == 1:  # on the row's baseline, as the other cells
-            _draw.draw_fitted(
-                c, x + 1.5 * mm, self.y - 4.2 * mm, programme[0], fonts.REGULAR,
-                PROGRAMME_SIZE, RIGHT - x - 3 * mm, min_size=PROGRAMME_SIZE,
-            )  # fmt: skip
-        else:
-            _draw.draw_lines(
-                c,
-                x + 1.5 * mm,
-                self.y - 0.8 * mm,
-                programme,
-                fonts.REGULAR,
-                PROGRAMME_SIZE,
-                PROGRAMME_SIZE * 1.2,
-            )
-        c.setStrokeColor(_draw.LIGHT_GREY)
-        c.setLineWidth(0.3)
-        c.line(LEFT, self.y - height, RIGHT, self.y - height)
-        self.y -= height
-
-    def _excluded_row(self, line: ReceiptBookletLine) -> None:  # see ReceiptBookletLine
-        text = _("Not given (voided before the handout): {codes}").format(
-            codes=", ".join(line.excluded)
-        )
-        self._room(_blocks.note_height(text, FULL))
-        self.y -= _blocks.draw_note(self.canvas, text, LEFT, RIGHT, self.y)
-
     def _funding(self) -> None:
+        """Validity and funders per programme: a handout mixing programmes prints each one's
+        own dates and shares, which is what each funding agreement says."""
         c, record = self.canvas, self.record
         lines: list[tuple[str, str]] = []
-        if record.funders:
-            funders = funder_list(record.funders)
-            lines.append((fonts.REGULAR, _("Funded by: {funders}").format(funders=funders)))
-        lines.append(
-            (
-                fonts.BOLD,
-                _("Vouchers valid from {start} to {end}, at the qualified places only.").format(
-                    start=format_date(record.valid_from), end=format_date(record.valid_until)
-                ),
+        if len(record.programmes) == 1:
+            (programme,) = record.programmes
+            if programme.funders:
+                funders = funder_list(programme.funders)
+                lines.append((fonts.REGULAR, _("Funded by: {funders}").format(funders=funders)))
+            lines.append(
+                (
+                    fonts.BOLD,
+                    _("Vouchers valid from {start} to {end}, at the qualified places only.").format(
+                        start=format_date(programme.valid_from),
+                        end=format_date(programme.valid_until),
+                    ),
+                )
             )
-        )
-        lines.append((fonts.REGULAR, _("Not exchangeable, not refundable, no change given.")))
+        else:
+            for programme in record.programmes:
+                lines.append(
+                    (
+                        fonts.BOLD,
+                        _("{programme}: vouchers valid from {start} to {end}").format(
+                            programme=programme.name,
+                            start=format_date(programme.valid_from),
+                            end=format_date(programme.valid_until),
+                        ),
+                    )
+                )
+                if programme.funders:
+                    funders = funder_list(programme.funders)
+                    lines.append((fonts.REGULAR, _("Funded by: {funders}").format(funders=funders)))
+            lines.append((fonts.REGULAR, _("Vouchers are accepted at the qualified places only.")))
+        lines.append((fonts.REGULAR, _blocks.rules()))
         c.setFillColor(BLACK)
         for font, text in lines:
             for wrapped in _draw.wrap(text, font, 9, FULL):
-                self._room(5 * mm)
+                self.room(5 * mm)
                 c.setFont(font, 9)
                 c.drawString(LEFT, self.y - 3.5 * mm, wrapped)
                 self.y -= 4.6 * mm
@@ -431,7 +358,7 @@ class _ReceiptWriter:
         )
         lines = _draw.wrap(text, fonts.REGULAR, 9, FULL - 8 * mm)[:4]
         height = len(lines) * 11.5 + 4 * mm
-        self._room(height + 3 * mm)
+        self.room(height + 3 * mm)
         c.setFillColor(HexColor("#FFF4D6"))
         c.setStrokeColor(HexColor("#C98A00"))
         c.setLineWidth(0.8)
@@ -481,7 +408,19 @@ class _ReceiptWriter:
         y = _draw.draw_lines(
             c, LEFT, top - 5 * mm, self.notice, fonts.REGULAR, NOTICE_SIZE, NOTICE_LEADING
         )
-        box_top = y - 4 * mm
+        y = _draw.draw_lines(c, LEFT, y, self.contact, fonts.BOLD, NOTICE_SIZE, NOTICE_LEADING)
+        # What the beneficiary's signature confirms, just above it.
+        c.setFillColor(BLACK)
+        y = _draw.draw_lines(
+            c,
+            LEFT,
+            y - 3 * mm,
+            self.acknowledgement,
+            fonts.BOLD,
+            ACKNOWLEDGE_SIZE,
+            ACKNOWLEDGE_LEADING,
+        )
+        box_top = y - 1 * mm
         gutter = 8 * mm
         width = (FULL - gutter) / 2
         labels = (
@@ -496,3 +435,21 @@ class _ReceiptWriter:
             c.setFillColor(_draw.GREY)
             lines = _draw.wrap(label, fonts.REGULAR, 8, width - 5 * mm)[:2]
             _draw.draw_lines(c, x + 2.5 * mm, box_top - 1.5 * mm, lines, fonts.REGULAR, 8)
+
+
+def acknowledgement(record: ReceiptRecord) -> str:
+    """The sentence the beneficiary signs: what they received, counted as the table counts."""
+    return ngettext(
+        "I acknowledge receiving the booklets listed above: {count} voucher, worth {value} in all.",
+        "I acknowledge receiving the booklets listed above: {count} vouchers, worth {value} "
+        "in all.",
+        record.voucher_count,
+    ).format(count=record.voucher_count, value=format_money(record.total_value))
+
+
+def copy_words(record: ReceiptRecord) -> str:
+    """ "DUPLICATA — copie du 20/03/2026 à 14:05"."""
+    assert record.copy_printed_at is not None
+    return _("DUPLICATE — copy made on {moment}").format(
+        moment=format_datetime(record.copy_printed_at)
+    )

@@ -48,6 +48,9 @@ class DeskLine:
     commune: str = ""
     siret: str | None = None
     logo_png: bytes | None = None
+    # A demonstration desk: every page it prints says DÉMONSTRATION (`_draw.demo_watermark`),
+    # so that none can pass for a real receipt or voucher.
+    demo: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,8 @@ class BookletRecord:
     """Everything printed for one booklet: its cover and its vouchers with their stubs.
 
     `face_value` is the value of each voucher; `duplicate` marks a traced reprint, which prints
-    DUPLICATA on every page so it can never pass for a second original.
+    DUPLICATA on every page so it can never pass for a second original. `reimbursement` says
+    where the place sends a voucher it accepted to be paid (a desk setting; empty: ask the desk).
     """
 
     programme_code: str
@@ -81,6 +85,7 @@ class BookletRecord:
     cover_text: str = ""
     beneficiary_name: str | None = None
     duplicate: bool = False
+    reimbursement: str = ""
 
     @property
     def total_value(self) -> Decimal:
@@ -88,11 +93,22 @@ class BookletRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class VoidedLine:
+    """A booklet or voucher voided after it was handed out (lost, stolen...), as a reprinted
+    receipt names it: the value was given, but the code is no longer good."""
+
+    code: str
+    on: date
+    reason: str  # already in the reader's language
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptBookletLine:
     """One booklet of a handout as the receipt lists it: its code and voucher range.
 
     `excluded` are its vouchers voided before the handout: not given, not in `voucher_count`
-    nor in `value`, and named on the receipt so that nobody expects them.
+    nor in `value`, and named on the receipt so that nobody expects them. `voided_since` are the
+    booklet or its vouchers voided after the handout: they were given, and stay counted.
     """
 
     booklet_code: str
@@ -102,6 +118,23 @@ class ReceiptBookletLine:
     value: Decimal
     programme_name: str
     excluded: tuple[str, ...] = ()
+    voided_since: tuple[VoidedLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptProgrammeLine:
+    """What the receipt says of one programme of a handout: its own validity and funders.
+
+    A handout mixing programmes prints one of these per programme, never a blend: each
+    programme has its own dates and its own funding agreement, which the auditor checks.
+    """
+
+    name: str
+    valid_from: date
+    valid_until: date
+    funders: tuple[FunderShareLine, ...]
+    voucher_count: int
+    value: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +142,9 @@ class ReceiptRecord:
     """The signed proof of a handout, printed in two copies (beneficiary, desk).
 
     `places` are already chosen and ordered (nearest first) by the caller; `notice_text` is the
-    desk's information notice (passdesk.notice), version `notice_version`.
+    desk's information notice (passdesk.notice), version `notice_version`. `copy_printed_at` is
+    set when this print is a copy of a receipt already printed: it says DUPLICATA and when it
+    was made.
     """
 
     receipt_number: str
@@ -119,9 +154,7 @@ class ReceiptRecord:
     beneficiary_name: str
     booklets: tuple[ReceiptBookletLine, ...]
     total_value: Decimal
-    funders: tuple[FunderShareLine, ...]
-    valid_from: date
-    valid_until: date
+    programmes: tuple[ReceiptProgrammeLine, ...]
     notice_text: str
     beneficiary_birth_date: date | None = None
     beneficiary_address: tuple[str, ...] = ()
@@ -133,20 +166,26 @@ class ReceiptRecord:
     # The person's needs (their labels) that no place near them answers: said, not hidden.
     unserved_needs: tuple[str, ...] = ()
     notice_version: int | None = None  # the information notice's version `notice_text` is
+    dpo_contact: str = ""  # where a person writes about their data (a desk setting)
+    copy_printed_at: datetime | None = None
+
+    @property
+    def voucher_count(self) -> int:
+        return sum(line.voucher_count for line in self.booklets)
 
 
 MIN_VOUCHERS_PER_PAGE = 1
-# The stub draws the code upright along its edge: a 16-character code takes up to 78 mm of Code 128
-# at the 1/75 inch module with its quiet zones (a 19-character one 87 mm at the 0.33 mm minimum),
-# so a voucher must be at least 90 mm tall: at most 3 per A4.
-MAX_VOUCHERS_PER_PAGE = 3
+# A voucher is a stub strip (its code across, 18 mm) above the voucher itself (title, value,
+# code and the place's stamp, funders and rules: 52 mm): 70 mm, so at most 4 per A4. Four is
+# the default: a 10-voucher booklet takes 3 pages (4, 3, 3), not 4 with one voucher on the last.
+MAX_VOUCHERS_PER_PAGE = 4
 
 
 @dataclass(frozen=True, slots=True)
 class PrintLayout:
     """How vouchers are laid out on A4: a desk setting, checked when it is made."""
 
-    vouchers_per_page: int = 3
+    vouchers_per_page: int = 4
     cut_marks: bool = True
 
     def __post_init__(self) -> None:

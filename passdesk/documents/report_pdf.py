@@ -240,6 +240,8 @@ def _canvas_class(record: ReportRecord) -> type[Canvas]:
                 _draw.draw_fitted(
                     self, MARGIN, PAGE_HEIGHT - 10 * mm, heading, fonts.REGULAR, 7.5, FULL
                 )
+            if record.desk.demo:
+                _draw.demo_watermark(self, PAGE_WIDTH / 2, PAGE_HEIGHT / 2, PAGE_WIDTH, PAGE_HEIGHT)
 
     return NumberedCanvas
 

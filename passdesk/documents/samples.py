@@ -7,6 +7,7 @@ a sample page scans and parses as a real page would.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -17,7 +18,9 @@ from passdesk.documents.records import (
     FunderShareLine,
     PlaceLine,
     ReceiptBookletLine,
+    ReceiptProgrammeLine,
     ReceiptRecord,
+    VoidedLine,
     VoucherRecord,
 )
 from passdesk.notice import as_text, standard_sections
@@ -41,6 +44,7 @@ PLACES = (
         "Villeurbanne",
         "04 78 89 78 40",
         ("Maîtrise des outils numériques du quotidien", "Aide aux démarches administratives"),
+        opening_hours="mar.–ven. 10 h–12 h 30, 14 h–18 h 30; sam. 10 h–17 h",
     ),
     PlaceLine(
         "Espace numérique des Buers",
@@ -52,6 +56,7 @@ PLACES = (
             "Maîtrise des outils numériques du quotidien",
             "Insertion professionnelle via le numérique",
         ),
+        opening_hours="lun.–ven. 9 h 30–12 h 30, 14 h–17 h 30",
     ),
     PlaceLine(
         "France Services Villeurbanne Saint-Jean",
@@ -60,6 +65,7 @@ PLACES = (
         "Villeurbanne",
         "04 87 65 43 21",
         ("Aide aux démarches administratives", "Accompagner les démarches de santé"),
+        opening_hours="lun.–jeu. 8 h 30–12 h, 13 h 30–17 h; ven. 8 h 30–12 h",
     ),
     PlaceLine(
         "Fab lab de la Doua",
@@ -120,6 +126,18 @@ PLACES = (
         "04 72 21 44 44",
         ("Maîtrise des outils numériques du quotidien", "Aide aux démarches administratives"),
     ),
+)
+
+OTHER_CODE = "RHO26"
+OTHER_NAME = "Pass Numérique Département du Rhône"
+OTHER_FACE_VALUE = Decimal("20.00")
+OTHER_UNTIL = date(2026, 6, 30)
+OTHER_FUNDERS = (FunderShareLine("Département du Rhône", Decimal("100")),)
+DPO_CONTACT = "Délégué à la protection des données du CCAS, dpo@ccas-villeurbanne.fr"
+
+REIMBURSEMENT = (
+    "Métropole de Lyon, Direction de l'inclusion numérique, 20 rue du Lac, CS 33569, "
+    "69505 Lyon Cedex 03"
 )
 
 COVER_TEXT = (
@@ -185,6 +203,7 @@ def sample_booklet(
         cover_text=COVER_TEXT,
         beneficiary_name=beneficiary_name,
         duplicate=duplicate,
+        reimbursement=REIMBURSEMENT,
     )
 
 
@@ -198,7 +217,7 @@ def sample_receipt(
     override_reason: str | None = None,
     with_logo: bool = True,
 ) -> ReceiptRecord:
-    """A handout of the given booklets (10 vouchers each) to one person."""
+    """A handout of the given booklets (10 vouchers each, one programme) to one person."""
     lines = []
     for number in booklets:
         record = sample_booklet(number, 10, desk=DeskLine("x"), places=())
@@ -223,9 +242,16 @@ def sample_receipt(
         beneficiary_name=beneficiary_name,
         booklets=tuple(lines),
         total_value=sum((line.value for line in lines), Decimal(0)),
-        funders=FUNDERS,
-        valid_from=VALID_FROM,
-        valid_until=VALID_UNTIL,
+        programmes=(
+            ReceiptProgrammeLine(
+                PROGRAMME_NAME,
+                VALID_FROM,
+                VALID_UNTIL,
+                FUNDERS,
+                sum(line.voucher_count for line in lines),
+                sum((line.value for line in lines), Decimal(0)),
+            ),
+        ),
         notice_text=notice_text,
         beneficiary_birth_date=date(1961, 5, 2),
         beneficiary_address=("12 rue des Acacias", "69100 Villeurbanne"),
@@ -234,6 +260,45 @@ def sample_receipt(
         cancelled=cancelled,
         cancel_reason=cancel_reason,
         notice_version=1,
+        dpo_contact=DPO_CONTACT,
+    )
+
+
+def sample_mixed_receipt() -> ReceiptRecord:
+    """Two booklets of the metropolis's programme and one of the département's, which ends
+    sooner and has its own funder: the receipt says each one's validity and funders."""
+    record = sample_receipt(booklets=(12, 13))
+    other = sample_booklet(4, 5, desk=DeskLine("x"), places=(), programme_code=OTHER_CODE)
+    line = ReceiptBookletLine(
+        other.booklet_code,
+        other.vouchers[0].code,
+        other.vouchers[-1].code,
+        len(other.vouchers),
+        OTHER_FACE_VALUE * len(other.vouchers),
+        OTHER_NAME,
+    )
+    return replace(
+        record,
+        booklets=(*record.booklets, line),
+        total_value=record.total_value + line.value,
+        programmes=(
+            *record.programmes,
+            ReceiptProgrammeLine(
+                OTHER_NAME, VALID_FROM, OTHER_UNTIL, OTHER_FUNDERS, line.voucher_count, line.value
+            ),
+        ),
+    )
+
+
+def sample_receipt_copy() -> ReceiptRecord:
+    """The receipt printed again a week later, after the person lost one voucher."""
+    record = sample_receipt(booklets=(12, 13))
+    first, second = record.booklets
+    lost = VoidedLine(second.first_voucher_code, date(2026, 3, 19), "perdu")
+    return replace(
+        record,
+        booklets=(first, replace(second, voided_since=(lost,))),
+        copy_printed_at=datetime(2026, 3, 21, 9, 15),
     )
 
 

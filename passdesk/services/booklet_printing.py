@@ -206,6 +206,7 @@ class BookletPrintService(Service):
         )
         layout = PrintLayout(vouchers_per_page=int(self._settings.get("vouchers_per_page")))
         cover_text = str(self._settings.get("cover_text") or "")
+        reimbursement = str(self._settings.get("reimbursement_address") or "")
         today = self._today()
         with self._db.read() as session:
             desk = desk_line(session)
@@ -243,6 +244,7 @@ class BookletPrintService(Service):
             places=tuple(place_line(p) for p in places),
             beneficiary_name=name,
             programmes=infos,
+            reimbursement=reimbursement,
         )
         return PrintPlan(tuple(chosen), context, reason)
 
@@ -288,6 +290,7 @@ class BookletPrintService(Service):
                     cover_text=context.cover_text,
                     beneficiary_name=context.beneficiary_name,
                     duplicate=planned.reprint,
+                    reimbursement=context.reimbursement,
                 )
 
     # --- the print register -----------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from passdesk.documents import DeskLine, FunderShareLine, PlaceLine
 from passdesk.i18n import N_, _
-from passdesk.models import Beneficiary, Programme
+from passdesk.models import Beneficiary, Desk, Programme
 from passdesk.services.base import the_desk
 from passdesk.services.rows import PlaceRow
 
@@ -38,7 +38,21 @@ def place_line(row: PlaceRow) -> PlaceLine:
 
 def desk_line(session: Session) -> DeskLine:
     desk = the_desk(session)
-    return DeskLine(desk.name, desk.address, desk.postcode, desk.commune, desk.siret, desk.logo_png)
+    return DeskLine(
+        desk.name,
+        desk.address,
+        desk.postcode,
+        desk.commune,
+        desk.siret,
+        desk.logo_png,
+        demo=is_demo(desk),
+    )
+
+
+def is_demo(desk: Desk) -> bool:
+    """Whether the desk is a demonstration, whose every printed page says DÉMONSTRATION (the
+    one place papers read the desk's `demo` flag)."""
+    return bool(desk.demo)
 
 
 def programme_info(programme: Programme) -> ProgrammeInfo:

@@ -76,6 +76,7 @@ class PrintContext:
     places: tuple[PlaceLine, ...]
     beneficiary_name: str | None
     programmes: dict[int, ProgrammeInfo]
+    reimbursement: str = ""  # where places send the vouchers (a desk setting)
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,29 @@ Gather, then render: `build_receipt` reads the database into the plain record of
 `passdesk.documents`, which `write_receipt` hands to the renderer; the renderer never sees a
 session. A receipt is written again from the register whenever it is asked for. Written for an
 agent, each copy is a journal event (RECEIPT_PRINTED: the first is the original, any later one a
-reprint), and the file appears only once that event has committed.
+reprint), and the file appears only once that event has committed. Once a first copy is in the
+journal, every later one says DUPLICATA with its own date, and names what was voided since.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from passdesk import codes
-from passdesk.documents import FunderShareLine, ReceiptBookletLine, ReceiptRecord, render_receipt
+from passdesk.documents import (
+    ReceiptBookletLine,
+    ReceiptProgrammeLine,
+    ReceiptRecord,
+    VoidedLine,
+    render_receipt,
+)
 from passdesk.documents.output import StagedOutput
 from passdesk.errors import NotFound
 from passdesk.i18n import _
@@ -26,13 +34,17 @@ from passdesk.models import (
     Agent,
     Beneficiary,
     Booklet,
+    BookletStatus,
     EventKind,
     Handout,
     HandoutBooklet,
+    LedgerEvent,
     Programme,
+    Voucher,
+    VoucherStatus,
 )
 from passdesk.services import access_log, ledger
-from passdesk.services.base import Clock, Service, system_clock, voucher_bounds
+from passdesk.services.base import Clock, Service, local_date, system_clock, voucher_bounds
 from passdesk.services.handout_reading import excluded_at_handout
 from passdesk.services.orientation import orientation_lines
 from passdesk.services.places import PlaceService
@@ -45,6 +57,7 @@ from passdesk.services.print_lines import (
 from passdesk.services.privacy_notice import current_notice, show_to, stamp
 from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
+from passdesk.services.stock import void_reason_label
 from passdesk.store import Database, after_commit
 
 log = logging.getLogger(__name__)
@@ -52,28 +65,74 @@ log = logging.getLogger(__name__)
 RECEIPT_PLACES = 6  # the receipt shows what fits above the notice, nearest first
 
 
-def _combined_funders(
-    parts: Sequence[tuple[tuple[FunderShareLine, ...], Decimal]],
-) -> tuple[FunderShareLine, ...]:
-    """Each funder's share of a handout's value, over the programmes it mixes.
-
-    One programme: its own shares. Several: a funder's share is what it pays of the total value
-    (State 45 % of 100 € plus 100 % of 50 € is 63.33 % of 150 €), so the printed shares still
-    add up to 100 %.
-    """
-    if len({funders for funders, _value in parts}) <= 1:
-        return parts[0][0] if parts else ()
-    total = sum((value for _funders, value in parts), Decimal(0))
-    paid: dict[str, Decimal] = {}
-    for funders, value in parts:
-        for share in funders:
-            paid[share.name] = paid.get(share.name, Decimal(0)) + value * share.percent
-    if not total:
-        return ()
+def _programme_lines(
+    infos: dict[int, ProgrammeInfo], given: dict[int, list[ReceiptBookletLine]]
+) -> tuple[ReceiptProgrammeLine, ...]:
+    """One line per programme of the handout (in the table's order), with its own validity and
+    funders: a blend of two programmes' dates or shares would match neither agreement."""
     return tuple(
-        FunderShareLine(name, (amount / total).quantize(Decimal("0.01")))
-        for name, amount in paid.items()
+        ReceiptProgrammeLine(
+            info.name,
+            info.valid_from,
+            info.valid_until,
+            info.funders,
+            sum(line.voucher_count for line in given[programme_id]),
+            sum((line.value for line in given[programme_id]), Decimal(0)),
+        )
+        for programme_id, info in infos.items()
     )
+
+
+def voided_since(
+    session: Session,
+    handout: Handout,
+    booklets: Sequence[Booklet],
+    excluded: dict[int, tuple[str, ...]],
+) -> dict[int, tuple[VoidedLine, ...]]:
+    """Each booklet's codes voided after the handout: the booklet itself, or else its vouchers
+    voided one by one (those voided before it left are `excluded`, not these)."""
+    if not booklets:
+        return {}
+    ids = [b.id for b in booklets]
+    when: dict[tuple[int, int | None], datetime] = {
+        (booklet_id, voucher_id): at
+        for booklet_id, voucher_id, at in session.execute(
+            select(LedgerEvent.booklet_id, LedgerEvent.voucher_id, func.max(LedgerEvent.at))
+            .where(
+                LedgerEvent.kind == EventKind.VOIDED.value,
+                LedgerEvent.booklet_id.in_(ids),
+                LedgerEvent.at >= handout.created_at,
+            )
+            .group_by(LedgerEvent.booklet_id, LedgerEvent.voucher_id)
+        )
+    }
+    voided = session.scalars(
+        select(Voucher)
+        .where(Voucher.booklet_id.in_(ids), Voucher.status == VoucherStatus.VOIDED)
+        .order_by(Voucher.booklet_id, Voucher.number)
+    ).all()
+    found: dict[int, tuple[VoidedLine, ...]] = {}
+    for booklet in booklets:
+        if booklet.status is BookletStatus.VOIDED and booklet.void_reason is not None:
+            at = when.get((booklet.id, None)) or handout.cancelled_at or handout.created_at
+            found[booklet.id] = (
+                VoidedLine(booklet.code, local_date(at), void_reason_label(booklet.void_reason)),
+            )
+            continue
+        items = tuple(
+            VoidedLine(
+                voucher.code,
+                local_date(when.get((booklet.id, voucher.id), handout.created_at)),
+                void_reason_label(voucher.void_reason),
+            )
+            for voucher in voided
+            if voucher.booklet_id == booklet.id
+            and voucher.void_reason is not None
+            and voucher.code not in excluded.get(booklet.id, ())
+        )
+        if items:
+            found[booklet.id] = items
+    return found
 
 
 class ReceiptService(Service):
@@ -91,8 +150,13 @@ class ReceiptService(Service):
 
     def build_receipt(self, handout_id: int) -> ReceiptRecord:
         """The receipt of one handout as plain values; nothing is written (the notice's
-        version is printed once stored: `write_receipt` stores it)."""
+        version is printed once stored: `write_receipt` stores it).
+
+        Once a copy is in the journal (RECEIPT_PRINTED), the record is a copy made now.
+        """
         footer = str(self._settings.get("receipt_footer") or "")
+        contact = str(self._settings.get("dpo_contact") or "")
+        now = self._now()
         with self._db.read() as session:
             notice = current_notice(session)
             handout = session.get(Handout, handout_id)
@@ -105,9 +169,8 @@ class ReceiptService(Service):
             if person is None or agent is None:  # pragma: no cover - foreign keys forbid it
                 raise NotFound(_("No handout with the number {id}.").format(id=handout_id))
             lines: list[ReceiptBookletLine] = []
-            parts: list[tuple[tuple[FunderShareLine, ...], Decimal]] = []
-            starts, ends = [], []
             infos: dict[int, ProgrammeInfo] = {}
+            given: dict[int, list[ReceiptBookletLine]] = {}
             booklets = session.scalars(
                 select(Booklet)
                 .join(HandoutBooklet)
@@ -115,6 +178,7 @@ class ReceiptService(Service):
                 .order_by(Booklet.programme_id, Booklet.number)
             ).all()
             excluded = excluded_at_handout(session, handout.id, [b.id for b in booklets])
+            voided = voided_since(session, handout, booklets, excluded)
             for booklet in booklets:
                 info = infos.get(booklet.programme_id)
                 if info is None:
@@ -124,21 +188,26 @@ class ReceiptService(Service):
                 first, last = voucher_bounds(booklet.number, info.vouchers_per_booklet)
                 left_out = excluded.get(booklet.id, ())
                 n = info.vouchers_per_booklet - len(left_out)
-                value = info.face_value * n
-                lines.append(
-                    ReceiptBookletLine(
-                        booklet.code,
-                        codes.voucher_code(info.code, first),
-                        codes.voucher_code(info.code, last),
-                        n,
-                        value,
-                        info.name,
-                        left_out,
+                line = ReceiptBookletLine(
+                    booklet.code,
+                    codes.voucher_code(info.code, first),
+                    codes.voucher_code(info.code, last),
+                    n,
+                    info.face_value * n,
+                    info.name,
+                    left_out,
+                    voided.get(booklet.id, ()),
+                )
+                lines.append(line)
+                given.setdefault(booklet.programme_id, []).append(line)
+            printed_before = session.scalar(
+                select(
+                    exists().where(
+                        LedgerEvent.kind == EventKind.RECEIPT_PRINTED.value,
+                        LedgerEvent.handout_id == handout.id,
                     )
                 )
-                parts.append((info.funders, value))
-                starts.append(info.valid_from)
-                ends.append(info.valid_until)
+            )
             desk = desk_line(session)
             postcode, commune = person.postcode, person.commune
             needs = tuple(person.diagnostic or ())
@@ -151,10 +220,7 @@ class ReceiptService(Service):
                 beneficiary_name=full_name(person),
                 booklets=tuple(lines),
                 total_value=sum((line.value for line in lines), Decimal(0)),
-                funders=_combined_funders(parts),
-                # Several programmes: from the latest start to the earliest end, when all are good.
-                valid_from=max(starts) if starts else handout.created_at.date(),
-                valid_until=min(ends) if ends else handout.created_at.date(),
+                programmes=_programme_lines(infos, given),
                 notice_text=" ".join(notice.text.splitlines()),
                 notice_version=notice.version,
                 beneficiary_birth_date=person.birth_date,
@@ -163,6 +229,8 @@ class ReceiptService(Service):
                 cancelled=handout.cancelled_at is not None,
                 cancel_reason=handout.cancel_reason,
                 footer=footer,
+                dpo_contact=contact,
+                copy_printed_at=now.astimezone() if printed_before else None,
             )
         places, unserved, _from_desk = orientation_lines(
             self._places,

@@ -65,10 +65,10 @@ PARAMETERS: tuple[Parameter, ...] = (
         "vouchers_per_page",
         N_("Vouchers per A4 page"),
         "int",
-        3,
+        4,
         N_("How many vouchers are printed on one A4 sheet."),
         minimum=1,
-        maximum=3,  # a voucher's stub barcode needs a third of A4
+        maximum=4,  # a voucher with its stub needs a quarter of A4 (see PrintLayout)
     ),
     Parameter(
         "retention_months",
@@ -156,6 +156,16 @@ PARAMETERS: tuple[Parameter, ...] = (
         N_(
             "When the computer has a default printer, confirming a handout (Ctrl+Enter) prints "
             "both copies of its receipt at once; without one, the preview opens first."
+        ),
+    ),
+    Parameter(
+        "reimbursement_address",
+        N_("Where places send vouchers"),
+        "text",
+        "",
+        N_(
+            "Printed on every voucher this desk prints: to whom and where a place sends the "
+            "vouchers it accepted, stamped and signed, to be reimbursed."
         ),
     ),
 )

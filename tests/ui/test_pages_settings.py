@@ -75,7 +75,7 @@ def test_the_form_shows_what_is_stored(qtbot: Any, desk: Desk) -> None:
     desk.services.settings.set(desk.admin, "receipt_footer", "Ouvert du lundi au vendredi")
     page = make_page(qtbot, desk)
     assert page.form.values()["receipt_footer"] == "Ouvert du lundi au vendredi"
-    assert page.form.values()["vouchers_per_page"] == 3
+    assert page.form.values()["vouchers_per_page"] == 4  # the default: 4 vouchers a page
     assert page.desk_edits["name"].text() == "Mairie de Test"
     assert page.form.values()["notice_text"] == ""  # none of the desk's own: generated
 

@@ -52,7 +52,7 @@ def test_places_go_two_a_row_nearest_first(monkeypatch: pytest.MonkeyPatch) -> N
     assert drawn[0][1] == drawn[2][1] == drawn[4][1] < drawn[1][1] == drawn[3][1]
     # Room for two rows only: the fifth place is left out, not squeezed into a column.
     drawn.clear()
-    row = _blocks.block_height(_blocks.place_block(places[0], 82 * mm, 1, details=True))
+    row = _blocks.block_height(_blocks.place_block(places[0], 82 * mm, details=True))
     _blocks.draw_place_columns(
         canvas, places, 20 * mm, 170 * mm, 250 * mm, 250 * mm - 2.5 * row - 4 * mm
     )

@@ -18,7 +18,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import fields, is_dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -108,9 +108,14 @@ def furnished(services: Any, admin: Any, supervisor: Any) -> Any:
     )
     services.settings.set(admin, "receipt_footer", "Accueil du lundi au vendredi, 8 h 30 – 17 h")
     services.settings.set(admin, "cover_text", "Gardez ce carnet avec vos papiers.")
+    services.settings.set(admin, "dpo_contact", "dpo@villeurbanne.fr, Hôtel de ville")
+    services.settings.set(
+        admin, "reimbursement_address", "Métropole de Lyon, 20 rue du Lac, 69003 Lyon"
+    )
     for place in (
         PlaceInput(
             "Médiathèque du Tonkin", "2 promenade Lénine", "69100", "Villeurbanne", "04 78 68 04 04",
+            opening_hours="Mo-Fr 09:30-12:30,14:00-17:30",
             services=("Maîtrise des outils numériques du quotidien",),
         ),
         PlaceInput(
@@ -147,6 +152,22 @@ def test_receipt_of_a_cancelled_handout(
     clock.advance(clock.now - clock.now.replace(hour=10))
     desk.handouts.cancel(supervisor, handout.id, "Carnet remis à la mauvaise personne")
     check_golden("receipt_cancelled", desk.receipts.build_receipt(handout.id))
+
+
+def test_receipt_printed_again_after_a_loss(
+    desk: Any, agent: Any, supervisor: Any, person: Any, clock: Any, tmp_path: Path
+) -> None:
+    """A copy: printed once at the handout, then again ten days later, after the person lost
+    one voucher and the other booklet."""
+    handout = desk.handouts.hand_out(
+        agent, person.id, codes_=[codes.booklet_code(P, n) for n in (1, 2)]
+    )
+    desk.receipts.write_receipt(handout.id, tmp_path / "r.pdf", actor=agent)
+    clock.advance(timedelta(days=10))
+    desk.stock.void(supervisor, codes.voucher_code(P, 7), "lost")
+    desk.stock.void(supervisor, codes.booklet_code(P, 2), "stolen")
+    clock.advance(timedelta(hours=2))
+    check_golden("receipt_copy", desk.receipts.build_receipt(handout.id))
 
 
 def test_booklets_personalised_first_print(printing_desk: Any, person: Any) -> None:

@@ -79,8 +79,9 @@ def test_first_print_scans_back_to_the_codes_in_the_database(
     result = services.booklet_printing.print_booklets(
         supervisor, programme_code=P, from_booklet=2, count=3, path=path
     )
-    assert result == PrintResult(path, booklets=3, vouchers=30, pages=15, reprint=False)
-    assert len(pypdf.PdfReader(path).pages) == 15
+    # each booklet: its cover, then its vouchers 4, 3 and 3 a page (the default layout)
+    assert result == PrintResult(path, booklets=3, vouchers=30, pages=12, reprint=False)
+    assert len(pypdf.PdfReader(path).pages) == 12
     assert decoded_codes(path) == expected_codes(raw, [2, 3, 4])
     assert "DUPLICATA" not in pdf_text(path)
     assert raw.scalar("SELECT count(*) FROM voucher") == vouchers_before  # nothing new in stock
@@ -342,10 +343,11 @@ def test_an_unwritable_path_writes_nothing_and_records_nothing(
 def test_the_layout_setting_cannot_ask_more_than_a_page_holds(
     services: Any, admin: Any, raw: Any
 ) -> None:
-    # A stub's barcode needs a third of A4: the setting stops at 3, so printing never fails on it.
+    # A voucher and its stub need a quarter of A4: the setting stops at 4, so printing never
+    # fails on it.
     before = raw.dump()
-    with pytest.raises(InvalidInput, match="1 et 3"):
-        services.settings.set(admin, "vouchers_per_page", "4")
+    with pytest.raises(InvalidInput, match="1 et 4"):
+        services.settings.set(admin, "vouchers_per_page", "5")
     assert raw.dump() == before
 
 
@@ -367,7 +369,7 @@ def test_a_cancelled_print_leaves_no_file_and_no_row(
             progress=lambda done, total: seen.append((done, total)),
             cancel=lambda: len(seen) >= 5,
         )
-    assert seen[:3] == [(3, 60), (6, 60), (9, 60)]
+    assert seen[:3] == [(4, 60), (7, 60), (10, 60)]  # pages of 4, 3, 3 vouchers
     assert raw.dump() == before
     assert files(out) == []
 
@@ -522,18 +524,38 @@ def test_receipt_record_gathers_the_handout(
     assert not record.cancelled
 
 
-def test_receipt_mixing_programmes_adds_up_the_funders(
-    services: Any, agent: Any, lot: Any, other_programme: Any, person: Any
+@needs_poppler
+def test_receipt_mixing_programmes_gives_each_its_own_validity_and_funders(
+    services: Any, agent: Any, lot: Any, other_programme: Any, person: Any, out: Path
 ) -> None:
+    # Blended shares (État 22.5 %...) matched no funding agreement, and one blended validity
+    # (the earliest end) understated the other programme's: each programme says its own.
     handout = services.handouts.hand_out(
         agent, person.id, codes_=[booklet(1), codes.booklet_code("PN26", 1)]
     )
     record = services.receipts.build_receipt(handout.id)
     assert record.total_value == 200  # 10 x 10 € + 5 x 20 €
-    shares = {f.name: f.percent for f in record.funders}
-    assert shares == {"État": 22.5, "Métropole de Lyon": 27.5, "Conseil départemental": 50}
-    assert sum(shares.values()) == 100
-    assert record.valid_until == date(2026, 12, 31)  # the earliest end
+    metropole, departement = record.programmes
+    assert (metropole.name, metropole.valid_from, metropole.valid_until) == (
+        "Pass Numérique Métropole",
+        date(2026, 1, 1),
+        date(2027, 6, 30),
+    )
+    assert {f.name: f.percent for f in metropole.funders} == {"État": 45, "Métropole de Lyon": 55}
+    assert (metropole.voucher_count, metropole.value) == (10, 100)
+    assert departement.valid_until == date(2026, 12, 31)
+    assert {f.name: f.percent for f in departement.funders} == {"Conseil départemental": 100}
+    assert (departement.voucher_count, departement.value) == (5, 100)
+    text = " ".join(pdf_text(services.receipts.write_receipt(handout.id, out / "r.pdf")).split())
+    assert (
+        text.count("Pass Numérique Métropole : chèques valables du 01/01/2026 au 30/06/2027") == 2
+    )
+    assert (
+        text.count("Pass Numérique Département : chèques valables du 01/01/2026 au 31/12/2026") == 2
+    )
+    assert text.count("Financé par : État 45 %, Métropole de Lyon 55 %") == 2
+    assert text.count("Financé par : Conseil départemental 100 %") == 2
+    assert "22,5 %" not in text
 
 
 def test_receipt_of_an_unknown_handout_or_to_an_unwritable_path_writes_nothing(
@@ -594,11 +616,12 @@ def test_a_share_never_wraps_away_from_its_percent_sign() -> None:
 @needs_poppler
 def test_the_stub_that_failed_at_0_38_mm_scans_at_150_dpi(tmp_path: Path) -> None:
     """At 0.38 mm a module (2.24 dots at 150 dpi) the stub of MGP19-0000030-44, alone on its
-    page, did not decode; at 1/75 inch (2 dots) every bar keeps its width."""
+    page, did not decode; at 1/75 inch (2 dots) every bar keeps its width. (Its booklet's last
+    page now holds vouchers 28 to 30: no voucher is alone on a page any more.)"""
     from passdesk.documents import render_booklets
     from passdesk.documents.samples import sample_booklet
 
     record = sample_booklet(3, 10, programme_code=P)
     path = tmp_path / "b.pdf"
     render_booklets([record], path)
-    assert decoded_codes(path, 5, 5) == Counter({codes.voucher_code(P, 30): 2})
+    assert decoded_codes(path, 4, 4) == Counter({codes.voucher_code(P, n): 2 for n in (28, 29, 30)})

@@ -14,17 +14,12 @@ from passdesk.documents import barcode
 from passdesk.documents.barcode import MIN_MODULE, MODULE, QUIET_MODULES, Code128, draw_code128
 from passdesk.documents.booklets.layout import (
     COVER_BARCODE_ROOM,
+    STUB_BARCODE_ROOM,
     VOUCHER_BARCODE_ROOM,
-    slot_height,
 )
-from passdesk.documents.records import MAX_VOUCHERS_PER_PAGE, PrintLayout
 
 # The widest 16-character symbol: no digit pairs, so Code 128 cannot shorten it with set C.
 WORST_16 = "ABCDEFGHIJKLMNOP"
-
-
-def stub_room(per_page: int) -> float:
-    return slot_height(PrintLayout(per_page)) - 3 * mm
 
 
 def test_module_is_safely_above_the_minimum() -> None:
@@ -50,7 +45,7 @@ def test_bar_runs_are_one_rectangle_per_bar() -> None:
 def test_sixteen_characters_fit_voucher_stub_and_cover_at_full_size(code: str) -> None:
     symbol = Code128.of(code)
     assert len(code) == 16
-    for room in (VOUCHER_BARCODE_ROOM, COVER_BARCODE_ROOM, stub_room(MAX_VOUCHERS_PER_PAGE)):
+    for room in (VOUCHER_BARCODE_ROOM, COVER_BARCODE_ROOM, STUB_BARCODE_ROOM):
         assert symbol.width(MODULE) <= room
         assert symbol.module_to_fit(room) == MODULE
 
@@ -61,7 +56,7 @@ def test_sixteen_characters_fit_voucher_stub_and_cover_at_full_size(code: str) -
 def test_longest_register_codes_fit_above_the_minimum_module(code: str) -> None:
     symbol = Code128.of(code)
     assert len(code) == 19
-    for room in (VOUCHER_BARCODE_ROOM, COVER_BARCODE_ROOM, stub_room(MAX_VOUCHERS_PER_PAGE)):
+    for room in (VOUCHER_BARCODE_ROOM, COVER_BARCODE_ROOM, STUB_BARCODE_ROOM):
         assert MIN_MODULE <= symbol.module_to_fit(room) <= MODULE
 
 

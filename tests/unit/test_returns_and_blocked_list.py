@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -104,9 +105,13 @@ def test_the_receipt_lists_the_vouchers_not_given_and_the_value_is_reduced(
     )
     assert (second.voucher_count, second.excluded) == (10, ())
     assert record.total_value == Decimal("180.00")
-    # a voucher voided after the handout (the person lost it) was given: the receipt stays
+    # a voucher voided after the handout (the person lost it) was given: the receipt still
+    # counts it, and names it as voided since
     services.stock.void(supervisor, codes.voucher_code(P, 25), "lost")
-    assert services.receipts.build_receipt(handout.id).booklets == record.booklets
+    again = services.receipts.build_receipt(handout.id)
+    assert [replace(line, voided_since=()) for line in again.booklets] == list(record.booklets)
+    assert [item.code for item in again.booklets[1].voided_since] == [codes.voucher_code(P, 25)]
+    assert again.total_value == record.total_value
     path = services.receipts.write_receipt(handout.id, tmp_path / "r.pdf", actor=agent)
     text = pdf_text(path)
     assert "Non remis (invalidés avant la remise)" in text

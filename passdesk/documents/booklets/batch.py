@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import BinaryIO, Final
 
 from passdesk.documents.booklets.cover import draw_cover
+from passdesk.documents.booklets.layout import page_slices
 from passdesk.documents.booklets.piece import Piece
 from passdesk.documents.booklets.voucher import draw_voucher_page
 from passdesk.documents.output import PrintCancelled, atomic_output
@@ -31,7 +32,7 @@ CancelCallback = Callable[[], bool]
 
 def pages_for(voucher_count: int, layout: PrintLayout) -> int:
     """Pages one booklet takes: its cover plus its vouchers, a booklet never sharing a page."""
-    return 1 + -(-voucher_count // layout.vouchers_per_page)
+    return 1 + len(page_slices(voucher_count, layout.vouchers_per_page))
 
 
 def render_booklets(
@@ -84,12 +85,11 @@ def _write_batch(
         if piece is None:
             piece = Piece(layout)
         draw_cover(piece, booklet)
-        count = len(booklet.vouchers)
-        for start in range(0, count, per_page):
+        for start, stop in page_slices(len(booklet.vouchers), per_page):
             if cancel is not None and cancel():
                 raise PrintCancelled()
-            draw_voucher_page(piece, booklet, start, min(start + per_page, count))
-            done_vouchers += min(per_page, count - start)
+            draw_voucher_page(piece, booklet, start, stop)
+            done_vouchers += stop - start
             if progress is not None:
                 progress(done_vouchers, total)
         done_booklets += 1

@@ -1,7 +1,8 @@
 """A booklet's cover: the desk, the programme, the value, the funders, where to use the pass.
 
-Everything but the booklet's number, barcode and holder is the same on every cover of a print,
-so it is drawn once per piece as a form (the background) and each cover only stamps it.
+Everything but the booklet's number, barcode and voucher codes is the same on every cover of a
+print (a personalised print is for one person), so it is drawn once per piece as a form (the
+background) and each cover only stamps it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from passdesk.documents.booklets.layout import (
     COVER_MARGIN,
     PAGE_HEIGHT,
     PAGE_WIDTH,
-    rules,
     wrapped,
 )
 from passdesk.documents.booklets.piece import Piece
@@ -46,6 +46,7 @@ def draw_cover(piece: Piece, booklet: BookletRecord) -> None:
         booklet.places,
         booklet.cover_text,
         booklet.duplicate,
+        booklet.beneficiary_name,
     )
     c.doForm(
         piece.form(
@@ -66,6 +67,8 @@ def draw_cover(piece: Piece, booklet: BookletRecord) -> None:
             alpha=0.15,
             over_content=True,
         )
+    if booklet.desk.demo:
+        _draw.demo_watermark(c, PAGE_WIDTH / 2, PAGE_HEIGHT / 2, PAGE_WIDTH, PAGE_HEIGHT)
     left, right = COVER_MARGIN, PAGE_WIDTH - COVER_MARGIN
     top = PAGE_HEIGHT - COVER_MARGIN
     c.setFillColor(_draw.ACCENT)
@@ -92,18 +95,18 @@ def draw_cover(piece: Piece, booklet: BookletRecord) -> None:
         module=module,
         text_size=10,
     )
-    if booklet.beneficiary_name:
-        c.setFillColor(_draw.ACCENT)
-        _draw.draw_fitted(
-            c,
-            left,
-            info - 27.5 * mm,
-            _("Booklet of: {name}").format(name=booklet.beneficiary_name),
-            fonts.BOLD,
-            11,
-            right - left,
-            min_size=7,
-        )
+    c.setFillColor(HexColor("#000000"))
+    _draw.draw_fitted(
+        c,
+        left,
+        info - 26.5 * mm,
+        _("Vouchers {first} → {last}").format(
+            first=booklet.vouchers[0].code, last=booklet.vouchers[-1].code
+        ),
+        fonts.REGULAR,
+        10,
+        right - left,
+    )
     piece.end_page()
 
 
@@ -174,10 +177,18 @@ def _background(c: Canvas, booklet: BookletRecord, logos: _draw.LogoCache) -> No
         align="right",
     )
 
+    rule = info - 31 * mm
+    if booklet.beneficiary_name:  # wrapped, never cut: the booklet is the person's
+        c.setFillColor(_draw.ACCENT)
+        for line in _holder_lines(booklet, full):
+            c.setFont(fonts.BOLD, 11)
+            c.drawString(left, rule - 2 * mm, line)
+            rule -= 5 * mm
+        rule -= 2 * mm
     c.setStrokeColor(_draw.ACCENT)
     c.setLineWidth(0.8)
-    c.line(left, info - 33 * mm, right, info - 33 * mm)
-    y = _funders_block(c, booklet, left, info - 36 * mm, full)
+    c.line(left, rule, right, rule)
+    y = _funders_block(c, booklet, left, rule - 3 * mm, full)
     y = _cover_text_block(c, booklet.cover_text, left, y - 4 * mm, full)
     _places_block(c, booklet.places, left, y - 5 * mm, full, 24 * mm)
 
@@ -185,13 +196,18 @@ def _background(c: Canvas, booklet: BookletRecord, logos: _draw.LogoCache) -> No
     c.setLineWidth(0.5)
     c.line(left, 20 * mm, right, 20 * mm)
     c.setFillColor(HexColor("#000000"))
-    _draw.draw_fitted(c, PAGE_WIDTH / 2, 15.5 * mm, rules(), fonts.BOLD, 8.5, full, align="center")
+    _draw.draw_fitted(
+        c, PAGE_WIDTH / 2, 15.5 * mm, _blocks.rules(), fonts.BOLD, 8.5, full, align="center"
+    )
     c.setFillColor(_draw.GREY)
     _draw.draw_fitted(
         c,
         PAGE_WIDTH / 2,
         11.5 * mm,
-        _("Each voucher comes off its stub, which the desk or the place keeps."),
+        _(
+            "At each session the place tears off one voucher, stamps it and sends it to be "
+            "reimbursed; its stub stays in your booklet."
+        ),
         fonts.REGULAR,
         7.5,
         full,
@@ -302,6 +318,11 @@ def _places_block(
             8,
             full,
         )
+
+
+def _holder_lines(booklet: BookletRecord, width: float) -> list[str]:
+    text = _("Booklet of: {name}").format(name=booklet.beneficiary_name)
+    return _draw.wrap(text, fonts.BOLD, 11, width)
 
 
 def _validity(booklet: BookletRecord) -> str:

@@ -1,15 +1,18 @@
-"""A booklet's voucher pages: each voucher with its stub, value, validity and two barcodes.
+"""A booklet's voucher pages: each voucher with its stub, value, validity, two barcodes and a box
+for the place's stamp.
 
-A page holds `vouchers_per_page` slots cut apart along the cut marks; each slot is a stub on the
-left (kept by the desk or the place, its code drawn upright) and the voucher on the right. What
-every voucher of a programme shares is one form per piece; a slot adds only its codes.
+A page holds up to `vouchers_per_page` slots cut apart along the cut marks (see `layout`). Each
+slot is the stub on top, which stays in the booklet with the holder, then the voucher the place
+tears off, stamps, signs and sends to be reimbursed (where to: a desk setting, printed at its
+foot). What every voucher of a print shares is one form per piece; a slot adds only its codes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
-from reportlab.lib.colors import HexColor, white
+from reportlab.lib.colors import Color, HexColor, white
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
@@ -23,18 +26,32 @@ from passdesk.documents.booklets.layout import (
     MARGIN_Y,
     PAGE_HEIGHT,
     SLOT_WIDTH,
+    STAMP_LEFT,
+    STAMP_MAX_HEIGHT,
     STUB_BAR_HEIGHT,
+    STUB_BARCODE_LEFT,
+    STUB_BARCODE_ROOM,
+    STUB_HEIGHT,
+    STUB_INFO_LEFT,
+    STUB_INFO_WIDTH,
     STUB_TEXT_SIZE,
-    STUB_WIDTH,
+    VALUE_COLUMN,
     VOUCHER_BAR_HEIGHT,
+    VOUCHER_BARCODE_LEFT,
     VOUCHER_BARCODE_ROOM,
-    rules,
     wrapped,
 )
 from passdesk.documents.booklets.piece import Piece
 from passdesk.documents.records import BookletRecord
 from passdesk.formatting import format_date, format_money
 from passdesk.i18n import _
+
+BLACK = HexColor("#000000")
+FOOT_SIZE = 6.8
+FOOT_LEADING = 3.1 * mm
+HOLDER_SIZE = 7.5
+VALUE_SIZE = 22.0
+VALUE_CAP = 0.73 * VALUE_SIZE  # the height of the value's figures above their baseline
 
 
 def draw_voucher_page(piece: Piece, booklet: BookletRecord, start: int, stop: int) -> None:
@@ -54,6 +71,8 @@ def draw_voucher_page(piece: Piece, booklet: BookletRecord, start: int, stop: in
             booklet.funders,
             booklet.desk,
             booklet.duplicate,
+            booklet.reimbursement,
+            booklet.beneficiary_name,
         )
         form = piece.form(
             key,
@@ -64,6 +83,8 @@ def draw_voucher_page(piece: Piece, booklet: BookletRecord, start: int, stop: in
         c.saveState()
         c.translate(MARGIN_X, top - (row + 1) * height)
         c.doForm(form)
+        # Over the background, under the barcodes' white quiet zones: each voucher cut from
+        # the page still says it, and every barcode still reads.
         if booklet.duplicate:
             _draw.watermark(
                 c,
@@ -75,6 +96,8 @@ def draw_voucher_page(piece: Piece, booklet: BookletRecord, start: int, stop: in
                 alpha=0.15,
                 over_content=True,
             )
+        if booklet.desk.demo:
+            _draw.demo_watermark(c, SLOT_WIDTH / 2, height / 2, SLOT_WIDTH, height)
         _variable(c, booklet, voucher.code, voucher.number, count, height)
         c.restoreState()
     if piece.layout.cut_marks:
@@ -90,219 +113,250 @@ def draw_voucher_page(piece: Piece, booklet: BookletRecord, start: int, stop: in
     piece.end_page()
 
 
+@dataclass(frozen=True)
+class _Bands:
+    """Where the voucher's bands run, in points from the slot's foot: the rule under its title,
+    the top of its foot (funders, desk, rules), and the middle band's centre between them."""
+
+    rule: float
+    foot: float
+    holder_in_column: bool
+
+    @property
+    def middle(self) -> float:
+        return (self.rule + self.foot) / 2
+
+
+def _bands(booklet: BookletRecord, height: float) -> _Bands:
+    body_top = height - STUB_HEIGHT
+    rule = body_top - (12 if len(_programme(booklet)) < 2 else 16.5) * mm
+    lines = _foot_lines(booklet)
+    foot = 2.6 * mm + len(lines) * FOOT_LEADING + 0.6 * mm
+    return _Bands(rule, foot, _holder_fits_column(booklet))
+
+
+def _rank(booklet: BookletRecord, number: int, count: int) -> str:
+    rank = _("Voucher {number}/{count}").format(number=number, count=count)
+    booklet_no = _("Booklet no. {number}").format(number=booklet.booklet_number)
+    return f"{rank} · {booklet_no}"
+
+
 def _variable(
     c: Canvas, booklet: BookletRecord, code: str, number: int, count: int, height: float
 ) -> None:
-    """What differs from one voucher to the next: its rank, its barcodes, its holder."""
-    rank = _("Voucher {number}/{count}").format(number=number, count=count)
-    booklet_no = _("Booklet no. {number}").format(number=booklet.booklet_number)
-    c.setFillColor(HexColor("#000000"))
-    _draw.draw_fitted(
-        c,
-        BODY_RIGHT,
-        height - 7 * mm,
-        f"{rank} · {booklet_no}",
-        fonts.REGULAR,
-        8,
-        70 * mm,
-        align="right",
-    )
-    # voucher barcode, right of the value, centred in the middle band
-    middle = _middle(booklet, height)
+    """What differs from one voucher to the next: its rank and its two barcodes."""
+    rank = _rank(booklet, number, count)
+    body_top = height - STUB_HEIGHT
     symbol = Code128.of(code)
+    # the stub: its code at its left edge, its rank under the word STUB
+    c.setFillColor(BLACK)
+    _draw.draw_fitted(c, STUB_INFO_LEFT, height - 15.5 * mm, rank, fonts.REGULAR, 6.5,
+                      STUB_INFO_WIDTH - 18 * mm, min_size=5)  # fmt: skip
+    stub_module = symbol.module_to_fit(STUB_BARCODE_ROOM)
+    stub_box = code128_height(STUB_BAR_HEIGHT, STUB_TEXT_SIZE)
+    draw_code128(
+        c,
+        symbol,
+        STUB_BARCODE_LEFT,
+        body_top + (STUB_HEIGHT - stub_box) / 2,
+        bar_height=STUB_BAR_HEIGHT,
+        module=stub_module,
+        text_size=STUB_TEXT_SIZE,
+    )
+    # the voucher: its rank top right, its code between the value and the stamp
+    _draw.draw_fitted(
+        c, BODY_RIGHT, body_top - 4.5 * mm, rank, fonts.REGULAR, 8, 70 * mm, align="right"
+    )
     module = symbol.module_to_fit(VOUCHER_BARCODE_ROOM)
     bar_box = code128_height(VOUCHER_BAR_HEIGHT)
     draw_code128(
         c,
         symbol,
-        BODY_RIGHT - symbol.width(module),
-        middle - bar_box / 2,
+        VOUCHER_BARCODE_LEFT + (VOUCHER_BARCODE_ROOM - symbol.width(module)) / 2,
+        _bands(booklet, height).middle - bar_box / 2,
         bar_height=VOUCHER_BAR_HEIGHT,
         module=module,
     )
-    if booklet.beneficiary_name:
-        c.setFillColor(_draw.ACCENT)
-        named = _("Named holder: {name}").format(name=booklet.beneficiary_name)
-        shown, size = _draw.fit(named, fonts.BOLD, 8, _value_column(), 6.5)
-        if shown.endswith(_draw.ELLIPSIS):  # a long name: two lines rather than cut
-            _draw.draw_lines(
-                c,
-                BODY_LEFT,
-                middle - 11 * mm,
-                wrapped(named, fonts.BOLD, 8, _value_column(), 2),
-                fonts.BOLD,
-                8,
-            )
-        else:
-            c.setFont(fonts.BOLD, size)
-            c.drawString(BODY_LEFT, middle - 14 * mm, shown)
-    # stub: upright texts, then the same code drawn upright along the stub's left edge
-    column = 23 * mm
-    room = STUB_WIDTH - column - 2.5 * mm
-    c.setFillColor(HexColor("#000000"))
-    _draw.draw_fitted(c, column, height - 30 * mm, rank, fonts.BOLD, 7.5, room)
-    _draw.draw_fitted(c, column, height - 34 * mm, booklet_no, fonts.REGULAR, 7, room, min_size=5)
-    stub_module = symbol.module_to_fit(height - 3 * mm)
-    length = symbol.width(stub_module)
-    thickness = code128_height(STUB_BAR_HEIGHT, STUB_TEXT_SIZE)
-    c.saveState()
-    c.translate(3 * mm + thickness, (height - length) / 2)
-    c.rotate(90)
-    draw_code128(
-        c,
-        symbol,
-        0,
-        0,
-        bar_height=STUB_BAR_HEIGHT,
-        module=stub_module,
-        text_size=STUB_TEXT_SIZE,
-    )
-    c.restoreState()
 
 
 def _background(c: Canvas, booklet: BookletRecord, face_value: Decimal, height: float) -> None:
-    """What every voucher of the programme shares, drawn once per piece as a form."""
-    black = HexColor("#000000")
+    """What every voucher of the print shares, drawn once per piece as a form."""
     c.setStrokeColor(HexColor("#DDDDDD"))
     c.setLineWidth(0.3)
     c.rect(0, 0, SLOT_WIDTH, height, stroke=1, fill=0)
-    # stub / voucher perforation, with scissors on the line
+    _stub(c, booklet, face_value, height)
+    _body(c, booklet, face_value, height)
+
+
+def _stub(c: Canvas, booklet: BookletRecord, face_value: Decimal, height: float) -> None:
+    """The strip on top: what the holder keeps in the booklet once the voucher is torn off."""
+    body_top = height - STUB_HEIGHT
+    # the perforation between stub and voucher, with scissors on it
     c.setStrokeColor(_draw.GREY)
     c.setLineWidth(0.6)
     c.setDash(2.5, 2)
-    c.line(STUB_WIDTH, 0, STUB_WIDTH, height)
+    c.line(0, body_top, SLOT_WIDTH, body_top)
     c.setDash()
     c.setFillColor(white)
-    c.rect(STUB_WIDTH - 2.2 * mm, height - 9 * mm, 4.4 * mm, 5 * mm, stroke=0, fill=1)
+    c.rect(SLOT_WIDTH - 9 * mm, body_top - 2.2 * mm, 5 * mm, 4.4 * mm, stroke=0, fill=1)
     c.setFillColor(_draw.GREY)
     c.setFont(fonts.REGULAR, 10)
-    c.drawCentredString(STUB_WIDTH, height - 7.5 * mm, "✂")
+    c.drawCentredString(SLOT_WIDTH - 6.5 * mm, body_top - 1.2 * mm, "✂")
 
-    # stub texts
-    column = 23 * mm
-    room = STUB_WIDTH - column - 2.5 * mm
+    left, room = STUB_INFO_LEFT, STUB_INFO_WIDTH
     c.setFillColor(_draw.ACCENT)
-    _draw.draw_fitted(c, column, height - 8 * mm, _("STUB"), fonts.BOLD, 9, room)
+    _draw.draw_fitted(c, left, height - 4.5 * mm, _("STUB"), fonts.BOLD, 9, 20 * mm)
+    c.setFillColor(BLACK)
+    _draw.draw_fitted(c, left + room, height - 4.5 * mm, format_money(face_value), fonts.BOLD,
+                      10, 22 * mm, align="right")  # fmt: skip
     c.setFillColor(_draw.GREY)
-    lines = _draw.wrap(_("To be kept by the desk or the place"), fonts.REGULAR, 6, room)
-    _draw.draw_lines(c, column, height - 9.5 * mm, lines[:3], fonts.REGULAR, 6, 7)
-    c.setFillColor(black)
-    _draw.draw_fitted(c, column, height - 25 * mm, format_money(face_value), fonts.BOLD, 12, room)
+    who = _draw.wrap(_("Stays in the booklet: the holder keeps it."), fonts.REGULAR, 6, room)
+    _draw.draw_lines(c, left, height - 5.6 * mm, who[:2], fonts.REGULAR, 6, 7)
+    if booklet.duplicate:  # on the line of the rank, which each voucher adds at its left
+        c.setFillColor(_draw.ALERT)
+        _draw.draw_fitted(c, left + room, height - 15.5 * mm, _("DUPLICATE"), fonts.BOLD, 7,
+                          16 * mm, align="right")  # fmt: skip
+    # where the holder notes the session the voucher paid for
+    right = BODY_RIGHT
+    left = STAMP_LEFT
     c.setStrokeColor(_draw.LIGHT_GREY)
     c.setLineWidth(0.5)
-    for label, y in ((_("Date:"), 24 * mm), (_("Place:"), 13 * mm)):
+    for label, y in ((_("Date:"), height - 7.5 * mm), (_("Place:"), height - 14.5 * mm)):
         c.setFillColor(_draw.GREY)
-        _draw.draw_fitted(c, column, y + 3.5 * mm, label, fonts.REGULAR, 7, room)
-        c.line(column, y - 1 * mm, column + room, y - 1 * mm)
-    c.setFillColor(_draw.GREY)
-    _draw.draw_fitted(c, column, 4.5 * mm, booklet.programme_code, fonts.REGULAR, 6.5, room)
-    if booklet.duplicate:
-        c.setFillColor(_draw.ALERT)
-        _draw.draw_fitted(c, column, height - 40 * mm, _("DUPLICATE"), fonts.BOLD, 8, room)
+        shown = _draw.draw_fitted(c, left, y, label, fonts.REGULAR, 7, 14 * mm)
+        start = left + _draw.width(label, fonts.REGULAR, shown) + 1.5 * mm
+        c.line(start, y - 0.8 * mm, right, y - 0.8 * mm)
 
-    # voucher body: top band
-    body = BODY_RIGHT - BODY_LEFT
+
+def _body(c: Canvas, booklet: BookletRecord, face_value: Decimal, height: float) -> None:
+    """The voucher itself: title, value and validity, the stamp box, and its foot."""
+    body_top = height - STUB_HEIGHT
+    bands = _bands(booklet, height)
     c.setFillColor(_draw.ACCENT)
-    _draw.draw_fitted(c, BODY_LEFT, height - 7 * mm, BRAND.upper(), fonts.BOLD, 8, 40 * mm)
-    c.setFillColor(black)
-    c.setFont(fonts.BOLD, 11.5)
+    _draw.draw_fitted(c, BODY_LEFT, body_top - 4.5 * mm, BRAND.upper(), fonts.BOLD, 7.5, 40 * mm)
+    c.setFillColor(BLACK)
+    c.setFont(fonts.BOLD, 11)
     for index, line in enumerate(_programme(booklet)):
-        c.drawString(BODY_LEFT, height - (13 + 4.5 * index) * mm, line)
+        c.drawString(BODY_LEFT, body_top - (9.5 + 4.5 * index) * mm, line)
     if booklet.duplicate:
         c.setFillColor(_draw.ALERT)
-        _draw.draw_fitted(
-            c,
-            BODY_RIGHT,
-            height - 13 * mm,
-            _("DUPLICATE"),
-            fonts.BOLD,
-            11,
-            30 * mm,
-            align="right",
-        )
+        _draw.draw_fitted(c, BODY_RIGHT, body_top - 9.5 * mm, _("DUPLICATE"), fonts.BOLD, 11,
+                          30 * mm, align="right")  # fmt: skip
     c.setStrokeColor(_draw.ACCENT)
     c.setLineWidth(0.8)
-    rule = _rule(booklet, height)
-    c.line(BODY_LEFT, rule, BODY_RIGHT, rule)
+    c.line(BODY_LEFT, bands.rule, BODY_RIGHT, bands.rule)
 
-    # middle band: the value, large, and the validity (the barcode is added per voucher)
-    middle = _middle(booklet, height)
-    column_width = _value_column()
+    # middle band: the value and validity, (the barcode, added per voucher), the stamp box;
+    # the value's block is centred on the band, whether it ends with the holder's name or not
+    holder = bool(booklet.beneficiary_name) and bands.holder_in_column
+    block = VALUE_CAP + (11 if holder else 7.5) * mm + 1 * mm
+    value = bands.middle + block / 2 - VALUE_CAP
     c.setFillColor(_draw.ACCENT)
+    _draw.draw_fitted(c, BODY_LEFT, value, format_money(face_value), fonts.BOLD, VALUE_SIZE,
+                      VALUE_COLUMN, min_size=12)  # fmt: skip
+    c.setFillColor(BLACK)
     _draw.draw_fitted(
         c,
         BODY_LEFT,
-        middle + 2 * mm,
-        format_money(face_value),
-        fonts.BOLD,
-        30,
-        column_width,
-        min_size=14,
-    )
-    c.setFillColor(black)
-    _draw.draw_fitted(
-        c,
-        BODY_LEFT,
-        middle - 4.5 * mm,
+        value - 4 * mm,
         _("Valid from {start}").format(start=format_date(booklet.valid_from)),
         fonts.REGULAR,
-        8.5,
-        column_width,
+        8,
+        VALUE_COLUMN,
     )
     _draw.draw_fitted(
         c,
         BODY_LEFT,
-        middle - 8.5 * mm,
+        value - 7.5 * mm,
         _("until {end}").format(end=format_date(booklet.valid_until)),
         fonts.BOLD,
-        8.5,
-        column_width,
+        8,
+        VALUE_COLUMN,
     )
+    if holder:
+        c.setFillColor(_draw.ACCENT)
+        c.setFont(fonts.BOLD, HOLDER_SIZE)
+        c.drawString(BODY_LEFT, value - 11 * mm, _holder(booklet))
+    _stamp_box(c, bands)
 
-    # bottom band: funders, desk, rules
+    # foot: the holder (when long), where to send the voucher, funders, desk, rules
     c.setStrokeColor(_draw.LIGHT_GREY)
     c.setLineWidth(0.5)
-    c.line(BODY_LEFT, 17 * mm, BODY_RIGHT, 17 * mm)
+    c.line(BODY_LEFT, bands.foot, BODY_RIGHT, bands.foot)
+    y = bands.foot - 0.6 * mm
+    for font, colour, text in _foot_lines(booklet):
+        y -= FOOT_LEADING
+        c.setFillColor(colour)
+        c.setFont(font, FOOT_SIZE)
+        c.drawString(BODY_LEFT, y + 0.9 * mm, text)
+
+
+def _stamp_box(c: Canvas, bands: _Bands) -> None:
+    """Where the place stamps and signs the voucher it accepted, before sending it off."""
+    room = bands.rule - bands.foot - 3 * mm
+    box = min(room, STAMP_MAX_HEIGHT)
+    bottom = bands.middle - box / 2
+    width = BODY_RIGHT - STAMP_LEFT
+    c.setStrokeColor(_draw.GREY)
+    c.setLineWidth(0.6)
+    c.setDash(1, 1.5)
+    c.roundRect(STAMP_LEFT, bottom, width, box, 1.5 * mm, stroke=1, fill=0)
+    c.setDash()
     c.setFillColor(_draw.GREY)
+    label = _draw.wrap(_("Stamp and signature of the place"), fonts.REGULAR, 6.5, width - 3 * mm)
+    _draw.draw_lines(c, STAMP_LEFT + 1.5 * mm, bottom + box - 0.5 * mm, label[:2],
+                     fonts.REGULAR, 6.5, 7.5)  # fmt: skip
+    _draw.draw_fitted(c, STAMP_LEFT + 1.5 * mm, bottom + 1.5 * mm, _("Date:"), fonts.REGULAR, 6.5,
+                      width - 3 * mm)  # fmt: skip
+
+
+def _holder(booklet: BookletRecord) -> str:
+    return _("Named holder: {name}").format(name=booklet.beneficiary_name)
+
+
+def _holder_fits_column(booklet: BookletRecord) -> bool:
+    """A short name goes under the validity; a long one gets the foot's whole width."""
+    if not booklet.beneficiary_name:
+        return True
+    return len(wrapped(_holder(booklet), fonts.BOLD, HOLDER_SIZE, VALUE_COLUMN, 99)) == 1
+
+
+def _foot_lines(booklet: BookletRecord) -> list[tuple[str, Color, str]]:
+    """The foot's lines, top down, each within the voucher's width: nothing is cut."""
+    width = BODY_RIGHT - BODY_LEFT
+    lines: list[tuple[str, Color, str]] = []
+
+    def add(font: str, colour: Color, text: str) -> None:
+        lines.extend((font, colour, line) for line in wrapped(text, font, FOOT_SIZE, width, 99))
+
+    if booklet.beneficiary_name and not _holder_fits_column(booklet):
+        add(fonts.BOLD, _draw.ACCENT, _holder(booklet))
+    if booklet.reimbursement.strip():
+        add(
+            fonts.REGULAR,
+            BLACK,
+            _(
+                "Reimbursement: the place sends this voucher, stamped and signed, to {address}"
+            ).format(address=_blocks.one_line(booklet.reimbursement)),
+        )
+    else:
+        add(
+            fonts.REGULAR,
+            BLACK,
+            _(
+                "Reimbursement: the place sends this voucher, stamped and signed, to the desk "
+                "that handed it out."
+            ),
+        )
     if booklet.funders:
         funders = _blocks.funder_list(booklet.funders)
-        _draw.draw_fitted(
-            c,
-            BODY_LEFT,
-            12.5 * mm,
-            _("Funded by: {funders}").format(funders=funders),
-            fonts.REGULAR,
-            7.5,
-            body,
-        )
+        add(fonts.REGULAR, _draw.GREY, _("Funded by: {funders}").format(funders=funders))
     desk = _blocks.desk_one_line(booklet.desk)
-    _draw.draw_fitted(
-        c,
-        BODY_LEFT,
-        8.5 * mm,
-        _("Handed out by: {desk}").format(desk=desk),
-        fonts.REGULAR,
-        7.5,
-        body,
-    )
-    c.setFillColor(black)
-    _draw.draw_fitted(c, BODY_LEFT, 4.5 * mm, rules(), fonts.BOLD, 7.5, body)
-
-
-def _value_column() -> float:
-    """Width left of the voucher barcode, where the value and the validity go."""
-    return BODY_RIGHT - BODY_LEFT - VOUCHER_BARCODE_ROOM - 4 * mm
+    add(fonts.REGULAR, _draw.GREY, _("Handed out by: {desk}").format(desk=desk))
+    add(fonts.BOLD, BLACK, _blocks.rules())
+    return lines
 
 
 def _programme(booklet: BookletRecord) -> tuple[str, ...]:
     room = BODY_RIGHT - BODY_LEFT - (32 * mm if booklet.duplicate else 0)
-    return wrapped(booklet.programme_name, fonts.BOLD, 11.5, room, 2)
-
-
-def _rule(booklet: BookletRecord, height: float) -> float:
-    """Where the line under the programme's name runs: one or two lines of name above it."""
-    return height - (16 if len(_programme(booklet)) < 2 else 20.5) * mm
-
-
-def _middle(booklet: BookletRecord, height: float) -> float:
-    return (17 * mm + _rule(booklet, height)) / 2
+    return wrapped(booklet.programme_name, fonts.BOLD, 11, room, 2)
