@@ -138,17 +138,25 @@ def draw_block(c: Canvas, block: PlaceBlock, x: float, top: float) -> float:
 
 
 def draw_place_columns(
-    c: Canvas, places: tuple[PlaceLine, ...], left: float, width: float, top: float, limit: float
+    c: Canvas,
+    places: tuple[PlaceLine, ...],
+    left: float,
+    width: float,
+    top: float,
+    limit: float,
+    *,
+    details: bool = True,
 ) -> float:
     """As many places as fit between `top` and `limit`, nearest first, two a row (as the
-    orientation slip shows them: the columns stay even); returns the lowest y drawn."""
+    orientation slip shows them: the columns stay even); returns the lowest y drawn (`top`
+    when not even the nearest fits)."""
     gutter = 6 * mm
     column_width = (width - gutter) / 2
     columns = (left, left + column_width + gutter)
     lowest = y = top
     for start in range(0, len(places), 2):
         blocks = [
-            place_block(place, column_width, details=True) for place in places[start : start + 2]
+            place_block(place, column_width, details=details) for place in places[start : start + 2]
         ]
         if y - block_height(blocks[0]) < limit:
             break

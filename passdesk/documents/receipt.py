@@ -370,16 +370,11 @@ class _ReceiptWriter:
     def _places(self) -> None:
         """As many places as fit above the notice, nearest first, in two columns."""
         c, record = self.canvas, self.record
-        if self.y - 25 * mm < self.limit:
+        if self.y - 16 * mm < self.limit:  # the heading and one place without its hours
             return
         self._heading(_("Where to use your vouchers"))
         if not record.places:  # the directory is empty: say where to ask, not nothing
-            c.setFont(fonts.REGULAR, 9.5)
-            c.setFillColor(BLACK)
-            c.drawString(
-                LEFT, self.y - 4 * mm, _("Ask this desk for the list of qualified places near you.")
-            )
-            self.y -= 9 * mm
+            self._ask_the_desk()
             return
         if record.unserved_needs:  # said before the places, so it is not missed
             text = _("No place near you offers: {needs}. Ask the desk where to go.").format(
@@ -392,7 +387,21 @@ class _ReceiptWriter:
                 self.y -= 4.2 * mm
             self.y -= 1.5 * mm
         lowest = draw_place_columns(c, record.places, LEFT, FULL, self.y, self.limit)
+        if lowest == self.y:  # a full page: the places without their hours, or where to ask
+            lowest = draw_place_columns(
+                c, record.places, LEFT, FULL, self.y, self.limit, details=False
+            )
+        if lowest == self.y:
+            self._ask_the_desk()
+            return
         self.y = lowest - 2 * mm
+
+    def _ask_the_desk(self) -> None:
+        self.canvas.setFont(fonts.REGULAR, 9.5)
+        self.canvas.setFillColor(BLACK)
+        text = _("Ask this desk for the list of qualified places near you.")
+        self.canvas.drawString(LEFT, self.y - 4 * mm, text)
+        self.y -= 9 * mm
 
     def _bottom(self) -> None:
         """Notice and signature boxes, always at the foot of the copy's last page."""

@@ -233,7 +233,7 @@ def sample_receipt(
         )
     if not notice_text:  # the standard notice, as a desk that kept it prints it
         desk = "Mairie de Villeurbanne, Place Lazare-Goujon, 69100 Villeurbanne"
-        notice_text = " ".join(as_text(standard_sections(desk, 36, "")).splitlines())
+        notice_text = " ".join(as_text(standard_sections(desk, 36, DPO_CONTACT)).splitlines())
     return ReceiptRecord(
         receipt_number="2026-000123",
         issued_at=datetime(2026, 3, 14, 10, 42),

@@ -11,7 +11,7 @@ import pytest
 from printing_pages import needs_poppler, pdf_text
 
 from passdesk.documents import render_receipt
-from passdesk.documents.samples import sample_receipt
+from passdesk.documents.samples import sample_mixed_receipt, sample_receipt
 from passdesk.errors import InvalidInput
 from passdesk.notice import SECTIONS, as_text, standard_sections
 
@@ -161,3 +161,16 @@ def test_a_damaged_logo_does_not_stop_the_receipt(tmp_path: Path) -> None:
     record = replace(record, desk=replace(record.desk, logo_png=b"not a png"))
     render_receipt(record, tmp_path / "receipt.pdf")
     assert len(pypdf.PdfReader(tmp_path / "receipt.pdf").pages) == 2
+
+
+def test_a_full_receipt_still_says_where_to_use_the_vouchers(tmp_path: Path) -> None:
+    """Three booklets of two programmes and the whole notice leave little room: the heading is
+    followed by the nearest place (without its hours if need be) or by where to ask, never by
+    an empty space (as it once was)."""
+    path = tmp_path / "r.pdf"
+    record = sample_mixed_receipt()
+    render_receipt(record, path)
+    first_page = pypdf.PdfReader(path).pages[0].extract_text()
+    assert "Où utiliser vos chèques" in first_page
+    after = first_page.split("Où utiliser vos chèques", 1)[1].split("Vos données personnelles")[0]
+    assert record.places[0].name in after or "Demandez à l'accueil" in after, after
