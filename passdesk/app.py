@@ -282,10 +282,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("%s receipt preview folders left by an ended PassDesk removed", swept)
     from PySide6.QtWidgets import QApplication
 
+    from passdesk.ui.style import install_style
     from passdesk.ui.worker import TaskRunner
 
     app = QApplication.instance() or QApplication(["passdesk"])
     assert isinstance(app, QApplication)
+    install_style(app)
     app.setApplicationName("PassDesk")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(application_icon())

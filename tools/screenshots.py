@@ -1,11 +1,13 @@
-"""Screenshots of the desk window for the README, from a fresh demonstration database.
+"""Screenshots of every page and dialog of the desk window, from a fresh demonstration database.
 
-Run under Xvfb so anyone can regenerate them the same way:
+Run under Xvfb so anyone can regenerate them the same way (`make screenshots`):
 
-    xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python tools/screenshots.py
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py
 
-Writes docs/screenshots/serve.png (search results), person.png (a person's panel with a scanned
-booklet waiting for confirmation) and stock.png (the stock page, when it exists).
+Writes docs/screenshots/<width>x<height>/<screen>.png for each screen of tools/screens.py
+(pages, dialogs, the first-run assistant, the login), at 1280x720 and 1920x1080, in French
+(`--language en` for English, in docs/screenshots/en-<width>x<height>/). The README shows
+some of the 1280x720 ones.
 """
 
 from __future__ import annotations
@@ -20,25 +22,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-WIDTH, HEIGHT = 1280, 800
 
-
-def wait_until(app, condition: Callable[[], bool], timeout_ms: int = 20_000) -> None:  # noqa: ANN001
+def make_wait(app) -> Callable[[Callable[[], bool]], None]:  # noqa: ANN001
     from PySide6.QtCore import QDeadlineTimer, QEventLoop
 
-    deadline = QDeadlineTimer(timeout_ms)
-    while not condition():
-        if deadline.hasExpired():
-            raise TimeoutError("the window did not reach the expected state")
-        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    def wait(condition: Callable[[], bool], timeout_ms: int = 20_000) -> None:
+        deadline = QDeadlineTimer(timeout_ms)
+        while not condition():
+            if deadline.hasExpired():
+                raise TimeoutError("the window did not reach the expected state")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        for _round in range(5):  # let layouts and repaints settle before the grab
+            app.processEvents()
+
+    return wait
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--language", choices=("fr", "en"), default="fr")
+    parser.add_argument("--only", nargs="*", default=None, help="screen names to take")
     args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
 
     home = Path(tempfile.mkdtemp(prefix="passdesk-screens-"))
     os.environ["PASSDESK_HOME"] = str(home)
@@ -50,58 +56,38 @@ def main(argv: list[str] | None = None) -> int:
     from passdesk import app as passdesk_app
     from passdesk import demo
     from passdesk.services import open_services
+    from passdesk.ui.style import install_style
     from passdesk.ui.worker import TaskRunner
+    from tools import screens
 
     qt_app = QApplication(["passdesk-screenshots"])
-    passdesk_app.apply_language(qt_app, "fr")
+    qt_app.setStyle("Fusion")  # the same look wherever the tool runs
+    install_style(qt_app)
+    passdesk_app.apply_language(qt_app, args.language)
+    wait = make_wait(qt_app)
+    runner = TaskRunner()
     services = open_services(home / "demo.sqlite3")
     print("building the demonstration database…", file=sys.stderr)
     demo.build(services, seed=args.seed, scale="small")
-    runner = TaskRunner()
-    window = passdesk_app.build_window(services, services.accounts.actor(), runner)
-    window.resize(WIDTH, HEIGHT)
-    window.show_page(0)
-    window.show()
-    wait_until(qt_app, window.isVisible)
-    page = window.serve_page
-
-    # A person who already received something, found by the first letters of their name.
-    person = next(
-        p
-        for p in services.beneficiaries.list(limit=500)
-        if services.handouts.for_beneficiary(p.id)
-        and any(r.remaining for r in services.handouts.entitlements(p.id))
-    )
-    query = person.last_name[:4]
-    page.search_edit.setText(query)
-    page.refresh()
-    wait_until(qt_app, lambda: page.results_model.rowCount() > 0)
-    qt_app.processEvents()
-    window.grab().save(str(args.out / "serve.png"))
-
-    page.open_person(person.id)
-    page.person_panel.next_action.trigger()
-    qt_app.processEvents()
-    window.grab().save(str(args.out / "person.png"))
-
-    stock = window.page("StockPage")
-    if stock is not None:
-        window.show_page(window.pages.index(stock))
-        wait_until(qt_app, lambda: window.current_page() is stock)
-        runner.wait_all()
-        for _ in range(20):
-            qt_app.processEvents()
-        window.grab().save(str(args.out / "stock.png"))
-    else:
-        print("no stock page in this version: stock.png not taken", file=sys.stderr)
-
-    window.close()
+    passdesk_app.apply_language(qt_app, args.language)  # the demo stores French: keep ours
+    empty = open_services(home / "new.sqlite3")
+    stage = screens.open_stage(services, runner, wait)
+    prefix = "" if args.language == "fr" else f"{args.language}-"
+    written = 0
+    for width, height in screens.SIZES:
+        folder = args.out / f"{prefix}{width}x{height}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for screen in screens.all_screens():
+            if args.only and screen.name not in args.only:
+                continue
+            with screens.shown(stage, screen, (width, height), empty=empty) as widget:
+                widget.grab().save(str(folder / f"{screen.name}.png"))
+                written += 1
+    stage.window.close()
     runner.wait_all()
     services.close()
-    for name in ("serve.png", "person.png", "stock.png"):
-        target = args.out / name
-        if target.exists():
-            print(target)
+    empty.close()
+    print(f"{written} screenshots written under {args.out}", file=sys.stderr)
     return 0
 
 

@@ -1,11 +1,12 @@
-"""Small widgets shared by the pages and dialogs: messages next to fields, shortcut tooltips,
-what to say of a failure."""
+"""Small widgets shared by the pages and dialogs: labels that never cut their text (wrapped to
+their full height, or elided with the whole text in a tooltip), messages next to fields,
+shortcut tooltips, what to say of a failure."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence, QPalette
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QWidget
 
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
@@ -39,16 +40,90 @@ def make_action(
     return action
 
 
-class MessageLabel(QLabel):
+class WrapLabel(QLabel):
+    """A word-wrapped label that is always as tall as its lines.
+
+    Qt lays a wrapped label out from its height for the width it gets, but a window's minimum
+    size ignores that: a dialog or an assistant page then squeezes a three-line message into
+    one line and cuts the rest (the password rule lost its example that way). Holding a
+    minimum height worked out from the label's width makes every layout above it make room.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if not self.text():
+            self.setMinimumHeight(0)
+            return
+        width = self.width() if self.width() > 1 else self.sizeHint().width()
+        needed = self.heightForWidth(width)
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+
+
+class ElidedLabel(QLabel):
+    """One line that gives way to its neighbours: cut with "…" when narrow, the whole text in
+    its tooltip and accessible name (a 103-character name must not push the buttons next to
+    it off the panel)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        self._full = text
+        self.setAccessibleName(text)
+        super().setText(text)
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def is_elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self._full) > self.contentsRect().width()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        return QSize(self.fontMetrics().horizontalAdvance("…") * 4, hint.height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        self.setToolTip(self._full if self.is_elided() else "")
+
+    def paintEvent(self, _event: object) -> None:  # noqa: N802
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, rect.width())
+        painter.setPen(self.palette().color(self.foregroundRole()))
+        painter.drawText(rect, int(self.alignment()) | int(Qt.AlignmentFlag.AlignVCenter), shown)
+
+
+class MessageLabel(WrapLabel):
     """A message shown next to a field: a refusal in plain French, or a calm confirmation.
 
     Hidden when empty; the text is also its accessible description so screen readers say it.
     Colours come from the palette roles, sizes from the system font (nothing fixed in pixels).
+    An error starts with a sign, so that colour is never the only thing that tells it.
     """
 
     def __init__(self, parent: QWidget | None = None, *, name: str = "") -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
+        super().__init__("", parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.setAccessibleName(name)
@@ -84,9 +159,25 @@ class MessageLabel(QLabel):
         palette.setColor(role, colour)
         self.setPalette(palette)
         self.setProperty("error", error)
+        # The sign of an error takes the left margin; the text is left as the service said it.
+        sign = self._sign_size() + self.fontMetrics().averageCharWidth() if error else 0
+        self.setContentsMargins(sign, 0, 0, 0)
         self.setText(text)
         self.setAccessibleDescription(text)
         self.show()
+
+    def is_error(self) -> bool:
+        return bool(self.property("error"))
+
+    def _sign_size(self) -> int:
+        return self.fontMetrics().height()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if self.is_error() and self.text():
+            size = self._sign_size()
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+            QPainter(self).drawPixmap(0, 0, icon.pixmap(size, size))
 
 
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> None:
