@@ -34,7 +34,7 @@ from passdesk.services import Services
 from passdesk.services.accounts import check_login, check_password, check_siret
 from passdesk.services.programmes import parse_date, parse_money, parse_share
 from passdesk.services.rows import Actor
-from passdesk.ui.widgets.basics import MessageLabel, buddy_label
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, buddy_label
 from passdesk.ui.worker import SyncRunner, TaskRunner
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class WelcomePage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle(_("Welcome to PassDesk"))
-        text = QLabel(
+        text = WrapLabel(
             _(
                 "This database is new. Set up your desk in three short steps: the desk, your "
                 "administrator account and a first programme. Or open a demonstration desk filled "
@@ -99,7 +99,6 @@ class WelcomePage(QWizardPage):
             ),
             self,
         )
-        text.setWordWrap(True)
         self.demo_button = QPushButton(_("Open a &demonstration"), self)
         self.demo_button.setAccessibleName(_("Open a demonstration"))
         self.demo_button.setAutoDefault(False)  # Enter means Next, as the page says

@@ -4,9 +4,9 @@ shortcut tooltips, what to say of a failure."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette, QResizeEvent
-from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle, QWidget
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import QDialog, QLabel, QSizePolicy, QStyle, QWidget
 
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
@@ -52,24 +52,72 @@ class WrapLabel(QLabel):
     def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
         self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self._fit()
 
     def setText(self, text: str) -> None:  # noqa: N802
         super().setText(text)
         self._fit()
 
+    def hasHeightForWidth(self) -> bool:  # noqa: N802
+        return False  # the minimum height says it, for the width the label has
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        return QSize(hint.width(), self.minimumHeight()) if self.text() else hint
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._fit()
 
     def _fit(self) -> None:
+        held = self.minimumHeight()
         if not self.text():
-            self.setMinimumHeight(0)
+            if held:
+                self.setMinimumHeight(0)
             return
-        width = self.width() if self.width() > 1 else self.sizeHint().width()
-        needed = self.heightForWidth(width)
-        if needed > 0 and needed != self.minimumHeight():
-            self.setMinimumHeight(needed)
+        # QLabel's height for a width never goes below the minimum height: measure without it.
+        self.setMinimumHeight(0)
+        laid_out = self.isVisible() or self.testAttribute(Qt.WidgetAttribute.WA_Resized)
+        width = self.width() if laid_out else QLabel.sizeHint(self).width()
+        self.setMinimumHeight(max(self.heightForWidth(width), 0))
+        self._make_room()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._make_room()
+
+    def _make_room(self) -> None:
+        """A dialog whose own layout does not grow (QWizard) squeezes the label: after this
+        event, once the layouts have run, it is made taller by what the label lacks."""
+        if self.isVisible():
+            QTimer.singleShot(0, self, self._on_room_timer)
+
+    def _on_room_timer(self) -> None:
+        """The most any container up to the window lacks of its layout's minimum height."""
+        lacking = self.minimumHeight() - self.height()
+        widget = self.parentWidget()
+        while widget is not None and not widget.isWindow():
+            layout = widget.layout()
+            if layout is not None:
+                lacking = max(lacking, layout.minimumSize().height() - widget.height())
+            widget = widget.parentWidget()
+        if lacking > 0 and self.isVisible():
+            grow_window(self.window(), lacking)
+
+
+def grow_window(window: QWidget, extra: int) -> None:
+    """Make a dialog `extra` pixels taller, within the screen; a main window keeps the size
+    the agent gave it (its pages scroll)."""
+    if not isinstance(window, QDialog) or window.isMaximized() or not window.isVisible():
+        return
+    wanted = window.height() + extra
+    screen = window.screen()
+    if screen is not None:
+        frame = window.frameGeometry().height() - window.height()
+        wanted = min(wanted, screen.availableGeometry().height() - frame)
+    if wanted > window.height():
+        window.resize(window.width(), wanted)
 
 
 class ElidedLabel(QLabel):

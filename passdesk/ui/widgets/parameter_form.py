@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from passdesk.i18n import _
 from passdesk.services.settings import Parameter
-from passdesk.ui.widgets.basics import MessageLabel, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, scaled_font
 from passdesk.ui.widgets.forms import field_label
 
 
@@ -120,8 +120,7 @@ class ParameterForm(QWidget):
             widget, read, write = factory(parameter, self._notifier(parameter.key))
             widget.setObjectName(f"parameter_{parameter.key}")
             widget.setAccessibleName(_(parameter.label))
-            help_label = QLabel(_(parameter.help))
-            help_label.setWordWrap(True)
+            help_label = WrapLabel(_(parameter.help))
             scaled_font(help_label, 0.9)  # quieter by size, not by a low-contrast colour
             widget.setToolTip(_(parameter.help))
             widget.setAccessibleDescription(_(parameter.help))

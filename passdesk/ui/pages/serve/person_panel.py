@@ -31,7 +31,7 @@ from passdesk.services.base import local_date
 from passdesk.services.rows import BeneficiaryRow, Entitlement, HandoutRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.serve.confirmation import ConfirmationPanel
-from passdesk.ui.widgets.basics import MessageLabel, make_action, scaled_font
+from passdesk.ui.widgets.basics import ElidedLabel, MessageLabel, WrapLabel, make_action, scaled_font
 from passdesk.ui.widgets.person_form import PersonForm
 from passdesk.ui.widgets.table_models import Column, RowTableModel
 
@@ -90,11 +90,11 @@ class PersonPanel(QWidget):
         self.person: BeneficiaryRow | None = None
         can_override = may(context.actor.role, Action.OVERRIDE_LIMIT)
 
-        self.heading = QLabel(self)
+        # A long name is cut with "…" (whole in its tooltip) rather than widen the panel and
+        # push the scan field's buttons off it.
+        self.heading = ElidedLabel("", self)
         scaled_font(self.heading, 1.4, bold=True)
-        self.heading.setAccessibleName(_("Person"))
-        self.identity = QLabel(self)
-        self.identity.setWordWrap(True)
+        self.identity = WrapLabel("", self)
 
         # Scan and confirm: first, where the eye and the focus go.
         scan_box = QGroupBox(_("Hand out a booklet"), self)
@@ -134,8 +134,7 @@ class PersonPanel(QWidget):
         scan_layout.addWidget(self.confirmation)
 
         # What they may still receive, and what they received.
-        self.entitlements = QLabel(self)
-        self.entitlements.setWordWrap(True)
+        self.entitlements = WrapLabel("", self)
         self.entitlements.setAccessibleName(_("What the person may still receive"))
         self.handouts_model: RowTableModel[HandoutRow] = RowTableModel(HANDOUT_COLUMNS, self)
         self.handouts_view = QTableView(self)

@@ -35,7 +35,7 @@ from passdesk.ui.pages.stock.closing import ClosingDialog
 from passdesk.ui.pages.stock.print_booklets import PrintBookletsDialog
 from passdesk.ui.pages.stock.receive_lot import ReceiveLotDialog
 from passdesk.ui.pages.stock.void import VoidDialog
-from passdesk.ui.widgets.basics import MessageLabel, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, scaled_font
 from passdesk.ui.widgets.forms import field_label, open_dialog, shortcut_button
 from passdesk.ui.widgets.table_models import (
     Column,
@@ -127,9 +127,8 @@ class StockPage(QWidget):
     def _build(self) -> None:
         heading = QLabel(self.title)
         scaled_font(heading, 1.4, bold=True)
-        self.summary_label = QLabel()
+        self.summary_label = WrapLabel()
         self.summary_label.setObjectName("stock_summary")
-        self.summary_label.setWordWrap(True)
         self.message = MessageLabel(self, name="stock_message")
 
         self.receive_button = shortcut_button(

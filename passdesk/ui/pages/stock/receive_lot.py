@@ -35,7 +35,7 @@ from passdesk.services.lots import (
 )
 from passdesk.services.rows import LotRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.widgets.basics import MessageLabel, failure_message
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, failure_message
 from passdesk.ui.widgets.forms import add_field_row, dialog_buttons, field_label
 
 # Where each problem of a plan is shown: the first cover's field, the last one's, or the dialog.
@@ -55,13 +55,12 @@ class ReceiveLotDialog(QDialog):
         self.setWindowTitle(_("Receive a lot"))
         self.plan: LotPlan | None = None  # a plan without problems, ready to confirm
         self._plan_seq = 0  # plans asked for; an answer to an older one is dropped
-        intro = QLabel(
+        intro = WrapLabel(
             _(
                 "Scan the barcode of the lot's first booklet, then of its last one. "
                 "Check what will be recorded, then confirm."
             )
         )
-        intro.setWordWrap(True)
         self.first_code = QLineEdit()
         self.first_code.setObjectName("first_code")
         self.first_code.setAccessibleName(_("First booklet"))
@@ -78,9 +77,8 @@ class ReceiveLotDialog(QDialog):
         self.source.setObjectName("source")
         self.source.setAccessibleName(_("Source"))
         self.source.setPlaceholderText(_("delivery note, funder… (optional)"))
-        self.summary = QLabel()
+        self.summary = WrapLabel()
         self.summary.setObjectName("receive_summary")
-        self.summary.setWordWrap(True)
         self.message = MessageLabel(self, name="receive_message")
         self.confirm_button = QPushButton(_("&Receive"))
         self.confirm_button.setObjectName("confirm_button")
