@@ -5,7 +5,15 @@ shortcut tooltips, what to say of a failure."""
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent, QPalette, QResizeEvent, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QDialog, QLabel, QSizePolicy, QStyle, QWidget
 
 from passdesk.errors import PassDeskError
@@ -53,6 +61,8 @@ class WrapLabel(QLabel):
         super().__init__(text, parent)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        # As tall as its lines, no taller: spare room goes to the layout's stretch.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._fit()
 
     def setText(self, text: str) -> None:  # noqa: N802

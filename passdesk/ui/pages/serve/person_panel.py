@@ -31,7 +31,13 @@ from passdesk.services.base import local_date
 from passdesk.services.rows import BeneficiaryRow, Entitlement, HandoutRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.serve.confirmation import ConfirmationPanel
-from passdesk.ui.widgets.basics import ElidedLabel, MessageLabel, WrapLabel, make_action, scaled_font
+from passdesk.ui.widgets.basics import (
+    ElidedLabel,
+    MessageLabel,
+    WrapLabel,
+    make_action,
+    scaled_font,
+)
 from passdesk.ui.widgets.person_form import PersonForm
 from passdesk.ui.widgets.table_models import Column, RowTableModel
 
