@@ -329,11 +329,12 @@ def _wrong_admin(wizard: Any) -> None:
 
 
 def _wrong_programme(wizard: Any) -> None:
-    programme = wizard.programme
-    programme.code.setText("mgp 19")
-    programme.face_value.setText("dix")
-    programme.valid_from.setText("29/02/2027")
-    programme.valid_until.setText("31/13/2027")
+    form = wizard.programme.form
+    form.code.setText("mgp 19")
+    form.face_value.setText("dix")
+    form.valid_from.setText("29/02/2027")
+    form.valid_until.setText("31/13/2027")
+    form.funders.set_shares([("État", "45"), ("Métropole de Lyon", "50")])
     wizard.next()  # refused: nothing is created
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import Row, and_, bindparam, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from passdesk.errors import InvalidInput, NotFound, Refused
+from passdesk.formatting import date_problem
 from passdesk.i18n import N_, _
 from passdesk.models import Beneficiary, NameToken
 from passdesk.services.base import Service
@@ -32,6 +33,7 @@ PHONE_PATTERN = re.compile(r"^(?:\+33|0033|0)[1-9]\d{8}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_SEPARATORS = re.compile(r"[\s.\-]")
 OLDEST_BIRTH = date(1900, 1, 1)
+MAX_NAME_LENGTH = 120  # what the register's columns hold, first name and last name each
 # The short needs diagnostic: what the person wants to learn (printed places match these).
 DIAGNOSTIC_NEEDS: dict[str, str] = {
     "admin_procedures": N_("Online administrative procedures"),
@@ -185,7 +187,11 @@ def field_errors(data: BeneficiaryInput, today: date) -> dict[str, str]:
         value = clean_name(value)
         if not value:
             errors[name] = _("Required.")
-        elif len(value) > 120 or not NAME_PATTERN.match(value):
+        elif len(value) > MAX_NAME_LENGTH:
+            errors[name] = _("A name has at most {max} characters ({count} typed).").format(
+                max=MAX_NAME_LENGTH, count=len(value)
+            )
+        elif not NAME_PATTERN.match(value):
             errors[name] = _("Letters, spaces, hyphens and apostrophes only.")
     birth = data.birth_date
     if birth is None or (isinstance(birth, str) and not birth.strip()):
@@ -193,7 +199,7 @@ def field_errors(data: BeneficiaryInput, today: date) -> dict[str, str]:
     else:
         parsed = _parse_birth(birth)
         if parsed is None:
-            errors["birth_date"] = _("Write the date as DD/MM/YYYY or YYYY-MM-DD.")
+            errors["birth_date"] = date_problem(str(birth)) or _("This birth date is not possible.")
         elif parsed > today or parsed < OLDEST_BIRTH:
             errors["birth_date"] = _("This birth date is not possible.")
     if data.postcode.strip() and not POSTCODE_PATTERN.match(data.postcode.strip().upper()):

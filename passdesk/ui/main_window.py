@@ -25,6 +25,7 @@ from passdesk import __version__, paths
 from passdesk.i18n import _, ngettext
 from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
+from passdesk.ui.first_stock import FirstStockHint
 from passdesk.ui.idle_lock import ActivityWatcher, LockScreen
 from passdesk.ui.pages.agents.dialogs import PasswordDialog
 from passdesk.ui.pages.agents.page import AgentsPage
@@ -108,10 +109,13 @@ class MainWindow(QMainWindow):
         # The end-of-validity banner sits above the pages, whichever is shown.
         self.validity_banner = ValidityBanner(self)
         self.validity_banner.show_stock_requested.connect(self._on_banner_show_stock)
+        self.first_stock_hint = FirstStockHint(context, self)
+        self.first_stock_hint.receive_requested.connect(self._on_first_stock_receive_requested)
         self.pages_screen = QWidget(self)
         column = QVBoxLayout(self.pages_screen)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.validity_banner)
+        column.addWidget(self.first_stock_hint)
         column.addWidget(self.splitter, 1)
         self.screens.addWidget(self.pages_screen)
         self.screens.addWidget(self.lock_screen)
@@ -121,6 +125,8 @@ class MainWindow(QMainWindow):
         self.dialog: QDialog | None = None
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.page("BeneficiariesPage").open_requested.connect(self._on_beneficiaries_open_requested)
+        self.page("StockPage").stock_changed.connect(self.first_stock_hint.refresh)
+        self.first_stock_hint.refresh()
         self._build_menus()
         self.statusBar().showMessage(_("Logged in as {agent}.").format(agent=actor.display_name))
         self._restore_state()
@@ -236,6 +242,11 @@ class MainWindow(QMainWindow):
         stock = self.page("StockPage")
         if stock is not None:
             self.show_page(self.pages.index(stock))
+
+    def _on_first_stock_receive_requested(self) -> None:
+        stock = self.page("StockPage")
+        self.show_page(self.pages.index(stock))
+        stock.receive_button.click()
 
     def _on_beneficiaries_open_requested(self, beneficiary_id: int) -> None:
         self.show_page(0)
