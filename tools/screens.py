@@ -269,6 +269,19 @@ def _agent_add(stage: Stage) -> QWidget:
     return stage.dialog_of(page)
 
 
+def _programme_new(stage: Stage) -> QWidget:
+    page = stage.page("ProgrammesPage")
+    page.add_button.click()
+    return stage.dialog_of(page)
+
+
+def _programme_edit(stage: Stage) -> QWidget:
+    page = stage.page("ProgrammesPage")
+    page.view.selectRow(0)
+    page.edit_button.click()
+    return stage.dialog_of(page)
+
+
 def _password(stage: Stage) -> QWidget:
     stage.window.password_action.trigger()
     return stage.dialog_of(stage.window)
@@ -355,6 +368,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("reports", _page("ReportsPage")),
     Screen("settings", _page("SettingsPage")),
     Screen("agents", _page("AgentsPage")),
+    Screen("programmes", _page("ProgrammesPage")),
     Screen("new-person", _new_person),
     Screen("new-person-errors", _new_person_errors),
     Screen("new-person-duplicate", _new_person_duplicate),
@@ -371,6 +385,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("usage-mapping", _usage_mapping),
     Screen("usage-call", _usage_call),
     Screen("agent-add", _agent_add),
+    Screen("programme-new", _programme_new),
+    Screen("programme-edit", _programme_edit),
     Screen("password", _password),
     Screen("file-dialog", _file_dialog),
     Screen("login", _login),

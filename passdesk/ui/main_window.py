@@ -31,6 +31,7 @@ from passdesk.ui.pages.agents.dialogs import PasswordDialog
 from passdesk.ui.pages.agents.page import AgentsPage
 from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
 from passdesk.ui.pages.places.page import PlacesPage
+from passdesk.ui.pages.programmes.page import ProgrammesPage
 from passdesk.ui.pages.reports.page import ReportsPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
@@ -52,6 +53,7 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (ReportsPage, Action.VIEW_REPORTS),
     (SettingsPage, Action.EDIT_SETTINGS),
     (AgentsPage, Action.MANAGE_AGENTS),
+    (ProgrammesPage, Action.MANAGE_PROGRAMMES),
 )
 
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -195,8 +196,13 @@ class StockPage(QWidget):
         configure_view(self.lots_view, self.lots_model, _("Lots"))
         self.lots_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
 
-        programmes_box = self._titled(_("Programmes"), self.programmes_view)
-        lots_box = self._titled(_("Lots received"), self.lots_view)
+        # Programmes and lots take turns on the whole width: side by side, their dozen and
+        # seven columns could only be read by scrolling sideways.
+        self.upper_tabs = QTabWidget()
+        self.upper_tabs.setObjectName("stock_tabs")
+        self.upper_tabs.setAccessibleName(_("Programmes and lots received"))
+        self.upper_tabs.addTab(self.programmes_view, _("Programmes"))
+        self.upper_tabs.addTab(self.lots_view, _("Lots received"))
 
         self.programme_filter = QComboBox()
         self.programme_filter.setObjectName("programme_filter")
@@ -236,16 +242,9 @@ class StockPage(QWidget):
         booklets_layout.addWidget(self.booklets_view)
         booklets_box = self._titled(_("Booklets"), booklets_widget)
 
-        upper = QSplitter(Qt.Orientation.Horizontal)
-        upper.addWidget(programmes_box)
-        upper.addWidget(lots_box)
-        upper.setStretchFactor(0, 3)
-        upper.setStretchFactor(1, 2)
-        char = self.fontMetrics().averageCharWidth()
-        upper.setSizes([char * 110, char * 60])
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("stock_splitter")
-        self.splitter.addWidget(upper)
+        self.splitter.addWidget(self.upper_tabs)
         self.splitter.addWidget(booklets_box)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
