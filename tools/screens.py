@@ -282,6 +282,15 @@ def _programme_edit(stage: Stage) -> QWidget:
     return stage.dialog_of(page)
 
 
+def _lookup(stage: Stage) -> QWidget:
+    person = stage.person_with_history()
+    handout = stage.services.handouts.for_beneficiary(person.id)[0]
+    stage.window.lookup_action.trigger()
+    dialog = stage.dialog_of(stage.window, "lookup_dialog")
+    dialog.look_up(handout.booklets[0].first_voucher_code)
+    return dialog
+
+
 def _password(stage: Stage) -> QWidget:
     stage.window.password_action.trigger()
     return stage.dialog_of(stage.window)
@@ -384,6 +393,7 @@ SCREENS: tuple[Screen, ...] = (
     Screen("place-import", _place_import),
     Screen("usage-mapping", _usage_mapping),
     Screen("usage-call", _usage_call),
+    Screen("lookup", _lookup),
     Screen("agent-add", _agent_add),
     Screen("programme-new", _programme_new),
     Screen("programme-edit", _programme_edit),

@@ -27,6 +27,7 @@ from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
 from passdesk.ui.first_stock import FirstStockHint
 from passdesk.ui.idle_lock import ActivityWatcher, LockScreen
+from passdesk.ui.lookup import LOOKUP_KEYS, CodeLookupDialog
 from passdesk.ui.pages.agents.dialogs import PasswordDialog
 from passdesk.ui.pages.agents.page import AgentsPage
 from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
@@ -40,6 +41,7 @@ from passdesk.ui.pages.usage.page import UsagePage
 from passdesk.ui.progress import TaskProgressDialog
 from passdesk.ui.validity import DailyExpiry, ValidityBanner
 from passdesk.ui.widgets.basics import make_action
+from passdesk.ui.widgets.forms import open_dialog
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +127,7 @@ class MainWindow(QMainWindow):
         self.locked = False
         self._enabled_before_lock: list[QAction] = []
         self.dialog: QDialog | None = None
+        self.lookup_dialog: CodeLookupDialog | None = None
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.page("BeneficiariesPage").open_requested.connect(self._on_beneficiaries_open_requested)
         self.page("StockPage").stock_changed.connect(self.first_stock_hint.refresh)
@@ -183,6 +186,17 @@ class MainWindow(QMainWindow):
         serve_menu = bar.addMenu(_("&Serve"))
         for action in self.serve_page.menu_actions():
             serve_menu.addAction(action)
+        self.lookup_action = make_action(
+            self,
+            _("&Look up a code…"),
+            LOOKUP_KEYS[0],
+            tip=_("What a booklet or voucher is, its history and who received it"),
+        )
+        self.lookup_action.setShortcuts([QKeySequence(k) for k in LOOKUP_KEYS])
+        self.lookup_action.triggered.connect(self._on_lookup_action_triggered)
+        self.addAction(self.lookup_action)
+        serve_menu.addSeparator()
+        serve_menu.addAction(self.lookup_action)
 
         go_menu = bar.addMenu(_("&Go to"))
         self.page_actions = []
@@ -253,6 +267,16 @@ class MainWindow(QMainWindow):
     def _on_beneficiaries_open_requested(self, beneficiary_id: int) -> None:
         self.show_page(0)
         self.serve_page.open_person(beneficiary_id)
+
+    def _on_lookup_action_triggered(self) -> None:
+        if self.lookup_dialog is not None and self.lookup_dialog.isVisible():
+            self.lookup_dialog.raise_()
+            self.lookup_dialog.activateWindow()
+            self.lookup_dialog.code_edit.setFocus()
+            return
+        dialog = CodeLookupDialog(self._context, self)
+        dialog.open_person_requested.connect(self._on_beneficiaries_open_requested)
+        self.lookup_dialog = open_dialog(self.lookup_dialog, dialog)
 
     def _on_password_action_triggered(self) -> None:
         if self.dialog is not None:
