@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 from passdesk.i18n import _
 from passdesk.services.settings import PARAMETERS, Parameter
 from passdesk.ui.pages.settings import SettingsPage
+from passdesk.ui.widgets.hours_editor import OpeningHoursField
 from passdesk.ui.widgets.parameter_form import ParameterForm
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, Desk
@@ -26,6 +27,7 @@ EDITOR_CLASSES = {
     "int": QSpinBox,
     "choice": QComboBox,
     "bool": QCheckBox,
+    "hours": OpeningHoursField,
 }
 
 

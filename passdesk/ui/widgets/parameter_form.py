@@ -7,7 +7,7 @@ the help line and the message slot for each. Declaring a parameter adds its fiel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,7 @@ from passdesk.i18n import _
 from passdesk.services.settings import Parameter
 from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, scaled_font
 from passdesk.ui.widgets.forms import field_label
+from passdesk.ui.widgets.hours_editor import OpeningHoursField
 
 
 @dataclass
@@ -91,12 +92,19 @@ def _bool_editor(parameter: Parameter, changed: Callable[[], None]) -> tuple[QWi
     return widget, widget.isChecked, lambda value: widget.setChecked(bool(value))
 
 
+def _hours_editor(parameter: Parameter, changed: Callable[[], None]) -> tuple[QWidget, Any, Any]:
+    widget = OpeningHoursField(name=_(parameter.label))
+    widget.textEdited.connect(changed)
+    return widget, widget.text, lambda value: widget.setText("" if value is None else str(value))
+
+
 EDITOR_FACTORIES = {
     "text": _text_editor,
     "longtext": _longtext_editor,
     "int": _int_editor,
     "choice": _choice_editor,
     "bool": _bool_editor,
+    "hours": _hours_editor,
 }
 
 
@@ -105,13 +113,27 @@ class ParameterForm(QWidget):
 
     changed = Signal(str)  # the key of the parameter the user changed
 
-    def __init__(self, parameters: Iterable[Parameter], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parameters: Iterable[Parameter],
+        parent: QWidget | None = None,
+        *,
+        sections: dict[str, Sequence[str]] | None = None,
+    ) -> None:
+        """`sections` names groups of parameters laid out apart (`section(name)` is the widget
+        that holds them, for the page to place); `editors` keeps declaration order."""
         super().__init__(parent)
         self.editors: dict[str, Editor] = {}
         self._loading = False
-        layout = QFormLayout(self)
-        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout = self._form_layout(self)
+        self.sections: dict[str, QWidget] = {}
+        placed: dict[str, QFormLayout] = {}
+        for name, keys in (sections or {}).items():
+            self.sections[name] = QWidget(self)
+            self.sections[name].setObjectName(f"parameters_{name}")
+            section_layout = self._form_layout(self.sections[name])
+            section_layout.setContentsMargins(0, 0, 0, 0)
+            placed.update({key: section_layout for key in keys})
         previous: QWidget | None = None
         for parameter in parameters:
             factory = EDITOR_FACTORIES.get(parameter.kind)
@@ -131,18 +153,29 @@ class ParameterForm(QWidget):
             column.addWidget(widget)
             column.addWidget(help_label)
             column.addWidget(message)
+            target = placed.get(parameter.key, layout)
             if parameter.kind == "bool":
-                layout.addRow("", box)
+                target.addRow("", box)
             else:
                 label = QLabel(field_label(_(parameter.label)))
                 label.setBuddy(widget)
-                layout.addRow(label, box)
+                target.addRow(label, box)
             if previous is not None:
                 QWidget.setTabOrder(previous, widget)
             previous = widget
             self.editors[parameter.key] = Editor(
                 parameter, widget, read, write, message, help_label
             )
+
+    @staticmethod
+    def _form_layout(owner: QWidget) -> QFormLayout:
+        layout = QFormLayout(owner)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return layout
+
+    def section(self, name: str) -> QWidget:
+        return self.sections[name]
 
     def _notifier(self, key: str) -> Callable[..., None]:
         def notify(*_args: object) -> None:
