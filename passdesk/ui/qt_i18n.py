@@ -14,6 +14,8 @@ import logging
 from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator
 from PySide6.QtWidgets import QApplication
 
+from passdesk.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
 _installed: list[QTranslator] = []
@@ -33,8 +35,14 @@ def with_mnemonic(translated: str, source: str) -> str:
     return translated[:position] + "&" + translated[position:]
 
 
+# Qt's French names the Return key "Retour" in menus, while the key, our buttons and every
+# message say "Entrée": one name for one key (docs/glossary.md).
+KEY_NAMES = {"Return": N_("Enter"), "Enter": N_("Enter")}
+
+
 class MnemonicFallback(QTranslator):
-    """Looks up, in `catalogue`, the strings it lacks only because of their &-letter."""
+    """Looks up, in `catalogue`, the strings it lacks only because of their &-letter; and
+    names the Enter key as the glossary does."""
 
     def __init__(self, catalogue: QTranslator, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +54,8 @@ class MnemonicFallback(QTranslator):
     def translate(  # type: ignore[override]
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str | None:
+        if context == "QShortcut" and source in KEY_NAMES:
+            return _(KEY_NAMES[source])
         if "&" not in source:
             return None  # a null answer: "not mine", the next catalogue is asked
         found = self._catalogue.translate(context, source, disambiguation, n)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from passdesk import paths
 from passdesk.errors import PassDeskError
-from passdesk.i18n import N_, _
+from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
 from passdesk.services.rows import BeneficiaryRow, HandoutRow
 from passdesk.ui.context import UiContext
@@ -267,7 +267,9 @@ class ServePage(QWidget):
         self.results_model.set_rows(rows)
         if rows:
             self.results_view.selectRow(0)
-            self.results_count.setText(_("{n} person(s) found").format(n=len(rows)))
+            self.results_count.setText(
+                ngettext("{n} person found", "{n} people found", len(rows)).format(n=len(rows))
+            )
         elif self.search_edit.text().strip():
             self.results_count.setText(
                 _("No one found: check the spelling, or register a new beneficiary (Ctrl+N).")

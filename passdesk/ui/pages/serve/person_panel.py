@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from passdesk.errors import PassDeskError
 from passdesk.formatting import format_date
-from passdesk.i18n import N_, _
+from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
 from passdesk.services.base import local_date
 from passdesk.services.rows import BeneficiaryRow, Entitlement, HandoutRow
@@ -37,20 +37,22 @@ from passdesk.ui.widgets.basics import (
     WrapLabel,
     make_action,
     scaled_font,
+    shortcut_text,
 )
 from passdesk.ui.widgets.person_form import PersonForm
 from passdesk.ui.widgets.table_models import Column, RowTableModel
 
 log = logging.getLogger(__name__)
 
-CONFIRM_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+CONFIRM_KEYS = ("Ctrl+Return", "Ctrl+Enter")  # both named "Entrée" (qt_i18n), as on the key
 NEXT_BOOKLET_KEY = "F9"
 
 
 def _handout_status(row: HandoutRow) -> str:
+    """A handout's state, said of the handout ("remise", feminine in French)."""
     if row.cancelled:
         return _("cancelled")
-    return _("overridden") if row.override_reason else _("handed out")
+    return _("given, with an override") if row.override_reason else _("given")
 
 
 HANDOUT_COLUMNS: list[Column[HandoutRow]] = [
@@ -71,10 +73,16 @@ def phone_for_reading(phone: str) -> str:
 
 def entitlement_text(item: Entitlement) -> str:
     if item.limit is None:
-        return _("{name} ({code}): {received} booklet(s) received, no limit").format(
-            name=item.programme_name, code=item.programme_code, received=item.received
-        )
-    return _("{name} ({code}): {received} of {limit} booklet(s) received, {remaining} left").format(
+        return ngettext(
+            "{name} ({code}): {received} booklet received, no limit",
+            "{name} ({code}): {received} booklets received, no limit",
+            item.received,
+        ).format(name=item.programme_name, code=item.programme_code, received=item.received)
+    return ngettext(
+        "{name} ({code}): {received} of {limit} booklet received, {remaining} left",
+        "{name} ({code}): {received} of {limit} booklets received, {remaining} left",
+        item.received,
+    ).format(
         name=item.programme_name,
         code=item.programme_code,
         received=item.received,
@@ -127,7 +135,7 @@ class PersonPanel(QWidget):
         self.confirm_action.setShortcuts([QKeySequence(k) for k in CONFIRM_KEYS])
         self.confirm_action.setEnabled(False)
         self.confirmation.confirm_button.setText(
-            _("Confirm the handout ({key})").format(key=_("Ctrl+Enter"))
+            _("Confirm the handout ({key})").format(key=shortcut_text(CONFIRM_KEYS[0]))
         )
         self.confirmation.confirm_button.setAccessibleName(_("Confirm the handout"))
         scan_row = QHBoxLayout()

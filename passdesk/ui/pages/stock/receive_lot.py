@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from passdesk import codes
 from passdesk.formatting import format_number
 from passdesk.i18n import _
 from passdesk.models import LotKind
@@ -41,6 +42,12 @@ from passdesk.ui.widgets.forms import add_field_row, dialog_buttons, field_label
 # Where each problem of a plan is shown: the first cover's field, the last one's, or the dialog.
 FIRST_FIELD_PROBLEMS = (FIRST_BOOKLET, PROGRAMME)
 LAST_FIELD_PROBLEMS = (LAST_BOOKLET, COUNT)
+
+
+def example_booklet(context: UiContext) -> str:
+    """A booklet code that passes its own check: the desk's first programme's first booklet."""
+    programmes = context.services.programmes.list()
+    return codes.booklet_code(programmes[0].code if programmes else "MGP19", 1)
 
 
 class ReceiveLotDialog(QDialog):
@@ -64,7 +71,7 @@ class ReceiveLotDialog(QDialog):
         self.first_code = QLineEdit()
         self.first_code.setObjectName("first_code")
         self.first_code.setAccessibleName(_("First booklet"))
-        self.first_code.setPlaceholderText(_("e.g. MGP19-C000001-24"))
+        self.first_code.setPlaceholderText(_("e.g. {code}").format(code=example_booklet(context)))
         self.last_code = QLineEdit()
         self.last_code.setObjectName("last_code")
         self.last_code.setAccessibleName(_("Last booklet"))
