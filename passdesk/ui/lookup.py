@@ -28,7 +28,13 @@ from passdesk.services.code_history import EVENT_LABELS, CodeEvent
 from passdesk.services.rows import LookupResult
 from passdesk.services.stock import status_label
 from passdesk.ui.context import UiContext
-from passdesk.ui.widgets.basics import ElidedLabel, MessageLabel, WrapLabel, scaled_font
+from passdesk.ui.widgets.basics import (
+    ElidedLabel,
+    MessageLabel,
+    WrapLabel,
+    add_clear_button,
+    scaled_font,
+)
 from passdesk.ui.widgets.forms import field_label
 from passdesk.ui.widgets.table_models import Column, RowTableModel, configure_view
 
@@ -83,7 +89,7 @@ class CodeLookupDialog(QDialog):
         self.code_edit.setObjectName("lookup_code")
         self.code_edit.setAccessibleName(_("Code to look up"))
         self.code_edit.setPlaceholderText(_("Scan or type a booklet or voucher code, then Enter"))
-        self.code_edit.setClearButtonEnabled(True)
+        add_clear_button(self.code_edit)
         code_label = QLabel(field_label(_("&Code")), self)
         code_label.setBuddy(self.code_edit)
         self.message = MessageLabel(self, name=_("Lookup message"))

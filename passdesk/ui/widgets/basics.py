@@ -14,7 +14,15 @@ from PySide6.QtGui import (
     QResizeEvent,
     QShowEvent,
 )
-from PySide6.QtWidgets import QDialog, QLabel, QSizePolicy, QStyle, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
@@ -236,6 +244,19 @@ class MessageLabel(WrapLabel):
             size = self._sign_size()
             icon = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
             QPainter(self).drawPixmap(0, 0, icon.pixmap(size, size))
+
+
+def add_clear_button(edit: QLineEdit) -> None:
+    """The field's clear button, named for screen readers and in its tooltip (Qt leaves it
+    nameless)."""
+    edit.setClearButtonEnabled(True)
+    name = _("Clear the field")
+    for action in edit.findChildren(QAction):
+        action.setText(name)
+        action.setToolTip(name)
+    for button in edit.findChildren(QToolButton):
+        button.setAccessibleName(name)
+        button.setToolTip(name)
 
 
 def scaled_font(widget: QWidget, factor: float, *, bold: bool = False) -> None:

@@ -184,6 +184,7 @@ class ReportsPage(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("report_tabs")
         self.tabs.setAccessibleName(_("Report tables"))
+        self.tabs.tabBar().setAccessibleName(_("Report tables"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

@@ -37,7 +37,7 @@ from passdesk.ui.pages.serve.dashboard import DashboardView
 from passdesk.ui.pages.serve.new_person import NewBeneficiaryDialog
 from passdesk.ui.pages.serve.person_panel import PersonPanel
 from passdesk.ui.pages.serve.receipt import ReceiptDialog
-from passdesk.ui.widgets.basics import MessageLabel, failure_message, make_action
+from passdesk.ui.widgets.basics import MessageLabel, add_clear_button, failure_message, make_action
 from passdesk.ui.widgets.table_models import Column, RowTableModel
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class ServePage(QWidget):
         self.search_edit.setPlaceholderText(
             _("Search a person by name (accents and case ignored), then Enter")
         )
-        self.search_edit.setClearButtonEnabled(True)
+        add_clear_button(self.search_edit)
         self.search_action = make_action(
             self, _("&Search a person"), "Ctrl+F", tip=_("Go to the search field")
         )

@@ -35,6 +35,7 @@ from passdesk.ui.widgets.basics import (
     ElidedLabel,
     MessageLabel,
     WrapLabel,
+    add_clear_button,
     make_action,
     scaled_font,
     shortcut_text,
@@ -115,7 +116,7 @@ class PersonPanel(QWidget):
         self.scan_edit = QLineEdit(scan_box)
         self.scan_edit.setAccessibleName(_("Booklet or voucher code"))
         self.scan_edit.setPlaceholderText(_("Scan or type a booklet or voucher code, then Enter"))
-        self.scan_edit.setClearButtonEnabled(True)
+        add_clear_button(self.scan_edit)
         scan_label = QLabel(_("&Code:"), scan_box)
         scan_label.setBuddy(self.scan_edit)
         self.next_action = make_action(

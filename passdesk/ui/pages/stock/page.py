@@ -201,6 +201,7 @@ class StockPage(QWidget):
         self.upper_tabs = QTabWidget()
         self.upper_tabs.setObjectName("stock_tabs")
         self.upper_tabs.setAccessibleName(_("Programmes and lots received"))
+        self.upper_tabs.tabBar().setAccessibleName(_("Programmes and lots received"))
         self.upper_tabs.addTab(self.programmes_view, _("Programmes"))
         self.upper_tabs.addTab(self.lots_view, _("Lots received"))
 
