@@ -53,9 +53,9 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (PlacesPage, Action.SERVE),
     (UsagePage, Action.FOLLOW_UP),
     (ReportsPage, Action.VIEW_REPORTS),
+    (ProgrammesPage, Action.MANAGE_PROGRAMMES),
     (SettingsPage, Action.EDIT_SETTINGS),
     (AgentsPage, Action.MANAGE_AGENTS),
-    (ProgrammesPage, Action.MANAGE_PROGRAMMES),
 )
 
 
