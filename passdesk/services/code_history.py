@@ -62,11 +62,12 @@ def code_history(session: Session, code: str, limit: int = 200) -> list[CodeEven
         else select(Voucher.id).where(Voucher.booklet_id == booklet.id)
     )
     handouts = select(HandoutBooklet.handout_id).where(HandoutBooklet.booklet_id == booklet.id)
-    voucher_codes = dict(
-        session.execute(select(Voucher.id, Voucher.code).where(Voucher.booklet_id == booklet.id))
-        .tuples()
-        .all()
-    )
+    voucher_codes: dict[int | None, str] = {
+        voucher_id: voucher_code
+        for voucher_id, voucher_code in session.execute(
+            select(Voucher.id, Voucher.code).where(Voucher.booklet_id == booklet.id)
+        )
+    }
     lot_mark = f'%"lot":{booklet.lot_id}%'
     rows = session.execute(
         select(LedgerEvent, Agent.display_name, Handout.receipt_number)
