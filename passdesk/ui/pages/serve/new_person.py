@@ -140,7 +140,8 @@ class NewBeneficiaryDialog(QDialog):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setMinimumWidth(content.sizeHint().width())
+        bar = self.scroll.verticalScrollBar().sizeHint().width()  # room for it when it shows
+        self.scroll.setMinimumWidth(content.sizeHint().width() + bar)
         self._fit_scroll()
         layout = QVBoxLayout(self)
         layout.addWidget(self.scroll, 1)
