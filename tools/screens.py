@@ -18,10 +18,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QAccessible, QTextDocument
+from PySide6.QtGui import Qt as GuiQt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QPlainTextEdit,
+    QScrollArea,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
 
 from passdesk.i18n import _
+from passdesk.ui.widgets.basics import ElidedLabel
 
 # The two screens every page and dialog must fit: a 14-inch laptop and an office monitor.
 SIZES: tuple[tuple[int, int], ...] = ((1280, 720), (1920, 1080))
@@ -105,6 +125,132 @@ class Screen:
     open: Callable[[Stage], QWidget]
 
 
+# --- checks: what a screen must not do ---------------------------------------------------
+
+INTERACTIVE = (
+    QAbstractButton,
+    QLineEdit,
+    QComboBox,
+    QAbstractSpinBox,
+    QAbstractItemView,
+    QPlainTextEdit,
+    QTextEdit,
+    QTabBar,
+    QAbstractSlider,
+)
+# A window manager's title bar and a task bar take this much of a screen's height.
+DECORATIONS = 40
+
+
+def _in(widget: QWidget, top: QWidget) -> QPoint:
+    return widget.mapTo(top, QPoint(0, 0))
+
+
+def oversize(top: QWidget, size: tuple[int, int]) -> str | None:
+    """Why `top` does not fit a screen of `size` (room left for a title bar and a task bar),
+    or None; a main window must be able to shrink to the screen."""
+    width, height = size
+    if isinstance(top, QMainWindow):
+        least = top.minimumSizeHint().expandedTo(top.minimumSize())
+        if least.width() > width or least.height() > height - DECORATIONS:
+            return f"the window needs at least {least.width()}x{least.height()}"
+        return None
+    frame = top.frameGeometry()
+    if frame.width() > width or frame.height() > height - DECORATIONS:
+        return f"{frame.width()}x{frame.height()}"
+    return None
+
+
+def _clipping_ancestor_right(label: QLabel, top: QWidget) -> int:
+    """The right edge, in `top`'s coordinates, past which nothing of `label` can be seen: the
+    window's, or a scroll area's that never scrolls sideways."""
+    right = top.width()
+    parent = label.parentWidget()
+    while parent is not None and parent is not top:
+        if (
+            isinstance(parent, QScrollArea)
+            and parent.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        ):
+            viewport = parent.viewport()
+            right = min(right, _in(viewport, top).x() + viewport.width())
+        parent = parent.parentWidget()
+    return right
+
+
+def text_height(label: QLabel) -> int:
+    """How tall the label's text is once wrapped to the label's width (measured apart from
+    the label, whose own height for a width never goes below its minimum height)."""
+    width = label.contentsRect().width() - 2 * label.margin()
+    if label.textFormat() == Qt.TextFormat.RichText or (
+        label.textFormat() == Qt.TextFormat.AutoText and GuiQt.mightBeRichText(label.text())
+    ):
+        document = QTextDocument()
+        document.setDefaultFont(label.font())
+        document.setDocumentMargin(0)
+        document.setHtml(label.text())
+        document.setTextWidth(width)
+        return int(document.size().height())
+    flags = int(Qt.TextFlag.TextWordWrap) | int(label.alignment())
+    return (
+        label.fontMetrics().boundingRect(QRect(0, 0, width, 1 << 20), flags, label.text()).height()
+    )
+
+
+def cut_labels(top: QWidget) -> list[str]:
+    """The visible labels whose text does not fit and that have no tooltip to show it."""
+    found = []
+    for label in top.findChildren(QLabel):
+        if not label.isVisible() or not label.text().strip() or label.toolTip():
+            continue
+        if isinstance(label, ElidedLabel):
+            if label.is_elided():
+                found.append(f"{label.full_text()[:40]!r} elided without a tooltip")
+            continue
+        if label.wordWrap():
+            short = label.contentsRect().height() + 1 < text_height(label)
+        else:
+            short = label.width() + 1 < QLabel.sizeHint(label).width()
+        beyond = _in(label, top).x() + label.width() > _clipping_ancestor_right(label, top) + 1
+        if short or beyond:
+            found.append(f"{label.text()[:40]!r} ({label.width()}x{label.height()})")
+    return found
+
+
+def nameless_controls(top: QWidget) -> list[str]:
+    """The visible controls a person can reach whose accessible name is empty."""
+    found = []
+    for widget in [top, *top.findChildren(QWidget)]:
+        if not isinstance(widget, INTERACTIVE) or not widget.isVisible():
+            continue
+        if widget.focusPolicy() == Qt.FocusPolicy.NoFocus and not isinstance(
+            widget, QAbstractButton
+        ):
+            continue  # headers and scroll bars: parts of their table, reached through it
+        if isinstance(widget, QLineEdit) and isinstance(
+            widget.parentWidget(), QComboBox | QAbstractSpinBox
+        ):
+            continue  # the box's own text field: the box carries the name
+        if isinstance(widget, QTabBar) and widget.count() == 0:
+            continue
+        interface = QAccessible.queryAccessibleInterface(widget)
+        name = interface.text(QAccessible.Text.Name) if interface is not None else ""
+        if not name.strip():
+            found.append(f"{type(widget).__name__} {widget.objectName()!r}")
+    return found
+
+
+def problems_of(top: QWidget, size: tuple[int, int], *, names: bool) -> list[str]:
+    """Everything wrong with a shown screen: too large, text cut, controls without a name."""
+    found = []
+    reason = oversize(top, size)
+    if reason:
+        found.append(f"larger than the screen ({reason})")
+    found += [f"cut {label}" for label in cut_labels(top)]
+    if names:
+        found += [f"no accessible name: {what}" for what in nameless_controls(top)]
+    return found
+
+
 # --- pages ------------------------------------------------------------------------------
 
 
@@ -148,7 +294,13 @@ def _page(class_name: str) -> Callable[[Stage], QWidget]:
         stage.page(class_name)
         return stage.window
 
+    show.page_class = class_name  # type: ignore[attr-defined]
     return show
+
+
+def pages_shown() -> set[str]:
+    """The window's pages the catalogue opens (the serve page in three states of its own)."""
+    return {"ServePage"} | {getattr(screen.open, "page_class", "") for screen in SCREENS} - {""}
 
 
 # --- dialogs ----------------------------------------------------------------------------
@@ -425,6 +577,14 @@ def open_stage(services: Any, runner: Any, wait: Callable[[Callable[[], bool]], 
     return stage
 
 
+def settle() -> None:
+    """Let the layouts run and the zero-delay timers fire (a dialog making room for a message
+    does so after the event that showed it), as a person's eye would before reading."""
+    for _round in range(4):
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+
+
 @contextlib.contextmanager
 def shown(
     stage: Stage, screen: Screen, size: tuple[int, int], *, empty: Any = None
@@ -436,6 +596,7 @@ def shown(
     stage.close_dialogs()
     widget = screen.open(stage)
     stage.wait(widget.isVisible)
+    settle()
     try:
         yield widget
     finally:

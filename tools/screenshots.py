@@ -1,18 +1,23 @@
 """Screenshots of every page and dialog of the desk window, from a fresh demonstration database.
 
-Run under Xvfb so anyone can regenerate them the same way (`make screenshots`):
+Run under Xvfb, one screen size at a time so that dialogs size themselves for that screen
+(`make screenshots` does both):
 
-    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py
+    xvfb-run -a -s "-screen 0 1280x720x24" .venv/bin/python tools/screenshots.py --size 1280x720
 
 Writes docs/screenshots/<width>x<height>/<screen>.png for each screen of tools/screens.py
-(pages, dialogs, the first-run assistant, the login), at 1280x720 and 1920x1080, in French
-(`--language en` for English, in docs/screenshots/en-<width>x<height>/). The README shows
-some of the 1280x720 ones.
+(pages, dialogs, the first-run assistant, the login), in French (`--language en`: in
+docs/screenshots/en-<width>x<height>/). The README shows some of the 1280x720 ones.
+
+`--check` writes no image: it prints, as JSON, what is wrong with each screen (larger than the
+screen, text cut without a tooltip, a control without an accessible name); the window tests
+run it on an offscreen screen of each size (tests/ui/test_screens.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -44,7 +49,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2019)
     parser.add_argument("--language", choices=("fr", "en"), default="fr")
     parser.add_argument("--only", nargs="*", default=None, help="screen names to take")
+    parser.add_argument("--size", action="append", type=_size, help="WIDTHxHEIGHT (repeat)")
+    parser.add_argument("--check", action="store_true", help="print problems as JSON")
+    parser.add_argument("--scale", type=float, default=None, help="QT_SCALE_FACTOR, e.g. 1.5")
     args = parser.parse_args(argv)
+    if args.scale:
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
 
     home = Path(tempfile.mkdtemp(prefix="passdesk-screens-"))
     os.environ["PASSDESK_HOME"] = str(home)
@@ -73,22 +83,40 @@ def main(argv: list[str] | None = None) -> int:
     empty = open_services(home / "new.sqlite3")
     stage = screens.open_stage(services, runner, wait)
     prefix = "" if args.language == "fr" else f"{args.language}-"
+    suffix = f"@{round(args.scale * 100)}%" if args.scale else ""
     written = 0
-    for width, height in screens.SIZES:
-        folder = args.out / f"{prefix}{width}x{height}"
-        folder.mkdir(parents=True, exist_ok=True)
+    problems: dict[str, list[str]] = {}
+    missing = {type(p).__name__ for p in stage.window.pages} - screens.pages_shown()
+    if missing:
+        problems["catalogue"] = [f"pages never shown: {sorted(missing)}"]
+    for number, (width, height) in enumerate(args.size or screens.SIZES):
+        folder = args.out / f"{prefix}{width}x{height}{suffix}"
         for screen in screens.all_screens():
             if args.only and screen.name not in args.only:
                 continue
             with screens.shown(stage, screen, (width, height), empty=empty) as widget:
+                if args.check:
+                    found = screens.problems_of(widget, (width, height), names=number == 0)
+                    if found:
+                        problems[f"{screen.name} {width}x{height}"] = found
+                    continue
+                folder.mkdir(parents=True, exist_ok=True)
                 widget.grab().save(str(folder / f"{screen.name}.png"))
                 written += 1
     stage.window.close()
     runner.wait_all()
     services.close()
     empty.close()
+    if args.check:
+        print(json.dumps(problems, ensure_ascii=False, indent=1))
+        return 1 if problems else 0
     print(f"{written} screenshots written under {args.out}", file=sys.stderr)
     return 0
+
+
+def _size(text: str) -> tuple[int, int]:
+    width, _x, height = text.partition("x")
+    return int(width), int(height)
 
 
 if __name__ == "__main__":
