@@ -84,6 +84,12 @@ class WrapLabel(QLabel):
         hint = super().sizeHint()
         return QSize(hint.width(), self.minimumHeight()) if self.text() else hint
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        # QLabel's own is the height at its narrowest width; layouts take it for the height
+        # when it is larger than the hint, leaving a gap under a label laid out wide.
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), self.minimumHeight()) if self.text() else hint
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._fit()
