@@ -111,9 +111,8 @@ class SettingsPage(QWidget):
         parameters_box = QGroupBox(_("Receipts, printing and language"))
         keys = {p.key for p in parameters}
         self.form = ParameterForm(
-            parameters, sections={"desk": [k for k in DESK_PARAMETERS if k in keys]}
+            parameters, placed_in={k: desk_form for k in DESK_PARAMETERS if k in keys}
         )
-        desk_form.addRow(self.form.section("desk"))
         self.form.setObjectName("parameter_form")
         self.form.changed.connect(self._on_form_changed)
         box_layout = QVBoxLayout(parameters_box)
@@ -150,6 +149,7 @@ class SettingsPage(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        buttons.addStretch()  # the buttons keep their size while no message shows
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)

@@ -7,7 +7,7 @@ the help line and the message slot for each. Declaring a parameter adds its fiel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,22 +118,15 @@ class ParameterForm(QWidget):
         parameters: Iterable[Parameter],
         parent: QWidget | None = None,
         *,
-        sections: dict[str, Sequence[str]] | None = None,
+        placed_in: dict[str, QFormLayout] | None = None,
     ) -> None:
-        """`sections` names groups of parameters laid out apart (`section(name)` is the widget
-        that holds them, for the page to place); `editors` keeps declaration order."""
+        """`placed_in` puts some parameters' rows in another form (the settings page's desk
+        details, whose labels they then line up with); `editors` keeps declaration order."""
         super().__init__(parent)
         self.editors: dict[str, Editor] = {}
         self._loading = False
         layout = self._form_layout(self)
-        self.sections: dict[str, QWidget] = {}
-        placed: dict[str, QFormLayout] = {}
-        for name, keys in (sections or {}).items():
-            self.sections[name] = QWidget(self)
-            self.sections[name].setObjectName(f"parameters_{name}")
-            section_layout = self._form_layout(self.sections[name])
-            section_layout.setContentsMargins(0, 0, 0, 0)
-            placed.update({key: section_layout for key in keys})
+        placed = placed_in or {}
         previous: QWidget | None = None
         for parameter in parameters:
             factory = EDITOR_FACTORIES.get(parameter.kind)
@@ -160,9 +153,10 @@ class ParameterForm(QWidget):
                 label = QLabel(field_label(_(parameter.label)))
                 label.setBuddy(widget)
                 target.addRow(label, box)
-            if previous is not None:
-                QWidget.setTabOrder(previous, widget)
-            previous = widget
+            if target is layout:  # a row placed elsewhere takes that form's order
+                if previous is not None:
+                    QWidget.setTabOrder(previous, widget)
+                previous = widget
             self.editors[parameter.key] = Editor(
                 parameter, widget, read, write, message, help_label
             )
@@ -173,9 +167,6 @@ class ParameterForm(QWidget):
         layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         return layout
-
-    def section(self, name: str) -> QWidget:
-        return self.sections[name]
 
     def _notifier(self, key: str) -> Callable[..., None]:
         def notify(*_args: object) -> None:
