@@ -234,7 +234,12 @@ def fit_columns(view: QTableView) -> None:
         wanted = [
             min(header.sectionSize(c), char * MAX_FITTED_CHARS) for c in range(header.count())
         ]
-        widths = narrowed(wanted, view.viewport().width(), char * MIN_FITTED_CHARS)
+        room = view.viewport().width()
+        widths = narrowed(wanted, room, char * MIN_FITTED_CHARS)
+        if widths and header.stretchLastSection():
+            # Sizing the last column by hand stops its stretching until the header's next
+            # resize: it is given what is left now, so no gap shows at the table's right.
+            widths[-1] = max(widths[-1], room - sum(widths[:-1]))
         for column, width in enumerate(widths):
             header.resizeSection(column, width)
     finally:
