@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import importlib
+import pkgutil
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -216,12 +218,28 @@ def cut_labels(top: QWidget) -> list[str]:
     return found
 
 
+def accessible_name(widget: QWidget) -> str:
+    """The name a screen reader says for `widget`. Qt on Linux names a combo box after its
+    current choice ("Non renseigné"), which says nothing of what is chosen: a combo box is
+    named only by its own accessible name or its label, as Windows' screen readers hear it."""
+    if isinstance(widget, QComboBox):
+        if widget.accessibleName().strip():
+            return widget.accessibleName()
+        labels = widget.window().findChildren(QLabel)
+        return next((label.text() for label in labels if label.buddy() is widget), "")
+    interface = QAccessible.queryAccessibleInterface(widget)
+    return interface.text(QAccessible.Text.Name) if interface is not None else ""
+
+
 def nameless_controls(top: QWidget) -> list[str]:
-    """The visible controls a person can reach whose accessible name is empty."""
+    """The controls a person can reach whose accessible name is empty: every page's and every
+    state's, shown or not (a button that appears once a booklet is scanned is walked too)."""
     found = []
     for widget in [top, *top.findChildren(QWidget)]:
-        if not isinstance(widget, INTERACTIVE) or not widget.isVisible():
-            continue
+        if not isinstance(widget, INTERACTIVE) or widget.window() is not top:
+            continue  # a combo box's list: a pop-up window of its own, named by its box
+        if widget.objectName().startswith("qt_"):
+            continue  # Qt's own parts (a table's corner button, the menu bar's overflow)
         if widget.focusPolicy() == Qt.FocusPolicy.NoFocus and not isinstance(
             widget, QAbstractButton
         ):
@@ -232,9 +250,7 @@ def nameless_controls(top: QWidget) -> list[str]:
             continue  # the box's own text field: the box carries the name
         if isinstance(widget, QTabBar) and widget.count() == 0:
             continue
-        interface = QAccessible.queryAccessibleInterface(widget)
-        name = interface.text(QAccessible.Text.Name) if interface is not None else ""
-        if not name.strip():
+        if not accessible_name(widget).strip():
             found.append(f"{type(widget).__name__} {widget.objectName()!r}")
     return found
 
@@ -301,6 +317,22 @@ def _page(class_name: str) -> Callable[[Stage], QWidget]:
 def pages_shown() -> set[str]:
     """The window's pages the catalogue opens (the serve page in three states of its own)."""
     return {"ServePage"} | {getattr(screen.open, "page_class", "") for screen in SCREENS} - {""}
+
+
+def dialog_classes() -> set[str]:
+    """Every dialog the window's code defines (its modules imported to find them), so that a
+    new one cannot stay out of the catalogue unseen."""
+    import passdesk.ui
+
+    for module in pkgutil.walk_packages(passdesk.ui.__path__, "passdesk.ui."):
+        importlib.import_module(module.name)
+    found, todo = set(), [QDialog]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            todo.append(sub)
+            if sub.__module__.startswith("passdesk.ui.") and not sub.__name__.startswith("_"):
+                found.add(sub.__name__)
+    return found
 
 
 # --- dialogs ----------------------------------------------------------------------------
@@ -443,6 +475,27 @@ def _lookup(stage: Stage) -> QWidget:
     return dialog
 
 
+def _opening_hours(stage: Stage) -> QWidget:
+    """The desk's week, day by day, opened from Settings."""
+    page = stage.page("SettingsPage")
+    field = page.form.editors["desk_opening_hours"].widget
+    field.change_button.click()
+    return stage.dialog_of(field)
+
+
+def _progress(stage: Stage) -> QWidget:
+    """The progress of a long piece of work (an export, a print run), as it first shows."""
+    from passdesk.ui.progress import TaskProgressDialog
+
+    path = "/home/accueil/Documents/Pass numérique/rapport-du-trimestre.pdf"
+    dialog = TaskProgressDialog(
+        _("Writing the report"), _("Writing {path}…").format(path=path), stage.window
+    )
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
 def _password(stage: Stage) -> QWidget:
     stage.window.password_action.trigger()
     return stage.dialog_of(stage.window)
@@ -549,6 +602,8 @@ SCREENS: tuple[Screen, ...] = (
     Screen("agent-add", _agent_add),
     Screen("programme-new", _programme_new),
     Screen("programme-edit", _programme_edit),
+    Screen("opening-hours", _opening_hours),
+    Screen("progress", _progress),
     Screen("password", _password),
     Screen("file-dialog", _file_dialog),
     Screen("login", _login),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable
@@ -86,19 +87,20 @@ def main(argv: list[str] | None = None) -> int:
     suffix = f"@{round(args.scale * 100)}%" if args.scale else ""
     written = 0
     problems: dict[str, list[str]] = {}
-    missing = {type(p).__name__ for p in stage.window.pages} - screens.pages_shown()
-    if missing:
-        problems["catalogue"] = [f"pages never shown: {sorted(missing)}"]
+    checked: list[str] = []
+    tops: set[str] = set()
     for number, (width, height) in enumerate(args.size or screens.SIZES):
         folder = args.out / f"{prefix}{width}x{height}{suffix}"
         for screen in screens.all_screens():
             if args.only and screen.name not in args.only:
                 continue
             with screens.shown(stage, screen, (width, height), empty=empty) as widget:
+                tops.add(type(widget).__name__)
                 if args.check:
                     found = screens.problems_of(widget, (width, height), names=number == 0)
                     if found:
                         problems[f"{screen.name} {width}x{height}"] = found
+                    checked.append(f"{screen.name} {width}x{height}")
                     continue
                 folder.mkdir(parents=True, exist_ok=True)
                 widget.grab().save(str(folder / f"{screen.name}.png"))
@@ -107,8 +109,15 @@ def main(argv: list[str] | None = None) -> int:
     runner.wait_all()
     services.close()
     empty.close()
+    shutil.rmtree(home, ignore_errors=True)
+    shutil.rmtree(stage.scratch, ignore_errors=True)
     if args.check:
-        print(json.dumps(problems, ensure_ascii=False, indent=1))
+        if not args.only:
+            missing = {type(p).__name__ for p in stage.window.pages} - screens.pages_shown()
+            missing |= screens.dialog_classes() - tops
+            if missing:
+                problems["catalogue"] = [f"never shown: {', '.join(sorted(missing))}"]
+        print(json.dumps({"checked": checked, "problems": problems}, ensure_ascii=False, indent=1))
         return 1 if problems else 0
     print(f"{written} screenshots written under {args.out}", file=sys.stderr)
     return 0
