@@ -9,6 +9,7 @@ is the journal's (passdesk.services.code_history).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
@@ -185,6 +186,18 @@ class CodeLookupDialog(QDialog):
         if result.beneficiary_name is None:
             return _("Handed out; your role does not show to whom.")
         return _("Handed out to {name}.").format(name=result.beneficiary_name)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        """Enter in the code field looks the code up and does nothing more: the dialog would
+        otherwise pass it on to its default button, which the answer just showed ("Open this
+        person"), and a scan would leave the dialog before anyone read it."""
+        if self.focusWidget() is self.code_edit and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+        ):
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     def _on_code_edit_return_pressed(self) -> None:
         code = self.code_edit.text().strip()
