@@ -50,7 +50,7 @@ SIZES: tuple[tuple[int, int], ...] = ((1280, 720), (1920, 1080))
 # A name as long as people's real double names and titles reach (103 characters).
 LONG_NAME = (
     "Marie-Christine Éléonore",
-    "de La Tour d'Auvergne-Lauraguais Montmorency-Laval Saint-Exupéry Castelnau",
+    "de La Tour d'Auvergne-Lauraguais Montmorency-Laval Saint-Exupéry Castelnau-Roy",
 )
 
 
