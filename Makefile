@@ -74,8 +74,13 @@ lint: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python -m benchmarks.run_all
 
+# One X server per screen size: a dialog sizes itself for the screen it opens on.
+SCREEN_SIZES := 1280x720 1920x1080
 screenshots: $(STAMP) $(SYSTEM_STAMP)
-	xvfb-run -a -s "-screen 0 1400x900x24" $(BIN)/python tools/screenshots.py
+	for size in $(SCREEN_SIZES); do \
+		xvfb-run -a -s "-screen 0 $${size}x24" $(BIN)/python tools/screenshots.py --size $$size \
+			|| exit 1; \
+	done
 
 # The frozen bundle (dist/passdesk/, rebuilt only when a source is newer) and its tar.gz.
 # The bundle carries the xcb and fontconfig libraries the system packages provide: install them

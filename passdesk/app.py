@@ -343,10 +343,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     staged.sweep_known_folders([database_folder(args.database)])
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from passdesk.ui.style import install_style
     from passdesk.ui.worker import TaskRunner
 
     app = QApplication.instance() or QApplication(["passdesk"])
     assert isinstance(app, QApplication)
+    install_style(app)
     app.setApplicationName("PassDesk")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(application_icon())

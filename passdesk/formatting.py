@@ -1,4 +1,5 @@
-"""Money, numbers, percentages and dates in the current language, through Babel.
+"""Money, numbers, percentages and dates in the current language, through Babel; and dates
+read back as people type them.
 
 The one place where a value becomes text for a person: the window, the console and the
 documents all call these, so "1 234,50 €" and "31/12/2026" read the same everywhere. French
@@ -9,6 +10,8 @@ desks are in France.
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -16,6 +19,7 @@ from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
 from passdesk import i18n
+from passdesk.errors import InvalidInput
 from passdesk.i18n import _
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -88,3 +92,48 @@ def format_file_size(size: int) -> str:
         step += 1
     rounded = value.quantize(Decimal("1") if value >= 100 or step == 0 else Decimal("0.1"))
     return units[step].format(n=format_number(rounded))
+
+
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def date_problem(text: str) -> str | None:
+    """What is wrong with a typed date, for the person typing it, or None when it is one.
+
+    The shape is read first (31/12/2026 as every screen shows dates, or 2026-12-31 as the
+    console takes them); a date of the right shape that the calendar lacks (29/02/1991) is
+    told so, not sent back to the format it already has."""
+    text = text.strip()
+    day_first, iso = _DAY_FIRST.fullmatch(text), _ISO.fullmatch(text)
+    if day_first:
+        day, month, year = (int(g) for g in day_first.groups())
+    elif iso:
+        year, month, day = (int(g) for g in iso.groups())
+    else:
+        return _("Write the date as DD/MM/YYYY (or YYYY-MM-DD), e.g. 31/12/2026.")
+    if not 1 <= month <= 12:
+        return _("This date does not exist: a year has 12 months.")
+    if year < 1:
+        return _("This date does not exist.")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        month_name = format_month(date(year, month, 1))
+        return _("This date does not exist: {month} has {days} days.").format(
+            month=month_name, days=days
+        )
+    return None
+
+
+def parse_date(text: str | date, field: str | None = None) -> date:
+    """A typed date (see `date_problem`), or InvalidInput saying what is wrong with it."""
+    if isinstance(text, date):
+        return text
+    problem = date_problem(text)
+    if problem is not None:
+        raise InvalidInput(problem, field=field)
+    match = _DAY_FIRST.fullmatch(text.strip())
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return date(year, month, day)
+    return date.fromisoformat("{:04d}-{:02d}-{:02d}".format(*map(int, text.strip().split("-"))))

@@ -179,3 +179,72 @@ def _clock(minutes: int, language: str) -> str:
     if language == "fr":
         return f"{hours} h {rest:02d}" if rest else f"{hours} h"
     return f"{hours:02d}:{rest:02d}"
+
+
+# --- a plain week, for the editor that writes the syntax for people who do not know it -----
+
+DAY_KEYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+# One day's opening: (start minute, end minute) spans, in order.
+Week = tuple[tuple[tuple[int, int], ...], ...]
+
+
+def plain_week(text: str) -> Week | None:
+    """The hours as seven days of spans when they are the same every week, sure and without
+    comments (what the editor can show); an empty week for empty text; None otherwise."""
+    text = text.strip()
+    if not text:
+        return tuple(() for _day in DAY_KEYS)
+    try:
+        parsed = osm.OpeningHours(text)
+        weeks = {_week(parsed, monday) for monday in _SAMPLE_WEEKS}
+    except Exception:  # unreadable or beyond the parser: not a plain week
+        return None
+    if len(weeks) != 1:
+        return None
+    (week,) = weeks
+    if any(not sure or comment for day in week for _a, _b, sure, comment in day):
+        return None
+    return tuple(tuple((start, end) for start, end, _s, _c in day) for day in week)
+
+
+def closed_on_holidays(text: str) -> bool:
+    """Whether the hours say the place is closed on public holidays ("PH off")."""
+    try:
+        return bool(_HOLIDAYS_CLOSED.search(str(osm.OpeningHours(text.strip()).normalize())))
+    except Exception:  # unreadable: nothing is said of holidays
+        return False
+
+
+def week_text(week: Week, *, holidays_closed: bool = False) -> str:
+    """The OpenStreetMap text of a plain week: days with the same hours together
+    ("Mo-Fr 09:30-12:30,14:00-17:30; Sa 09:00-12:00"), "PH off" when asked; empty when
+    closed every day."""
+    groups: dict[tuple[tuple[int, int], ...], list[int]] = {}
+    for number, spans in enumerate(week):
+        if spans:
+            groups.setdefault(tuple(spans), []).append(number)
+    rules = []
+    for spans, numbers in groups.items():
+        times = ",".join(f"{_osm_clock(a)}-{_osm_clock(b)}" for a, b in spans)
+        rules.append(f"{_osm_days(numbers)} {times}")
+    if rules and holidays_closed:
+        rules.append("PH off")
+    return "; ".join(rules)
+
+
+def _osm_days(numbers: list[int]) -> str:
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][-1] == number - 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ",".join(
+        f"{DAY_KEYS[run[0]]}-{DAY_KEYS[run[-1]]}" if len(run) > 1 else DAY_KEYS[run[0]]
+        for run in runs
+    )
+
+
+def _osm_clock(minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return f"{hours:02d}:{rest:02d}"

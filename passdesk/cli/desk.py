@@ -56,6 +56,7 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
         admin_name=args.admin_name,
         admin_password=password,
         siret=args.siret,
+        address=args.address or "",
         postcode=args.postcode or "",
         commune=args.commune or "",
     )
@@ -105,7 +106,8 @@ def add_commands(commands: Any) -> None:
     p.add_argument("--admin", default="admin", metavar="LOGIN")
     p.add_argument("--admin-name", metavar="NAME")
     p.add_argument("--siret")
-    # Where the desk is: the places directory keeps the places near it.
+    # Where the desk is: printed on receipts; the places directory keeps the places near it.
+    p.add_argument("--address", metavar="TEXT")
     p.add_argument("--postcode")
     p.add_argument("--commune")
     p.set_defaults(func=cmd_init)

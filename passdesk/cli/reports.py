@@ -15,7 +15,7 @@ from typing import Any
 from passdesk.cli.common import EXIT_OK, Output, acting_agent, open_services
 from passdesk.errors import InvalidInput
 from passdesk.formatting import format_date, format_money, format_number, format_percent
-from passdesk.i18n import _
+from passdesk.i18n import _, ngettext
 from passdesk.services.report_scope import CSV_ENCODINGS
 
 KINDS = ("pdf", "xlsx", "csv", "pseudonymised")
@@ -46,7 +46,11 @@ def cmd_report(args: argparse.Namespace, out: Output) -> int:
     actor = acting_agent(services, args)
     if args.format == "pseudonymised":
         rows = services.pseudonymised.write(actor, query, args.output, encoding=args.encoding)
-        out.say(_("{n} row(s) written to {path}.").format(n=rows, path=args.output))
+        out.say(
+            ngettext("{n} row written to {path}.", "{n} rows written to {path}.", rows).format(
+                n=rows, path=args.output
+            )
+        )
         out.result({"written": args.output, "rows": rows})
         return EXIT_OK
     if args.format:

@@ -30,6 +30,7 @@ class EventKind(enum.StrEnum):
     AGENT_CHANGED = "agent_changed"
     SETTING_CHANGED = "setting_changed"
     PROGRAMME_CREATED = "programme_created"
+    PROGRAMME_CHANGED = "programme_changed"
     SERIAL_FORMAT_ADDED = "serial_format_added"
     RECEIPT_PRINTED = "receipt_printed"
 

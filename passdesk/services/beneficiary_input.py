@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from passdesk.errors import InvalidInput
+from passdesk.formatting import date_problem
 from passdesk.i18n import N_, _
 from passdesk.models import Beneficiary
 from passdesk.models.base import max_length
@@ -22,6 +23,7 @@ PHONE_PATTERN = re.compile(r"^(?:\+33|0033|0)[1-9]\d{8}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE_SEPARATORS = re.compile(r"[\s.\-]")
 OLDEST_BIRTH = date(1900, 1, 1)
+MAX_NAME_LENGTH = 120  # what the register's columns hold, first name and last name each
 # The short needs diagnostic: what the person wants to learn (printed places match these).
 DIAGNOSTIC_NEEDS: dict[str, str] = {
     "admin_procedures": N_("Online administrative procedures"),
@@ -93,6 +95,11 @@ def field_errors(data: BeneficiaryInput, today: date) -> dict[str, str]:
             errors[name] = problem[:1].upper() + problem[1:]
     for name, value in (("last_name", data.last_name), ("first_name", data.first_name)):
         value = clean_name(tidy(value))
+        if len(value) > MAX_NAME_LENGTH:
+            errors[name] = _("A name has at most {max} characters ({count} typed).").format(
+                max=MAX_NAME_LENGTH, count=len(value)
+            )
+            continue
         if name in errors:
             continue
         if not value:
@@ -105,7 +112,7 @@ def field_errors(data: BeneficiaryInput, today: date) -> dict[str, str]:
     else:
         parsed = parse_birth(birth)
         if parsed is None:
-            errors["birth_date"] = _("Write the date as DD/MM/YYYY or YYYY-MM-DD.")
+            errors["birth_date"] = date_problem(str(birth)) or _("This birth date is not possible.")
         elif parsed > today or parsed < OLDEST_BIRTH:
             errors["birth_date"] = _("This birth date is not possible.")
     postcode = tidy(data.postcode).upper()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from passdesk import codes
 from passdesk.errors import Refused
 from passdesk.formatting import format_date
-from passdesk.i18n import _
+from passdesk.i18n import _, ngettext
 from passdesk.models import (
     Agent,
     Booklet,
@@ -113,9 +113,12 @@ def received_count(session: Session, beneficiary_id: int, programme_id: int) -> 
 
 
 def limit_message(programme: Programme, received: int) -> str:
-    return _(
-        "This person has already received {received} booklet(s) of {code}, the limit "
-        "is {limit}. A supervisor may override it with a written reason."
+    return ngettext(
+        "This person has already received {received} booklet of {code}, the limit "
+        "is {limit}. A supervisor may override it with a written reason.",
+        "This person has already received {received} booklets of {code}, the limit "
+        "is {limit}. A supervisor may override it with a written reason.",
+        received,
     ).format(received=received, code=programme.code, limit=programme.limit_per_person)
 
 

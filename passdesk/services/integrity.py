@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select, text
 
-from passdesk.i18n import _
+from passdesk.i18n import _, ngettext
 from passdesk.models import (
     Booklet,
     BookletStatus,
@@ -145,7 +145,13 @@ def check_database(services: object, anchor: str | None = None) -> IntegrityRepo
         )
     )
     if orphans:
-        lines.append(_("{n} booklet(s) marked handed out have no valid handout.").format(n=orphans))
+        lines.append(
+            ngettext(
+                "{n} booklet marked handed out has no valid handout.",
+                "{n} booklets marked handed out have no valid handout.",
+                orphans,
+            ).format(n=orphans)
+        )
     problems = register_problems(db)
     with db.read() as session:
         problems += replay_problems(session)
@@ -196,9 +202,11 @@ def register_problems(db: Database) -> list[str]:
         ).all()
         if wrong_size:
             problems.append(
-                _("{n} booklet(s) do not hold their number of vouchers: {codes}.").format(
-                    n=len(wrong_size), codes=_examples(list(wrong_size))
-                )
+                ngettext(
+                    "{n} booklet does not hold its number of vouchers: {codes}.",
+                    "{n} booklets do not hold their number of vouchers: {codes}.",
+                    len(wrong_size),
+                ).format(n=len(wrong_size), codes=_examples(list(wrong_size)))
             )
         # Vouchers agree with their booklet.
         clash = []
@@ -211,9 +219,11 @@ def register_problems(db: Database) -> list[str]:
             ).all()
         if clash:
             problems.append(
-                _("{n} voucher(s) disagree with their booklet's status: {codes}.").format(
-                    n=len(clash), codes=_examples(clash)
-                )
+                ngettext(
+                    "{n} voucher disagrees with its booklet's status: {codes}.",
+                    "{n} vouchers disagree with their booklet's status: {codes}.",
+                    len(clash),
+                ).format(n=len(clash), codes=_examples(clash))
             )
         # A booklet belongs to at most one live handout, and is not back in stock meanwhile.
         live = (
@@ -232,9 +242,11 @@ def register_problems(db: Database) -> list[str]:
         ).all()
         if twice:
             problems.append(
-                _("{n} booklet(s) are in a live handout they cannot be in: {codes}.").format(
-                    n=len(twice), codes=_examples(list(twice))
-                )
+                ngettext(
+                    "{n} booklet is in a live handout it cannot be in: {codes}.",
+                    "{n} booklets are in a live handout they cannot be in: {codes}.",
+                    len(twice),
+                ).format(n=len(twice), codes=_examples(list(twice)))
             )
         # Replay: the last booklet-level event says what the status must be.
         last_event = (
@@ -282,9 +294,11 @@ def register_problems(db: Database) -> list[str]:
             )
         if behind_back:
             problems.append(
-                _("{n} booklet(s) changed without the journal: {codes}.").format(
-                    n=len(behind_back), codes=_examples(sorted(set(behind_back)))
-                )
+                ngettext(
+                    "{n} booklet changed without the journal: {codes}.",
+                    "{n} booklets changed without the journal: {codes}.",
+                    len(behind_back),
+                ).format(n=len(behind_back), codes=_examples(sorted(set(behind_back))))
             )
         # A voucher voided on its own has its VOIDED event.
         voided_alone = select(LedgerEvent.voucher_id).where(
@@ -306,9 +320,11 @@ def register_problems(db: Database) -> list[str]:
         ).all()
         if silent:
             problems.append(
-                _("{n} voucher(s) were voided without the journal: {codes}.").format(
-                    n=len(silent), codes=_examples(list(silent))
-                )
+                ngettext(
+                    "{n} voucher was voided without the journal: {codes}.",
+                    "{n} vouchers were voided without the journal: {codes}.",
+                    len(silent),
+                ).format(n=len(silent), codes=_examples(list(silent)))
             )
         # The lots add up to what the journal says was received.
         received = 0

@@ -25,6 +25,7 @@ from passdesk.roles import Action, may
 from passdesk.serials import ParsedSerial
 from passdesk.services import access_log, serial_formats
 from passdesk.services.base import Service, voucher_bounds
+from passdesk.services.code_history import CodeEvent, code_history
 from passdesk.services.print_lines import ERASED_NAME
 from passdesk.services.rows import Actor, LookupResult
 from passdesk.services.stock import find_by_code, not_in_stock
@@ -141,3 +142,9 @@ class LookupService(Service):
                 )
             )
         return result
+
+    def history(self, code: str) -> list[CodeEvent]:
+        """What happened to the booklet or voucher `code` names (passdesk.services.code_history);
+        the journal holds no person, so any role may read it."""
+        with self._db.read() as session:
+            return code_history(session, code)

@@ -11,10 +11,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from passdesk import codes
+from passdesk import codes, formatting
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import N_, _
-from passdesk.models import EventKind, Funder, FunderShare, Programme
+from passdesk.models import Booklet, EventKind, Funder, FunderShare, Programme
 from passdesk.models.base import max_length
 from passdesk.roles import Action
 from passdesk.services import ledger, serial_formats
@@ -130,31 +130,121 @@ def parse_money(text: str | Decimal, field: str = "face_value") -> Decimal:
 
 
 def parse_date(text: str | date, field: str) -> date:
-    if isinstance(text, date):
-        return text
+    """31/12/2026 (as the window shows dates) or 2026-12-31 (as the console takes them)."""
+    return formatting.parse_date(text, field)
+
+
+def _percent(text: str) -> Decimal:
+    """ "45", "45 %", "33,5" -> Decimal; NaN when it is not a percentage above 0 up to 100."""
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
+        value = Decimal(text.replace(",", ".").replace("%", "").strip())
+    except InvalidOperation:
+        return Decimal("NaN")
+    return value if value.is_finite() and 0 < value <= 100 else Decimal("NaN")
+
+
+def parse_percent(text: str, field: str = "funders") -> Decimal:
+    """A funder's share as typed in a table cell, or InvalidInput in French."""
+    value = _percent(text)
+    if not value.is_finite():
         raise InvalidInput(
-            _("{value} is not a date; write it as YYYY-MM-DD, e.g. 2026-12-31.").format(value=text),
+            _(
+                "A funder's share is a percentage above 0 and at most 100 (e.g. 45); got {value}."
+            ).format(value=text),
             field=field,
-        ) from None
+        )
+    return value
 
 
 def parse_share(text: str) -> tuple[str, Decimal]:
     """ "Métropole de Lyon=55" -> ("Métropole de Lyon", Decimal("55"))."""
     name, sep, percent = text.rpartition("=")
     name = clean_name(checked_text(name, label=_("Funder"), max_length=max_length(Funder.name)))
-    try:
-        value = Decimal(percent.replace(",", ".").replace("%", "").strip())
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if not sep or not name or not value.is_finite() or not 0 < value <= 100:
+    value = _percent(percent)
+    if not sep or not name or not value.is_finite():
         raise InvalidInput(
             _('A funder is written NAME=PERCENT, e.g. "État=45"; got {value}.').format(value=text),
             field="funders",
         )
     return name, value
+
+
+def check_shares(funders: Sequence[tuple[str, Decimal]]) -> None:
+    """At least one funder, each named once, their shares adding up to 100 %."""
+    if not funders:
+        raise InvalidInput(
+            _('Give at least one funder, e.g. --funder "État=100".'), field="funders"
+        )
+    names = [n.casefold() for n, _p in funders]
+    if len(set(names)) != len(names):
+        raise InvalidInput(_("A funder is listed twice."), field="funders")
+    total = sum((p for _n, p in funders), Decimal(0))
+    if total != 100:
+        raise InvalidInput(
+            _("The funders' shares add up to {total} %, not 100 %.").format(
+                total=f"{total.normalize():f}"
+            ),
+            field="funders",
+        )
+
+
+def _check_per_booklet(vouchers_per_booklet: int) -> None:
+    if not 1 <= vouchers_per_booklet <= MAX_VOUCHERS_PER_BOOKLET:
+        raise InvalidInput(
+            _("A booklet holds 1 to {max} vouchers.").format(max=MAX_VOUCHERS_PER_BOOKLET),
+            field="vouchers_per_booklet",
+        )
+
+
+def _check_limit(limit_per_person: int) -> None:
+    if limit_per_person < 1:
+        raise InvalidInput(
+            _("The limit per person is at least 1 booklet."), field="limit_per_person"
+        )
+
+
+def _has_booklets(session: Session, programme: Programme) -> bool:
+    return (
+        session.scalar(select(Booklet.id).where(Booklet.programme_id == programme.id).limit(1))
+        is not None
+    )
+
+
+def _replace_shares(
+    session: Session, programme: Programme, funders: Sequence[tuple[str, Decimal]]
+) -> None:
+    """The programme's shares become `funders` (a funder met before is the same funder)."""
+    wanted = {name: percent for name, percent in funders}
+    for share in list(programme.shares):
+        if share.funder.name in wanted:
+            share.percent = wanted.pop(share.funder.name)
+        else:
+            programme.shares.remove(share)
+    session.flush()
+    for funder_name, percent in wanted.items():
+        funder = session.scalar(select(Funder).where(Funder.name == funder_name))
+        if funder is None:
+            funder = Funder(name=funder_name)
+            session.add(funder)
+        programme.shares.append(FunderShare(funder=funder, percent=percent))
+
+
+def _edited_fields(programme: Programme) -> dict[str, object]:
+    """What an edit may change, as the journal keeps it (names of funders are not personal)."""
+    return {
+        "name": programme.name,
+        "face_value": str(programme.face_value),
+        "vouchers_per_booklet": programme.vouchers_per_booklet,
+        "valid_from": programme.valid_from.isoformat(),
+        "valid_until": programme.valid_until.isoformat(),
+        "limit_per_person": programme.limit_per_person,
+        "funders": {s.funder.name: str(s.percent) for s in programme.shares},
+        "target_groups": list(programme.target_groups or ()),
+        "priority_groups": list(programme.priority_groups or ()),
+        "priority_quota": None
+        if programme.priority_quota is None
+        else str(programme.priority_quota),
+    }
 
 
 class ProgrammeService(Service):
@@ -182,20 +272,14 @@ class ProgrammeService(Service):
         if not name:
             raise InvalidInput(_("Give the programme's name."), field="name")
         value = parse_money(face_value)
-        if not 1 <= vouchers_per_booklet <= MAX_VOUCHERS_PER_BOOKLET:
-            raise InvalidInput(
-                _("A booklet holds 1 to {max} vouchers.").format(max=MAX_VOUCHERS_PER_BOOKLET),
-                field="vouchers_per_booklet",
-            )
+        _check_per_booklet(vouchers_per_booklet)
         start, end = parse_date(valid_from, "valid_from"), parse_date(valid_until, "valid_until")
         if end <= start:
             raise InvalidInput(
                 _("The end of validity must come after its start."), field="valid_until"
             )
-        if limit_per_person is not None and limit_per_person < 1:
-            raise InvalidInput(
-                _("The limit per person is at least 1 booklet."), field="limit_per_person"
-            )
+        if limit_per_person is not None:
+            _check_limit(limit_per_person)
         targeting = check_targeting(target_groups, priority_groups, priority_quota)
         self._check_shares(funders)
 
@@ -265,10 +349,36 @@ class ProgrammeService(Service):
         priority_groups: Sequence[str] | None = None,
         priority_quota: str | Decimal | None = None,
         clear_quota: bool = False,
+        name: str | None = None,
+        limit_per_person: int | None = None,
+        clear_limit: bool = False,
+        funders: Sequence[tuple[str, Decimal]] | None = None,
+        face_value: str | Decimal | None = None,
+        vouchers_per_booklet: int | None = None,
+        valid_from: str | date | None = None,
+        valid_until: str | date | None = None,
     ) -> ProgrammeRow:
-        """Change whom a programme is for; what is not given stays as it is. The whole
-        targeting is checked again (a priority group must stay one of the target groups)."""
+        """Change a programme; what is not given stays as it is. The whole targeting is
+        checked again (a priority group must stay one of the target groups). Its code never
+        changes (every booklet carries it), nor do its face value and booklet size once
+        booklets exist (they are printed on them)."""
         require(actor, Action.MANAGE_PROGRAMMES)
+        new_name = None
+        if name is not None:
+            new_name = clean_name(
+                checked_text(
+                    name, label=_("Name"), max_length=max_length(Programme.name), field="name"
+                )
+            )
+        if new_name is not None and not new_name:
+            raise InvalidInput(_("Give the programme's name."), field="name")
+        value = None if face_value is None else parse_money(face_value)
+        if vouchers_per_booklet is not None:
+            _check_per_booklet(vouchers_per_booklet)
+        if limit_per_person is not None:
+            _check_limit(limit_per_person)
+        if funders is not None:
+            self._check_shares(funders)
 
         def work(session: Session) -> ProgrammeRow:
             programme = session.scalar(
@@ -278,6 +388,7 @@ class ProgrammeService(Service):
                 raise NotFound(
                     _("No programme with the code {code}.").format(code=code), field="programme"
                 )
+            before = _edited_fields(programme)
             quota: str | Decimal | None = priority_quota
             if clear_quota:
                 quota = None
@@ -291,8 +402,57 @@ class ProgrammeService(Service):
             programme.target_groups = list(targeting.target_groups)
             programme.priority_groups = list(targeting.priority_groups)
             programme.priority_quota = targeting.priority_quota
+            if new_name is not None:
+                programme.name = new_name
+            if clear_limit:
+                programme.limit_per_person = None
+            elif limit_per_person is not None:
+                programme.limit_per_person = limit_per_person
+            printed = (value, vouchers_per_booklet)
+            changed_print = (value is not None and value != programme.face_value) or (
+                vouchers_per_booklet is not None
+                and vouchers_per_booklet != programme.vouchers_per_booklet
+            )
+            if changed_print and _has_booklets(session, programme):
+                raise Refused(
+                    _(
+                        "Booklets of {code} exist: their face value and number of vouchers "
+                        "are printed on them and cannot change."
+                    ).format(code=programme.code),
+                    field="face_value" if printed[0] is not None else "vouchers_per_booklet",
+                )
+            if value is not None:
+                programme.face_value = value
+            if vouchers_per_booklet is not None:
+                programme.vouchers_per_booklet = vouchers_per_booklet
+            start = (
+                programme.valid_from if valid_from is None else parse_date(valid_from, "valid_from")
+            )
+            end = (
+                programme.valid_until
+                if valid_until is None
+                else parse_date(valid_until, "valid_until")
+            )
+            if end <= start:
+                raise InvalidInput(
+                    _("The end of validity must come after its start."), field="valid_until"
+                )
+            programme.valid_from, programme.valid_until = start, end
+            if funders is not None:
+                _replace_shares(session, programme, funders)
             session.flush()
-            log.info("agent %s changed the targeting of programme %s", actor.id, programme.code)
+            after = _edited_fields(programme)
+            changes = {k: after[k] for k in after if after[k] != before[k]}
+            if changes:
+                ledger.append(
+                    session,
+                    at=self._now(),
+                    agent_id=actor.id,
+                    kind=EventKind.PROGRAMME_CHANGED,
+                    programme_id=programme.id,
+                    details={"code": programme.code, **changes},
+                )
+            log.info("agent %s changed programme %s", actor.id, programme.code)
             return programme_row(programme)
 
         return self._db.transaction(work)
@@ -317,21 +477,7 @@ class ProgrammeService(Service):
 
     @staticmethod
     def _check_shares(funders: Sequence[tuple[str, Decimal]]) -> None:
-        if not funders:
-            raise InvalidInput(
-                _('Give at least one funder, e.g. --funder "État=100".'), field="funders"
-            )
-        names = [n.casefold() for n, _p in funders]
-        if len(set(names)) != len(names):
-            raise InvalidInput(_("A funder is listed twice."), field="funders")
-        total = sum((p for _n, p in funders), Decimal(0))
-        if total != 100:
-            raise InvalidInput(
-                _("The funders' shares add up to {total} %, not 100 %.").format(
-                    total=f"{total.normalize():f}"
-                ),
-                field="funders",
-            )
+        check_shares(funders)
 
     def list(self) -> list[ProgrammeRow]:
         with self._db.read() as session:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from passdesk.i18n import _
+from passdesk.i18n import ngettext
 from passdesk.models import Booklet, BookletStatus, EventKind, LedgerEvent, Voucher, VoucherStatus
 
 # The booklet status each booklet-level event leads to.
@@ -97,9 +97,11 @@ def replay_problems(session: Session) -> list[str]:
     ]
     if booklets:
         problems.append(
-            _("{n} booklet(s) differ from the journal replayed: {codes}.").format(
-                n=len(booklets), codes=_examples(booklets)
-            )
+            ngettext(
+                "{n} booklet differs from the journal replayed: {codes}.",
+                "{n} booklets differ from the journal replayed: {codes}.",
+                len(booklets),
+            ).format(n=len(booklets), codes=_examples(booklets))
         )
     # Vouchers: those whose status is not their booklet's, and those an event moved alone.
     differing = select(Voucher.id, Voucher.booklet_id, Voucher.code, Voucher.status).join(
@@ -124,8 +126,10 @@ def replay_problems(session: Session) -> list[str]:
     )
     if vouchers:
         problems.append(
-            _("{n} voucher(s) differ from the journal replayed: {codes}.").format(
-                n=len(vouchers), codes=_examples(vouchers)
-            )
+            ngettext(
+                "{n} voucher differs from the journal replayed: {codes}.",
+                "{n} vouchers differ from the journal replayed: {codes}.",
+                len(vouchers),
+            ).format(n=len(vouchers), codes=_examples(vouchers))
         )
     return problems

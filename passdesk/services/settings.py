@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from passdesk import opening_hours
 from passdesk.errors import InvalidInput, NotFound
 from passdesk.i18n import LANGUAGES, N_, _
 from passdesk.models import EventKind, Setting
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 class Parameter:
     key: str
     label: str  # English msgid, translated where shown
-    kind: str  # "text" (one line), "longtext", "int", "choice", "bool", "folder"
+    kind: str  # "text" (one line), "longtext", "int", "choice", "bool", "folder", "hours" (OSM)
     default: Any
     help: str
     minimum: int | None = None
@@ -168,13 +169,34 @@ PARAMETERS: tuple[Parameter, ...] = (
             "vouchers it accepted, stamped and signed, to be reimbursed."
         ),
     ),
+    Parameter(
+        "desk_opening_hours",
+        N_("Opening hours"),
+        "hours",
+        "",
+        N_("When the desk receives people, set day by day; shown and printed in words."),
+    ),
 )
+# The parameters that describe the desk itself: the settings page shows them with its name and
+# address rather than among the printing parameters.
+DESK_PARAMETERS = ("desk_opening_hours", "dpo_contact")
 BY_KEY = {p.key: p for p in PARAMETERS}
 
 
 def parse_value(parameter: Parameter, raw: Any) -> Any:
     """The typed value of a raw input, or InvalidInput in French."""
     label = _(parameter.label)
+    if parameter.kind == "hours":
+        text = "" if raw is None else str(raw).strip()
+        problem = opening_hours.check(text)
+        if problem is not None or len(text) > 300:
+            raise InvalidInput(
+                _("{label}: {problem}").format(
+                    label=label, problem=problem or _("at most 300 characters.")
+                ),
+                field=parameter.key,
+            )
+        return text
     if parameter.kind in ("text", "longtext"):
         text = "" if raw is None else str(raw)
         if parameter.kind == "text" and "\n" in text.strip():

@@ -4,8 +4,6 @@ demonstration desk in one click."""
 from __future__ import annotations
 
 import logging
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,35 +15,24 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
     QWizard,
     QWizardPage,
 )
 
-from passdesk import codes
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 from passdesk.services import Services
 from passdesk.services.accounts import check_login, check_password, check_siret
-from passdesk.services.programmes import parse_date, parse_money, parse_share
 from passdesk.services.rows import Actor
-from passdesk.ui.widgets.basics import MessageLabel, buddy_label
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, buddy_label
+from passdesk.ui.widgets.programme_form import ProgrammeForm
 from passdesk.ui.worker import SyncRunner, TaskRunner
 
 log = logging.getLogger(__name__)
-
-
-def default_validity(today: date) -> tuple[date, date]:
-    """From today to 31 December, or to the end of next year when December is near."""
-    end = date(today.year, 12, 31)
-    if (end - today).days < 60:
-        end = date(today.year + 1, 12, 31)
-    return today, end
 
 
 def _line(parent: QWidget, name: str, text: str = "", placeholder: str = "") -> QLineEdit:
@@ -64,6 +51,13 @@ def _field(form: QFormLayout, label: str, widget: QWidget, parent: QWidget) -> M
     holder.addWidget(message)
     form.addRow(buddy_label(label, widget, parent), holder)
     return message
+
+
+def clear_when_edited(*pairs: tuple[QLineEdit, MessageLabel]) -> None:
+    """A field's refusal goes as soon as the agent changes the field (it is checked again on
+    Next): a message about a field already corrected misleads."""
+    for edit, message in pairs:
+        edit.textEdited.connect(lambda _text, message=message: message.clear_message())
 
 
 def png_from_file(path: str) -> bytes:
@@ -91,7 +85,7 @@ class WelcomePage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle(_("Welcome to PassDesk"))
-        text = QLabel(
+        text = WrapLabel(
             _(
                 "This database is new. Set up your desk in three short steps: the desk, your "
                 "administrator account and a first programme. Or open a demonstration desk filled "
@@ -99,7 +93,6 @@ class WelcomePage(QWizardPage):
             ),
             self,
         )
-        text.setWordWrap(True)
         self.demo_button = QPushButton(_("Open a &demonstration"), self)
         self.demo_button.setAccessibleName(_("Open a demonstration"))
         self.demo_button.setAutoDefault(False)  # Enter means Next, as the page says
@@ -150,6 +143,7 @@ class DeskPage(QWizardPage):
         holder.addWidget(self.logo_message)
         form.addRow(buddy_label(_("&Logo"), self.logo, self), holder)
         self.logo_png: bytes | None = None
+        clear_when_edited((self.name, self.name_message), (self.logo, self.logo_message))
         self.siret.textEdited.connect(self._on_siret_text_edited)
         self.logo_button.clicked.connect(self._on_logo_button_clicked)
 
@@ -211,6 +205,12 @@ class AdminPage(QWizardPage):
         self.password_again = _line(self, _("Password again"))
         self.password_again.setEchoMode(QLineEdit.EchoMode.Password)
         self.again_message = _field(form, _("Password &again"), self.password_again, self)
+        clear_when_edited(
+            (self.login, self.login_message),
+            (self.password, self.password_message),
+            (self.password, self.again_message),
+            (self.password_again, self.again_message),
+        )
 
     def _check_password(self, password: str) -> None:
         """The console's and the Agents page's rule, with what it must not lean on: the
@@ -246,87 +246,26 @@ class ProgrammePage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTitle(_("A first programme"))
-        self.setSubTitle(_("The campaign whose booklets you hand out; add others later."))
-        start, end = default_validity(date.today())
-        form = QFormLayout(self)
-        self.code = _line(self, _("Programme code"), placeholder=_("e.g. MGP19"))
-        self.code_message = _field(form, _("&Code"), self.code, self)
-        self.name = _line(
-            self, _("Programme name"), placeholder=_("e.g. Pass numérique Métropole 2026")
+        self.setSubTitle(
+            _(
+                "The campaign whose booklets you hand out; add others later on the Programmes "
+                "page. Next, you receive its first booklets."
+            )
         )
-        self.name_message = _field(form, _("&Name"), self.name, self)
-        self.face_value = _line(self, _("Face value in euros"), "10")
-        self.value_message = _field(form, _("Face va&lue (€)"), self.face_value, self)
-        self.per_booklet = QSpinBox(self)
-        self.per_booklet.setRange(1, 50)
-        self.per_booklet.setValue(10)
-        self.per_booklet.setAccessibleName(_("Vouchers per booklet"))
-        form.addRow(_("&Vouchers per booklet"), self.per_booklet)
-        self.valid_from = _line(self, _("Valid from"), start.isoformat(), "YYYY-MM-DD")
-        self.from_message = _field(form, _("Valid fro&m"), self.valid_from, self)
-        self.valid_until = _line(self, _("Valid until"), end.isoformat(), "YYYY-MM-DD")
-        self.until_message = _field(form, _("Valid un&til"), self.valid_until, self)
-        self.funders = QPlainTextEdit("État=100", self)
-        self.funders.setTabChangesFocus(True)
-        self.funders.setAccessibleName(_("Funders, one NAME=PERCENT per line"))
-        self.funders.setMaximumHeight(self.fontMetrics().lineSpacing() * 5)
-        self.funders_message = _field(
-            form, _("F&unders (NAME=PERCENT, one per line)"), self.funders, self
-        )
+        self.form = ProgrammeForm(self, targeting=False)
+        self.code, self.name = self.form.code, self.form.name
         self.message = MessageLabel(self, name=_("Programme message"))
-        form.addRow(self.message)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.form)
+        layout.addWidget(self.message)
+        self.form.edited.connect(lambda _key: self.message.clear_message())
         self.values: dict[str, Any] = {}
 
     def validatePage(self) -> bool:  # noqa: N802
-        ok = True
-        values: dict[str, Any] = {}
-        checks = (
-            ("code", self.code_message, lambda: codes.validate_programme_code(self.code.text())),
-            ("face_value", self.value_message, lambda: parse_money(self.face_value.text())),
-            (
-                "valid_from",
-                self.from_message,
-                lambda: parse_date(self.valid_from.text(), "valid_from"),
-            ),
-            (
-                "valid_until",
-                self.until_message,
-                lambda: parse_date(self.valid_until.text(), "valid_until"),
-            ),
-            ("funders", self.funders_message, self._funders),
-        )
-        for key, message, check in checks:
-            try:
-                values[key] = check()
-            except PassDeskError as error:
-                message.show_error(error.message)
-                ok = False
-            else:
-                message.clear_message()
-        if not self.name.text().strip():
-            self.name_message.show_error(_("Give the programme's name."))
-            ok = False
-        else:
-            self.name_message.clear_message()
-        if ok:
-            if values["funders"] and sum(p for _n, p in values["funders"]) != 100:
-                self.funders_message.show_error(_("The funders' shares must add up to 100 %."))
-                ok = False
-            if values["valid_until"] <= values["valid_from"]:
-                self.until_message.show_error(_("The end of validity must come after its start."))
-                ok = False
-        values["name"] = self.name.text()
-        values["vouchers_per_booklet"] = self.per_booklet.value()
-        self.values = values
-        return ok
-
-    def _funders(self) -> list[tuple[str, Decimal]]:
-        from passdesk.errors import InvalidInput
-
-        lines = [line for line in self.funders.toPlainText().splitlines() if line.strip()]
-        if not lines:
-            raise InvalidInput(_("Give at least one funder, e.g. État=100."), field="funders")
-        return [parse_share(line) for line in lines]
+        values = self.form.values()
+        self.values = values or {}
+        return values is not None
 
 
 class FirstRunWizard(QWizard):
@@ -386,9 +325,11 @@ class FirstRunWizard(QWizard):
                 valid_from=values["valid_from"],
                 valid_until=values["valid_until"],
                 funders=values["funders"],
+                limit_per_person=values["limit_per_person"],
             )
         except PassDeskError as error:
-            self.finish_message.show_error(error.message)
+            if not self.programme.form.show_error(error.field, error.message):
+                self.finish_message.show_error(error.message)
             return False
         return True
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 from passdesk.services.rows import Actor
-from passdesk.ui.widgets.basics import MessageLabel, scaled_font, with_shortcut
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, scaled_font, with_shortcut
 from passdesk.ui.widgets.forms import extra_shortcut
 
 ACTIVITY = frozenset(
@@ -99,10 +99,9 @@ class LockScreen(QWidget):
         self.setAccessibleName(_("PassDesk is locked"))
         heading = QLabel(_("PassDesk is locked"))
         scaled_font(heading, 1.6, bold=True)
-        who = QLabel(
+        who = WrapLabel(
             _("{agent} was away: type your password to carry on.").format(agent=actor.display_name)
         )
-        who.setWordWrap(True)
         self.password_edit = QLineEdit()
         self.password_edit.setObjectName("lock_password")
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)

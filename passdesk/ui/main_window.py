@@ -28,12 +28,15 @@ from passdesk.errors import PassDeskError
 from passdesk.i18n import _, ngettext
 from passdesk.roles import ROLE_LABELS, Action, may
 from passdesk.ui.context import UiContext
+from passdesk.ui.first_stock import FirstStockHint
 from passdesk.ui.idle_lock import ActivityWatcher, LockScreen
+from passdesk.ui.lookup import LOOKUP_KEYS, CodeLookupDialog
 from passdesk.ui.pages.agents.dialogs import PasswordDialog
 from passdesk.ui.pages.agents.page import AgentsPage
 from passdesk.ui.pages.beneficiaries.page import BeneficiariesPage
 from passdesk.ui.pages.places.page import PlacesPage
 from passdesk.ui.pages.privacy.page import PrivacyPage
+from passdesk.ui.pages.programmes.page import ProgrammesPage
 from passdesk.ui.pages.reports.page import ReportsPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
@@ -43,6 +46,7 @@ from passdesk.ui.progress import TaskProgressDialog
 from passdesk.ui.shortcuts_help import ShortcutsDialog, collect_shortcuts
 from passdesk.ui.validity import DailyExpiry, ValidityBanner
 from passdesk.ui.widgets.basics import make_action
+from passdesk.ui.widgets.forms import open_dialog
 
 log = logging.getLogger(__name__)
 
@@ -54,10 +58,17 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (PlacesPage, Action.SERVE),
     (UsagePage, Action.FOLLOW_UP),
     (ReportsPage, Action.VIEW_REPORTS),
+    (ProgrammesPage, Action.MANAGE_PROGRAMMES),
     (SettingsPage, Action.EDIT_SETTINGS),
     (AgentsPage, Action.MANAGE_AGENTS),
     (PrivacyPage, Action.VIEW_ACCESS_LOG),
 )
+
+
+def page_key(number: int) -> str:
+    """Ctrl+1 to Ctrl+9 for the first nine pages, Ctrl+0 for the tenth (as on the keyboard's
+    row of digits), none after."""
+    return f"Ctrl+{number % 10}" if number <= 10 else ""
 
 
 def window_settings() -> QSettings:
@@ -120,10 +131,13 @@ class MainWindow(QMainWindow):
         # The end-of-validity banner sits above the pages, whichever is shown.
         self.validity_banner = ValidityBanner(self)
         self.validity_banner.show_stock_requested.connect(self._on_banner_show_stock)
+        self.first_stock_hint = FirstStockHint(context, self)
+        self.first_stock_hint.receive_requested.connect(self._on_first_stock_receive_requested)
         self.pages_screen = QWidget(self)
         column = QVBoxLayout(self.pages_screen)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.validity_banner)
+        column.addWidget(self.first_stock_hint)
         column.addWidget(self.splitter, 1)
         self.screens.addWidget(self.pages_screen)
         self.screens.addWidget(self.lock_screen)
@@ -131,8 +145,11 @@ class MainWindow(QMainWindow):
         self.locked = False
         self._enabled_before_lock: list[QAction] = []
         self.dialog: QDialog | None = None
+        self.lookup_dialog: CodeLookupDialog | None = None
         self.nav.currentRowChanged.connect(self._on_nav_current_row_changed)
         self.page("BeneficiariesPage").open_requested.connect(self._on_beneficiaries_open_requested)
+        self.page("StockPage").stock_changed.connect(self.first_stock_hint.refresh)
+        self.first_stock_hint.refresh()
         self._build_menus()
         self.statusBar().showMessage(_("Logged in as {agent}.").format(agent=actor.display_name))
         self._restore_state()
@@ -193,6 +210,17 @@ class MainWindow(QMainWindow):
         serve_menu = bar.addMenu(_("&Serve"))
         for action in self.serve_page.menu_actions():
             serve_menu.addAction(action)
+        self.lookup_action = make_action(
+            self,
+            _("&Look up a code…"),
+            LOOKUP_KEYS[0],
+            tip=_("What a booklet or voucher is, its history and who received it"),
+        )
+        self.lookup_action.setShortcuts([QKeySequence(k) for k in LOOKUP_KEYS])
+        self.lookup_action.triggered.connect(self._on_lookup_action_triggered)
+        self.addAction(self.lookup_action)
+        serve_menu.addSeparator()
+        serve_menu.addAction(self.lookup_action)
 
         go_menu = bar.addMenu(_("&Go to"))
         self.page_actions = []
@@ -200,7 +228,7 @@ class MainWindow(QMainWindow):
             action = make_action(
                 self,
                 page.title,
-                f"Ctrl+{number}",
+                page_key(number),
                 tip=_("Show the page {page}").format(page=page.title),
             )
             action.triggered.connect(lambda _checked=False, n=number - 1: self.show_page(n))
@@ -266,9 +294,24 @@ class MainWindow(QMainWindow):
         if stock is not None:
             self.show_page(self.pages.index(stock))
 
+    def _on_first_stock_receive_requested(self) -> None:
+        stock = self.page("StockPage")
+        self.show_page(self.pages.index(stock))
+        stock.receive_button.click()
+
     def _on_beneficiaries_open_requested(self, beneficiary_id: int) -> None:
         self.show_page(0)
         self.serve_page.open_person(beneficiary_id)
+
+    def _on_lookup_action_triggered(self) -> None:
+        if self.lookup_dialog is not None and self.lookup_dialog.isVisible():
+            self.lookup_dialog.raise_()
+            self.lookup_dialog.activateWindow()
+            self.lookup_dialog.code_edit.setFocus()
+            return
+        dialog = CodeLookupDialog(self._context, self)
+        dialog.open_person_requested.connect(self._on_beneficiaries_open_requested)
+        self.lookup_dialog = open_dialog(self.lookup_dialog, dialog)
 
     def _on_password_action_triggered(self) -> None:
         if self.dialog is not None:

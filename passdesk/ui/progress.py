@@ -13,13 +13,13 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QProgressBar,
     QVBoxLayout,
     QWidget,
 )
 
 from passdesk.i18n import _
+from passdesk.ui.widgets.basics import WrapLabel
 from passdesk.ui.worker import SyncRunner, Task, TaskControl, TaskRunner
 
 
@@ -39,8 +39,7 @@ class TaskProgressDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
-        self.label = QLabel(label)
-        self.label.setWordWrap(True)
+        self.label = WrapLabel(label)
         self.bar = QProgressBar()
         self.bar.setAccessibleName(_("Progress"))
         self.bar.setRange(0, 0)  # busy until the first report

@@ -12,11 +12,12 @@ import logging
 from datetime import date
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from passdesk.i18n import _, ngettext
 from passdesk.services.expiry import ExpiryResult, ProgrammeAlert, alert_text
 from passdesk.ui.context import UiContext
+from passdesk.ui.widgets.basics import WrapLabel
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,8 @@ class ValidityBanner(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName(_("End of validity"))
         self.setStyleSheet("#validity_banner { background: #FFF4D6; border: 1px solid #C98A00; }")
-        self.label = QLabel()
+        self.label = WrapLabel()
         self.label.setObjectName("validity_text")
-        self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setStyleSheet("color: #4A3200;")
         self.button = QPushButton(_("See the stock"))

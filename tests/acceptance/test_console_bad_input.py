@@ -148,7 +148,7 @@ CASES: dict[str, Case] = {
     "malformed programme date": Case(
         _fixed(*_programme(**{"--valid-from": "2026-13-01"}), *_funders("État=100")),
         BAD_INPUT,
-        "AAAA-MM-JJ",
+        "n'existe pas",
     ),
     "validity ending before it starts": Case(
         _fixed(

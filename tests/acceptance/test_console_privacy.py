@@ -102,7 +102,7 @@ def test_the_notice_is_shown_and_printed_for_a_person(
         (["person", "erase", "1", "--reason", "demande\x1b[2J"], "caractère invisible"),
         (["person", "erase", "1", "--reason", "   "], "motif"),
         (["person", "erase", "999", "--reason", "demande"], "Aucun bénéficiaire"),
-        (["access-log", "--since", "2026-13-01"], "n'est pas une date"),
+        (["access-log", "--since", "2026-13-01"], "une année compte 12 mois"),
         (["access-log", "--person", "abc"], "abc"),
         (["notice", "--person", "1"], "-o FICHIER.pdf"),
         (["purge", "--now"], "--now"),

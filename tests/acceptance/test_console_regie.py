@@ -45,7 +45,8 @@ def test_a_wrong_extension_or_period_is_refused_in_french_and_writes_nothing(
     for args, words in (
         (("--from", "2026-01-01", "--to", "2026-12-31", "-o", str(tmp_path / "r.csv")), ".xlsx"),
         (("--from", "2026-12-31", "--to", "2026-01-01", "-o", str(tmp_path / "r.pdf")), "avant"),
-        (("--from", "31/12/2026", "--to", "2027-01-01", "-o", str(tmp_path / "r.pdf")), "AAAA"),
+        (("--from", "31 déc. 2026", "--to", "2027-01-01", "-o", str(tmp_path / "r.pdf")), "AAAA"),
+        (("--from", "2026-02-29", "--to", "2027-01-01", "-o", str(tmp_path / "r.pdf")), "existe"),
     ):
         result = console.run("register", "--programme", "MGP26", *args)
         assert result.status == 2, args

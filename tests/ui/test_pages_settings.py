@@ -7,11 +7,19 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QSpinBox
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+)
 
 from passdesk.i18n import _
 from passdesk.services.settings import PARAMETERS, Parameter
 from passdesk.ui.pages.settings import SettingsPage
+from passdesk.ui.widgets.hours_editor import OpeningHoursField
 from passdesk.ui.widgets.parameter_form import FolderEdit, ParameterForm
 from tests.ui import pages_fixtures
 from tests.ui.pages_fixtures import OFFSCREEN_NOISE, Desk
@@ -27,6 +35,7 @@ EDITOR_CLASSES = {
     "choice": QComboBox,
     "bool": QCheckBox,
     "folder": FolderEdit,
+    "hours": OpeningHoursField,
 }
 
 
@@ -163,3 +172,45 @@ def test_the_retention_period_says_what_is_applied(qtbot: Any, desk: Desk) -> No
     help_text = page.form.editors["retention_months"].help_label.text()
     assert "au démarrage et chaque jour" in help_text and "notice d'information" in help_text
     assert "Pas encore appliquée" not in help_text
+
+
+def test_the_desk_hours_are_set_day_by_day_and_saved_with_its_data_protection_contact(
+    qtbot: Any, desk: Desk
+) -> None:
+    """Issue 8, defect 4 and 7: the desk's own details in Settings, hours without OSM."""
+    page = make_page(qtbot, desk)
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    field = page.form.editors["desk_opening_hours"].widget
+    assert field.summary.text() == "non renseignés"
+    page.desk_edits["name"].setFocus()
+    qtbot.keyClick(page.desk_edits["name"], Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: field.dialog is not None and field.dialog.isVisible())
+    hours = field.dialog
+    hours.activateWindow()
+    qtbot.waitUntil(hours.isActiveWindow)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is hours.days[0].open)
+    alt = Qt.KeyboardModifier.AltModifier
+    qtbot.keyClick(hours.days[0].open, Qt.Key.Key_Space)  # Monday: open 9 h-12 h
+    hours.days[0].second.setFocus()
+    qtbot.keyClick(hours.days[0].second, Qt.Key.Key_Space)  # and 14 h-17 h
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_T, alt)  # Monday's to every weekday
+    qtbot.waitUntil(hours.days[4].open.isChecked)  # a mnemonic clicks once its flash is shown
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, alt)  # closed on holidays
+    qtbot.waitUntil(hours.holidays.isChecked)
+    assert hours.preview.text() == (
+        "Imprimé ainsi : lun.–ven. 9 h–12 h, 14 h–17 h ; fermé les jours fériés"
+    )
+    with qtbot.waitSignal(hours.accepted):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert field.summary.full_text() == "lun.–ven. 9 h–12 h, 14 h–17 h ; fermé les jours fériés"
+
+    contact = page.form.editors["dpo_contact"].widget
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    contact.setFocus()
+    qtbot.keyClicks(contact, "dpo@vaulx-en-velin.example.fr")
+    qtbot.keyClick(contact, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    settings = desk.services.settings
+    qtbot.waitUntil(lambda: settings.get("dpo_contact") == "dpo@vaulx-en-velin.example.fr")
+    assert settings.get("desk_opening_hours") == "Mo-Fr 09:00-12:00,14:00-17:00; PH off"

@@ -186,4 +186,4 @@ def test_check_replays_the_journal_and_names_a_voucher_changed_behind_its_back(
     raw.execute("UPDATE voucher SET status = 'voided' WHERE code = ?", (voucher,))
     report = check_database(services)
     assert not report.ok
-    assert any("diffèrent du journal rejoué" in p and voucher in p for p in report.problems)
+    assert any("1 chèque diffère du journal rejoué" in p and voucher in p for p in report.problems)

@@ -273,7 +273,7 @@ def test_handed_out_voided_or_expired_booklets_are_refused_unless_reprinted(
     clock.set_date(date(2027, 6, 30))
     services.booklet_printing.build_booklets(codes=[booklet(1)], reprint_reason="déchiré")
     clock.set_date(date(2027, 7, 1))
-    with pytest.raises(Refused, match="ont expiré le 30/06/2027"):
+    with pytest.raises(Refused, match="sont périmés depuis le 30/06/2027"):
         services.booklet_printing.build_booklets(codes=[booklet(1)], reprint_reason="déchiré")
 
 

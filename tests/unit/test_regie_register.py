@@ -162,8 +162,10 @@ def test_bad_periods_and_unknown_programmes_are_refused_in_french(
 ) -> None:
     with pytest.raises(InvalidInput, match="avant"):
         services.regie.register("MGP19", "2026-03-10", "2026-03-01")
-    with pytest.raises(InvalidInput, match="AAAA-MM-JJ"):
-        services.regie.register("MGP19", "10/03/2026", "2026-03-11")
+    with pytest.raises(InvalidInput, match="JJ/MM/AAAA"):
+        services.regie.register("MGP19", "10 mars 2026", "2026-03-11")
+    with pytest.raises(InvalidInput, match="n'existe pas"):
+        services.regie.register("MGP19", "29/02/2026", "2026-03-11")
     with pytest.raises(NotFound, match="XYZ"):
         services.regie.register("XYZ", "2026-03-01", "2026-03-10")
 

@@ -28,7 +28,7 @@ from passdesk.errors import PassDeskError
 from passdesk.i18n import _, current_language
 from passdesk.roles import Action, may
 from passdesk.services.accounts import check_siret
-from passdesk.services.settings import PARAMETERS, Parameter, parse_value
+from passdesk.services.settings import DESK_PARAMETERS, PARAMETERS, Parameter, parse_value
 from passdesk.ui.context import UiContext
 from passdesk.ui.widgets.basics import MessageLabel, scaled_font
 from passdesk.ui.widgets.forms import add_field_row, field_label, shortcut_button
@@ -106,9 +106,13 @@ class SettingsPage(QWidget):
         logo_label.setBuddy(self.logo_button)
         desk_form.addRow(logo_label, logo_box)
 
-        # The parameters: generated from the declarations.
+        # The parameters: generated from the declarations; those about the desk itself (its
+        # opening hours, its data-protection contact) show with its name and address.
         parameters_box = QGroupBox(_("Receipts, printing and language"))
-        self.form = ParameterForm(parameters)
+        keys = {p.key for p in parameters}
+        self.form = ParameterForm(
+            parameters, placed_in={k: desk_form for k in DESK_PARAMETERS if k in keys}
+        )
         self.form.setObjectName("parameter_form")
         self.form.changed.connect(self._on_form_changed)
         box_layout = QVBoxLayout(parameters_box)
@@ -145,6 +149,7 @@ class SettingsPage(QWidget):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        buttons.addStretch()  # the buttons keep their size while no message shows
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
@@ -154,7 +159,9 @@ class SettingsPage(QWidget):
         layout.addLayout(buttons)
 
         order: list[QWidget] = [*self.desk_edits.values(), self.logo_button, self.logo_clear_button]
-        order += [editor.widget for editor in self.form.editors.values()]
+        editors = self.form.editors
+        order += [editors[k].widget for k in DESK_PARAMETERS if k in editors]
+        order += [e.widget for k, e in editors.items() if k not in DESK_PARAMETERS]
         order += [self.revert_button, self.save_button]
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)

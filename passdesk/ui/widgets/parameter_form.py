@@ -29,8 +29,9 @@ from PySide6.QtWidgets import (
 
 from passdesk.i18n import _
 from passdesk.services.settings import Parameter
-from passdesk.ui.widgets.basics import MessageLabel, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, scaled_font
 from passdesk.ui.widgets.forms import field_label
+from passdesk.ui.widgets.hours_editor import OpeningHoursField
 
 
 @dataclass
@@ -133,6 +134,12 @@ def _folder_editor(parameter: Parameter, changed: Callable[[], None]) -> tuple[Q
     return widget, widget.text, lambda value: widget.setText("" if value is None else str(value))
 
 
+def _hours_editor(parameter: Parameter, changed: Callable[[], None]) -> tuple[QWidget, Any, Any]:
+    widget = OpeningHoursField(name=_(parameter.label))
+    widget.textEdited.connect(changed)
+    return widget, widget.text, lambda value: widget.setText("" if value is None else str(value))
+
+
 EDITOR_FACTORIES = {
     "text": _text_editor,
     "longtext": _longtext_editor,
@@ -140,6 +147,7 @@ EDITOR_FACTORIES = {
     "choice": _choice_editor,
     "bool": _bool_editor,
     "folder": _folder_editor,
+    "hours": _hours_editor,
 }
 
 
@@ -148,13 +156,20 @@ class ParameterForm(QWidget):
 
     changed = Signal(str)  # the key of the parameter the user changed
 
-    def __init__(self, parameters: Iterable[Parameter], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parameters: Iterable[Parameter],
+        parent: QWidget | None = None,
+        *,
+        placed_in: dict[str, QFormLayout] | None = None,
+    ) -> None:
+        """`placed_in` puts some parameters' rows in another form (the settings page's desk
+        details, whose labels they then line up with); `editors` keeps declaration order."""
         super().__init__(parent)
         self.editors: dict[str, Editor] = {}
         self._loading = False
-        layout = QFormLayout(self)
-        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout = self._form_layout(self)
+        placed = placed_in or {}
         previous: QWidget | None = None
         for parameter in parameters:
             factory = EDITOR_FACTORIES.get(parameter.kind)
@@ -163,8 +178,7 @@ class ParameterForm(QWidget):
             widget, read, write = factory(parameter, self._notifier(parameter.key))
             widget.setObjectName(f"parameter_{parameter.key}")
             widget.setAccessibleName(_(parameter.label))
-            help_label = QLabel(_(parameter.help))
-            help_label.setWordWrap(True)
+            help_label = WrapLabel(_(parameter.help))
             scaled_font(help_label, 0.9)  # quieter by size, not by a low-contrast colour
             widget.setToolTip(_(parameter.help))
             widget.setAccessibleDescription(_(parameter.help))
@@ -175,18 +189,27 @@ class ParameterForm(QWidget):
             column.addWidget(widget)
             column.addWidget(help_label)
             column.addWidget(message)
+            target = placed.get(parameter.key, layout)
             if parameter.kind == "bool":
-                layout.addRow("", box)
+                target.addRow("", box)
             else:
                 label = QLabel(field_label(_(parameter.label)))
                 label.setBuddy(widget)
-                layout.addRow(label, box)
-            if previous is not None:
-                QWidget.setTabOrder(previous, widget)
-            previous = widget
+                target.addRow(label, box)
+            if target is layout:  # a row placed elsewhere takes that form's order
+                if previous is not None:
+                    QWidget.setTabOrder(previous, widget)
+                previous = widget
             self.editors[parameter.key] = Editor(
                 parameter, widget, read, write, message, help_label
             )
+
+    @staticmethod
+    def _form_layout(owner: QWidget) -> QFormLayout:
+        layout = QFormLayout(owner)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        return layout
 
     def _notifier(self, key: str) -> Callable[..., None]:
         def notify(*_args: object) -> None:

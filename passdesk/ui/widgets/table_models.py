@@ -19,11 +19,13 @@ from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QTableView
 
 from passdesk.formatting import format_date, format_money, format_timestamp
 from passdesk.i18n import _
@@ -97,7 +99,7 @@ class _BaseRowModel(QAbstractTableModel, Generic[R]):
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
+        if role not in _TEXT_ROLES:  # a heading narrowed with "…" reads whole in its tooltip
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
             return _(self._columns[section].header)
@@ -216,16 +218,73 @@ class PagedTableModel(_BaseRowModel[R]):
 
 
 MAX_FITTED_CHARS = 36  # a column fitted to its contents is never wider than this many characters
+MIN_FITTED_CHARS = 7  # nor, when the table is narrow, narrower than this (then elided)
 
 
 def fit_columns(view: QTableView) -> None:
-    """Columns as wide as what is loaded (at most MAX_FITTED_CHARS), measured in the font."""
-    view.resizeColumnsToContents()
-    widest = view.fontMetrics().averageCharWidth() * MAX_FITTED_CHARS
+    """Columns as wide as what is loaded (at most MAX_FITTED_CHARS), measured in the font,
+    then narrowed to the table's width: the widest give way first, down to MIN_FITTED_CHARS,
+    their text cut with "…" (a cell's tooltip shows it whole). A table scrolls sideways only
+    when even that cannot fit it."""
     header = view.horizontalHeader()
-    for column in range(header.count()):
-        if header.sectionSize(column) > widest:
-            header.resizeSection(column, widest)
+    header.blockSignals(True)  # what the program sets is not the agent's choice
+    try:
+        view.resizeColumnsToContents()
+        char = view.fontMetrics().averageCharWidth()
+        wanted = [
+            min(header.sectionSize(c), char * MAX_FITTED_CHARS) for c in range(header.count())
+        ]
+        room = view.viewport().width()
+        widths = narrowed(wanted, room, char * MIN_FITTED_CHARS)
+        if widths and header.stretchLastSection():
+            # Sizing the last column by hand stops its stretching until the header's next
+            # resize: it is given what is left now, so no gap shows at the table's right.
+            widths[-1] = max(widths[-1], room - sum(widths[:-1]))
+        for column, width in enumerate(widths):
+            header.resizeSection(column, width)
+    finally:
+        header.blockSignals(False)
+
+
+def narrowed(wanted: Sequence[int], room: int, least: int) -> list[int]:
+    """`wanted` widths capped at the one cap that makes them fit in `room` (no column made
+    narrower than `least` or than it wanted)."""
+    if sum(wanted) <= room or not wanted:
+        return list(wanted)
+    low, high = 0, max(wanted)
+    while low < high:  # the largest cap whose total fits
+        cap = (low + high + 1) // 2
+        if sum(min(w, max(cap, least)) for w in wanted) <= room:
+            low = cap
+        else:
+            high = cap - 1
+    return [min(w, max(low, least)) for w in wanted]
+
+
+class _FitOnResize(QObject):
+    """Fits a table's columns to its width again when the table is resized, until the agent
+    sets a column's width by hand (then the table keeps the agent's widths)."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self._view = view
+        view.horizontalHeader().sectionResized.connect(self._on_section_resized)
+        view.viewport().installEventFilter(self)
+
+    def _on_section_resized(self, *_args: object) -> None:
+        if self._view.horizontalHeader().signalsBlocked():
+            return
+        if QApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self._view.setProperty("columns_set_by_hand", True)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.Resize
+            and self._view.property("columns_fitted")
+            and not self._view.property("columns_set_by_hand")
+        ):
+            fit_columns(self._view)
+        return False
 
 
 def configure_view(
@@ -248,6 +307,9 @@ def configure_view(
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch_last)
     header.setHighlightSections(False)
+    header.setTextElideMode(Qt.TextElideMode.ElideRight)  # a narrowed heading reads "Chèq…"
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    _FitOnResize(view)
 
     def fit_once() -> None:
         if model.rowCount() and not view.property("columns_fitted"):

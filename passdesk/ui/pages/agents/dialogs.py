@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -21,7 +20,7 @@ from passdesk.i18n import _
 from passdesk.roles import ROLE_LABELS, Role
 from passdesk.services.rows import AgentRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.widgets.basics import MessageLabel
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel
 from passdesk.ui.widgets.forms import add_field_row, dialog_buttons
 
 
@@ -152,8 +151,7 @@ class PasswordDialog(_FormDialog):
             self.current = _password_edit("current", _("Current password"))
             self.add("current", _("&Current password"), self.current)
         else:
-            hint = QLabel(_("Give it to the agent in person; a reset also lifts a lock."))
-            hint.setWordWrap(True)
+            hint = WrapLabel(_("Give it to the agent in person; a reset also lifts a lock."))
             self.layout_.insertWidget(0, hint)
         self.password = _password_edit("password", _("New password"))
         self.again = _password_edit("again", _("New password again"))

@@ -23,7 +23,7 @@ from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.beneficiaries.edit_person import BeneficiaryDialog
-from passdesk.ui.widgets.basics import MessageLabel, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, add_clear_button, scaled_font
 from passdesk.ui.widgets.forms import field_label, open_dialog, shortcut_button
 from passdesk.ui.widgets.table_models import Column, PagedTableModel, configure_view
 
@@ -67,7 +67,7 @@ class BeneficiariesPage(QWidget):
         self.search.setObjectName("beneficiary_search")
         self.search.setAccessibleName(_("Search a person"))
         self.search.setPlaceholderText(_("Type a name (accents and case ignored)"))
-        self.search.setClearButtonEnabled(True)
+        add_clear_button(self.search)
         search_label = QLabel(field_label(_("Sea&rch")))
         search_label.setBuddy(self.search)
         self.count_label = QLabel()

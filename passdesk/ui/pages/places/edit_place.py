@@ -23,6 +23,7 @@ from passdesk.services.rows import PlaceRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.widgets.basics import MessageLabel
 from passdesk.ui.widgets.forms import add_field_row, dialog_buttons
+from passdesk.ui.widgets.hours_editor import OpeningHoursField
 
 
 class PlaceDialog(QDialog):
@@ -48,16 +49,19 @@ class PlaceDialog(QDialog):
         self.context = context
         self.place = place
         self.setWindowTitle(_("Edit a place") if place else _("Add a place"))
-        self.edits: dict[str, QLineEdit] = {}
+        self.edits: dict[str, QLineEdit | OpeningHoursField] = {}
         self.messages: dict[str, MessageLabel] = {}
         form = QFormLayout()
         for key, label_text in self.TEXT_FIELDS:
-            edit = QLineEdit(str(getattr(place, key)) if place else "")
+            value = str(getattr(place, key)) if place else ""
+            name = _(label_text).replace("&", "")
+            # The hours are set day by day and shown in words, not typed in OSM's syntax.
+            edit: QLineEdit | OpeningHoursField = (
+                OpeningHoursField(value, name=name) if key == "opening_hours" else QLineEdit(value)
+            )
             edit.setObjectName(key)
-            edit.setAccessibleName(_(label_text).replace("&", ""))
+            edit.setAccessibleName(name)
             edit.textEdited.connect(self._on_field_edited)
-            if key == "opening_hours":
-                edit.setPlaceholderText(_("e.g. Mo-Fr 09:00-12:00"))
             self.edits[key] = edit
             self._add_row(form, _(label_text), edit, key)
 

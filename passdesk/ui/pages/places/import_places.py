@@ -7,12 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QListWidget, QPushButton, QVBoxLayout, QWidget
 
 from passdesk.i18n import _
 from passdesk.services.place_import import PlaceImportPlan
 from passdesk.ui.context import UiContext
-from passdesk.ui.widgets.basics import MessageLabel, failure_message
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, failure_message
 from passdesk.ui.widgets.forms import dialog_buttons
 
 
@@ -27,9 +27,8 @@ class PlaceImportDialog(QDialog):
         self.path = path
         self.plan: PlaceImportPlan | None = None
         self.setWindowTitle(_("Import places"))
-        self.summary = QLabel(_("Reading {path}…").format(path=path))
+        self.summary = WrapLabel(_("Reading {path}…").format(path=path))
         self.summary.setObjectName("import_summary")
-        self.summary.setWordWrap(True)
         self.details = QListWidget()
         self.details.setObjectName("import_details")
         self.details.setAccessibleName(_("Rejected rows and warnings"))

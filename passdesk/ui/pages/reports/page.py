@@ -41,7 +41,7 @@ from passdesk.services.reports import report_job
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.reports.table_model import ReportTableModel
 from passdesk.ui.progress import TaskProgressDialog
-from passdesk.ui.widgets.basics import MessageLabel, failure_message, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, failure_message, scaled_font
 from passdesk.ui.widgets.forms import field_label, shortcut_button
 
 log = logging.getLogger(__name__)
@@ -178,14 +178,13 @@ class ReportsPage(QWidget):
         self.cp1252.setVisible(self.may_export)
 
         self.message = MessageLabel(self, name="reports_message")
-        self.scope = QLabel()
+        self.scope = WrapLabel()
         self.scope.setObjectName("report_scope")
-        self.scope.setWordWrap(True)
-        self.disclosure = QLabel()
-        self.disclosure.setWordWrap(True)
+        self.disclosure = WrapLabel()
         self.tabs = QTabWidget()
         self.tabs.setObjectName("report_tabs")
         self.tabs.setAccessibleName(_("Report tables"))
+        self.tabs.tabBar().setAccessibleName(_("Report tables"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -316,8 +315,7 @@ class ReportsPage(QWidget):
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         column.addWidget(view, 1)
         if table.note:
-            note = QLabel(table.note)
-            note.setWordWrap(True)
+            note = WrapLabel(table.note)
             column.addWidget(note)
         return holder
 

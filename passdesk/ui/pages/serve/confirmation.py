@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from passdesk.formatting import format_date, format_money
 from passdesk.i18n import _, ngettext
 from passdesk.services.rows import BookletCheck
-from passdesk.ui.widgets.basics import MessageLabel, scaled_font, shortcut_text
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, scaled_font, shortcut_text
 from passdesk.ui.widgets.forms import enter_clicks
 
 
@@ -51,8 +51,7 @@ class ConfirmationPanel(QFrame):
         self.can_override = can_override
         self.heading = QLabel(self)
         scaled_font(self.heading, 1.15, bold=True)
-        self.details = QLabel(self)
-        self.details.setWordWrap(True)
+        self.details = WrapLabel("", self)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.limit_message = MessageLabel(self, name=_("Limit per person"))
         self.reason_label = QLabel(_("Override &reason (required):"), self)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from passdesk.i18n import N_, _
+from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
 from passdesk.services.base import local_date
 from passdesk.services.rows import Entitlement, HandoutRow
@@ -31,9 +31,10 @@ CANCEL_HANDOUT_KEY = "Ctrl+Shift+Del"
 
 
 def _handout_status(row: HandoutRow) -> str:
+    """A handout's state, said of the handout ("remise", feminine in French)."""
     if row.cancelled:
         return _("cancelled")
-    return _("overridden") if row.override_reason else _("handed out")
+    return _("given, with an override") if row.override_reason else _("given")
 
 
 HANDOUT_COLUMNS: list[Column[HandoutRow]] = [
@@ -47,10 +48,16 @@ HANDOUT_COLUMNS: list[Column[HandoutRow]] = [
 
 def entitlement_text(item: Entitlement) -> str:
     if item.limit is None:
-        return _("{name} ({code}): {received} booklet(s) received, no limit").format(
-            name=item.programme_name, code=item.programme_code, received=item.received
-        )
-    return _("{name} ({code}): {received} of {limit} booklet(s) received, {remaining} left").format(
+        return ngettext(
+            "{name} ({code}): {received} booklet received, no limit",
+            "{name} ({code}): {received} booklets received, no limit",
+            item.received,
+        ).format(name=item.programme_name, code=item.programme_code, received=item.received)
+    return ngettext(
+        "{name} ({code}): {received} of {limit} booklet received, {remaining} left",
+        "{name} ({code}): {received} of {limit} booklets received, {remaining} left",
+        item.received,
+    ).format(
         name=item.programme_name,
         code=item.programme_code,
         received=item.received,

@@ -19,9 +19,11 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,7 +35,7 @@ from passdesk.services.beneficiaries import BeneficiaryInput, Duplicates
 from passdesk.services.rows import BeneficiaryRow
 from passdesk.services.search_terms import search_terms
 from passdesk.ui.context import UiContext
-from passdesk.ui.widgets.basics import MessageLabel, scaled_font, with_shortcut
+from passdesk.ui.widgets.basics import MessageLabel, grow_window, scaled_font, with_shortcut
 from passdesk.ui.widgets.person_form import PersonForm
 
 
@@ -99,11 +101,13 @@ class DuplicatePanel(QFrame):
         self.save_anyway_button = QPushButton(_("It is someone else: &save"), self)
         self.save_anyway_button.setAccessibleName(_("It is someone else: save"))
         self.open_button.clicked.connect(self._on_open_button_clicked)
+        choices = QHBoxLayout()  # side by side: the panel stays short on a 720-pixel screen
+        choices.addWidget(self.open_button)
+        choices.addWidget(self.save_anyway_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.message)
         layout.addLayout(self._grid)
-        layout.addWidget(self.open_button)
-        layout.addWidget(self.save_anyway_button)
+        layout.addLayout(choices)
         self._match: BeneficiaryRow | None = None
         self.hide()
 
@@ -179,9 +183,22 @@ class NewBeneficiaryDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self._on_cancel_requested)
 
+        # The form and the duplicate warning scroll on a small screen; the buttons stay in view.
+        content = QWidget(self)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.form)
+        column.addWidget(self.duplicates)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidget(content)
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = self.scroll.verticalScrollBar().sizeHint().width()  # room for it when it shows
+        self.scroll.setMinimumWidth(content.sizeHint().width() + bar)
+        self._fit_scroll()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.form)
-        layout.addWidget(self.duplicates)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         prefill = prefill_from_search(search)
@@ -247,6 +264,19 @@ class NewBeneficiaryDialog(QDialog):
         if discard:
             self.reject()
 
+    def _on_duplicates_shown(self) -> None:
+        """Once laid out: taller to show the warning if the screen has room, else scrolled
+        to its buttons."""
+        self._fit_scroll()
+        grow_window(self, self.scroll.widget().sizeHint().height() - self.scroll.height())
+        self.scroll.ensureWidgetVisible(self.duplicates.open_button)
+
+    def _fit_scroll(self) -> None:
+        """As tall as the form (and the warning) when the screen has room, else scrolled."""
+        screen = self.screen().availableGeometry().height() if self.screen() else 720
+        room = screen - self.fontMetrics().lineSpacing() * 8  # title bar, message, buttons
+        self.scroll.setMinimumHeight(min(self.scroll.widget().sizeHint().height(), room))
+
     # --- reacting -----------------------------------------------------------------------
 
     def _on_form_edited(self, _key: str) -> None:
@@ -277,6 +307,7 @@ class NewBeneficiaryDialog(QDialog):
         except Duplicates as error:
             self.duplicates.show_match(data, error)
             self.duplicates.open_button.setFocus()
+            QTimer.singleShot(0, self, self._on_duplicates_shown)
             return
         except PassDeskError as error:
             if not self.form.show_error(error.field, error.message):

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.errors import PassDeskError
-from passdesk.i18n import N_, _
+from passdesk.i18n import N_, _, ngettext
 from passdesk.roles import Action, may
 from passdesk.services.rows import BeneficiaryRow, HandoutRow
 from passdesk.services.search_terms import search_terms
@@ -41,7 +41,13 @@ from passdesk.ui.pages.serve.new_person import NewBeneficiaryDialog
 from passdesk.ui.pages.serve.person_panel import PersonPanel
 from passdesk.ui.pages.serve.receipt import ReceiptDialog
 from passdesk.ui.pages.serve.receipt_flow import ReceiptFlow
-from passdesk.ui.widgets.basics import MessageLabel, failure_message, make_action, shortcut_text
+from passdesk.ui.widgets.basics import (
+    MessageLabel,
+    add_clear_button,
+    failure_message,
+    make_action,
+    shortcut_text,
+)
 from passdesk.ui.widgets.table_models import Column, RowTableModel
 
 log = logging.getLogger(__name__)
@@ -75,7 +81,7 @@ class ServePage(QWidget):
         self.search_edit.setPlaceholderText(
             _("Search a person by name (accents and case ignored), then Enter")
         )
-        self.search_edit.setClearButtonEnabled(True)
+        add_clear_button(self.search_edit)
         self.search_action = make_action(
             self, _("&Search a person"), "Ctrl+F", tip=_("Go to the search field")
         )
@@ -268,7 +274,9 @@ class ServePage(QWidget):
         self.results_model.set_rows(rows)
         if rows:
             self.results_view.selectRow(0)
-            self.results_count.setText(_("{n} person(s) found").format(n=len(rows)))
+            self.results_count.setText(
+                ngettext("{n} person found", "{n} people found", len(rows)).format(n=len(rows))
+            )
         else:
             self.results_count.setText(self._nobody_text(self.search_edit.text()))
         self.results_count.setAccessibleDescription(self.results_count.text())

@@ -35,12 +35,20 @@ from passdesk.ui.context import UiContext
 from passdesk.ui.pages.serve.confirmation import ConfirmationPanel
 from passdesk.ui.pages.serve.history import HandoutHistory
 from passdesk.ui.pages.serve.person_data import PersonDataBox
-from passdesk.ui.widgets.basics import MessageLabel, make_action, scaled_font
+from passdesk.ui.widgets.basics import (
+    ElidedLabel,
+    MessageLabel,
+    WrapLabel,
+    add_clear_button,
+    make_action,
+    scaled_font,
+    shortcut_text,
+)
 from passdesk.ui.widgets.person_form import PersonForm
 
 log = logging.getLogger(__name__)
 
-CONFIRM_KEYS = ("Ctrl+Return", "Ctrl+Enter")
+CONFIRM_KEYS = ("Ctrl+Return", "Ctrl+Enter")  # both named "Entrée" (qt_i18n), as on the key
 NEXT_BOOKLET_KEY = "F9"
 
 
@@ -65,18 +73,18 @@ class PersonPanel(QWidget):
         self.person: BeneficiaryRow | None = None
         can_override = may(context.actor.role, Action.OVERRIDE_LIMIT)
 
-        self.heading = QLabel(self)
+        # A long name is cut with "…" (whole in its tooltip) rather than widen the panel and
+        # push the scan field's buttons off it.
+        self.heading = ElidedLabel("", self)
         scaled_font(self.heading, 1.4, bold=True)
-        self.heading.setAccessibleName(_("Person"))
-        self.identity = QLabel(self)
-        self.identity.setWordWrap(True)
+        self.identity = WrapLabel("", self)
 
         # Scan and confirm: first, where the eye and the focus go.
         scan_box = QGroupBox(_("Hand out a booklet"), self)
         self.scan_edit = QLineEdit(scan_box)
         self.scan_edit.setAccessibleName(_("Booklet or voucher code"))
         self.scan_edit.setPlaceholderText(_("Scan or type a booklet or voucher code, then Enter"))
-        self.scan_edit.setClearButtonEnabled(True)
+        add_clear_button(self.scan_edit)
         scan_label = QLabel(_("&Code:"), scan_box)
         scan_label.setBuddy(self.scan_edit)
         self.next_action = make_action(
@@ -96,7 +104,7 @@ class PersonPanel(QWidget):
         self.confirm_action.setShortcuts([QKeySequence(k) for k in CONFIRM_KEYS])
         self.confirm_action.setEnabled(False)
         self.confirmation.confirm_button.setText(
-            _("Confirm the handout ({key})").format(key=_("Ctrl+Enter"))
+            _("Confirm the handout ({key})").format(key=shortcut_text(CONFIRM_KEYS[0]))
         )
         self.confirmation.confirm_button.setAccessibleName(_("Confirm the handout"))
         scan_row = QHBoxLayout()

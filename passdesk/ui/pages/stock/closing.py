@@ -45,7 +45,7 @@ from passdesk.services.closing import (
 )
 from passdesk.services.stock import status_label
 from passdesk.ui.context import UiContext
-from passdesk.ui.widgets.basics import MessageLabel, failure_message
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, failure_message
 from passdesk.ui.widgets.forms import add_field_row, dialog_buttons, field_label
 from passdesk.ui.widgets.table_models import Column, RowTableModel, configure_view
 
@@ -84,14 +84,13 @@ class ClosingDialog(QDialog):
     # --- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        intro = QLabel(
+        intro = WrapLabel(
             _(
                 "Count the booklets in the safe: scan each one (the scanner ends each code "
                 "with Enter), or type how many booklets of each programme you counted. "
                 "Differences with the register show as they come."
             )
         )
-        intro.setWordWrap(True)
         self.already = MessageLabel(self, name="closing_already")
         self.scan_choice = QRadioButton(_("&Scan each booklet"))
         self.scan_choice.setObjectName("scan_choice")

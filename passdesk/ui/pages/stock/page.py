@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -37,7 +38,7 @@ from passdesk.ui.pages.stock.closing import ClosingDialog
 from passdesk.ui.pages.stock.print_booklets import PrintBookletsDialog
 from passdesk.ui.pages.stock.receive_lot import ReceiveLotDialog
 from passdesk.ui.pages.stock.void import VoidDialog
-from passdesk.ui.widgets.basics import MessageLabel, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, scaled_font
 from passdesk.ui.widgets.forms import field_label, open_dialog, shortcut_button
 from passdesk.ui.widgets.table_models import (
     Column,
@@ -129,9 +130,8 @@ class StockPage(QWidget):
     def _build(self) -> None:
         heading = QLabel(self.title)
         scaled_font(heading, 1.4, bold=True)
-        self.summary_label = QLabel()
+        self.summary_label = WrapLabel()
         self.summary_label.setObjectName("stock_summary")
-        self.summary_label.setWordWrap(True)
         self.message = MessageLabel(self, name="stock_message")
 
         self.receive_button = shortcut_button(
@@ -198,8 +198,14 @@ class StockPage(QWidget):
         configure_view(self.lots_view, self.lots_model, _("Lots"))
         self.lots_view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
 
-        programmes_box = self._titled(_("Programmes"), self.programmes_view)
-        lots_box = self._titled(_("Lots received"), self.lots_view)
+        # Programmes and lots take turns on the whole width: side by side, their dozen and
+        # seven columns could only be read by scrolling sideways.
+        self.upper_tabs = QTabWidget()
+        self.upper_tabs.setObjectName("stock_tabs")
+        self.upper_tabs.setAccessibleName(_("Programmes and lots received"))
+        self.upper_tabs.tabBar().setAccessibleName(_("Programmes and lots received"))
+        self.upper_tabs.addTab(self.programmes_view, _("Programmes"))
+        self.upper_tabs.addTab(self.lots_view, _("Lots received"))
 
         self.programme_filter = QComboBox()
         self.programme_filter.setObjectName("programme_filter")
@@ -241,16 +247,9 @@ class StockPage(QWidget):
         booklets_layout.addWidget(self.booklets_view)
         booklets_box = self._titled(_("Booklets"), booklets_widget)
 
-        upper = QSplitter(Qt.Orientation.Horizontal)
-        upper.addWidget(programmes_box)
-        upper.addWidget(lots_box)
-        upper.setStretchFactor(0, 3)
-        upper.setStretchFactor(1, 2)
-        char = self.fontMetrics().averageCharWidth()
-        upper.setSizes([char * 110, char * 60])
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setObjectName("stock_splitter")
-        self.splitter.addWidget(upper)
+        self.splitter.addWidget(self.upper_tabs)
         self.splitter.addWidget(booklets_box)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)

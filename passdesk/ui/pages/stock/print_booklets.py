@@ -129,6 +129,18 @@ class PrintBookletsDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 70)
         self._on_range_choice_toggled(self.range_choice.isChecked())
+        # A refusal goes as soon as its field changes: it is checked again on Print.
+        for signal, message in (
+            (self.from_code.textChanged, self.from_message),
+            (self.count.valueChanged, self.count_message),
+            (self.path.textChanged, self.path_message),
+            (self.reprint_reason.textChanged, self.reprint_message),
+        ):
+            signal.connect(lambda *_args, message=message: self._on_field_changed(message))
+
+    def _on_field_changed(self, message: MessageLabel) -> None:
+        message.clear_message()
+        self.message.clear_message()
 
     def _on_range_choice_toggled(self, checked: bool) -> None:
         self.range_box.setEnabled(checked)

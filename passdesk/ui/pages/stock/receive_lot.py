@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from passdesk import codes
 from passdesk.formatting import format_number
 from passdesk.i18n import _
 from passdesk.models import LotKind
@@ -35,12 +36,18 @@ from passdesk.services.lots import (
 )
 from passdesk.services.rows import LotRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.widgets.basics import MessageLabel, failure_message
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, failure_message
 from passdesk.ui.widgets.forms import add_field_row, dialog_buttons, field_label
 
 # Where each problem of a plan is shown: the first cover's field, the last one's, or the dialog.
 FIRST_FIELD_PROBLEMS = (FIRST_BOOKLET, PROGRAMME)
 LAST_FIELD_PROBLEMS = (LAST_BOOKLET, COUNT)
+
+
+def example_booklet(context: UiContext) -> str:
+    """A booklet code that passes its own check: the desk's first programme's first booklet."""
+    programmes = context.services.programmes.list()
+    return codes.booklet_code(programmes[0].code if programmes else "MGP19", 1)
 
 
 class ReceiveLotDialog(QDialog):
@@ -55,17 +62,16 @@ class ReceiveLotDialog(QDialog):
         self.setWindowTitle(_("Receive a lot"))
         self.plan: LotPlan | None = None  # a plan without problems, ready to confirm
         self._plan_seq = 0  # plans asked for; an answer to an older one is dropped
-        intro = QLabel(
+        intro = WrapLabel(
             _(
                 "Scan the barcode of the lot's first booklet, then of its last one. "
                 "Check what will be recorded, then confirm."
             )
         )
-        intro.setWordWrap(True)
         self.first_code = QLineEdit()
         self.first_code.setObjectName("first_code")
         self.first_code.setAccessibleName(_("First booklet"))
-        self.first_code.setPlaceholderText(_("e.g. MGP19-C000001-24"))
+        self.first_code.setPlaceholderText(_("e.g. {code}").format(code=example_booklet(context)))
         self.last_code = QLineEdit()
         self.last_code.setObjectName("last_code")
         self.last_code.setAccessibleName(_("Last booklet"))
@@ -78,9 +84,8 @@ class ReceiveLotDialog(QDialog):
         self.source.setObjectName("source")
         self.source.setAccessibleName(_("Source"))
         self.source.setPlaceholderText(_("delivery note, funder… (optional)"))
-        self.summary = QLabel()
+        self.summary = WrapLabel()
         self.summary.setObjectName("receive_summary")
-        self.summary.setWordWrap(True)
         self.message = MessageLabel(self, name="receive_message")
         self.confirm_button = QPushButton(_("&Receive"))
         self.confirm_button.setObjectName("confirm_button")

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 from passdesk.services.stock import AGENT_VOID_REASONS, status_label, void_reason_label
 from passdesk.ui.context import UiContext
+from passdesk.ui.widgets.basics import WrapLabel
 from passdesk.ui.widgets.forms import add_field_row, dialog_buttons
 
 
@@ -31,13 +31,12 @@ class VoidDialog(QDialog):
         super().__init__(parent)
         self.context = context
         self.setWindowTitle(_("Void a booklet"))
-        intro = QLabel(
+        intro = WrapLabel(
             _(
                 "A voided booklet can never be handed out again. Scan or type its code "
                 "(or a voucher's code to void that voucher only), then give the reason."
             )
         )
-        intro.setWordWrap(True)
         self.code = QLineEdit(code)
         self.code.setObjectName("void_code")
         self.code.setAccessibleName(_("Code"))

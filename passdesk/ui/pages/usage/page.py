@@ -31,7 +31,7 @@ from passdesk.services.usage_import import UsageImportResult, import_usage_job
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.usage.dialogs import CallDialog, MappingDialog
 from passdesk.ui.progress import TaskProgressDialog
-from passdesk.ui.widgets.basics import MessageLabel, failure_message, scaled_font
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, failure_message, scaled_font
 from passdesk.ui.widgets.forms import open_dialog, shortcut_button
 from passdesk.ui.widgets.table_models import Column, RowTableModel, configure_view
 
@@ -62,9 +62,8 @@ class UsagePage(QWidget):
 
         heading = QLabel(_("Usage and follow-up"))
         scaled_font(heading, 1.4, bold=True)
-        self.rate_label = QLabel()
+        self.rate_label = WrapLabel()
         self.rate_label.setObjectName("usage_rate")
-        self.rate_label.setWordWrap(True)  # a long sentence wraps instead of widening the window
         self.mapping = QComboBox()
         self.mapping.setObjectName("mapping")
         self.mapping.setAccessibleName(_("Columns of the usage file"))
@@ -111,9 +110,8 @@ class UsagePage(QWidget):
         imports.addWidget(self.import_button)
         imports.addWidget(self.export_anomalies_button)
         calls = QHBoxLayout()
-        self.list_label = QLabel()
+        self.list_label = WrapLabel()
         self.list_label.setObjectName("followup_count")
-        self.list_label.setWordWrap(True)
         calls.addWidget(self.list_label)
         calls.addStretch(1)
         calls.addWidget(self.export_list_button)

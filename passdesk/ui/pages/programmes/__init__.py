@@ -1,0 +1,1 @@
+"""The programmes page and its dialog."""
