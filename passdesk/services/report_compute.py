@@ -21,10 +21,11 @@ from sqlalchemy import (
     case,
     cast,
     distinct,
+    exists,
     func,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from passdesk.models import (
     Agent,
@@ -41,6 +42,7 @@ from passdesk.models import (
     Voucher,
     VoucherStatus,
 )
+from passdesk.services.handout_reading import left_out_codes, short_handouts
 from passdesk.services.report_figures import (
     NOT_GIVEN,
     ProgrammeFigures,
@@ -273,9 +275,55 @@ class FiguresBuilder:
             months[self._months[index]].people = len(ids)
         return people, agents, months, handouts
 
+    def _short(self) -> list[tuple[int, int, int, int, int, int]]:
+        """The booklets of the period's live handouts that left without some vouchers (voided
+        before): (vouchers left out, programme, person, agent, month index, vouchers used)."""
+        used = (
+            select(func.count(Voucher.id))
+            .where(Voucher.booklet_id == Booklet.id, Voucher.status == VoucherStatus.USED)
+            .correlate(Booklet)
+            .scalar_subquery()
+        )
+        rows = self.session.execute(
+            short_handouts(
+                Booklet.programme_id,
+                Handout.beneficiary_id,
+                Handout.agent_id,
+                self._month(),
+                used,
+            ).where(
+                Handout.cancelled_at.is_(None),
+                Handout.created_at >= self.start,
+                Handout.created_at < self.stop,
+                Booklet.programme_id.in_(self.ids),
+            )
+        )
+        return [(len(left_out_codes(details)), *rest) for details, *rest in rows]
+
+    def _returned_short(self) -> dict[int, int]:
+        """By programme, the vouchers the booklets returned in the period had left without
+        (a booklet comes back with what it was given)."""
+        returned = aliased(LedgerEvent)
+        came_back = exists().where(
+            returned.kind == EventKind.RETURNED.value,
+            returned.handout_id == LedgerEvent.handout_id,
+            returned.booklet_id == LedgerEvent.booklet_id,
+            returned.at >= self.start,
+            returned.at < self.stop,
+        )
+        short: dict[int, int] = defaultdict(int)
+        for details, programme_id in self.session.execute(
+            short_handouts(Booklet.programme_id).where(
+                Booklet.programme_id.in_(self.ids), came_back
+            )
+        ):
+            short[programme_id] += len(left_out_codes(details))
+        return short
+
     def _usage(self) -> dict[int, tuple[int, int, int]]:
         """By programme, among the booklets handed out in the period: those with a voucher
-        used, the vouchers used, and those fully used (issue 11's usage import sets USED)."""
+        used, the vouchers used, and those whose every voucher was used (issue 11's usage
+        import sets USED); a booklet given short is counted by `build` from `_short`."""
         used = (
             select(Voucher.booklet_id.label("booklet_id"), func.count(Voucher.id).label("n"))
             .where(Voucher.status == VoucherStatus.USED, Voucher.programme_id.in_(self.ids))
@@ -323,6 +371,19 @@ class FiguresBuilder:
         for person in people.values():
             for programme_id, n in person.booklets.items():
                 handed[programme_id] += n
+        # Booklets given short: their vouchers left out, everywhere vouchers are counted; such
+        # a booklet is fully used when every voucher it gave was.
+        left_out: dict[int, int] = defaultdict(int)
+        full_short: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # booklets, vouchers
+        n_of = {p.id: p.vouchers_per_booklet for p in self.programmes}
+        for k, programme_id, person_id, agent_id, index, used in self._short():
+            left_out[programme_id] += k
+            for tally in (people[person_id], agents[agent_id], months[self._months[index]]):
+                tally.left_out[programme_id] = tally.left_out.get(programme_id, 0) + k
+            if used >= n_of[programme_id] - k:
+                full_short[programme_id][0] += 1
+                full_short[programme_id][1] += n_of[programme_id] - k
+        returned_short = self._returned_short()
 
         figures = []
         for p in self.programmes:
@@ -334,6 +395,7 @@ class FiguresBuilder:
             voided, expired = event(EventKind.VOIDED, False), event(EventKind.EXPIRED, False)
             returned = event(EventKind.RETURNED, False)
             started, used_vouchers, full = usage.get(p.id, (0, 0, 0))
+            short_full, short_full_vouchers = full_short[p.id]
             figures.append(
                 ProgrammeFigures(
                     code=p.code,
@@ -349,8 +411,8 @@ class FiguresBuilder:
                     in_stock=Quantity.of(
                         stock_booklets.get(p.id, 0), stock_vouchers.get(p.id, 0), face
                     ),
-                    handed_out=Quantity.of(handed[p.id], handed[p.id] * n, face),
-                    returned=Quantity.of(returned, returned * n, face),
+                    handed_out=Quantity.of(handed[p.id], handed[p.id] * n - left_out[p.id], face),
+                    returned=Quantity.of(returned, returned * n - returned_short[p.id], face),
                     voided=Quantity.of(
                         voided,
                         with_booklet.get((EventKind.VOIDED.value, p.id), 0)
@@ -364,7 +426,7 @@ class FiguresBuilder:
                         face,
                     ),
                     started=Quantity.of(started, used_vouchers, face),
-                    fully_used=Quantity.of(full, full * n, face),
+                    fully_used=Quantity.of(full + short_full, full * n + short_full_vouchers, face),
                 )
             )
         return figures, {
