@@ -9,6 +9,13 @@ Differences need an explanation. A closing is never changed; a second closing of
 is a correction that points at the day's first one. The written explanation stays in the
 closing's row, which the journal does not hold as free text: the event keeps its SHA-256, so it
 cannot be rewritten unseen either.
+
+The safe is expected to hold the booklets in stock that exist on paper (`on_paper`: delivered,
+or printed here at least once), the booklets "next booklet" may hand out: a print-on-site
+booklet never printed is a number of the allocation, not a thing in the safe. The régie
+register counts values by the register's status, so its "in stock" still holds those numbers
+(the régie answers for the whole allocation received, and its balances must equal the booklet
+table's): the closing's expected count is the register's stock less the booklets not printed.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from passdesk.roles import Action
 from passdesk.services import ledger, serial_formats
 from passdesk.services.base import Service, local_date, require, the_desk
 from passdesk.services.finding import find_by_code
+from passdesk.services.handout_reading import on_paper
 from passdesk.services.print_lines import desk_line
 from passdesk.services.rows import Actor
 from passdesk.services.stock import status_label
@@ -156,12 +164,13 @@ def compare_counts(expected: ExpectedStock, counts: Mapping[str, int]) -> Closin
 
 
 def read_expected(session: Session) -> ExpectedStock:
+    """The booklets the safe should hold: in stock and on paper (see the module's docstring)."""
     names = dict(session.execute(select(Programme.code, Programme.name)).all())
     booklets: dict[str, set[str]] = {code: set() for code in names}
     for programme_code, code in session.execute(
         select(Programme.code, Booklet.code)
         .join(Programme, Programme.id == Booklet.programme_id)
-        .where(Booklet.status == BookletStatus.IN_STOCK)
+        .where(Booklet.status == BookletStatus.IN_STOCK, on_paper())
     ):
         booklets[programme_code].add(code)
     return ExpectedStock(names, {p: frozenset(b) for p, b in booklets.items()})

@@ -9,7 +9,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from passdesk import codes
@@ -35,15 +35,22 @@ from passdesk.services.rows import HandoutBookletRow, HandoutRow
 from passdesk.services.stock import booklet_complete, status_label
 
 
+def on_paper() -> ColumnElement[bool]:
+    """SQL, correlated to the query's `Booklet`: the booklet exists on paper, delivered printed
+    or printed here at least once. A print-on-site booklet never printed is only a number: it
+    cannot be handed out, and the daily closing does not look for it in the safe."""
+    on_site = exists().where(StockLot.id == Booklet.lot_id, StockLot.kind == LotKind.PRINT_ON_SITE)
+    return or_(Booklet.print_count > 0, ~on_site)
+
+
 def next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
     """The lowest-numbered booklet in stock, on paper, whose vouchers are all in stock."""
-    on_site = exists().where(StockLot.id == Booklet.lot_id, StockLot.kind == LotKind.PRINT_ON_SITE)
     return (
         select(Booklet)
         .where(
             Booklet.programme_id == programme_id,
             Booklet.status == BookletStatus.IN_STOCK,
-            or_(Booklet.print_count > 0, ~on_site),
+            on_paper(),
             booklet_complete(),
         )
         .order_by(Booklet.number, Booklet.id)

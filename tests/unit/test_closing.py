@@ -253,3 +253,18 @@ def test_operator_serials_are_scanned_as_any_code(
         ("MGP19", 12, 12),
         ("PN26", 20, 20),
     ]
+
+
+def test_the_safe_holds_the_print_on_site_booklets_printed_only(
+    desk: Services, admin: Actor, supervisor: Actor, agent: Actor, tmp_path: Path
+) -> None:
+    desk.stock.receive(
+        admin, programme_code="MGP19", first_booklet=30, count=3, kind="print_on_site"
+    )
+    desk.booklet_printing.print_booklets(supervisor, codes=[booklet(31)], path=tmp_path / "b.pdf")
+    # 30 and 32 are numbers of the allocation, not printed: not looked for in the safe.
+    assert desk.closing.expected().count("MGP19") == 11
+    record = desk.closing.close_day(agent, scanned=[*all_in_stock(), booklet(31)])
+    assert not record.has_differences and record.missing == ()
+    # The register still holds all three in stock: the régie answers for the allocation.
+    assert desk.stock.count_booklets("MGP19", "in_stock") == 13
