@@ -89,6 +89,21 @@ def _record(
     )
 
 
+def _journal_change(
+    session: Session, agent: Agent, by: Actor, at: datetime, **change: str | bool
+) -> None:
+    """The journal's AGENT_CHANGED event of a change an administrator made to an account
+    (role, enabled or disabled, unlocked), beside its account history (`_record`): the
+    journal covers every change, and holds no name."""
+    ledger.append(
+        session,
+        at=at,
+        agent_id=by.id,
+        kind=EventKind.AGENT_CHANGED,
+        details={"agent": agent.id, **change},
+    )
+
+
 def _agent(session: Session, login: str) -> Agent:
     agent = session.scalar(select(Agent).where(Agent.login == login.strip().lower()))
     if agent is None:
@@ -340,6 +355,7 @@ class AccountService(Service):
                 _refuse_losing_the_last_admin(session, agent)
             agent.active = active
             _record(session, agent, actor, "enabled" if active else "disabled", now)
+            _journal_change(session, agent, actor, now, active=active)
             log.info(
                 "agent %s %s agent %s", actor.id, "enabled" if active else "disabled", agent.id
             )
@@ -360,6 +376,7 @@ class AccountService(Service):
                 _refuse_losing_the_last_admin(session, agent)
             agent.role = role
             _record(session, agent, actor, "role", now, role.value)
+            _journal_change(session, agent, actor, now, role=role.value)
             log.info("agent %s gave agent %s the role %s", actor.id, agent.id, role.value)
             return _agent_row(agent)
 
@@ -374,6 +391,7 @@ class AccountService(Service):
             agent = _agent(session, login)
             if agent.locked_at is not None:
                 _record(session, agent, actor, "unlocked", now)
+                _journal_change(session, agent, actor, now, unlocked=True)
                 log.info("agent %s unlocked agent %s", actor.id, agent.id)
             lockout.clear(agent)
             return _agent_row(agent)
