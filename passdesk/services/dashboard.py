@@ -23,6 +23,7 @@ from passdesk.models import (
     ErasedPerson,
     Handout,
     HandoutBooklet,
+    LedgerEvent,
     Programme,
     UsageImport,
 )
@@ -184,7 +185,9 @@ class DashboardService(Service):
             .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
             .outerjoin(ErasedPerson, ErasedPerson.beneficiary_id == Handout.beneficiary_id)
             .where(
-                Handout.cancelled_at.is_(None), Booklet.programme_id.in_([p.id for p in programmes])
+                Handout.cancelled_at.is_(None),
+                # The event's programme: the journal read in one pass, not booklet by booklet.
+                LedgerEvent.programme_id.in_([p.id for p in programmes]),
             )
         ):
             left_out[(pid, person_group)] += len(left_out_codes(details))

@@ -21,7 +21,15 @@ from passdesk.documents.report_record import Kind
 from passdesk.errors import InvalidInput
 from passdesk.formatting import format_date
 from passdesk.i18n import _
-from passdesk.models import Beneficiary, Booklet, Handout, HandoutBooklet, Voucher, VoucherStatus
+from passdesk.models import (
+    Beneficiary,
+    Booklet,
+    Handout,
+    HandoutBooklet,
+    LedgerEvent,
+    Voucher,
+    VoucherStatus,
+)
 from passdesk.roles import Action
 from passdesk.services.base import Service, require, the_desk
 from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS
@@ -151,7 +159,7 @@ class PseudonymisedExport(Service):
                     Handout.created_at >= local_midnight(query.start),
                     Handout.created_at
                     < local_midnight(date.fromordinal(query.end.toordinal() + 1)),
-                    Booklet.programme_id.in_(list(programmes)),
+                    LedgerEvent.programme_id.in_(list(programmes)),  # one pass over the journal
                 )
             ):
                 left_out[(handout, programme_id)] += len(left_out_codes(details))

@@ -18,11 +18,13 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Text,
+    and_,
     case,
     cast,
     distinct,
     exists,
     func,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session, aliased
@@ -275,34 +277,23 @@ class FiguresBuilder:
             months[self._months[index]].people = len(ids)
         return people, agents, months, handouts
 
-    def _short(self) -> list[tuple[int, int, int, int, int, int]]:
-        """The booklets of the period's live handouts that left without some vouchers (voided
-        before): (vouchers left out, programme, person, agent, month index, vouchers used)."""
+    def _short(self) -> tuple[list[tuple[int, int, int, int, int, int]], dict[int, int]]:
+        """The booklets of the scope that left without some vouchers (voided before), read in
+        one pass over the journal: those of the period's live handouts, as (vouchers left out,
+        programme, person, agent, month index, vouchers used); and by programme, the vouchers
+        left out of the booklets returned in the period (a booklet comes back with what it was
+        given)."""
         used = (
             select(func.count(Voucher.id))
             .where(Voucher.booklet_id == Booklet.id, Voucher.status == VoucherStatus.USED)
             .correlate(Booklet)
             .scalar_subquery()
         )
-        rows = self.session.execute(
-            short_handouts(
-                Booklet.programme_id,
-                Handout.beneficiary_id,
-                Handout.agent_id,
-                self._month(),
-                used,
-            ).where(
-                Handout.cancelled_at.is_(None),
-                Handout.created_at >= self.start,
-                Handout.created_at < self.stop,
-                Booklet.programme_id.in_(self.ids),
-            )
+        live = and_(
+            Handout.cancelled_at.is_(None),
+            Handout.created_at >= self.start,
+            Handout.created_at < self.stop,
         )
-        return [(len(left_out_codes(details)), *rest) for details, *rest in rows]
-
-    def _returned_short(self) -> dict[int, int]:
-        """By programme, the vouchers the booklets returned in the period had left without
-        (a booklet comes back with what it was given)."""
         returned = aliased(LedgerEvent)
         came_back = exists().where(
             returned.kind == EventKind.RETURNED.value,
@@ -311,14 +302,29 @@ class FiguresBuilder:
             returned.at >= self.start,
             returned.at < self.stop,
         )
-        short: dict[int, int] = defaultdict(int)
-        for details, programme_id in self.session.execute(
-            short_handouts(Booklet.programme_id).where(
-                Booklet.programme_id.in_(self.ids), came_back
+        rows = self.session.execute(
+            short_handouts(
+                Booklet.programme_id,
+                Handout.beneficiary_id,
+                Handout.agent_id,
+                self._month(),
+                used,
+                case((live, 1), else_=0),
+                case((came_back, 1), else_=0),
             )
-        ):
-            short[programme_id] += len(left_out_codes(details))
-        return short
+            # The event's programme, not the booklet's (the same): the journal is read in one
+            # pass, not booklet by booklet through the index.
+            .where(LedgerEvent.programme_id.in_(self.ids), or_(live, came_back))
+        )
+        given: list[tuple[int, int, int, int, int, int]] = []
+        back: dict[int, int] = defaultdict(int)
+        for details, programme_id, person, agent, month, n_used, is_live, is_back in rows:
+            k = len(left_out_codes(details))
+            if is_live:
+                given.append((k, programme_id, person, agent, month, n_used))
+            if is_back:
+                back[programme_id] += k
+        return given, back
 
     def _usage(self) -> dict[int, tuple[int, int, int]]:
         """By programme, among the booklets handed out in the period: those with a voucher
@@ -376,14 +382,14 @@ class FiguresBuilder:
         left_out: dict[int, int] = defaultdict(int)
         full_short: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # booklets, vouchers
         n_of = {p.id: p.vouchers_per_booklet for p in self.programmes}
-        for k, programme_id, person_id, agent_id, index, used in self._short():
+        short, returned_short = self._short()
+        for k, programme_id, person_id, agent_id, index, used in short:
             left_out[programme_id] += k
             for tally in (people[person_id], agents[agent_id], months[self._months[index]]):
                 tally.left_out[programme_id] = tally.left_out.get(programme_id, 0) + k
             if used >= n_of[programme_id] - k:
                 full_short[programme_id][0] += 1
                 full_short[programme_id][1] += n_of[programme_id] - k
-        returned_short = self._returned_short()
 
         figures = []
         for p in self.programmes:
