@@ -217,9 +217,11 @@ class FollowUpService(Service):
 
     # --- who to call --------------------------------------------------------------------
 
-    def to_call(self, weeks: int | None = None) -> list[FollowUpRow]:
+    def to_call(self, actor: Actor, weeks: int | None = None) -> list[FollowUpRow]:
         """People whose first standing handout is `weeks` old or more (the setting by default)
-        and who have used no voucher; oldest handout first. The phone only with consent."""
+        and who have used no voucher; oldest handout first. The phone only with consent. Names
+        and phones: only for whom the roles table lets follow up."""
+        require(actor, Action.FOLLOW_UP)
         weeks = int(weeks if weeks is not None else self._settings.get("followup_weeks"))
         if not 0 <= weeks <= MAX_WEEKS:
             raise InvalidInput(
@@ -329,9 +331,9 @@ class FollowUpService(Service):
             ).all()  # fmt: skip
         return [(w, a, _(OUTCOMES.get(o, o)), n) for w, a, o, n in rows]
 
-    def export_calling_list(self, path: Path, weeks: int | None = None) -> int:
+    def export_calling_list(self, actor: Actor, path: Path, weeks: int | None = None) -> int:
         """The list to call, as CSV or XLSX (by `path`'s suffix); returns how many people."""
-        rows = self.to_call(weeks)
+        rows = self.to_call(actor, weeks)
         write_rows(
             path,
             (

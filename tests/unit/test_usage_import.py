@@ -350,3 +350,27 @@ def test_the_dashboard_shows_the_usage_rate_once_a_usage_file_is_imported(
     # 2 of the 10 vouchers handed out were used: the same figure as the follow-up's rate.
     assert services.dashboard.dashboard(supervisor).usage_rate == 20
     assert services.followup.usage_rate().rate == 0.2
+
+
+def test_the_list_to_call_asks_the_roles_table(
+    services: Services,
+    agent: Actor,
+    supervisor: Actor,
+    handed: HandoutRow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The hole: names and phones came out for anyone, without asking the roles table.
+    from passdesk import roles
+    from passdesk.errors import Forbidden
+    from passdesk.roles import Action, Role
+
+    due = [r.beneficiary_id for r in services.followup.to_call(agent, 0)]
+    assert due == [handed.beneficiary_id]
+    monkeypatch.setitem(roles.MINIMUM_ROLE, Action.FOLLOW_UP, Role.SUPERVISOR)
+    with pytest.raises(Forbidden):
+        services.followup.to_call(agent, 0)
+    with pytest.raises(Forbidden):
+        services.followup.export_calling_list(agent, tmp_path / "calls.csv", 0)
+    assert not (tmp_path / "calls.csv").exists()
+    assert [r.beneficiary_id for r in services.followup.to_call(supervisor, 0)] == due
