@@ -4,6 +4,7 @@ test that every row is either applied or listed as an anomaly, never both, never
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -374,3 +375,24 @@ def test_the_list_to_call_asks_the_roles_table(
         services.followup.export_calling_list(agent, tmp_path / "calls.csv", 0)
     assert not (tmp_path / "calls.csv").exists()
     assert [r.beneficiary_id for r in services.followup.to_call(supervisor, 0)] == due
+
+
+def test_the_usage_rate_counts_the_vouchers_a_booklet_gave(
+    services: Services,
+    agent: Actor,
+    supervisor: Actor,
+    person: BeneficiaryRow,
+    handed: HandoutRow,
+    tmp_path: Path,
+) -> None:
+    # Booklet 2 leaves without its voided voucher 12: 9 vouchers given, the receipt says so.
+    services.stock.void(supervisor, voucher(12), "misprint")
+    services.handouts.hand_out(agent, person.id, codes_=[codes.booklet_code(PROGRAMME_CODE, 2)])
+    services.usage.import_file(supervisor, write(tmp_path, f"{voucher(13)};15/03/2026;1;10\n"))
+    rate = services.followup.usage_rate()
+    assert (rate.handed_out, rate.used) == (19, 1)
+    assert services.followup.usage_rate(programme=PROGRAMME_CODE).handed_out == 19
+    assert services.followup.usage_rate(agent_id=agent.id).handed_out == 19
+    for by in ("programme", "desk", "agent"):
+        assert [r.handed_out for r in services.followup.usage_rates(by)] == [19], by
+    assert services.dashboard.dashboard(supervisor).usage_rate == Decimal("5.3")  # 1 of 19
