@@ -25,10 +25,10 @@ from passdesk.services.followup import OUTCOMES
 
 def cmd_followup_list(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
-    acting_agent(services, args)  # the list shows names and phones
-    rows = services.followup.to_call(args.weeks)
+    actor = acting_agent(services, args)  # the list shows names and phones
+    rows = services.followup.to_call(actor, args.weeks)
     if args.output:
-        services.followup.export_calling_list(Path(args.output), args.weeks)
+        services.followup.export_calling_list(actor, Path(args.output), args.weeks)
         out.say(_("Calling list written to {path}.").format(path=args.output))
 
     def human() -> list[str]:

@@ -13,10 +13,10 @@ a line with a typo stops the closing before anything is recorded.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from passdesk import codes
 from passdesk.cli.common import EXIT_OK, Output, UsageError, acting_agent, open_services
 from passdesk.documents.regie_records import ClosingRecord
 from passdesk.errors import InvalidCode, InvalidInput
@@ -101,8 +101,9 @@ def programme_count(text: str) -> tuple[str, int]:
     return code.strip().upper(), count
 
 
-def read_scanned(path: Path) -> list[str]:
-    """The codes of a file, one a line (blank lines skipped), each checked by the parser."""
+def read_scanned(path: Path, read_code: Callable[[str], str]) -> list[str]:
+    """The codes of a file, one a line (blank lines skipped), each checked by `read_code` (the
+    closing's: PassDesk's codes and the operator serials the desk declared)."""
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as error:
@@ -114,7 +115,7 @@ def read_scanned(path: Path) -> list[str]:
         if not line.strip():
             continue
         try:
-            found.append(codes.parse_code(line).code)
+            found.append(read_code(line))
         except InvalidCode as error:
             raise InvalidCode(
                 _("Line {line} of {path}: {message} Nothing was recorded.").format(
@@ -137,8 +138,8 @@ def cmd_closing(args: argparse.Namespace, out: Output) -> int:
             if code in counts:
                 raise UsageError(_("The programme {code} is counted twice.").format(code=code))
             counts[code] = n
-    scanned = read_scanned(Path(args.scanned)) if args.scanned else None
     services = open_services(args)
+    scanned = read_scanned(Path(args.scanned), services.closing.read_code) if args.scanned else None
     record = services.closing.close_day(
         acting_agent(services, args),
         scanned=scanned,

@@ -60,7 +60,7 @@ class StockLot(Base):
     source: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime]
     received_by: Mapped[int] = mapped_column(ForeignKey("agent.id"))
-    # The server default is what the upgrade to schema 0010 gave the lots received before it
+    # The server default is what the upgrade to schema 0006 gave the lots received before it
     # (see that revision); PassDesk itself always says which kind a lot is.
     kind: Mapped[LotKind] = mapped_column(_enum(LotKind), server_default=LotKind.DELIVERED.value)
     # A delivered lot printed with its operator's serials: the format, and the running number

@@ -29,35 +29,10 @@ from passdesk.services.credentials import (  # noqa: F401 - re-exported for call
     use_password_hasher,
     verify_password,
 )
+from passdesk.services.desk_details import desk_identity, desk_row
 from passdesk.services.rows import Actor, AgentEventRow, AgentRow, DeskRow
 
 log = logging.getLogger(__name__)
-
-
-def _desk_row(desk: Desk) -> DeskRow:
-    return DeskRow(
-        desk.id,
-        desk.name,
-        desk.address,
-        desk.postcode,
-        desk.commune,
-        desk.siret,
-        desk.logo_png,
-        bool(desk.demo),
-    )
-
-
-def _desk_identity(desk: Desk) -> dict[str, str | None]:
-    """The desk's printed identity as the journal keeps it: SHA-256 of each field, since an
-    address may be a social worker's own (no free text in the journal)."""
-    return {
-        "name": ledger.fingerprint(desk.name),
-        "address": ledger.fingerprint(desk.address),
-        "postcode": ledger.fingerprint(desk.postcode),
-        "commune": ledger.fingerprint(desk.commune),
-        "siret": ledger.fingerprint(desk.siret),
-        "logo": ledger.fingerprint(desk.logo_png),
-    }
 
 
 def _agent_row(agent: Agent) -> AgentRow:
@@ -93,6 +68,21 @@ def _record(
         AgentEvent(
             agent_id=agent.id, by_agent_id=by.id if by else None, kind=kind, detail=detail, at=at
         )
+    )
+
+
+def _journal_change(
+    session: Session, agent: Agent, by: Actor, at: datetime, **change: str | bool
+) -> None:
+    """The journal's AGENT_CHANGED event of a change an administrator made to an account
+    (role, enabled or disabled, unlocked), beside its account history (`_record`): the
+    journal covers every change, and holds no name."""
+    ledger.append(
+        session,
+        at=at,
+        agent_id=by.id,
+        kind=EventKind.AGENT_CHANGED,
+        details={"agent": agent.id, **change},
     )
 
 
@@ -187,7 +177,7 @@ class AccountService(Service):
                 at=now,
                 agent_id=agent.id,
                 kind=EventKind.DESK_CREATED,
-                details={"desk": desk.id, "admin": agent.id, "identity": _desk_identity(desk)}
+                details={"desk": desk.id, "admin": agent.id, "identity": desk_identity(desk)}
                 | ({"demo": True} if demo else {}),
             )
             log.info("desk %s initialised, admin agent id %s", desk.id, agent.id)
@@ -197,7 +187,7 @@ class AccountService(Service):
 
     def desk(self) -> DeskRow:
         with self._db.read() as session:
-            return _desk_row(the_desk(session))
+            return desk_row(the_desk(session))
 
     def update_desk(
         self,
@@ -219,12 +209,12 @@ class AccountService(Service):
 
         def work(session: Session) -> DeskRow:
             desk = the_desk(session)
-            before = _desk_identity(desk)
+            before = desk_identity(desk)
             desk.name, desk.address, desk.postcode = name, address, postcode
             desk.commune, desk.siret = commune, siret
             if not keep_logo or logo_png is not None:
                 desk.logo_png = logo_png
-            after = _desk_identity(desk)
+            after = desk_identity(desk)
             changed = {key: value for key, value in after.items() if before[key] != value}
             if changed:
                 ledger.append(
@@ -235,7 +225,7 @@ class AccountService(Service):
                     details={"desk": desk.id, "identity": changed},
                 )
             log.info("agent %s updated the desk details", actor.id)
-            return _desk_row(desk)
+            return desk_row(desk)
 
         return self._db.transaction(work)
 
@@ -351,6 +341,7 @@ class AccountService(Service):
                 _refuse_losing_the_last_admin(session, agent)
             agent.active = active
             _record(session, agent, actor, "enabled" if active else "disabled", now)
+            _journal_change(session, agent, actor, now, active=active)
             log.info(
                 "agent %s %s agent %s", actor.id, "enabled" if active else "disabled", agent.id
             )
@@ -371,6 +362,7 @@ class AccountService(Service):
                 _refuse_losing_the_last_admin(session, agent)
             agent.role = role
             _record(session, agent, actor, "role", now, role.value)
+            _journal_change(session, agent, actor, now, role=role.value)
             log.info("agent %s gave agent %s the role %s", actor.id, agent.id, role.value)
             return _agent_row(agent)
 
@@ -385,6 +377,7 @@ class AccountService(Service):
             agent = _agent(session, login)
             if agent.locked_at is not None:
                 _record(session, agent, actor, "unlocked", now)
+                _journal_change(session, agent, actor, now, unlocked=True)
                 log.info("agent %s unlocked agent %s", actor.id, agent.id)
             lockout.clear(agent)
             return _agent_row(agent)

@@ -3,11 +3,19 @@ register and records the closing for good, as a journal event whose hash its she
 
 Two ways to count: scan every booklet (each serial is then compared: missing from the safe,
 found but not in stock in the register, unknown to this desk), or type how many booklets of
-each programme are in the safe (only the numbers are compared). Differences need an
-explanation. A closing is never changed; a second closing of the same day is a correction that
-points at the day's first one. The written explanation stays in the closing's row, which the
-journal does not hold as free text: the event keeps its SHA-256, so it cannot be rewritten
-unseen either.
+each programme are in the safe (only the numbers are compared). A code is read as every typed
+code is (`finding.find_by_code`): PassDesk's codes and the operator serials of delivered lots.
+Differences need an explanation. A closing is never changed; a second closing of the same day
+is a correction that points at the day's first one. The written explanation stays in the
+closing's row, which the journal does not hold as free text: the event keeps its SHA-256, so it
+cannot be rewritten unseen either.
+
+The safe is expected to hold the booklets in stock that exist on paper (`on_paper`: delivered,
+or printed here at least once), the booklets "next booklet" may hand out: a print-on-site
+booklet never printed is a number of the allocation, not a thing in the safe. The régie
+register counts values by the register's status, so its "in stock" still holds those numbers
+(the régie answers for the whole allocation received, and its balances must equal the booklet
+table's): the closing's expected count is the register's stock less the booklets not printed.
 """
 
 from __future__ import annotations
@@ -23,7 +31,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from passdesk import codes
 from passdesk.documents.closing_sheet import render_closing
 from passdesk.documents.output import StagedOutput
 from passdesk.documents.regie_records import ClosingCount, ClosingRecord, MisplacedBooklet
@@ -31,11 +38,13 @@ from passdesk.errors import InvalidInput, NotFound
 from passdesk.i18n import _, ngettext
 from passdesk.models import Agent, Booklet, BookletStatus, DailyClosing, EventKind, Programme
 from passdesk.roles import Action
-from passdesk.services import ledger
+from passdesk.services import ledger, serial_formats
 from passdesk.services.base import Service, local_date, require, the_desk
+from passdesk.services.finding import find_by_code
+from passdesk.services.handout_reading import on_paper
 from passdesk.services.print_lines import desk_line
 from passdesk.services.rows import Actor
-from passdesk.services.stock import find_by_code, status_label
+from passdesk.services.stock import status_label
 from passdesk.store import after_commit
 
 log = logging.getLogger(__name__)
@@ -155,25 +164,27 @@ def compare_counts(expected: ExpectedStock, counts: Mapping[str, int]) -> Closin
 
 
 def read_expected(session: Session) -> ExpectedStock:
+    """The booklets the safe should hold: in stock and on paper (see the module's docstring)."""
     names = dict(session.execute(select(Programme.code, Programme.name)).all())
     booklets: dict[str, set[str]] = {code: set() for code in names}
     for programme_code, code in session.execute(
         select(Programme.code, Booklet.code)
         .join(Programme, Programme.id == Booklet.programme_id)
-        .where(Booklet.status == BookletStatus.IN_STOCK)
+        .where(Booklet.status == BookletStatus.IN_STOCK, on_paper())
     ):
         booklets[programme_code].add(code)
     return ExpectedStock(names, {p: frozenset(b) for p, b in booklets.items()})
 
 
 def identify_code(session: Session, text: str) -> ScannedBooklet:
-    """A scanned or typed code read by the one parser (a typo is refused by its check digits),
-    then its booklet; a valid code this desk never received is kept as unknown."""
-    parsed = codes.parse_code(text)
+    """A scanned or typed code, or operator serial, read by the one parser (a typo is refused
+    by its check digits), then its booklet; a valid code this desk never received is kept as
+    unknown."""
     try:
-        found = find_by_code(session, parsed.code)
+        found = find_by_code(session, text)
     except NotFound:
-        return ScannedBooklet(parsed.code, parsed.programme_code, None)
+        parsed = serial_formats.read_code(session, text)
+        return ScannedBooklet(parsed.code, getattr(parsed, "programme_code", ""), None)
     return ScannedBooklet(found.booklet.code, found.programme.code, found.booklet.status.value)
 
 
@@ -204,6 +215,12 @@ class ClosingService(Service):
         with self._db.read() as session:
             return identify_code(session, text)
 
+    def read_code(self, text: str) -> str:
+        """A scanned code or operator serial as the parser reads it (InvalidCode for a typo),
+        nothing looked up: the console checks a file of scans line by line with it."""
+        with self._db.read() as session:
+            return serial_formats.read_code(session, text).code
+
     def close_day(
         self,
         actor: Actor,
@@ -224,7 +241,7 @@ class ClosingService(Service):
                 field="counts",
             )
         for text in scanned or ():
-            codes.parse_code(text)  # every code's check digits before anything is read
+            self.read_code(text)  # every code's check digits before anything is read
         explanation = (explanation or "").strip()
         now = self._now()
         day = local_date(now)

@@ -8,6 +8,7 @@ works without holding Python's lock), and what comes back is a few dozen numbers
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -22,12 +23,14 @@ from passdesk.models import (
     ErasedPerson,
     Handout,
     HandoutBooklet,
+    LedgerEvent,
     Programme,
     UsageImport,
 )
 from passdesk.roles import Action
 from passdesk.services.base import Service, require
 from passdesk.services.followup import usage_counts
+from passdesk.services.handout_reading import left_out_codes, short_handouts
 from passdesk.services.report_figures import QuotaLine
 from passdesk.services.report_scope import local_midnight
 from passdesk.services.rows import Actor
@@ -175,18 +178,35 @@ class DashboardService(Service):
             )
             .group_by(Booklet.programme_id, group)
         ).all()
+        # Booklets given short (vouchers voided before they left): the vouchers given.
+        left_out: dict[tuple[int, str | None], int] = defaultdict(int)
+        for details, pid, person_group in session.execute(
+            short_handouts(Booklet.programme_id, group)
+            .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
+            .outerjoin(ErasedPerson, ErasedPerson.beneficiary_id == Handout.beneficiary_id)
+            .where(
+                Handout.cancelled_at.is_(None),
+                # The event's programme: the journal read in one pass, not booklet by booklet.
+                LedgerEvent.programme_id.in_([p.id for p in programmes]),
+            )
+        ):
+            left_out[(pid, person_group)] += len(left_out_codes(details))
         lines = []
         for p in programmes:
-            booklets = {group: n for pid, group, n in rows if pid == p.id}
-            priority = sum(n for group, n in booklets.items() if group in p.priority_groups)
             n = p.vouchers_per_booklet
+            vouchers = {
+                group: booklets * n - left_out[(p.id, group)]
+                for pid, group, booklets in rows
+                if pid == p.id
+            }
+            priority = sum(v for group, v in vouchers.items() if group in p.priority_groups)
             lines.append(
                 QuotaLine(
                     p.code,
                     tuple(p.priority_groups),
                     p.priority_quota,
-                    sum(booklets.values()) * n,
-                    priority * n,
+                    sum(vouchers.values()),
+                    priority,
                     0,
                     0,
                 )

@@ -48,6 +48,7 @@ log = logging.getLogger(__name__)
 
 ALERT_DAYS = 30  # the scheme's alert at D-30
 EVENT_CHUNK = 5_000
+ID_CHUNK = 5_000  # booklet ids a statement names (SQLite's limit on bound values is 32,766)
 
 EXPIRE = StatusChange(
     EventKind.EXPIRED,
@@ -229,34 +230,46 @@ class ExpiryService(Service):
 def _expire_programme(
     session: Session, actor: Actor, programme: Programme, now: Any
 ) -> ExpiredProgramme | None:
-    in_stock = (Booklet.programme_id == programme.id) & (Booklet.status == BookletStatus.IN_STOCK)
+    """Expire the programme's booklets in stock, with their vouchers still in stock, one event
+    each.
+
+    The booklets are locked as they are read (SELECT ... FOR UPDATE), then moved by id: on
+    PostgreSQL a handout that commits meanwhile either got there first (the locked read waits
+    for it and no longer sees its booklet) or waits for this unit of work, so what is read is
+    what is moved. SQLite's write lock, held by the unit of work, already serialises them.
+    """
     booklets = session.execute(
-        select(Booklet.id, Booklet.code).where(in_stock).order_by(Booklet.number)
+        select(Booklet.id, Booklet.code)
+        .where(Booklet.programme_id == programme.id, Booklet.status == BookletStatus.IN_STOCK)
+        .order_by(Booklet.number)
+        .with_for_update()
     ).all()
     if not booklets:
         return None
-    vouchers = dict(
+    ids = [booklet_id for booklet_id, _code in booklets]
+    vouchers: dict[int, int] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
         session.execute(
-            select(Voucher.booklet_id, func.count())
-            .join(Booklet, Booklet.id == Voucher.booklet_id)
-            .where(in_stock, Voucher.status.in_(EXPIRE.vouchers_from))
-            .group_by(Voucher.booklet_id)
-        ).all()
-    )
-    ids = select(Booklet.id).where(in_stock).scalar_subquery()
-    session.execute(
-        update(Voucher)
-        .where(Voucher.booklet_id.in_(ids), Voucher.status.in_(EXPIRE.vouchers_from))
-        .values(status=EXPIRE.voucher)
-        .execution_options(synchronize_session=False)
-    )
-    moved = session.execute(
-        update(Booklet)
-        .where(in_stock)
-        .values(status=EXPIRE.booklet)
-        .execution_options(synchronize_session=False)
-    )
-    assert moved.rowcount == len(booklets)  # the unit of work holds the write lock
+            update(Voucher)
+            .where(Voucher.booklet_id.in_(chunk), Voucher.status.in_(EXPIRE.vouchers_from))
+            .values(status=EXPIRE.voucher)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Booklet)
+            .where(Booklet.id.in_(chunk))
+            .values(status=EXPIRE.booklet)
+            .execution_options(synchronize_session=False)
+        )
+        # What was moved, counted after the move (a voucher voided meanwhile is not).
+        vouchers.update(
+            session.execute(
+                select(Voucher.booklet_id, func.count())
+                .where(Voucher.booklet_id.in_(chunk), Voucher.status == EXPIRE.voucher)
+                .group_by(Voucher.booklet_id)
+            ).all()
+        )
     head = session.scalars(select(LedgerHead).where(LedgerHead.id == 1).with_for_update()).one()
     last_id, last_hash = head.last_id, head.last_hash
     until = programme.valid_until.isoformat()

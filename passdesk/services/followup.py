@@ -24,6 +24,7 @@ from passdesk.i18n import N_, _
 from passdesk.models import (
     Agent,
     Beneficiary,
+    Booklet,
     Desk,
     FollowUpCall,
     Handout,
@@ -37,6 +38,7 @@ from passdesk.models import (
 from passdesk.models.base import max_length
 from passdesk.roles import Action
 from passdesk.services.base import Clock, Service, local_date, require, system_clock
+from passdesk.services.handout_reading import left_out_codes, short_handouts
 from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
 from passdesk.store import Database
@@ -124,7 +126,18 @@ def usage_counts(
     if agent_id is not None:
         query = query.where(Handout.agent_id == agent_id)
     handed, used = session.execute(query).one()
-    return int(handed or 0), int(used or 0)
+    # A booklet given short (vouchers voided before it left) did not give those vouchers.
+    short = short_handouts().where(_live())
+    if programme:
+        short = short.join(Programme, Programme.id == Booklet.programme_id).where(
+            Programme.code == programme.strip().upper()
+        )
+    if desk_id is not None:
+        short = short.where(Handout.desk_id == desk_id)
+    if agent_id is not None:
+        short = short.where(Handout.agent_id == agent_id)
+    left_out = sum(len(left_out_codes(details)) for (details,) in session.execute(short))
+    return int(handed or 0) - left_out, int(used or 0)
 
 
 class FollowUpService(Service):
@@ -160,10 +173,15 @@ class FollowUpService(Service):
         with self._db.read() as session:
             if by == "place":
                 return self._by_place(session)
-            key, label, join = {
-                "programme": (Programme.code, Programme.name, Programme.id == Voucher.programme_id),
-                "desk": (Desk.id, Desk.name, Desk.id == Handout.desk_id),
-                "agent": (Agent.login, Agent.display_name, Agent.id == Handout.agent_id),
+            key, label, join, short_join = {
+                "programme": (
+                    Programme.code,
+                    Programme.name,
+                    Programme.id == Voucher.programme_id,
+                    Programme.id == Booklet.programme_id,
+                ),
+                "desk": (Desk.id, Desk.name, Desk.id == Handout.desk_id, None),
+                "agent": (Agent.login, Agent.display_name, Agent.id == Handout.agent_id, None),
             }[by]
             rows = session.execute(
                 select(
@@ -179,7 +197,17 @@ class FollowUpService(Service):
                 .group_by(key, label)
                 .order_by(label)
             ).all()
-        return [UsageRate(str(k), str(n), int(h), int(u)) for k, n, h, u in rows]
+            # Booklets given short did not give their vouchers left out (see usage_counts).
+            left_out: dict[object, int] = {}
+            for details, k in session.execute(
+                short_handouts(key)
+                .join(label.class_, short_join if short_join is not None else join)  # type: ignore[attr-defined]
+                .where(_live())
+            ):
+                left_out[k] = left_out.get(k, 0) + len(left_out_codes(details))
+        return [
+            UsageRate(str(k), str(n), int(h) - left_out.get(k, 0), int(u)) for k, n, h, u in rows
+        ]
 
     @staticmethod
     def _by_place(session: Session) -> list[UsageRate]:
@@ -217,9 +245,11 @@ class FollowUpService(Service):
 
     # --- who to call --------------------------------------------------------------------
 
-    def to_call(self, weeks: int | None = None) -> list[FollowUpRow]:
+    def to_call(self, actor: Actor, weeks: int | None = None) -> list[FollowUpRow]:
         """People whose first standing handout is `weeks` old or more (the setting by default)
-        and who have used no voucher; oldest handout first. The phone only with consent."""
+        and who have used no voucher; oldest handout first. The phone only with consent. Names
+        and phones: only for whom the roles table lets follow up."""
+        require(actor, Action.FOLLOW_UP)
         weeks = int(weeks if weeks is not None else self._settings.get("followup_weeks"))
         if not 0 <= weeks <= MAX_WEEKS:
             raise InvalidInput(
@@ -329,9 +359,9 @@ class FollowUpService(Service):
             ).all()  # fmt: skip
         return [(w, a, _(OUTCOMES.get(o, o)), n) for w, a, o, n in rows]
 
-    def export_calling_list(self, path: Path, weeks: int | None = None) -> int:
+    def export_calling_list(self, actor: Actor, path: Path, weeks: int | None = None) -> int:
         """The list to call, as CSV or XLSX (by `path`'s suffix); returns how many people."""
-        rows = self.to_call(weeks)
+        rows = self.to_call(actor, weeks)
         write_rows(
             path,
             (

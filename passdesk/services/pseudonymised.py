@@ -21,11 +21,20 @@ from passdesk.documents.report_record import Kind
 from passdesk.errors import InvalidInput
 from passdesk.formatting import format_date
 from passdesk.i18n import _
-from passdesk.models import Beneficiary, Booklet, Handout, HandoutBooklet, Voucher, VoucherStatus
+from passdesk.models import (
+    Beneficiary,
+    Booklet,
+    Handout,
+    HandoutBooklet,
+    LedgerEvent,
+    Voucher,
+    VoucherStatus,
+)
 from passdesk.roles import Action
 from passdesk.services.base import Service, require, the_desk
 from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS
 from passdesk.services.disclosure import pseudonym
+from passdesk.services.handout_reading import left_out_codes, short_handouts
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.report_figures import ReportQuery
 from passdesk.services.report_scope import (
@@ -142,6 +151,18 @@ class PseudonymisedExport(Service):
                     .group_by(Voucher.booklet_id)
                 ).all()
             )
+            # Booklets given short (vouchers voided before they left): the vouchers given.
+            left_out: dict[tuple[int, int], int] = defaultdict(int)
+            for details, handout, programme_id in session.execute(
+                short_handouts(Handout.id, Booklet.programme_id).where(
+                    Handout.cancelled_at.is_(None),
+                    Handout.created_at >= local_midnight(query.start),
+                    Handout.created_at
+                    < local_midnight(date.fromordinal(query.end.toordinal() + 1)),
+                    LedgerEvent.programme_id.in_(list(programmes)),  # one pass over the journal
+                )
+            ):
+                left_out[(handout, programme_id)] += len(left_out_codes(details))
             grouped: dict[tuple[int, int], list[object]] = {}
             booklets: dict[tuple[int, int], int] = defaultdict(int)
             used_by: dict[tuple[int, int], int] = defaultdict(int)
@@ -154,7 +175,7 @@ class PseudonymisedExport(Service):
         rows = [[header_line(name, query, desk, self._today())], [], columns()]
         for key_, (person, birth, commune, group, needs, at, programme_id) in grouped.items():
             code, per_booklet, face_value = programmes[programme_id]  # type: ignore[index]
-            n = booklets[key_] * per_booklet
+            n = booklets[key_] * per_booklet - left_out[key_]
             rows.append(
                 [
                     pseudonym(key, person),  # type: ignore[arg-type]

@@ -4,7 +4,9 @@ For one programme and a period of the desk's calendar days: the stock held at th
 movement (one line per day, kind and void reason; one per lot received) in booklets, vouchers
 and euros, and the closing balance, with every status (in stock, handed out, used, voided,
 expired) at both ends. All of it is replayed from the journal (`stock_replay`), the register's
-one history; the booklet table is only asked for the booklets' lots.
+one history; the booklet table is only asked for the booklets' lots. "In stock" is the
+register's status: a print-on-site booklet not printed yet is in it (the régie answers for the
+allocation received), though the daily closing does not look for it in the safe (`closing`).
 """
 
 from __future__ import annotations

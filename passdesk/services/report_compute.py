@@ -18,13 +18,16 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Text,
+    and_,
     case,
     cast,
     distinct,
+    exists,
     func,
+    or_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from passdesk.models import (
     Agent,
@@ -41,6 +44,7 @@ from passdesk.models import (
     Voucher,
     VoucherStatus,
 )
+from passdesk.services.handout_reading import left_out_codes, short_handouts
 from passdesk.services.report_figures import (
     NOT_GIVEN,
     ProgrammeFigures,
@@ -273,9 +277,59 @@ class FiguresBuilder:
             months[self._months[index]].people = len(ids)
         return people, agents, months, handouts
 
+    def _short(self) -> tuple[list[tuple[int, int, int, int, int, int]], dict[int, int]]:
+        """The booklets of the scope that left without some vouchers (voided before), read in
+        one pass over the journal: those of the period's live handouts, as (vouchers left out,
+        programme, person, agent, month index, vouchers used); and by programme, the vouchers
+        left out of the booklets returned in the period (a booklet comes back with what it was
+        given)."""
+        used = (
+            select(func.count(Voucher.id))
+            .where(Voucher.booklet_id == Booklet.id, Voucher.status == VoucherStatus.USED)
+            .correlate(Booklet)
+            .scalar_subquery()
+        )
+        live = and_(
+            Handout.cancelled_at.is_(None),
+            Handout.created_at >= self.start,
+            Handout.created_at < self.stop,
+        )
+        returned = aliased(LedgerEvent)
+        came_back = exists().where(
+            returned.kind == EventKind.RETURNED.value,
+            returned.handout_id == LedgerEvent.handout_id,
+            returned.booklet_id == LedgerEvent.booklet_id,
+            returned.at >= self.start,
+            returned.at < self.stop,
+        )
+        rows = self.session.execute(
+            short_handouts(
+                Booklet.programme_id,
+                Handout.beneficiary_id,
+                Handout.agent_id,
+                self._month(),
+                used,
+                case((live, 1), else_=0),
+                case((came_back, 1), else_=0),
+            )
+            # The event's programme, not the booklet's (the same): the journal is read in one
+            # pass, not booklet by booklet through the index.
+            .where(LedgerEvent.programme_id.in_(self.ids), or_(live, came_back))
+        )
+        given: list[tuple[int, int, int, int, int, int]] = []
+        back: dict[int, int] = defaultdict(int)
+        for details, programme_id, person, agent, month, n_used, is_live, is_back in rows:
+            k = len(left_out_codes(details))
+            if is_live:
+                given.append((k, programme_id, person, agent, month, n_used))
+            if is_back:
+                back[programme_id] += k
+        return given, back
+
     def _usage(self) -> dict[int, tuple[int, int, int]]:
         """By programme, among the booklets handed out in the period: those with a voucher
-        used, the vouchers used, and those fully used (issue 11's usage import sets USED)."""
+        used, the vouchers used, and those whose every voucher was used (issue 11's usage
+        import sets USED); a booklet given short is counted by `build` from `_short`."""
         used = (
             select(Voucher.booklet_id.label("booklet_id"), func.count(Voucher.id).label("n"))
             .where(Voucher.status == VoucherStatus.USED, Voucher.programme_id.in_(self.ids))
@@ -323,6 +377,19 @@ class FiguresBuilder:
         for person in people.values():
             for programme_id, n in person.booklets.items():
                 handed[programme_id] += n
+        # Booklets given short: their vouchers left out, everywhere vouchers are counted; such
+        # a booklet is fully used when every voucher it gave was.
+        left_out: dict[int, int] = defaultdict(int)
+        full_short: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # booklets, vouchers
+        n_of = {p.id: p.vouchers_per_booklet for p in self.programmes}
+        short, returned_short = self._short()
+        for k, programme_id, person_id, agent_id, index, used in short:
+            left_out[programme_id] += k
+            for tally in (people[person_id], agents[agent_id], months[self._months[index]]):
+                tally.left_out[programme_id] = tally.left_out.get(programme_id, 0) + k
+            if used >= n_of[programme_id] - k:
+                full_short[programme_id][0] += 1
+                full_short[programme_id][1] += n_of[programme_id] - k
 
         figures = []
         for p in self.programmes:
@@ -334,6 +401,7 @@ class FiguresBuilder:
             voided, expired = event(EventKind.VOIDED, False), event(EventKind.EXPIRED, False)
             returned = event(EventKind.RETURNED, False)
             started, used_vouchers, full = usage.get(p.id, (0, 0, 0))
+            short_full, short_full_vouchers = full_short[p.id]
             figures.append(
                 ProgrammeFigures(
                     code=p.code,
@@ -349,8 +417,8 @@ class FiguresBuilder:
                     in_stock=Quantity.of(
                         stock_booklets.get(p.id, 0), stock_vouchers.get(p.id, 0), face
                     ),
-                    handed_out=Quantity.of(handed[p.id], handed[p.id] * n, face),
-                    returned=Quantity.of(returned, returned * n, face),
+                    handed_out=Quantity.of(handed[p.id], handed[p.id] * n - left_out[p.id], face),
+                    returned=Quantity.of(returned, returned * n - returned_short[p.id], face),
                     voided=Quantity.of(
                         voided,
                         with_booklet.get((EventKind.VOIDED.value, p.id), 0)
@@ -364,7 +432,7 @@ class FiguresBuilder:
                         face,
                     ),
                     started=Quantity.of(started, used_vouchers, face),
-                    fully_used=Quantity.of(full, full * n, face),
+                    fully_used=Quantity.of(full + short_full, full * n + short_full_vouchers, face),
                 )
             )
         return figures, {

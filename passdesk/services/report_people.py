@@ -2,8 +2,9 @@
 commune, need, agent and month, and each programme's priority share.
 
 FiguresBuilder hands over one `Person` per person served (booklets by programme, counted in
-SQL) and the agents' and months' tallies (grouped in SQL too); this module only sorts people
-into categories and adds up their booklets, in whole numbers and cents.
+SQL, and the vouchers their booklets left without) and the agents' and months' tallies (grouped
+in SQL too); this module only sorts people into categories and adds up their booklets, in whole
+numbers and cents.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class Person:
     needs: tuple[str, ...]
     first_day: date  # the desk's day of their first handout in the period
     booklets: dict[int, int] = field(default_factory=dict)  # programme id -> booklets
+    # Programme id -> vouchers voided before their booklet left, not given (see short_handouts).
+    left_out: dict[int, int] = field(default_factory=dict)
     # An erased person: their age bands as kept (no birth date), see `band_on`.
     bands: list[list[str]] | None = None
 
@@ -61,6 +64,7 @@ class Tally:
 
     people: int = 0
     booklets: dict[int, int] = field(default_factory=dict)
+    left_out: dict[int, int] = field(default_factory=dict)  # as Person's
 
 
 Totals = tuple[int, int, int]  # booklets, vouchers, cents
@@ -75,19 +79,24 @@ class PeopleFigures:
         self.programmes = list(programmes)
         self.query = query
         self.agent_names = agent_names
-        # Per programme: vouchers per booklet, cents per booklet.
+        # Per programme: vouchers per booklet, cents per booklet; cents per voucher.
         self._per_booklet = {
             p.id: (p.vouchers_per_booklet, int(p.face_value / CENT) * p.vouchers_per_booklet)
             for p in programmes
         }
+        self._per_voucher = {p.id: int(p.face_value / CENT) for p in programmes}
 
-    def totals(self, booklets: dict[int, int]) -> Totals:
+    def totals(self, booklets: dict[int, int], left_out: dict[int, int] | None = None) -> Totals:
+        """Booklets, vouchers and cents given: whole booklets, less the vouchers `left_out`."""
         count = vouchers = cents = 0
         for programme_id, n in booklets.items():
             per_vouchers, per_cents = self._per_booklet[programme_id]
             count += n
             vouchers += n * per_vouchers
             cents += n * per_cents
+        for programme_id, k in (left_out or {}).items():
+            vouchers -= k
+            cents -= k * self._per_voucher[programme_id]
         return count, vouchers, cents
 
     @staticmethod
@@ -130,7 +139,7 @@ class PeopleFigures:
         quota = {p.id: [0, 0, 0, 0] for p in self.programmes}  # people, vouchers, priority...
         total = [0, 0, 0, 0]
         for person in people.values():
-            booklets, vouchers, cents = self.totals(person.booklets)
+            booklets, vouchers, cents = self.totals(person.booklets, person.left_out)
             keyed = (
                 (cells["target_group"], (person.group,)),
                 (cells["age_band"], (person.age_band,)),
@@ -151,7 +160,9 @@ class PeopleFigures:
             spellings[person.commune_key or NOT_GIVEN][person.commune_label or _("Not given")] += 1
             for programme_id, n in person.booklets.items():
                 line = quota[programme_id]
-                given = n * self._per_booklet[programme_id][0]
+                given = n * self._per_booklet[programme_id][0] - person.left_out.get(
+                    programme_id, 0
+                )
                 line[0] += 1
                 line[1] += given
                 if person.group in priority_of[programme_id]:
@@ -204,7 +215,9 @@ class PeopleFigures:
                         m.isoformat()[:7],
                         format_month(m),
                         months[m].people if m in months else 0,
-                        self.totals(months[m].booklets) if m in months else (0, 0, 0),
+                        self.totals(months[m].booklets, months[m].left_out)
+                        if m in months
+                        else (0, 0, 0),
                     )
                     for m in months_between(self.query.start, self.query.end)
                 ),
@@ -245,7 +258,7 @@ class PeopleFigures:
                 str(agent_id),
                 self.agent_names.get(agent_id, str(agent_id)),
                 tally.people,
-                self.totals(tally.booklets),
+                self.totals(tally.booklets, tally.left_out),
             )
             for agent_id, tally in agents.items()
         ]

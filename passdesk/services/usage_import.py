@@ -10,7 +10,9 @@ second time; a row seen in an earlier file (its normalised hash is kept with the
 A million rows must go through in seconds: the register is read once into compact arrays
 (`usage_register`), the file's rows go through one loop with no object made per row (cells
 read once per distinct value, codes as printed read on a fast path, anything else by
-`codes.parse_code`), and writes go in batches of plain statements (`usage_writer`).
+`codes.parse_code` with the declared operator formats, as every typed code is read), and writes
+go in batches of plain statements (`usage_writer`). A voucher is recorded under PassDesk's code
+whichever name the file gives it, so that its serial and its code are one voucher.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from passdesk.errors import InvalidInput, PassDeskError
 from passdesk.i18n import _
 from passdesk.models import UsageImport, UsageMapping
 from passdesk.roles import Action
+from passdesk.serials import ParsedSerial
 from passdesk.services.base import Service, require
 from passdesk.services.rows import Actor
 from passdesk.services.usage_reading import (
@@ -330,11 +333,19 @@ def _scan(
 
 
 def _read_code(register: Register, line: int, text: str) -> tuple[Programme, int, str] | Anomaly:
-    """A code off the fast path, read by `codes.parse_code`: the voucher, or why not."""
+    """A code off the fast path, read by `codes.parse_code` with the operator formats the
+    register declares (as `serial_formats.read_code` reads a typed code, the formats read once
+    for the whole file): the voucher, or why not."""
     try:
-        parsed = codes.parse_code(text)
+        parsed = codes.parse_code(text, register.formats)
     except PassDeskError as error:
         return Anomaly(line, text, "invalid_code", error.message)
+    if isinstance(parsed, ParsedSerial):
+        found = register.serial_voucher(parsed)
+        if found is None:
+            return Anomaly(line, text, "unknown_code")
+        programme, number = found
+        return programme, number, codes.voucher_code(programme.code, number)
     programme = register.programmes.get(parsed.programme_code)
     number = parsed.number
     if (

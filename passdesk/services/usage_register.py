@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -18,6 +19,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from passdesk.models import VoidReason, VoucherStatus
+from passdesk.serials import OperatorFormat, ParsedSerial
+from passdesk.services.serial_formats import known_formats, voucher_number_in_lot
 
 # Voucher statuses as the arrays hold them (a stolen voucher is a voided one, told apart).
 IN_STOCK, HANDED_OUT, USED, VOIDED, EXPIRED, STOLEN, MISSING = range(7)
@@ -39,7 +42,8 @@ _CHECK_SQL = "CAST(substr(code, length(code) - 1) AS INTEGER)"
 _CHUNK = 65_536
 # A voucher code exactly as PassDesk prints or exports it, both dashes or none (the
 # back-reference): programme, number, check digits. Only a fast path: what it does not read, or
-# reads as a voucher the register does not hold, goes to `codes.parse_code`, the one parser.
+# reads as a voucher the register does not hold, goes to `codes.parse_code`, the one parser,
+# with the declared operator formats (`formats`).
 _PRINTED = re.compile(r"([A-Z][A-Z0-9]{1,7})(-?)([0-9]{7})\2([0-9]{2})")
 
 
@@ -85,6 +89,7 @@ class Register:
                 self._read_vouchers(cursor, programme)
                 self.programmes[code] = programme
             self.handout_day = self._handout_days(cursor)
+            self._serial_lots = self._read_serial_lots(cursor)
             cursor.execute("SELECT id, external_id, siret, active FROM place")
             self.places: dict[str, tuple[int, bool]] = {}
             for pid, external, siret, active in cursor.fetchall():
@@ -93,6 +98,50 @@ class Register:
                         self.places.setdefault(key.strip().upper(), (pid, bool(active)))
         finally:
             cursor.close()
+        # Read fresh inside the import's transaction: the serials the lots below declare.
+        self.formats: list[OperatorFormat] = [k.format for k in known_formats(session, fresh=True)]
+
+    @staticmethod
+    def _read_serial_lots(
+        cursor: Any,
+    ) -> dict[str, tuple[list[int], list[tuple[int, int, int, str, int]]]]:
+        """By format name, its lots in serial order: their first serials (to bisect), and
+        (first serial, first booklet, last booklet, programme code, vouchers per booklet)."""
+        cursor.execute(
+            "SELECT f.name, l.first_serial, l.first_booklet, l.last_booklet, p.code, "
+            "p.vouchers_per_booklet FROM stock_lot l "
+            "JOIN serial_format f ON f.id = l.serial_format_id "
+            "JOIN programme p ON p.id = l.programme_id "
+            "WHERE l.first_serial IS NOT NULL ORDER BY f.name, l.first_serial"
+        )
+        lots: dict[str, tuple[list[int], list[tuple[int, int, int, str, int]]]] = {}
+        for name, first_serial, *lot in cursor.fetchall():
+            firsts, rows = lots.setdefault(name, ([], []))
+            firsts.append(first_serial)
+            rows.append((first_serial, *lot))
+        return lots
+
+    def serial_voucher(self, parsed: ParsedSerial) -> tuple[Programme, int] | None:
+        """The programme and number of the voucher an operator serial names, if the register
+        holds it (the lot's arithmetic is `serial_formats.voucher_number_in_lot`)."""
+        found = self._serial_lots.get(parsed.format_name)
+        if found is None:
+            return None
+        firsts, rows = found
+        index = bisect_right(firsts, parsed.number) - 1
+        if index < 0:
+            return None
+        first_serial, first_booklet, last_booklet, code, n = rows[index]
+        number = voucher_number_in_lot(first_serial, first_booklet, last_booklet, n, parsed.number)
+        programme = self.programmes.get(code)
+        if (
+            number is None
+            or programme is None
+            or number >= len(programme.status)
+            or programme.status[number] == MISSING
+        ):
+            return None
+        return programme, number
 
     def _read_vouchers(self, cursor: Any, programme: Programme) -> None:
         """The programme's vouchers into its arrays: a chunk whose numbers follow each other

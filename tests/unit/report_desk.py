@@ -20,12 +20,16 @@ too (Yanis).
 
 Around them: P1 received MGP19 1 on 20 January and P30 MGP19 2 at 23:30 on 31 January (before
 the period); P2 receives MGP19 34 at 00:15 on 1 May (after it). P29 receives MGP19 32 on 10
-March, cancelled the same day (back in stock); P28 receives MGP19 33 on 12 March, cancelled on
+March, cancelled the same day (back in stock, voucher 2 of it voided alone that morning, before
+the handout: 9 vouchers went and came back); P28 receives MGP19 33 on 12 March, cancelled on
 13 March (voided). Voided: MGP19 35 on 25 January (before); in the period MGP19 45 (damaged),
 voucher 1 of MGP19 46 alone, voucher 3 of MGP19 47 alone then the booklet 47 (lost), and P20's
 MGP19 22 (lost, after its handout). CD69 20 expires on 20 April (as issue 9's end of validity
 will record it). Used vouchers (as issue 11's usage import will record them): 3 of MGP19 7, all
 10 of MGP19 8, 5 of MGP19 1 (January's), all 5 of CD69 1, 1 of CD69 2.
+
+A booklet given short: voucher 1 of MGP19 34 is voided at 00:05 on 1 May, so P2's booklet leaves
+with 9 vouchers (90 EUR on the receipt), and those 9 are used: the booklet is fully used.
 """
 
 from __future__ import annotations
@@ -169,8 +173,8 @@ def paris_time() -> Iterator[None]:
         time.tzset()
 
 
-def _set_used(session: Session, programme: str, booklet: int, count: int) -> None:
-    first = (booklet - 1) * (10 if programme == A else 5) + 1
+def _set_used(session: Session, programme: str, booklet: int, count: int, skip: int = 0) -> None:
+    first = (booklet - 1) * (10 if programme == A else 5) + 1 + skip
     numbers = list(range(first, first + count))
     session.execute(
         update(Voucher)
@@ -316,12 +320,14 @@ def _build(s: Services, clock: MovableClock) -> None:
         (paris(2, 22, 12), void(codes.voucher_code(A, 463), "misprint")),
         (paris(2, 23, 12), void(codes.booklet_code(A, 47), "lost")),
         (paris(3, 2, 9), receive(B, 1, 20)),
+        (paris(3, 10, 9), void(codes.voucher_code(A, 312), "misprint")),
         (paris(3, 10, 10), hand(29, [(A, 32)], SUPERVISOR_LOGIN)),
         (paris(3, 10, 15), cancel(29, "erreur de carnet")),
         (paris(3, 12, 16), hand(28, [(A, 33)], SUPERVISOR_LOGIN)),
         (paris(3, 13, 9), cancel(28, "remis par erreur")),
         (paris(4, 2, 17), void(codes.booklet_code(A, 22), "lost")),
         (paris(4, 20, 18), expire(B, 20)),
+        (paris(5, 1, 0, 5), void(codes.voucher_code(A, 331), "misprint")),
         (paris(5, 1, 0, 15), hand(2, [(A, 34)], AGENT_LOGIN)),
     ]
     story += [(moment, hand(k, b, login)) for k, b, login, moment in period_handouts()]
@@ -332,6 +338,7 @@ def _build(s: Services, clock: MovableClock) -> None:
     def usage(session: Session) -> None:
         for programme, booklet, count in ((A, 7, 3), (A, 8, 10), (A, 1, 5), (B, 1, 5), (B, 2, 1)):
             _set_used(session, programme, booklet, count)
+        _set_used(session, A, 34, 9, skip=1)  # the 9 vouchers given with P2's booklet
 
     s.db.transaction(usage)
     clock.now = REPORT_DAY

@@ -214,3 +214,57 @@ def test_the_sheet_prints_the_head_hash_and_every_difference(
     assert booklet(5) in flat and booklet(1) in flat
     assert "Carnet 5 au guichet." in flat
     assert "page 1 / 1" in flat
+
+
+def _serial(number: int) -> str:
+    """A serial of the made-up operator format OP1: OPX, 8 digits, Luhn."""
+    from stdnum import luhn
+
+    return "OPX" + f"{number:08d}" + luhn.calc_check_digit(f"{number:08d}")
+
+
+def test_operator_serials_are_scanned_as_any_code(
+    desk: Services, admin: Actor, agent: Actor, raw: RawDb, tmp_path: Path
+) -> None:
+    from passdesk.cli.regie import read_scanned
+    from passdesk.services.lots import LotSerials
+
+    desk.serial_formats.add(admin, name="op1", prefix="opx", digits=8, check="luhn")
+    desk.stock.receive(
+        admin,
+        programme_code="MGP19",
+        first_booklet=20,
+        count=2,
+        serials=LotSerials("OP1", _serial(5000)),
+    )
+    # Booklet 20 holds serials 5000-5009, booklet 21 5010-5019.
+    found = desk.closing.identify(_serial(5003))
+    assert (found.code, found.programme_code, found.status) == (booklet(20), "MGP19", "in_stock")
+    with pytest.raises(InvalidCode):
+        desk.closing.identify(_serial(5003)[:-1] + str((int(_serial(5003)[-1]) + 1) % 10))
+    unknown = desk.closing.identify(_serial(9000))  # a valid serial of no lot here
+    assert (unknown.code, unknown.status) == (_serial(9000), None)
+    scans = tmp_path / "safe.txt"
+    scans.write_text("\n".join([*all_in_stock(), _serial(5000), _serial(5019)]) + "\n")
+    scanned = read_scanned(scans, desk.closing.read_code)  # the console's reading of the file
+    record = desk.closing.close_day(agent, scanned=scanned)
+    assert not record.has_differences
+    assert [(c.programme_code, c.expected, c.counted) for c in record.counts] == [
+        ("MGP19", 12, 12),
+        ("PN26", 20, 20),
+    ]
+
+
+def test_the_safe_holds_the_print_on_site_booklets_printed_only(
+    desk: Services, admin: Actor, supervisor: Actor, agent: Actor, tmp_path: Path
+) -> None:
+    desk.stock.receive(
+        admin, programme_code="MGP19", first_booklet=30, count=3, kind="print_on_site"
+    )
+    desk.booklet_printing.print_booklets(supervisor, codes=[booklet(31)], path=tmp_path / "b.pdf")
+    # 30 and 32 are numbers of the allocation, not printed: not looked for in the safe.
+    assert desk.closing.expected().count("MGP19") == 11
+    record = desk.closing.close_day(agent, scanned=[*all_in_stock(), booklet(31)])
+    assert not record.has_differences and record.missing == ()
+    # The register still holds all three in stock: the régie answers for the allocation.
+    assert desk.stock.count_booklets("MGP19", "in_stock") == 13

@@ -118,7 +118,7 @@ def test_an_erased_person_is_erased_for_good(
         services.followup.record_call(agent, person.id, "no_answer")
     with pytest.raises(Refused, match="effacées"):
         services.orientation.build_slip(person.id)
-    assert services.followup.to_call(0) == []
+    assert services.followup.to_call(agent, 0) == []
 
 
 def test_what_an_erasure_needs(

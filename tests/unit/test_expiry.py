@@ -122,3 +122,66 @@ def test_handing_out_and_printing_stop_at_d_minus_15(
         services.booklet_printing.build_booklets(
             codes=[codes.booklet_code(OTHER, 1)], reprint_reason="abîmé"
         )
+
+
+def test_a_handout_committed_while_the_stock_is_read_is_not_expired(
+    services: Any, agent: Any, other_programme: Any, raw: Any, clock: Any
+) -> None:
+    """On PostgreSQL a handout may commit while expiry reads the stock. Modelled on SQLite: the
+    handout's change is made on expiry's connection just after its read of the stock or, when
+    that read locks what it reads (FOR UPDATE: PostgreSQL grants the lock only once the
+    handout has committed, and then reads the booklet as handed out), just before it."""
+    from sqlalchemy import event
+
+    target = codes.booklet_code(OTHER, 5)
+    state = {"read": False, "done": False}
+
+    def handout(cursor: Any) -> None:
+        state["done"] = True
+        db = cursor.connection
+        db.execute("UPDATE booklet SET status = 'handed_out' WHERE code = ?", (target,))
+        db.execute(
+            "UPDATE voucher SET status = 'handed_out' WHERE booklet_id = "
+            "(SELECT id FROM booklet WHERE code = ?)",
+            (target,),
+        )
+
+    def reads_stock(statement: str) -> bool:
+        return statement.lstrip().startswith("SELECT booklet.id, booklet.code")
+
+    def before(
+        conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: Any
+    ) -> None:
+        if state["done"]:
+            return
+        locks = context.compiled is not None and (
+            getattr(context.compiled.statement, "_for_update_arg", None) is not None
+        )
+        if state["read"] or (reads_stock(statement) and locks):
+            handout(cursor)
+
+    def after(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: Any) -> None:
+        if reads_stock(statement):
+            state["read"] = True
+
+    engine = services.db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    clock.set_date(date(2027, 1, 1))
+    try:
+        result = services.expiry.expire(agent)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    assert state["done"]
+    assert [(p.code, p.booklets, p.vouchers) for p in result.programmes] == [(OTHER, 19, 95)]
+    assert raw.scalar("SELECT status FROM booklet WHERE code = ?", (target,)) == "handed_out"
+    assert raw.query(
+        "SELECT DISTINCT status FROM voucher WHERE booklet_id = "
+        "(SELECT id FROM booklet WHERE code = ?)",
+        (target,),
+    ) == [("handed_out",)]
+    expired = raw.query("SELECT json_extract(details, '$.booklet') FROM ledger_event "
+                        "WHERE kind = 'expired'")  # fmt: skip
+    assert len(expired) == 19 and (target,) not in expired
+    assert services.ledger.verify().ok

@@ -111,6 +111,33 @@ def test_changes_outside_the_stock_are_journal_events_without_free_text(
     assert services.ledger.verify().ok
 
 
+def test_an_agents_role_state_and_unlock_are_journal_events(
+    services: Any, admin: Any, raw: Any
+) -> None:
+    # The hole: set_role, set_active and unlock wrote only the account's own history.
+    agent = services.accounts.add_agent(
+        admin, login="lea.roux", display_name="Léa Roux", role=Role.AGENT
+    )
+    after = last_id(raw)
+    services.accounts.set_role(admin, "lea.roux", Role.SUPERVISOR)
+    services.accounts.set_role(admin, "lea.roux", Role.SUPERVISOR)  # no change: no event
+    services.accounts.set_active(admin, "lea.roux", False)
+    services.accounts.set_active(admin, "lea.roux", True)
+    services.accounts.unlock(admin, "lea.roux")  # not locked: nothing to journal
+    raw.execute(
+        "UPDATE agent SET locked_at = '2026-03-10 12:00:00.000000' WHERE login = 'lea.roux'"
+    )
+    services.accounts.unlock(admin, "lea.roux")
+    assert events(raw, after) == [
+        ("agent_changed", admin.id, {"agent": agent.id, "role": "supervisor"}),
+        ("agent_changed", admin.id, {"agent": agent.id, "active": False}),
+        ("agent_changed", admin.id, {"agent": agent.id, "active": True}),
+        ("agent_changed", admin.id, {"agent": agent.id, "unlocked": True}),
+    ]
+    assert services.ledger.verify().ok
+    assert check_database(services).ok
+
+
 def test_a_limit_override_keeps_the_sha256_of_its_reason(
     services: Any, agent: Any, supervisor: Any, programme: Any, lot: Any, person: Any, raw: Any
 ) -> None:

@@ -455,9 +455,9 @@ def test_a_first_release_database_with_a_desks_work_upgrades_with_its_data_and_d
         agents = raw.query("SELECT failed_logins, retry_after, locked_at FROM agent")
         assert agents == [(0, None, None)]
         # The new tables work: the person is due a call; a call is kept.
-        assert [r.beneficiary_id for r in services.followup.to_call(weeks=0)] == [person.id]
+        assert [r.beneficiary_id for r in services.followup.to_call(admin, weeks=0)] == [person.id]
         services.followup.record_call(admin, person.id, "reached")
-        assert services.followup.to_call(weeks=0)[0].last_outcome == "reached"
+        assert services.followup.to_call(admin, weeks=0)[0].last_outcome == "reached"
         # Issue 12: registered before notices were versioned, not erased; erasure works.
         assert raw.query(
             "SELECT notice_version_id, notice_shown_at, consent_notice_version_id, erased_at "

@@ -1,6 +1,7 @@
 """A year of stock as random sequences of operations: after every step each serial has exactly
 one state, the one the rules predict; stock counts balance; the journal replays to the same
-states; `check` passes.
+states; `check` passes, against the head hash the last closing sheet printed too; the régie
+register since the first day balances and ends on the booklet and voucher tables' statuses.
 
 The machine keeps its own model of every booklet and voucher, written from the rules of the
 issue (not from the services' code), predicts whether each operation must be accepted or
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,6 +31,7 @@ from sqlalchemy import text
 
 from passdesk import codes
 from passdesk.documents import PrintSummary
+from passdesk.documents.regie_records import ENTRY, EXIT
 from passdesk.errors import InvalidInput, PassDeskError
 from passdesk.models import Role
 from passdesk.services import Services, open_services, stock_counts
@@ -130,6 +133,9 @@ class YearOfStock(RuleBasedStateMachine):
         self.by_code: dict[str, Booklet] = {}
         self.next_number = {code: 1 for code in PROGRAMMES}
         self.handouts: list[Given] = []
+        self.closed: dict[date, int] = {}  # day -> its first closing
+        self.anchor: str | None = None  # the head hash the last closing sheet printed
+        self.first_day = START.astimezone().date()
         self.renderer = mock.patch.object(printing_module, "render_booklets", _fake_render)
         self.renderer.start()
 
@@ -310,9 +316,30 @@ class YearOfStock(RuleBasedStateMachine):
                 expired += 1
         assert result.booklets == expired
 
-    # CLOSING (issue 9b): once the daily closing is merged, add a rule here that closes the
-    # day (counting the booklets in stock from this model, or with a difference), and an
-    # invariant that `check --anchor` passes with the head hash its sheet printed.
+    @rule(off_by=st.sampled_from([0, 0, 1, -1]), programme=st.sampled_from(sorted(PROGRAMMES)))
+    def close_day(self, off_by: int, programme: str) -> None:
+        # The safe holds the booklets in stock that exist on paper (delivered, or printed).
+        safe = {
+            code: sum(
+                1
+                for b in self.booklets
+                if b.programme == code and b.status == "in_stock" and (b.delivered or b.printed)
+            )
+            for code in PROGRAMMES
+        }
+        counted = dict(safe)
+        counted[programme] = max(0, counted[programme] + off_by)
+        differs = counted != safe
+        corrects = self.closed.get(self.today)
+        explanation = "Recompté avec le référent." if differs or corrects else ""
+        record = self.services.closing.close_day(
+            self.agent, counts=counted, explanation=explanation
+        )
+        assert {c.programme_code: c.expected for c in record.counts} == safe
+        assert record.has_differences == differs
+        assert record.corrects == corrects
+        self.closed.setdefault(self.today, record.closing_id)
+        self.anchor = record.head_hash
 
     # --- after every step ---------------------------------------------------------------
 
@@ -344,8 +371,41 @@ class YearOfStock(RuleBasedStateMachine):
     def the_journal_replays_to_the_same_states_and_check_passes(self) -> None:
         with self.services.db.read() as session:
             assert replay_problems(session) == []
-        report = check_database(self.services)
+        report = check_database(self.services, anchor=self.anchor)  # `check --anchor HASH`
         assert report.ok, report.lines
+
+    @invariant()
+    def the_regie_register_balances_and_ends_on_the_tables(self) -> None:
+        with self.services.db.read() as session:
+            booklets = Counter(
+                session.execute(
+                    text(
+                        "SELECT p.code, b.status FROM booklet b "
+                        "JOIN programme p ON p.id = b.programme_id"
+                    )
+                ).all()
+            )
+            vouchers = Counter(
+                session.execute(
+                    text(
+                        "SELECT p.code, v.status FROM voucher v "
+                        "JOIN programme p ON p.id = v.programme_id"
+                    )
+                ).all()
+            )
+        for code in PROGRAMMES:
+            record = self.services.regie.register(code, self.first_day, self.today)
+            assert (
+                record.opening_stock + record.total(ENTRY) - record.total(EXIT)
+                == record.closing_stock
+            )
+            for line in record.statuses:
+                assert line.closing.booklets == (
+                    booklets[(code, line.status)] if line.has_booklets else 0
+                ), (code, line.status)
+                assert line.closing.vouchers == vouchers[(code, line.status)], (code, line.status)
+            in_stock = next(line for line in record.statuses if line.status == "in_stock")
+            assert in_stock.closing == record.closing_stock
 
 
 YearOfStock.TestCase.settings = settings(

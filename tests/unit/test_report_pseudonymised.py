@@ -120,3 +120,16 @@ def test_a_refused_export_makes_no_key(
     ).fetchone() == (0,)
     connection.close()
     assert not (tmp_path / "caf.csv").exists()
+
+
+def test_a_booklet_given_short_counts_the_vouchers_given(reports: Services, tmp_path: Path) -> None:
+    # P2's MGP19 34 left on 1 May without its voided voucher 1: 9 vouchers, 90 EUR, 9 used.
+    path = tmp_path / "may.csv"
+    count = reports.pseudonymised.write(
+        reports.accounts.actor("admin"),
+        ReportQuery(date(2026, 5, 1), date(2026, 5, 31), funder="État"),
+        path,
+    )
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert count == 1
+    assert rows[3][6:11] == ["MGP19", "1", "9", "90,00", "9"]

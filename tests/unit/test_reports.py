@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
+from passdesk import codes
 from passdesk.errors import Forbidden, InvalidInput, NotFound
+from passdesk.models import Booklet, HandoutBooklet
 from passdesk.services import Services
 from passdesk.services.report_figures import (
     Quantity,
@@ -53,13 +56,14 @@ def test_booklets_and_vouchers_of_each_programme(reports: Services, period: Repo
     assert list(by_code) == ["CD69", "MGP19"]
     a, b = by_code["MGP19"], by_code["CD69"]
     # MGP19: lot 36-55 in February; 29 booklets handed out (P1-P28, P21's second); 32 back
-    # the same day; 45, 47 (and 9 + 1 vouchers), P20's 22, P28's cancelled 33 voided, plus
-    # voucher 1 of 46 alone; 7 (3 used) and 8 (10 used) started.
+    # the same day with the 9 vouchers it left with; 45, 47 (and 9 + 1 vouchers), P20's 22,
+    # P28's cancelled 33 voided, plus voucher 1 of 46 and voucher 2 of 32 alone; 7 (3 used)
+    # and 8 (10 used) started.
     assert a.received == q(20, 200, "2000.00")
-    assert a.in_stock == q(19, 189, "1890.00")  # 31, 32, 36-55 but 36, 45, 47; 46 lacks one
+    assert a.in_stock == q(19, 188, "1880.00")  # 31, 32, 36-55 but 36, 45, 47; 32, 46 lack one
     assert a.handed_out == q(29, 290, "2900.00")
-    assert a.returned == q(1, 10, "100.00")
-    assert a.voided == q(4, 41, "410.00")
+    assert a.returned == q(1, 9, "90.00")
+    assert a.voided == q(4, 42, "420.00")
     assert a.expired == q(0, 0, "0.00")
     assert a.started == q(2, 13, "130.00")
     assert a.fully_used == q(1, 10, "100.00")
@@ -90,9 +94,32 @@ def test_the_period_is_the_desks_calendar_days(reports: Services) -> None:
     assert january.total("received") == q(35, 350, "3500.00")
     assert january.total("voided") == q(1, 10, "100.00")  # MGP19 35, damaged
     assert (may.people_served, may.new_people) == (1, 0)  # P2, served in February
-    assert may.total("handed_out") == q(1, 10, "100.00")
+    # P2's MGP19 34 left without its voided voucher 1: 9 vouchers, 90 EUR, all 9 used.
+    assert may.total("handed_out") == q(1, 9, "90.00")
+    assert may.total("fully_used") == q(1, 9, "90.00")
+    assert may.total("started") == q(1, 9, "90.00")
     one_day = compute(reports, ReportQuery(date(2026, 2, 1), date(2026, 2, 1)))
     assert one_day.people_served == 1  # P3, at 00:30
+
+
+def test_a_booklet_given_short_counts_the_vouchers_on_its_receipt(reports: Services) -> None:
+    """A booklet handed out without its voided vouchers: the report's vouchers and money are
+    the receipt's, everywhere it counts them (totals, breakdowns, quota, fully used)."""
+    with reports.db.read() as session:
+        handout_id = session.scalar(
+            select(HandoutBooklet.handout_id)
+            .join(Booklet, Booklet.id == HandoutBooklet.booklet_id)
+            .where(Booklet.code == codes.booklet_code("MGP19", 34))
+        )
+    (line,) = reports.handouts.get(handout_id).booklets
+    assert (line.voucher_count, line.value) == (9, E("90.00"))
+    assert line.excluded == (codes.voucher_code("MGP19", 331),)
+    may = compute(reports, ReportQuery(date(2026, 5, 1), date(2026, 5, 31)))
+    for dimension in ("target_group", "age_band", "commune", "need", "agent", "month"):
+        total = may.breakdown(dimension).total
+        assert (total.booklets, total.vouchers, total.value) == (1, 9, E("90.00")), dimension
+    (quota,) = [line for line in may.quotas if line.programme == "MGP19"]
+    assert (quota.vouchers, quota.priority_vouchers) == (9, 9)
 
 
 def test_breakdown_by_target_group(reports: Services, period: ReportQuery) -> None:

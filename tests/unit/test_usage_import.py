@@ -4,6 +4,7 @@ test that every row is either applied or listed as an anomaly, never both, never
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,60 @@ def test_a_clean_file_marks_the_vouchers_used_with_their_journal_events(
     assert raw.scalar("SELECT count(*) FROM voucher_use WHERE place_id = 1") == 2
     assert services.ledger.verify().ok
     assert services.followup.usage_rate().used == 2
+
+
+def _serial(number: int) -> str:
+    """A serial of the made-up operator format OP1: OPX, 8 digits, Luhn."""
+    from stdnum import luhn
+
+    return "OPX" + f"{number:08d}" + luhn.calc_check_digit(f"{number:08d}")
+
+
+@pytest.fixture
+def serial_handout(
+    services: Services, admin: Actor, agent: Actor, person: BeneficiaryRow, handed: HandoutRow
+) -> HandoutRow:
+    """Booklets 20-21 delivered with OP1 serials from 5000 (voucher 191 is OPX00005000...);
+    booklet 20 handed out to the person too."""
+    from passdesk.services.lots import LotSerials
+
+    services.serial_formats.add(admin, name="op1", prefix="opx", digits=8, check="luhn")
+    services.stock.receive(
+        admin,
+        programme_code=PROGRAMME_CODE,
+        first_booklet=20,
+        count=2,
+        serials=LotSerials("OP1", _serial(5000)),
+    )
+    return services.handouts.hand_out(agent, person.id, codes_=[_serial(5000)])
+
+
+def test_operator_serials_are_read_as_the_vouchers_they_name(
+    services: Services, supervisor: Actor, serial_handout: HandoutRow, raw: RawDb, tmp_path: Path
+) -> None:
+    bad_check = _serial(5002)[:-1] + str((int(_serial(5002)[-1]) + 1) % 10)
+    path = write(
+        tmp_path,
+        f"{_serial(5000)};15/03/2026;1;10\n"  # voucher 191, handed out: applied
+        f"{_serial(5001).lower()};15/03/2026;1;10\n"  # 192, typed in lower case: applied
+        f"{voucher(191)};16/03/2026;1;10\n"  # 191 again, under our code: used twice
+        f"{_serial(5010)};15/03/2026;1;10\n"  # 201, booklet 21, in stock
+        f"{bad_check};15/03/2026;1;10\n"  # the Luhn check fails
+        f"{_serial(7000)};15/03/2026;1;10\n",  # no lot holds it
+    )
+    result = services.usage.import_file(supervisor, path)
+    assert list(result.applied_lines) == [2, 3]
+    assert kinds(result) == [
+        (4, "used_twice"),
+        (5, "not_handed_out"),
+        (6, "invalid_code"),
+        (7, "unknown_code"),
+    ]
+    assert raw.query("SELECT code FROM voucher WHERE status = 'used' ORDER BY number") == [
+        (voucher(191),),
+        (voucher(192),),
+    ]
+    assert services.ledger.verify().ok
 
 
 @pytest.mark.parametrize(
@@ -233,7 +288,9 @@ def test_agents_may_not_import(
 # --- every row applied or listed, never both, never neither ------------------------------------
 
 ROW = st.tuples(
-    st.sampled_from(["ok", "bad_check", "stock", "early", "late", "amount", "place", "dashless"]),
+    st.sampled_from(
+        ["ok", "bad_check", "stock", "early", "late", "amount", "place", "dashless", "serial"]
+    ),
     st.integers(min_value=1, max_value=14),
 )
 
@@ -243,8 +300,8 @@ ROW = st.tuples(
 )
 @given(rows=st.lists(ROW, min_size=1, max_size=25))
 def test_every_row_is_applied_or_an_anomaly_never_both_never_neither(
-    services: Services, supervisor: Actor, handed: HandoutRow, tmp_path_factory: pytest.TempPathFactory,
-    rows: list[tuple[str, int]],
+    services: Services, supervisor: Actor, serial_handout: HandoutRow,
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, int]],
 ) -> None:  # fmt: skip
     lines = []
     for kind, n in rows:
@@ -264,6 +321,8 @@ def test_every_row_is_applied_or_an_anomaly_never_both_never_neither(
             place = "nowhere"
         elif kind == "dashless":
             code = code.replace("-", "")
+        elif kind == "serial":  # booklet 20 (handed out) by its operator serials, then 21
+            code = _serial(4999 + n)
         lines.append(f"{code};{day};{place};{amount}")
     folder = tmp_path_factory.mktemp("usage")
     path = folder / "usage.csv"
@@ -278,6 +337,8 @@ def test_every_row_is_applied_or_an_anomaly_never_both_never_neither(
     assert len(listed) == len(set(listed))  # one reason a row
     assert applied.isdisjoint(listed)  # never both
     assert applied | set(listed) == set(range(2, len(lines) + 2))  # never neither
+    serials = {line for line, (kind, _n) in enumerate(rows, start=2) if kind == "serial"}
+    assert not [a for a in result.anomalies if a.line in serials and a.kind == "invalid_code"]
     assert services.followup.usage_rate().used - used_before == len(applied)
 
 
@@ -290,3 +351,48 @@ def test_the_dashboard_shows_the_usage_rate_once_a_usage_file_is_imported(
     # 2 of the 10 vouchers handed out were used: the same figure as the follow-up's rate.
     assert services.dashboard.dashboard(supervisor).usage_rate == 20
     assert services.followup.usage_rate().rate == 0.2
+
+
+def test_the_list_to_call_asks_the_roles_table(
+    services: Services,
+    agent: Actor,
+    supervisor: Actor,
+    handed: HandoutRow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The hole: names and phones came out for anyone, without asking the roles table.
+    from passdesk import roles
+    from passdesk.errors import Forbidden
+    from passdesk.roles import Action, Role
+
+    due = [r.beneficiary_id for r in services.followup.to_call(agent, 0)]
+    assert due == [handed.beneficiary_id]
+    monkeypatch.setitem(roles.MINIMUM_ROLE, Action.FOLLOW_UP, Role.SUPERVISOR)
+    with pytest.raises(Forbidden):
+        services.followup.to_call(agent, 0)
+    with pytest.raises(Forbidden):
+        services.followup.export_calling_list(agent, tmp_path / "calls.csv", 0)
+    assert not (tmp_path / "calls.csv").exists()
+    assert [r.beneficiary_id for r in services.followup.to_call(supervisor, 0)] == due
+
+
+def test_the_usage_rate_counts_the_vouchers_a_booklet_gave(
+    services: Services,
+    agent: Actor,
+    supervisor: Actor,
+    person: BeneficiaryRow,
+    handed: HandoutRow,
+    tmp_path: Path,
+) -> None:
+    # Booklet 2 leaves without its voided voucher 12: 9 vouchers given, the receipt says so.
+    services.stock.void(supervisor, voucher(12), "misprint")
+    services.handouts.hand_out(agent, person.id, codes_=[codes.booklet_code(PROGRAMME_CODE, 2)])
+    services.usage.import_file(supervisor, write(tmp_path, f"{voucher(13)};15/03/2026;1;10\n"))
+    rate = services.followup.usage_rate()
+    assert (rate.handed_out, rate.used) == (19, 1)
+    assert services.followup.usage_rate(programme=PROGRAMME_CODE).handed_out == 19
+    assert services.followup.usage_rate(agent_id=agent.id).handed_out == 19
+    for by in ("programme", "desk", "agent"):
+        assert [r.handed_out for r in services.followup.usage_rates(by)] == [19], by
+    assert services.dashboard.dashboard(supervisor).usage_rate == Decimal("5.3")  # 1 of 19

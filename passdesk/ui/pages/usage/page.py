@@ -156,7 +156,7 @@ class UsagePage(QWidget):
         # data is None like an empty combo's: the next import would ask for a mapping).
         found = self.mapping.findData(current) if current is not None else 0
         self.mapping.setCurrentIndex(max(found, 0))
-        rows = services.followup.to_call()
+        rows = services.followup.to_call(self.context.actor)
         self.model.set_rows(rows)
         self.list_label.setText(
             _("{n} people have used no voucher {weeks} weeks after their handout.").format(
@@ -245,7 +245,7 @@ class UsagePage(QWidget):
         )  # fmt: skip
         if chosen:
             try:
-                self.context.services.followup.export_calling_list(Path(chosen))
+                self.context.services.followup.export_calling_list(self.context.actor, Path(chosen))
             except PassDeskError as error:
                 self.message.show_error(error.message)
                 return
