@@ -78,6 +78,7 @@ from passdesk.services.rows import (
     HandoutRow,
 )
 from passdesk.services.stock import find_by_code
+from passdesk.store.dialect import upsert
 
 log = logging.getLogger(__name__)
 
@@ -335,18 +336,22 @@ class HandoutService(Service):
 
     @staticmethod
     def _next_receipt(session: Session, desk_id: int, now: datetime) -> str:
+        """The year's next number, in one statement: the counter row is made by the first
+        handout of the year and incremented by the others. Two desks' first handouts of a
+        year on PostgreSQL once both found no row and both inserted one (a duplicate key);
+        the upsert makes one of them wait for the other's row and increment it."""
         year = receipt_year(now)
-        counter = session.scalar(
-            select(ReceiptCounter)
-            .where(ReceiptCounter.desk_id == desk_id, ReceiptCounter.year == year)
-            .with_for_update()
-        )
-        if counter is None:
-            counter = ReceiptCounter(desk_id=desk_id, year=year, last_number=0)
-            session.add(counter)
-        counter.last_number += 1
-        session.flush()
-        return receipt_number(year, counter.last_number)
+        counter = ReceiptCounter.__table__
+        number = session.execute(
+            upsert(session, counter)
+            .values(desk_id=desk_id, year=year, last_number=1)
+            .on_conflict_do_update(
+                index_elements=[counter.c.desk_id, counter.c.year],
+                set_={"last_number": counter.c.last_number + 1},
+            )
+            .returning(counter.c.last_number)
+        ).scalar_one()
+        return receipt_number(year, number)
 
     # --- cancellation -------------------------------------------------------------------
 

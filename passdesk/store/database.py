@@ -10,6 +10,12 @@ transaction that commits whole or not at all, and a transient conflict (a serial
 failure or a deadlock, which PostgreSQL reports when two desks touch the same rows) runs it
 again from the start, a bounded number of times. What must happen only once, and only if the
 transaction committed (a PDF renamed into place), is registered with `after_commit`.
+
+On PostgreSQL a read (`Database.read`) is one REPEATABLE READ, read-only transaction, so that
+the several queries of a page or a report see one state of the register, as SQLite's read
+transactions do; a write waits at most the busy timeout for another desk's row locks
+(`lock_timeout`); the server's refusals are told apart in `pg_errors`. Text is checked against
+its column before any flush (`text_guard`).
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from passdesk import paths
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
-from passdesk.store import schema
+from passdesk.store import pg_errors, schema, text_guard
 from passdesk.store.location import display_url, refuse_network_share, resolve_url, sqlite_path
 
 log = logging.getLogger(__name__)
@@ -65,8 +71,17 @@ def _on_sqlite_begin(connection: Any) -> None:
     )
 
 
+def _on_postgres_connect(dbapi_connection: Any, _record: Any) -> None:
+    # A desk kept waiting by another desk's row locks gives up after the busy timeout, with
+    # the same "busy" message as on SQLite, rather than waiting forever.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+    dbapi_connection.commit()
+
+
 def create_passdesk_engine(url: str) -> Engine:
-    """An engine with PassDesk's connection settings (pragmas on SQLite)."""
+    """An engine with PassDesk's connection settings (pragmas on SQLite, lock timeout on
+    PostgreSQL)."""
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(
             url,
@@ -76,7 +91,10 @@ def create_passdesk_engine(url: str) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _on_postgres_connect)
+    return engine
 
 
 @dataclass(frozen=True)
@@ -141,10 +159,16 @@ class Database:
         self.engine = engine or create_passdesk_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.retry = retry or RetryPolicy()
-        self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
+        reading = self.engine
+        if self.engine.dialect.name == "postgresql":
+            reading = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        self._read = sessionmaker(bind=reading, expire_on_commit=False)
         self._write = sessionmaker(
             bind=self.engine.execution_options(passdesk_write=True), expire_on_commit=False
         )
+        text_guard.guard(self._write)
         self._one_statement = self.engine.execution_options(passdesk_one_statement=True)
 
     @property
@@ -157,6 +181,9 @@ class Database:
         with self._read() as session:
             try:
                 yield session
+            except DBAPIError as exc:
+                self._server_problem(exc)
+                raise
             finally:
                 session.rollback()
 
@@ -164,8 +191,23 @@ class Database:
         """The first row of one SELECT. A single statement sees a consistent state by itself,
         so on SQLite it runs without BEGIN and ROLLBACK around it, which cost as much as a
         code lookup's query (docs/performance.md)."""
-        with self._one_statement.connect() as connection:
-            return connection.execute(statement, parameters).first()
+        try:
+            with self._one_statement.connect() as connection:
+                return connection.execute(statement, parameters).first()
+        except DBAPIError as exc:
+            self._server_problem(exc)
+            raise
+
+    def _server_problem(self, exc: DBAPIError) -> None:
+        """Raise the French message for a PostgreSQL error that is the server's or the text's,
+        not a bug: a connection lost or refused, a NUL character in a parameter."""
+        if self.is_sqlite:
+            return
+        if pg_errors.is_nul_in_text(exc):
+            raise pg_errors.nul_in_text() from exc
+        if pg_errors.failed_to_connect(exc) or pg_errors.connection_lost(exc):
+            log.warning("database server unreachable: %s", type(exc.orig).__name__)
+            raise pg_errors.connection_problem(exc, self.url) from exc
 
     def transaction(self, work: Callable[[Session], T]) -> T:
         """Run `work(session)` as one unit of work (BEGIN IMMEDIATE on SQLite) and commit it.
@@ -184,6 +226,7 @@ class Database:
                     actions = session.info.pop(_AFTER_COMMIT, [])
             except DBAPIError as exc:
                 if not self.retry.retryable(exc):
+                    self._server_problem(exc)
                     if isinstance(exc, OperationalError) and _is_busy(exc):
                         log.warning("database busy: a write waited %s ms", BUSY_TIMEOUT_MS)
                         raise EnvironmentProblem(
@@ -246,6 +289,17 @@ def sqlite_files(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
+def _reach_server(db: Database) -> None:
+    """Connect once, so that a server that is down, a wrong password or an unknown database
+    is told apart from a database that answers but cannot be used."""
+    try:
+        with db.engine.connect() as connection:
+            connection.rollback()
+    except DBAPIError as exc:
+        log.error("database server refused the connection: %s", type(exc.orig).__name__)
+        raise pg_errors.connection_problem(exc, db.url) from exc
+
+
 def open_database(
     database: str | os.PathLike[str] | None = None, *, upgrade: bool = True, create: bool = True
 ) -> Database:
@@ -280,6 +334,8 @@ def open_database(
             ).format(url=display_url(url))
         ) from exc
     try:
+        if not db.is_sqlite:
+            _reach_server(db)
         db.check_settings()
         if path is not None:
             paths.private_files(sqlite_files(path))
@@ -293,6 +349,8 @@ def open_database(
     except (DBAPIError, SQLAlchemyError, sqlite3.DatabaseError) as exc:
         db.close()
         log.error("database unusable: %s", type(exc).__name__)
+        if not db.is_sqlite:
+            raise pg_errors.unusable(url) from exc
         raise EnvironmentProblem(
             _(
                 "The database cannot be read ({url}). It may be damaged or unreachable; restore "

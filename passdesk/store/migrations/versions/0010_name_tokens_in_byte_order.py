@@ -1,0 +1,33 @@
+"""name tokens in byte order on PostgreSQL
+
+Revision ID: 0010
+Revises: 0006
+Create Date: 2027-01-05 06:00:00
+
+Search as you type walks prefix ranges of `name_token.token` (from "martinez" up to, not
+including, "martine{"). Under the database's collation, which on a French server is linguistic
+(an ICU fr-FR or a glibc fr_FR.UTF-8 one), "{" sorts before the letters and the range is empty:
+`beneficiary find martinez` found nobody. The column is given the "C" collation, in which the
+range holds exactly the tokens starting with the word, and its primary-key index is rebuilt in
+that order. SQLite compares text byte by byte already: nothing to do there.
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+
+revision: str = "0010"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute('ALTER TABLE name_token ALTER COLUMN token TYPE VARCHAR(120) COLLATE "C"')
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute('ALTER TABLE name_token ALTER COLUMN token TYPE VARCHAR(120) COLLATE "default"')
