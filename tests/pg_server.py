@@ -202,22 +202,26 @@ class PostgresServer:
             connection.close()
 
     def create_database(
-        self, name: str, *, template: str | None = None, icu_locale: str | None = None
+        self,
+        name: str,
+        *,
+        template: str | None = None,
+        icu_locale: str | None = None,
+        owner: str = SUPERUSER,
     ) -> str:
-        """A new database (a copy of `template`, or empty, with an ICU collation if given);
-        returns its URL."""
+        """A new database (a copy of `template`, or empty, with an ICU collation if given)
+        belonging to `owner`; returns its URL."""
         if template is not None:
-            sql = f'CREATE DATABASE "{name}" TEMPLATE "{template}"'
+            sql = f'CREATE DATABASE "{name}" OWNER {owner} TEMPLATE "{template}"'
         elif icu_locale is not None:
             sql = (
-                f"CREATE DATABASE \"{name}\" LOCALE_PROVIDER icu ICU_LOCALE '{icu_locale}' "
-                f"LOCALE '{CLUSTER_LOCALE}' TEMPLATE template0"
+                f'CREATE DATABASE "{name}" OWNER {owner} LOCALE_PROVIDER icu '
+                f"ICU_LOCALE '{icu_locale}' LOCALE '{CLUSTER_LOCALE}' TEMPLATE template0"
             )
         else:
-            sql = f'CREATE DATABASE "{name}" TEMPLATE template0'
+            sql = f'CREATE DATABASE "{name}" OWNER {owner} TEMPLATE template0'
         with self.superuser() as connection:
             connection.execute(sql)
-            connection.execute(f'GRANT ALL ON DATABASE "{name}" TO {PASSWORD_ROLE}')
         return self.url(name)
 
     def drop_database(self, name: str) -> None:

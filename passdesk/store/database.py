@@ -125,6 +125,8 @@ class RetryPolicy:
 
 
 def _is_busy(error: OperationalError) -> bool:
+    if getattr(error.orig, "sqlstate", None) == "55P03":  # PostgreSQL's lock_timeout, any language
+        return True
     text = str(error.orig).lower()
     return "locked" in text or "busy" in text or "lock timeout" in text
 

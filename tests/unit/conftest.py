@@ -41,8 +41,15 @@ from tests.desks import (
 from tests.pg_server import POSTGRES_FLAVOURS
 
 # The modules whose tests `make test` also runs on PostgreSQL (make test-postgres runs them all):
-# handouts and receipts, search under a French collation, units of work.
-POSTGRES_SOME = frozenset({"test_services_handouts", "test_services_search", "test_units_of_work"})
+# handouts and receipts, search under a French collation, units of work, PostgreSQL's own.
+POSTGRES_SOME = frozenset(
+    {
+        "test_postgres_store",
+        "test_services_handouts",
+        "test_services_search",
+        "test_units_of_work",
+    }
+)
 
 TABLES = (
     "desk",
