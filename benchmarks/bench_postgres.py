@@ -145,7 +145,8 @@ def build(server: Any) -> tuple[str, list[Figure], dict[str, Any]]:
 
 class BareSearch:
     """`BeneficiaryService.search` step by step with name_search's own statements compiled for
-    PostgreSQL and sent through psycopg: the same rows without SQLAlchemy."""
+    PostgreSQL and sent through psycopg (the in-order walk from a server-side cursor, as the
+    service reads it): the same rows without SQLAlchemy."""
 
     PEOPLE = (
         "SELECT id, last_name, first_name, birth_date, postcode, commune, phone, email, "
@@ -163,11 +164,21 @@ class BareSearch:
         return self._connection.execute(sql, {**defaults, **values})
 
     def _first_people(self, statement: Any, values: dict[str, Any], limit: int) -> list[int]:
+        """As the service reads them: from a server-side cursor, `2 × limit` rows at a time."""
+        if statement not in self._sql:
+            self._sql[statement] = _compiled(statement)
+        sql, defaults = self._sql[statement]
         people: dict[int, None] = {}
-        for (person,) in self._run(statement, values):
-            people[person] = None
-            if len(people) >= limit:
-                break
+        with (
+            self._connection.transaction(),
+            self._connection.cursor(name="walk") as cursor,
+        ):
+            cursor.itersize = 2 * limit
+            cursor.execute(sql, {**defaults, **values})
+            for (person,) in cursor:
+                people[person] = None
+                if len(people) >= limit:
+                    break
         return list(people)
 
     def search(self, text: str, limit: int = 20) -> list[tuple[Any, ...]]:
