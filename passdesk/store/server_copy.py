@@ -204,6 +204,13 @@ def _server_problem(exc: DBAPIError, url: str) -> EnvironmentProblem:
     if pg_errors.failed_to_connect(exc) or pg_errors.connection_lost(exc):
         return pg_errors.connection_problem(exc, url)
     log.error("the server refused the copy: %s", type(exc.orig).__name__)
+    if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient privilege
+        return EnvironmentProblem(
+            _(
+                "The user of {url} may not create tables in that database; nothing was copied. "
+                "Ask your IT contact to make that user the database's owner."
+            ).format(url=display_url(url))
+        )
     return EnvironmentProblem(
         _(
             "The server refused the copy ({error}); nothing was kept in {url} and the desk's "

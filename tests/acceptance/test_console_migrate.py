@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +72,46 @@ def migrate(console: Any, url: str, *more: str, **script: Any) -> Any:
     return result
 
 
+PLACES_FILE = Path(__file__).parents[1] / "data" / "lieux-mediation-numerique.csv"
+
+
+def fill_every_table(console: Any, kit: Any, made: Any, tmp: Path) -> None:
+    """The register's morning, then what the rest of the day adds: places, a reprinted
+    booklet, an operator's serial format, the operator's usage file and its mapping, a call to
+    a person, a setting, a closing and its correction: a row in every table."""
+    console.ok("places", "import", str(PLACES_FILE))
+    console.ok("print", "booklets", kit.booklet(4), "-o", str(tmp / "b.pdf"),
+               "--reprint-reason", "abîmé")  # fmt: skip
+    console.ok("serial-format", "add", "--name", "OP1", "--prefix", "OP", "--digits", "8",
+               "--check", "luhn")  # fmt: skip
+    usage = tmp / "usage.csv"
+    today = datetime.now().strftime("%d/%m/%Y")  # noqa: DTZ005 - the desk's local day
+    usage.write_text(f"code;date;lieu;montant\n{kit.voucher(1)};{today};1;10\n", "utf-8")
+    console.ok("usage", "import", str(usage))
+    console.ok("usage", "mapping", "Aptic", "--code", "a", "--date", "b", "--place", "c",
+               "--amount", "d")  # fmt: skip
+    console.ok("followup", "call", str(made.people["Hélène"]), "--outcome", "no_answer")
+    services = open_services(console.database)  # the settings page's work (no command)
+    try:
+        services.settings.set(
+            services.accounts.actor("admin"), "receipt_footer", "Ouvert du lundi au vendredi"
+        )
+    finally:
+        services.close()
+    console.ok("closing", "--count", f"{kit.PROGRAMME}=96", "--count",
+               f"{kit.OTHER_PROGRAMME}=10", "--explanation", "un carnet introuvable")  # fmt: skip
+    console.ok("closing", "--count", f"{kit.PROGRAMME}=97", "--count",
+               f"{kit.OTHER_PROGRAMME}=10", "--explanation", "retrouvé")  # fmt: skip
+
+
 def test_a_desk_moves_whole_and_carries_on_where_it_stopped(
-    register: Any, kit: Any, target: str, postgres_server: PostgresServer
+    register: Any, kit: Any, target: str, postgres_server: PostgresServer, tmp_path: Path
 ) -> None:
     console, made = register
+    fill_every_table(console, kit, made, tmp_path)
     before = kit.dump(console.database)
+    empty = [name for name, rows in before.items() if not rows]
+    assert empty == [], f"the round trip would not prove these tables: {empty}"
     moved = migrate(console, target, as_json=True)
     assert moved.status == 0, moved
     assert "postgresql+psycopg://passdesk_pw:***@127.0.0.1:" in moved.err
@@ -264,3 +300,82 @@ def test_a_wrong_server_password_is_told_without_printing_it(
     assert "a refusé le nom d'utilisateur ou le mot de passe" in refused.err
     assert "un-autre-secret" not in refused.err
     assert server_tables(postgres_server) == []
+
+
+@pytest.mark.slow
+def test_the_demonstration_desk_moves_into_a_french_collation(
+    console: Any, tmp_path: Path, postgres_server: PostgresServer
+) -> None:
+    """The small demo (places, handouts, cancellations, voids, closings...) into a database
+    with a French ICU collation, as a French server's would be; then found by name there."""
+    from passdesk import demo
+    from passdesk.demo import data
+
+    services = open_services(console.database)
+    try:
+        demo.build(services, scale="small")
+        admin = services.accounts.actor(None).login
+    finally:
+        services.close()
+    url = postgres_server.create_database(TARGET, icu_locale="fr-FR")
+    try:
+        moved = _as_demo_admin(console, admin, data.PASSWORD, "migrate-to", url)
+        assert moved.status == 0, moved
+        assert every_row(url) == every_row(f"sqlite:///{console.database}")
+        some = every_row(url)["beneficiary"][0]
+        columns = [c.name for c in Base.metadata.tables["beneficiary"].columns]
+        last_name = some[columns.index("last_name")]
+        found = _as_demo_admin(
+            console, admin, data.PASSWORD, "--database", url, "--json", "beneficiary", "find",
+            last_name.lower(),
+        )  # fmt: skip
+        assert found.status == 0 and last_name.upper() in found.out.upper(), found
+    finally:
+        postgres_server.drop_database(TARGET)
+
+
+def _as_demo_admin(console: Any, login: str, password: str, *args: str) -> Any:
+    return console.run(
+        "--agent", login, "--password-stdin", *args, credentials=False, stdin=password + "\n"
+    )
+
+
+def test_the_desks_file_takes_no_write_while_it_moves(register: Any, target: str) -> None:
+    """Another window's handout during the copy would be missing on the server: it waits."""
+    console, _made = register
+    tried: list[str] = []
+
+    def another_window_writes(table: str, rows: int) -> None:
+        if table == "handout":
+            other = sqlite3.connect(console.database, timeout=0)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                tried.append(str(error))
+            finally:
+                other.close()
+
+    services = open_services(console.database)
+    try:
+        move_to_server(
+            services, services.accounts.actor("admin"), target, progress=another_window_writes
+        )
+    finally:
+        services.close()
+    assert tried == ["database is locked"]
+
+
+def test_a_user_who_may_not_create_tables_is_told_so(
+    register: Any, postgres_server: PostgresServer
+) -> None:
+    console, _made = register
+    postgres_server.create_database(TARGET)  # the superuser's: the password role may not write
+    try:
+        refused = migrate(
+            console, postgres_server.url(TARGET, user=PASSWORD_ROLE, password=PASSWORD)
+        )
+        assert refused.status == 3, refused
+        assert "n'a pas le droit de créer des tables" in refused.err, refused.err
+        assert server_tables(postgres_server) == []
+    finally:
+        postgres_server.drop_database(TARGET)
