@@ -52,7 +52,10 @@ def _lines(report: Any) -> list[str]:
         ngettext("{n} person", "{n} people", figures.people).format(n=figures.people),
         ngettext("{n} booklet", "{n} booklets", booklets).format(n=booklets)
         + " ("
-        + ", ".join(f"{status_label(status)} {n}" for status, n in figures.booklets.items())
+        + ", ".join(
+            _("{status}: {n}").format(status=status_label(status), n=n)
+            for status, n in figures.booklets.items()
+        )
         + ")",
         ngettext("{n} handout", "{n} handouts", figures.handouts).format(n=figures.handouts),
         ngettext("{n} receipt", "{n} receipts", figures.receipts).format(n=figures.receipts),

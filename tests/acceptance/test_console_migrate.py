@@ -146,25 +146,37 @@ def test_a_desk_moves_whole_and_carries_on_where_it_stopped(
     assert console.run("--database", target, "check", credentials=False).status == 0
 
 
+@pytest.mark.parametrize(
+    ("commune", "reason"),
+    [
+        ("Villeurbanne" * 20, "un texte dépasse la longueur que permet la colonne du serveur"),
+        ("Villeur\x00banne", "un texte contient un caractère invisible NUL"),
+    ],
+    ids=["too long", "NUL"],
+)
 def test_a_failure_halfway_leaves_nothing_on_the_server(
-    register: Any, kit: Any, target: str, postgres_server: PostgresServer
+    register: Any,
+    kit: Any,
+    target: str,
+    postgres_server: PostgresServer,
+    commune: str,
+    reason: str,
 ) -> None:
-    """SQLite keeps a commune longer than its column; the server refuses it at the table of
+    """SQLite keeps a commune the server cannot store; the server refuses it at the table of
     people, after the desk, its agents and programmes were copied."""
     console, made = register
     with sqlite3.connect(console.database) as connection:
         connection.execute(
-            "UPDATE beneficiary SET commune = ? WHERE id = ?",
-            ("Villeurbanne" * 20, made.people["Hélène"]),
+            "UPDATE beneficiary SET commune = ? WHERE id = ?", (commune, made.people["Hélène"])
         )
     connection.close()
     before = kit.dump(console.database)
     failed = migrate(console, target)
     assert failed.status == 3, failed
     assert failed.err.startswith(
-        "Le serveur a refusé une ligne de la table beneficiary : un texte dépasse la longueur"
+        f"Le serveur a refusé une ligne de la table beneficiary : {reason}."
     ), failed.err
-    assert "Villeurbanne" not in failed.err
+    assert "Villeur" not in failed.err and "Hélène" not in failed.err
     assert server_tables(postgres_server) == []
     assert kit.dump(console.database) == before
 
