@@ -106,7 +106,7 @@ def move_to_server(
     `target_url`; all or nothing. The file is left as it was."""
     require(actor, Action.EDIT_DESK)
     db = services.db  # type: ignore[attr-defined]
-    server_copy.server_url(target_url)
+    target_url = server_copy.server_url(target_url)
     shown = display_url(target_url)
     checked: dict[str, IntegrityReport] = {}
     seen: dict[str, Census] = {}

@@ -30,7 +30,7 @@ from passdesk.i18n import _
 from passdesk.models import Base
 from passdesk.store import pg_errors, schema
 from passdesk.store.database import BUSY_TIMEOUT_MS, Database, create_passdesk_engine
-from passdesk.store.location import display_url, sqlite_path
+from passdesk.store.location import display_url, sqlite_path, with_driver
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,9 @@ Progress = Callable[[str, int], None]
 
 
 def server_url(url: str) -> str:
-    """`url` if it names a PostgreSQL database, else bad input in French."""
+    """`url` if it names a PostgreSQL database (with psycopg as its driver when it names
+    none), else bad input in French."""
+    url = with_driver(url)
     try:
         parsed = make_url(url)
     except ArgumentError:

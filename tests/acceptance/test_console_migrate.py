@@ -391,3 +391,16 @@ def test_a_user_who_may_not_create_tables_is_told_so(
         assert server_tables(postgres_server) == []
     finally:
         postgres_server.drop_database(TARGET)
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_an_address_without_a_driver_is_taken_with_psycopg(
+    register: Any, target: str, scheme: str
+) -> None:
+    """An IT contact writes postgresql://...; the driver PassDesk ships is psycopg."""
+    console, _made = register
+    plain = target.replace("postgresql+psycopg://", f"{scheme}://")
+    assert migrate(console, plain).status == 0
+    on_server = console.run("--database", plain, "check", credentials=False)
+    assert on_server.status == 0, on_server
+    assert PASSWORD not in on_server.out + on_server.err
