@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
+from passdesk import paths
 from passdesk.models import Base
 from passdesk.services import open_services
 from passdesk.services import server_move as server_move_module
@@ -144,6 +145,9 @@ def test_a_desk_moves_whole_and_carries_on_where_it_stopped(
     assert given["receipt_number"] not in printed
     assert given["id"] == max(made.handouts.values()) + 1
     assert console.run("--database", target, "check", credentials=False).status == 0
+    logged = (paths.log_dir() / "passdesk.log").read_text(encoding="utf-8")
+    assert "migrate-to" in logged and "passdesk_pw:***@" in logged
+    assert PASSWORD not in logged
 
 
 @pytest.mark.parametrize(
