@@ -408,3 +408,15 @@ def test_an_address_without_a_driver_is_taken_with_psycopg(
     on_server = console.run("--database", plain, "check", credentials=False)
     assert on_server.status == 0, on_server
     assert PASSWORD not in on_server.out + on_server.err
+
+
+def test_a_server_database_passdesk_opened_but_left_empty_is_filled(
+    register: Any, target: str, postgres_server: PostgresServer
+) -> None:
+    """A PC pointed at the server before the move made the tables (no desk, no row)."""
+    console, _made = register
+    open_services(target).close()
+    assert "desk" in server_tables(postgres_server)
+    moved = migrate(console, target)
+    assert moved.status == 0, moved
+    assert every_row(target) == every_row(f"sqlite:///{console.database}")
