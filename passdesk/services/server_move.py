@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import ColumnElement, Connection, func, select
 
 from passdesk.errors import EnvironmentProblem, Refused
 from passdesk.i18n import _
 from passdesk.models import (
+    Base,
     Beneficiary,
     Booklet,
     Desk,
@@ -30,6 +32,9 @@ from passdesk.services.integrity import IntegrityReport, check_database
 from passdesk.services.rows import Actor
 from passdesk.store import display_url, open_database, server_copy
 from passdesk.store.server_copy import Progress
+
+if TYPE_CHECKING:
+    from passdesk.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +57,9 @@ class Census:
 def census(connection: Connection) -> Census:
     """The figures, read on `connection` (inside the copy's transactions, or a snapshot)."""
 
-    def count(what: object, *where: object) -> int:
-        return int(connection.scalar(select(func.count()).select_from(what).where(*where)) or 0)  # type: ignore[arg-type]
+    def count(entity: type[Base], *where: ColumnElement[bool]) -> int:
+        statement = select(func.count()).select_from(entity).where(*where)
+        return int(connection.scalar(statement) or 0)
 
     by_status = connection.execute(
         select(Booklet.status, func.count()).group_by(Booklet.status)
@@ -100,12 +106,12 @@ def _checked_figures(report: IntegrityReport) -> tuple[object, ...]:
 
 
 def move_to_server(
-    services: object, actor: Actor, target_url: str, *, progress: Progress | None = None
+    services: Services, actor: Actor, target_url: str, *, progress: Progress | None = None
 ) -> MoveReport:
     """Copy the desk of `services` (on its SQLite file) into the empty server database at
     `target_url`; all or nothing. The file is left as it was."""
     require(actor, Action.EDIT_DESK)
-    db = services.db  # type: ignore[attr-defined]
+    db = services.db
     target_url = server_copy.server_url(target_url)
     shown = display_url(target_url)
     checked: dict[str, IntegrityReport] = {}
