@@ -35,6 +35,7 @@ from passdesk.cli import (
     regie,
     reports,
     serial_formats,
+    server,
     stock,
     usage,
 )
@@ -54,6 +55,7 @@ log = logging.getLogger(__name__)
 # In the order `passdesk-admin --help` lists them.
 NOUNS = (
     desk,
+    server,
     programmes,
     stock,
     beneficiaries,

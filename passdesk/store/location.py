@@ -45,10 +45,23 @@ def resolve_url(database: str | os.PathLike[str] | None = None) -> str:
     if not value:
         return f"sqlite:///{paths.default_database_path()}"
     if "://" in value:
-        return value
+        return with_driver(value)
     if value.startswith(("\\\\", "//")):  # UNC: kept as typed so it is refused, not resolved
         return f"sqlite:///{value}"
     return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+# PostgreSQL addresses as an IT contact writes them, and the driver PassDesk ships (psycopg 3;
+# SQLAlchemy would look for psycopg2, which is not installed, and no longer reads postgres://).
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+
+def with_driver(url: str) -> str:
+    """`url`, a PostgreSQL address given without a driver made to use psycopg."""
+    for scheme in _POSTGRES_SCHEMES:
+        if url.startswith(scheme):
+            return "postgresql+psycopg://" + url[len(scheme) :]
+    return url
 
 
 def sqlite_path(url: str) -> Path | None:

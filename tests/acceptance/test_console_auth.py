@@ -216,7 +216,12 @@ SAMPLES: dict[tuple[str, ...], Args] = {
     ("purge",): lambda kit, made, tmp: ["--dry-run"],
     ("access-log",): lambda kit, made, tmp: [],
     ("notice",): lambda kit, made, tmp: [],
+    ("migrate-to",): lambda kit, made, tmp: [SERVER_SAMPLE],
 }
+# Commands whose sample names a PostgreSQL database: the accepted test makes it on the session's
+# server in place of SERVER_SAMPLE (the refused test is refused before any connection).
+ON_A_SERVER = {("migrate-to",)}
+SERVER_SAMPLE = "postgresql+psycopg://passdesk@127.0.0.1:9/passdesk_auth_sample"
 # What those commands read on standard input when given the password (a new password).
 STDIN = {("agent", "password"): "une-autre-phrase-de-passe\n"}
 
@@ -274,12 +279,24 @@ def test_refused_without_the_password_and_nothing_changes(
     assert not list(tmp_path.glob("*.pdf"))
 
 
-@pytest.mark.parametrize("words", GUARDED, ids=[" ".join(w) for w in GUARDED])
+@pytest.mark.parametrize(
+    "words",
+    [
+        pytest.param(w, id=" ".join(w), marks=[pytest.mark.postgres] if w in ON_A_SERVER else [])
+        for w in GUARDED
+    ],
+)
 def test_accepted_with_the_password(
-    words: tuple[str, ...], register: Any, kit: Any, tmp_path: Path
+    words: tuple[str, ...], register: Any, kit: Any, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     console, made = register
-    result = console.run(*arguments(words, kit, made, tmp_path), stdin=STDIN.get(words))
+    args = arguments(words, kit, made, tmp_path)
+    if words in ON_A_SERVER:
+        server = request.getfixturevalue("postgres_server")
+        url = server.create_database("auth_sample")
+        request.addfinalizer(lambda: server.drop_database("auth_sample"))
+        args = [url if arg == SERVER_SAMPLE else arg for arg in args]
+    result = console.run(*args, stdin=STDIN.get(words))
     assert NEEDS_PASSWORD not in result.err and "incorrect" not in result.err, result
     if words in SAMPLES:
         assert result.status == 0, result
