@@ -1,0 +1,41 @@
+"""Who received a booklet, as the windows show it (the cold review of issues 8 and 12): the
+lookup (Ctrl+L) and the booklet's details log the person they name in the access log, and an
+erased person reads "personne effacée" there, never a blank name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from tests.ui.conftest import Desk, focused, type_text
+from tests.ui.test_serve_flow import open_window
+from tests.ui.test_serve_lookup import open_lookup
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def logged(desk: Desk, person: int) -> list[tuple[str | None, str]]:
+    """The access log about `person`: (agent's login, action), newest first."""
+    entries = desk.services.access_log.entries(desk.admin, beneficiary_id=person)
+    return [(e.agent_login, e.action) for e in entries]
+
+
+def look_up_first_booklet(qtbot: Any, desk: Desk, runner: Any) -> Any:
+    """Ctrl+L in the supervisor's window, booklet 1 scanned: the dialog with its answer."""
+    window = open_window(qtbot, desk, runner, login="chef")
+    dialog = open_lookup(qtbot, window, Qt.Key.Key_L, CTRL)
+    type_text(qtbot, desk.booklet(1))
+    qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.result is not None)
+    return dialog
+
+
+def test_a_lookup_naming_the_person_is_in_the_access_log(
+    qtbot: Any, desk: Desk, runner: Any
+) -> None:
+    assert desk.known is not None
+    desk.services.handouts.hand_out(desk.agent, desk.known.id, codes_=[desk.booklet(1)])
+    dialog = look_up_first_booklet(qtbot, desk, runner)
+    assert dialog.person.text() == "Remis à Hélène N'Diaye."
+    assert ("chef", "looked_up") in logged(desk, desk.known.id)
