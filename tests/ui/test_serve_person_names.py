@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from tests.ui.conftest import Desk, focused, type_text
+from tests.ui.test_serve_counter import show
 from tests.ui.test_serve_flow import open_window
 from tests.ui.test_serve_lookup import open_lookup
 
@@ -39,3 +40,34 @@ def test_a_lookup_naming_the_person_is_in_the_access_log(
     dialog = look_up_first_booklet(qtbot, desk, runner)
     assert dialog.person.text() == "Remis à Hélène N'Diaye."
     assert ("chef", "looked_up") in logged(desk, desk.known.id)
+
+
+def open_first_booklet_details(qtbot: Any, desk: Desk, runner: Any) -> Any:
+    """The stock page as the supervisor sees it, Enter on the first booklet: its details."""
+    from passdesk.ui.pages.stock.booklet_details import BookletDetailsDialog
+    from passdesk.ui.pages.stock.page import StockPage
+
+    page = StockPage(desk.context(desk.supervisor, runner))
+    page.resize(1300, 800)
+    show(qtbot, page)
+    view = page.booklets_view
+    view.setFocus()
+    view.setCurrentIndex(page.booklets_model.index(0, 0))
+    qtbot.waitUntil(lambda: focused() is view)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    dialog = page.dialog
+    assert isinstance(dialog, BookletDetailsDialog)
+    assert dialog.details.code == desk.booklet(1)
+    return dialog
+
+
+def test_the_booklet_details_naming_the_person_are_in_the_access_log(
+    qtbot: Any, desk: Desk, runner: Any
+) -> None:
+    assert desk.known is not None
+    desk.services.handouts.hand_out(desk.agent, desk.known.id, codes_=[desk.booklet(1)])
+    assert logged(desk, desk.known.id) == []
+    dialog = open_first_booklet_details(qtbot, desk, runner)
+    assert dialog.handouts_model.index(0, 3).data() == "Hélène N'DIAYE"
+    assert logged(desk, desk.known.id) == [("chef", "looked_up")]
