@@ -22,6 +22,7 @@ from passdesk.services import access_log
 from passdesk.services.base import Clock, Service
 from passdesk.services.booklet_printing import BookletPrintService, PrintHistoryRow
 from passdesk.services.finding import find_by_code
+from passdesk.services.print_lines import display_name
 from passdesk.services.rows import Actor
 from passdesk.store import Database
 
@@ -134,7 +135,13 @@ class BookletHistoryService(Service):
                     h.created_at,
                     h.cancelled_at,
                     person.id if sees else None,
-                    f"{person.first_name} {person.last_name.upper()}" if sees else None,
+                    (
+                        display_name(
+                            person.first_name, person.last_name, person.erased_at, capitals=True
+                        )
+                        if sees
+                        else None
+                    ),
                 )
                 for h, person in session.execute(
                     select(Handout, Beneficiary)

@@ -71,3 +71,18 @@ def test_the_booklet_details_naming_the_person_are_in_the_access_log(
     dialog = open_first_booklet_details(qtbot, desk, runner)
     assert dialog.handouts_model.index(0, 3).data() == "Hélène N'DIAYE"
     assert logged(desk, desk.known.id) == [("chef", "looked_up")]
+
+
+def test_an_erased_person_reads_erased_in_the_booklet_details_and_the_lookup(
+    qtbot: Any, desk: Desk, runner: Any
+) -> None:
+    assert desk.known is not None
+    desk.services.handouts.hand_out(desk.agent, desk.known.id, codes_=[desk.booklet(1)])
+    desk.services.erasure.erase(desk.admin, desk.known.id, "demande de la personne")
+
+    details = open_first_booklet_details(qtbot, desk, runner)
+    assert details.handouts_model.index(0, 3).data() == "personne effacée"
+    details.close()
+
+    lookup = look_up_first_booklet(qtbot, desk, runner)
+    assert lookup.person.text() == "Remis à personne effacée."
