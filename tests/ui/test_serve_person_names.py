@@ -86,3 +86,27 @@ def test_an_erased_person_reads_erased_in_the_booklet_details_and_the_lookup(
 
     lookup = look_up_first_booklet(qtbot, desk, runner)
     assert lookup.person.text() == "Remis à personne effacée."
+
+
+def test_a_year_typed_alone_says_it_names_nobody(qtbot: Any, desk: Desk, runner: Any) -> None:
+    from passdesk.ui.pages.serve.page import ServePage
+
+    page = ServePage(desk.context(desk.agent, runner))
+    page.resize(1200, 800)
+    show(qtbot, page)
+    page.search_edit.setFocus()
+    qtbot.waitUntil(lambda: focused() is page.search_edit)
+    with qtbot.waitSignal(page.results_shown):
+        type_text(qtbot, "1980")  # the known person's year of birth
+    qtbot.waitUntil(page._search_settled)
+    assert page.results_model.rowCount() == 0
+    assert page.results_count.text() == (
+        "Une année seule ne désigne personne : ajoutez le nom (diallo 1964) ou la date entière."
+    )
+    page.search_edit.clear()
+    with qtbot.waitSignal(page.results_shown):
+        type_text(qtbot, "12/03/19")  # a date being typed keeps its own hint
+    qtbot.waitUntil(page._search_settled)
+    assert page.results_count.text() == (
+        "Tapez la date de naissance entière (JJ/MM/AAAA) ou l'année de naissance."
+    )
