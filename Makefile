@@ -13,14 +13,17 @@ SYSTEM_PACKAGES := poppler-utils libgl1 libegl1 libxkbcommon0 libfontconfig1 lib
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 \
 	libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libnss3 libxcomposite1 \
 	libxdamage1 libxrandr2 libxtst6 libasound2
+# A PostgreSQL server the tests start and stop themselves (tests/pg_server.py): Debian's
+# package, installed once when its programs are missing (root, as on CI).
+POSTGRES_STAMP := $(VENV)/.system-packages-postgres
 INSTALLER_STAMP := $(VENV)/.installed-installer
 INSTALLER_SYSTEM_STAMP := $(VENV)/.system-packages-installer
 # What the bundle's build needs (icupkg cuts Qt's ICU data, readelf and cc rebuild it) and what
 # its test drives the frozen window with; openbox draws the title bar for the screenshot.
 INSTALLER_PACKAGES := icu-devtools binutils gcc xdotool x11-utils openbox
 
-.PHONY: run test lint bench screenshots clean system-packages installer installer-test \
-	installer-bench installer-screenshot
+.PHONY: run test test-postgres test-crash lint bench screenshots clean system-packages \
+	installer installer-test installer-bench installer-screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +53,16 @@ endef
 $(SYSTEM_STAMP): | $(BIN)/python
 	$(call debian_packages,$(SYSTEM_PACKAGES))
 
+# RUNLEVEL=1: the package's scripts leave its own cluster stopped; the tests start theirs.
+$(POSTGRES_STAMP): | $(BIN)/python
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+		&& [ "$$(id -u)" = 0 ]; then \
+		echo "installing: postgresql"; \
+		apt-get update -qq && RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq postgresql >/dev/null; \
+	fi
+	touch $@
+
 $(INSTALLER_SYSTEM_STAMP): | $(BIN)/python
 	$(call debian_packages,$(INSTALLER_PACKAGES))
 
@@ -62,11 +75,22 @@ system-packages: $(SYSTEM_STAMP)
 run: $(STAMP)
 	$(BIN)/passdesk
 
-test: $(TEST_STAMP) $(SYSTEM_STAMP)
+# Every test on SQLite; on PostgreSQL, the services' tests of a few modules, the server's own
+# tests and 20 kills of a handout loop (tests/unit/conftest.py POSTGRES_SOME).
+test: $(TEST_STAMP) $(SYSTEM_STAMP) $(POSTGRES_STAMP)
 	$(BIN)/ruff check passdesk tests benchmarks tools installer
 	$(BIN)/ruff format --check --quiet passdesk tests benchmarks tools installer
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q $(PYTEST_WORKERS)
+
+# Every services test on PostgreSQL (C.UTF-8 and French ICU databases) and eight desks racing
+# on one server: what `make test` leaves out to stay near a minute.
+test-postgres: $(TEST_STAMP) $(POSTGRES_STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_WORKERS) -m "postgres and not crash" --postgres-suite=all
+
+# A handout loop killed 100 times on SQLite and on PostgreSQL (make test kills it 20 times).
+test-crash: $(TEST_STAMP) $(POSTGRES_STAMP)
+	$(BIN)/python -m pytest -q $(PYTEST_WORKERS) -m crash tests/integration/test_crash.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check passdesk tests benchmarks tools installer

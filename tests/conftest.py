@@ -22,7 +22,27 @@ from argon2 import PasswordHasher, profiles  # noqa: E402
 
 from passdesk import i18n, paths  # noqa: E402
 from passdesk.services import accounts  # noqa: E402
-from tests.desks import Templates  # noqa: E402
+from tests.desks import PgTemplates, Templates  # noqa: E402
+from tests.pg_server import POSTGRES_FLAVOURS, PostgresServer, stop_orphans  # noqa: E402
+
+# A test server loses nothing the tests need when it skips fsync; deadlocks are found after
+# 0.1 s instead of 1 s, so that the races the tests provoke end sooner.
+TEST_SERVER_SETTINGS = {
+    "fsync": "off",
+    "full_page_writes": "off",
+    "synchronous_commit": "off",
+    "deadlock_timeout": "100ms",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--postgres-suite",
+        choices=("some", "all"),
+        default="some",
+        help="run the services' tests on PostgreSQL for a representative few modules (make "
+        "test) or for all of them (make test-postgres)",
+    )
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -50,6 +70,26 @@ def _isolated_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
 def desk_templates(tmp_path_factory: pytest.TempPathFactory) -> Templates:
     """Every desk plan this session (this xdist worker) needs, each built once."""
     return Templates(tmp_path_factory.mktemp("desk-templates"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this session (this xdist worker), stopped at its end."""
+    stop_orphans()
+    server = PostgresServer(settings=dict(TEST_SERVER_SETTINGS)).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_templates(postgres_server: PostgresServer) -> dict[str, PgTemplates]:
+    """The desk templates on the server, one set per flavour of POSTGRES_FLAVOURS."""
+    return {
+        flavour: PgTemplates(postgres_server, flavour.replace("-", "_"), icu_locale=locale)
+        for flavour, locale in POSTGRES_FLAVOURS.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,7 @@ class Stage:
     empty: Any = None  # services over a database without a desk, for the first-run assistant
     scratch: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="screens-")))
     _long_person: int | None = None
+    _backed_up: bool = False
 
     def page(self, class_name: str) -> Any:
         page = self.window.page(class_name)
@@ -108,6 +109,12 @@ class Stage:
             )
             self._long_person = row.id
         return self._long_person
+
+    def backup_once(self) -> None:
+        """One backup of the desk (made once per stage), for the backups dialog to list."""
+        if not self._backed_up:
+            self.services.backups.create("manual")
+            self._backed_up = True
 
     def window_actor(self) -> Any:
         return self.window._context.actor
@@ -565,6 +572,86 @@ def _wrong_programme(wizard: Any) -> None:
     wizard.next()  # refused: nothing is created
 
 
+def _cancel_handout(stage: Stage) -> QWidget:
+    """A handout cancelled from the person's history (its row chosen, Ctrl+Shift+Del)."""
+    page = stage.page("ServePage")
+    page.reset()
+    page.open_person(stage.person_with_history().id)
+    history = page.person_panel.history
+    stage.wait(lambda: history.model.rowCount() > 0)
+    row = next(
+        number
+        for number in range(history.model.rowCount())
+        if not history.model.row_at(number).cancelled
+    )
+    history.view.setCurrentIndex(history.model.index(row, 0))
+    history.cancel_action.trigger()
+    return stage.dialog_of(history)
+
+
+def _erase(stage: Stage) -> QWidget:
+    """The erasure asked for from the person's "Personal data" box."""
+    page = stage.page("ServePage")
+    page.reset()
+    page.open_person(stage.person_with_history().id)
+    box = page.person_panel.data_box
+    box.erase_button.click()
+    return stage.dialog_of(box)
+
+
+def _booklet_details(stage: Stage) -> QWidget:
+    """A booklet's details, opened by a double-click on its row in Stock."""
+    from PySide6.QtTest import QTest
+
+    page = stage.page("StockPage")
+    view = page.booklets_view
+    stage.wait(lambda: page.booklets_model.rowCount() > 0)
+    view.scrollToTop()
+    settle()
+    point = view.visualRect(page.booklets_model.index(0, 0)).center()
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    QTest.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    return stage.dialog_of(page)
+
+
+def _shortcuts(stage: Stage) -> QWidget:
+    """F1's sheet of every shortcut of the window."""
+    stage.page("ServePage")
+    stage.window.shortcuts_action.trigger()
+    return stage.dialog_of(stage.window)
+
+
+def _backups(stage: Stage) -> QWidget:
+    """File > Backups (administrators), with one backup made earlier to list."""
+    stage.backup_once()
+    stage.window.backups_action.trigger()
+    dialog = stage.window.backups_dialog
+    stage.wait(dialog.isVisible)
+    return dialog
+
+
+def _restore_confirmation(stage: Stage) -> QWidget:
+    """What restoring the newest backup would lose, asked before anything is done."""
+    from passdesk.ui.backups.dialog import RestoreConfirmation
+
+    dialog: Any = _backups(stage)
+    dialog.list.setCurrentRow(0)
+    dialog.restore_button.click()
+    stage.wait(lambda: any(c.isVisible() for c in dialog.findChildren(RestoreConfirmation)))
+    return next(c for c in dialog.findChildren(RestoreConfirmation) if c.isVisible())
+
+
+def _closing_progress(stage: Stage) -> QWidget:
+    """The backup made as PassDesk closes, shown when it takes more than a moment (the
+    window is gone by then: the dialog has no parent)."""
+    from passdesk.ui.backups.automatic import ClosingProgress
+
+    dialog = ClosingProgress()
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.show()
+    return dialog
+
+
 def _lock(stage: Stage) -> QWidget:
     stage.window.lock()
     return stage.window
@@ -583,16 +670,20 @@ SCREENS: tuple[Screen, ...] = (
     Screen("settings", _page("SettingsPage")),
     Screen("agents", _page("AgentsPage")),
     Screen("programmes", _page("ProgrammesPage")),
+    Screen("privacy", _page("PrivacyPage")),
     Screen("new-person", _new_person),
     Screen("new-person-errors", _new_person_errors),
     Screen("new-person-duplicate", _new_person_duplicate),
     Screen("edit-person", _edit_person),
     Screen("receipt", _receipt),
+    Screen("cancel-handout", _cancel_handout),
+    Screen("erase", _erase),
     Screen("receive-lot", _stock_dialog("receive_button")),
     Screen("receive-lot-errors", _receive_errors),
     Screen("void", _stock_dialog("void_button")),
     Screen("print-booklets", _stock_dialog("print_button")),
     Screen("closing", _stock_dialog("closing_button")),
+    Screen("booklet-details", _booklet_details),
     Screen("place-add", _place_add),
     Screen("place-edit", _place_edit),
     Screen("place-import", _place_import),
@@ -605,6 +696,10 @@ SCREENS: tuple[Screen, ...] = (
     Screen("opening-hours", _opening_hours),
     Screen("progress", _progress),
     Screen("password", _password),
+    Screen("shortcuts", _shortcuts),
+    Screen("backups", _backups),
+    Screen("restore-confirmation", _restore_confirmation),
+    Screen("closing-backup", _closing_progress),
     Screen("file-dialog", _file_dialog),
     Screen("login", _login),
     Screen("first-run-welcome", _wizard(0)),

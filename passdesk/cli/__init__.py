@@ -38,7 +38,14 @@ from passdesk.cli import (
     stock,
     usage,
 )
-from passdesk.cli.common import EXIT_BUG, EXIT_OK, EXIT_REFUSED, Output, Parser
+from passdesk.cli.common import (
+    EXIT_BUG,
+    EXIT_OK,
+    EXIT_REFUSED,
+    Output,
+    Parser,
+    close_services,
+)
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
 
@@ -179,6 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ).format(path=_log_path())
         )
         return EXIT_BUG
+    finally:
+        close_services()
 
 
 def _silence_stdout() -> None:

@@ -107,10 +107,22 @@ class Output:
         print(printable(message, multiline=True), file=sys.stderr)
 
 
+# The services the running command opened, closed when it ends (`close_services`): a
+# PostgreSQL server sees its connections closed rather than dropped.
+_opened: list[Services] = []
+
+
 def open_services(args: argparse.Namespace) -> Services:
     from passdesk.services import open_services as open_
 
-    return open_(args.database)
+    services = open_(args.database)
+    _opened.append(services)
+    return services
+
+
+def close_services() -> None:
+    while _opened:
+        _opened.pop().close()
 
 
 PASSWORD_VARIABLE = "PASSDESK_PASSWORD"

@@ -48,6 +48,8 @@ def new_admin_password(args: argparse.Namespace) -> str:
 
 
 def cmd_init(args: argparse.Namespace, out: Output) -> int:
+    from passdesk.store import display_url
+
     password = new_admin_password(args)
     services = open_services(args)
     actor = services.accounts.init_desk(
@@ -68,7 +70,7 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
     )
     out.result(
         {"desk": desk, "admin": actor.login},
-        lambda: [_("Database: {url}").format(url=services.db.url)],
+        lambda: [_("Database: {url}").format(url=display_url(services.db.url))],
     )
     return EXIT_OK
 

@@ -63,6 +63,7 @@ from passdesk.services.handout_rules import (
     receipt_year,
 )
 from passdesk.services.stock import StatusChange, void_change, void_details
+from passdesk.store.dialect import catch_up_sequences
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,6 +407,9 @@ class _Batch:
             .where(LedgerHead.__table__.c.id == 1)
             .values(last_id=self.last_id, last_hash=self.last_hash)
         )
+        # People, handouts and events were inserted with their ids: the services' next ones
+        # must follow them on PostgreSQL too.
+        catch_up_sequences(self.connection, ("beneficiary", "handout", "ledger_event"))
 
     def _count_receipts(self) -> None:
         counter = ReceiptCounter.__table__

@@ -68,7 +68,8 @@ class _ReceiptWriter:
                 FULL,
             )
             if record.dpo_contact.strip()
-            else []
+            and " ".join(record.dpo_contact.split()) not in " ".join(record.notice_text.split())
+            else []  # the notice names the contact already: once is enough, room for places
         )
         self.acknowledgement = _draw.wrap(
             acknowledgement(record), fonts.BOLD, ACKNOWLEDGE_SIZE, FULL

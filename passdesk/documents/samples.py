@@ -232,7 +232,7 @@ def sample_receipt(
             )
         )
     if not notice_text:  # the standard notice, as a desk that kept it prints it
-        desk = "Mairie de Villeurbanne, Place Lazare-Goujon, 69100 Villeurbanne"
+        desk = "CCAS de Villeurbanne, Place Lazare-Goujon, 69100 Villeurbanne"
         notice_text = " ".join(as_text(standard_sections(desk, 36, DPO_CONTACT)).splitlines())
     return ReceiptRecord(
         receipt_number="2026-000123",

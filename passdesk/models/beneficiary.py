@@ -53,7 +53,12 @@ class NameToken(Base):
         Index("ix_name_token_beneficiary_token", "beneficiary_id", "token"),
     )
 
-    token: Mapped[str] = mapped_column(String(120), primary_key=True)
+    # Compared byte by byte on every database: search walks prefix ranges ["martinez",
+    # "martine{"), which a linguistic collation (a French ICU one sorts "{" before "z") would
+    # leave empty. SQLite compares bytes already; PostgreSQL is told "C".
+    token: Mapped[str] = mapped_column(
+        String(120).with_variant(String(120, collation="C"), "postgresql"), primary_key=True
+    )
     beneficiary_id: Mapped[int] = mapped_column(
         ForeignKey("beneficiary.id", ondelete="CASCADE"), primary_key=True
     )

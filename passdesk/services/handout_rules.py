@@ -8,14 +8,24 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from passdesk import codes
 from passdesk.i18n import _
-from passdesk.models import BookletStatus, EventKind, VoidReason, VoucherStatus
+from passdesk.models import (
+    BookletStatus,
+    Desk,
+    EventKind,
+    ReceiptCounter,
+    VoidReason,
+    VoucherStatus,
+)
 from passdesk.models.base import max_length
-from passdesk.services import ledger
+from passdesk.services import ledger, receipt_marks
 from passdesk.services.base import local_date, voucher_bounds
 from passdesk.services.rows import BookletCheck
 from passdesk.services.stock import StatusChange
+from passdesk.store.dialect import upsert
 from passdesk.text import checked_text
 
 STOP_DAYS_BEFORE_END = 15  # the scheme stops handing out at D-15
@@ -158,3 +168,23 @@ def cancelled_booklet_details(booklet_code: str, receipt: str) -> dict[str, Any]
 def reason_text(text: str | None, column: object) -> str:
     """A written reason as the handout keeps it (it is printed on the receipt)."""
     return checked_text(text, label=_("Reason"), max_length=max_length(column), field="reason")
+
+
+def next_receipt(session: Session, desk: Desk, now: datetime) -> str:
+    """The year's next number, in one statement: the counter row is made by the first
+    handout of the year and incremented by the others. Two desks' first handouts of a
+    year on PostgreSQL once both found no row and both inserted one (a duplicate key);
+    the upsert makes one of them wait for the other's row and increment it."""
+    year = receipt_year(now)
+    counter = ReceiptCounter.__table__
+    number = session.execute(
+        upsert(session, counter)
+        .values(desk_id=desk.id, year=year, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[counter.c.desk_id, counter.c.year],
+            set_={"last_number": counter.c.last_number + 1},
+        )
+        .returning(counter.c.last_number)
+    ).scalar_one()
+    receipt_marks.remember_after_commit(session, desk, year, number)
+    return receipt_number(year, number)

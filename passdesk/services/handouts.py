@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -25,20 +24,18 @@ from passdesk.i18n import _
 from passdesk.models import (
     Beneficiary,
     Booklet,
-    Desk,
     EventKind,
     Handout,
     HandoutBooklet,
     LotKind,
     Programme,
-    ReceiptCounter,
     StockLot,
     Voucher,
     VoucherStatus,
 )
 from passdesk.roles import Action
 from passdesk.serials import ParsedSerial
-from passdesk.services import ledger, receipt_marks, serial_formats
+from passdesk.services import ledger, serial_formats
 from passdesk.services.base import (
     Service,
     booklet_row,
@@ -65,10 +62,9 @@ from passdesk.services.handout_rules import (
     handed_out_details,
     handout_stop,
     may_hand_out,
+    next_receipt,
     over_limit,
     reason_text,
-    receipt_number,
-    receipt_year,
     same_day,
 )
 from passdesk.services.rows import (
@@ -228,7 +224,7 @@ class HandoutService(Service):
                 beneficiary_id=person.id,
                 agent_id=actor.id,
                 created_at=now,
-                receipt_number=self._next_receipt(session, desk, now),
+                receipt_number=next_receipt(session, desk, now),
                 override_reason=reason,
             )
             session.add(handout)
@@ -339,22 +335,6 @@ class HandoutService(Service):
             received = received_count(session, beneficiary_id, programme.id)
             if over_limit(programme.limit_per_person, received, adding) and reason is None:
                 raise Refused(limit_message(programme, received), field="override")
-
-    @staticmethod
-    def _next_receipt(session: Session, desk: Desk, now: datetime) -> str:
-        year = receipt_year(now)
-        counter = session.scalar(
-            select(ReceiptCounter)
-            .where(ReceiptCounter.desk_id == desk.id, ReceiptCounter.year == year)
-            .with_for_update()
-        )
-        if counter is None:
-            counter = ReceiptCounter(desk_id=desk.id, year=year, last_number=0)
-            session.add(counter)
-        counter.last_number += 1
-        session.flush()
-        receipt_marks.remember_after_commit(session, desk, year, counter.last_number)
-        return receipt_number(year, counter.last_number)
 
     # --- cancellation -------------------------------------------------------------------
 

@@ -223,8 +223,12 @@ def _first_people(
     connection: Connection, query: Select[Any], parameters: dict[str, Any], limit: int
 ) -> list[int]:
     people: dict[int, None] = {}
-    result = connection.execute(query, parameters)
-    for (person,) in result:  # rows are read from SQLite as they are asked for
+    # Rows are read from SQLite as they are asked for; psycopg would fetch the whole range (the
+    # 40,000 entries of a first letter) before the first one: a server-side cursor fetches
+    # them a few at a time, and the server plans for the first rows.
+    streamed = {"yield_per": 2 * limit} if connection.dialect.name == "postgresql" else {}
+    result = connection.execute(query, parameters, execution_options=streamed)
+    for (person,) in result:
         people[person] = None
         if len(people) >= limit:
             break

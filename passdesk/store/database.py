@@ -14,6 +14,12 @@ transaction committed (a PDF renamed into place), is registered with `after_comm
 What SQLite reports about the computer rather than the data (a full disk, a read-only file) is
 turned into a French `EnvironmentProblem` by the engine itself (`store.faults`), wherever the
 statement ran, so that no caller meets it as an unexpected error.
+
+On PostgreSQL a read (`Database.read`) is one REPEATABLE READ, read-only transaction, so that
+the several queries of a page or a report see one state of the register, as SQLite's read
+transactions do; a write waits at most the busy timeout for another desk's row locks
+(`lock_timeout`); the server's refusals are told apart in `pg_errors`. Text is checked against
+its column before any flush (`text_guard`).
 """
 
 from __future__ import annotations
@@ -36,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from passdesk import paths
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
-from passdesk.store import faults, schema
+from passdesk.store import faults, pg_errors, schema, text_guard
 from passdesk.store.location import display_url, refuse_network_share, resolve_url, sqlite_path
 
 log = logging.getLogger(__name__)
@@ -79,8 +85,17 @@ def _sqlite_fault_translator(path: Path | None) -> Callable[[Any], None]:
     return translate
 
 
+def _on_postgres_connect(dbapi_connection: Any, _record: Any) -> None:
+    # A desk kept waiting by another desk's row locks gives up after the busy timeout, with
+    # the same "busy" message as on SQLite, rather than waiting forever.
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+    dbapi_connection.commit()
+
+
 def create_passdesk_engine(url: str) -> Engine:
-    """An engine with PassDesk's connection settings (pragmas on SQLite)."""
+    """An engine with PassDesk's connection settings (pragmas on SQLite, lock timeout on
+    PostgreSQL)."""
     if make_url(url).get_backend_name() == "sqlite":
         engine = create_engine(
             url,
@@ -91,7 +106,10 @@ def create_passdesk_engine(url: str) -> Engine:
         event.listen(engine, "begin", _on_sqlite_begin)
         event.listen(engine, "handle_error", _sqlite_fault_translator(sqlite_path(url)))
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    if engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _on_postgres_connect)
+    return engine
 
 
 @dataclass(frozen=True)
@@ -122,6 +140,8 @@ class RetryPolicy:
 
 
 def _is_busy(error: OperationalError) -> bool:
+    if getattr(error.orig, "sqlstate", None) == "55P03":  # PostgreSQL's lock_timeout, any language
+        return True
     text = str(error.orig).lower()
     return "locked" in text or "busy" in text or "lock timeout" in text
 
@@ -156,11 +176,22 @@ class Database:
         self.engine = engine or create_passdesk_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.retry = retry or RetryPolicy()
-        self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
+        reading = self.engine
+        if self.engine.dialect.name == "postgresql":
+            reading = self.engine.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        self._read = sessionmaker(bind=reading, expire_on_commit=False)
         self._write = sessionmaker(
             bind=self.engine.execution_options(passdesk_write=True), expire_on_commit=False
         )
-        self._one_statement = self.engine.execution_options(passdesk_one_statement=True)
+        text_guard.guard(self._write)
+        # On PostgreSQL one round trip to the server instead of BEGIN, SELECT and ROLLBACK: a
+        # code lookup took three times longer.
+        self._one_statement = self.engine.execution_options(
+            passdesk_one_statement=True,
+            **({} if self.is_sqlite else {"isolation_level": "AUTOCOMMIT"}),
+        )
 
     @property
     def path(self) -> Path | None:
@@ -172,15 +203,33 @@ class Database:
         with self._read() as session:
             try:
                 yield session
+            except DBAPIError as exc:
+                self._server_problem(exc)
+                raise
             finally:
                 session.rollback()
 
     def read_row(self, statement: Executable, parameters: dict[str, Any]) -> Row[Any] | None:
         """The first row of one SELECT. A single statement sees a consistent state by itself,
-        so on SQLite it runs without BEGIN and ROLLBACK around it, which cost as much as a
-        code lookup's query (docs/performance.md)."""
-        with self._one_statement.connect() as connection:
-            return connection.execute(statement, parameters).first()
+        so it runs without BEGIN and ROLLBACK around it (autocommit on PostgreSQL), which cost
+        as much as a code lookup's query (docs/performance.md)."""
+        try:
+            with self._one_statement.connect() as connection:
+                return connection.execute(statement, parameters).first()
+        except DBAPIError as exc:
+            self._server_problem(exc)
+            raise
+
+    def _server_problem(self, exc: DBAPIError) -> None:
+        """Raise the French message for a PostgreSQL error that is the server's or the text's,
+        not a bug: a connection lost or refused, a NUL character in a parameter."""
+        if self.is_sqlite:
+            return
+        if pg_errors.is_nul_in_text(exc):
+            raise pg_errors.nul_in_text() from exc
+        if pg_errors.failed_to_connect(exc) or pg_errors.connection_lost(exc):
+            log.warning("database server unreachable: %s", type(exc.orig).__name__)
+            raise pg_errors.connection_problem(exc, self.url) from exc
 
     def transaction(self, work: Callable[[Session], T]) -> T:
         """Run `work(session)` as one unit of work (BEGIN IMMEDIATE on SQLite) and commit it.
@@ -199,6 +248,7 @@ class Database:
                     actions = session.info.pop(_AFTER_COMMIT, [])
             except DBAPIError as exc:
                 if not self.retry.retryable(exc):
+                    self._server_problem(exc)
                     if isinstance(exc, OperationalError) and _is_busy(exc):
                         log.warning("database busy: a write waited %s ms", BUSY_TIMEOUT_MS)
                         raise EnvironmentProblem(
@@ -261,6 +311,17 @@ def sqlite_files(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
+def _reach_server(db: Database) -> None:
+    """Connect once, so that a server that is down, a wrong password or an unknown database
+    is told apart from a database that answers but cannot be used."""
+    try:
+        with db.engine.connect() as connection:
+            connection.rollback()
+    except DBAPIError as exc:
+        log.error("database server refused the connection: %s", type(exc.orig).__name__)
+        raise pg_errors.connection_problem(exc, db.url) from exc
+
+
 def open_database(
     database: str | os.PathLike[str] | None = None, *, upgrade: bool = True, create: bool = True
 ) -> Database:
@@ -297,6 +358,8 @@ def open_database(
             ).format(url=display_url(url))
         ) from exc
     try:
+        if not db.is_sqlite:
+            _reach_server(db)
         db.check_settings()
         if path is not None:
             paths.private_files(sqlite_files(path))
@@ -310,6 +373,8 @@ def open_database(
     except (DBAPIError, SQLAlchemyError, sqlite3.DatabaseError) as exc:
         db.close()
         log.error("database unusable: %s", type(exc).__name__)
+        if not db.is_sqlite:
+            raise pg_errors.unusable(url) from exc
         problem = faults.environment_problem(getattr(exc, "orig", None) or exc, path)
         raise problem or faults.damaged(display_url(url)) from exc
     return db

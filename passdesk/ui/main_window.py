@@ -125,7 +125,9 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         em = self.fontMetrics().averageCharWidth()
         self.nav.setMaximumWidth(em * 28)
-        self.splitter.setSizes([em * 18, em * 160])
+        # Wide enough for the longest page title ("Données personnelles"): never cut at first.
+        widest = max(self.nav.fontMetrics().horizontalAdvance(p.title) for p in self.pages)
+        self.splitter.setSizes([max(em * 18, min(widest + em * 4, em * 28)), em * 160])
         self.lock_screen = LockScreen(context.services.accounts.authenticate, actor, self)
         self.screens = QStackedWidget(self)
         # The end-of-validity banner sits above the pages, whichever is shown.

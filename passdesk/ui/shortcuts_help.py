@@ -37,7 +37,9 @@ COLUMNS: list[Column[ShortcutRow]] = [
 
 
 def _keys(sequences: Iterable[QKeySequence]) -> str:
-    return _(" or ").join(shortcut_text(s) for s in sequences if not s.isEmpty())
+    """The sequences as read, each once: Return and the keypad's Enter both read "Entrée"."""
+    texts = [shortcut_text(s) for s in sequences if not s.isEmpty()]
+    return _(" or ").join(dict.fromkeys(texts))
 
 
 def _plain(text: str) -> str:

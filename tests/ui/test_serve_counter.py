@@ -352,10 +352,12 @@ def test_f1_lists_every_shortcut_of_the_window(qtbot: Any, desk: Any, runner: An
     listed = {(r.what, r.keys) for r in rows}
     for action in window.findChildren(QAction):
         if not action.shortcut().isEmpty() and action.text():
-            keys = " ou ".join(shortcut_text(s) for s in action.shortcuts())
+            # each key as read, once ("Ctrl+Entrée" is both Return and the keypad's Enter)
+            keys = " ou ".join(dict.fromkeys(shortcut_text(s) for s in action.shortcuts()))
             assert (action.text().replace("&", "").rstrip("…").strip(), keys) in listed
     assert ("Nouveau bénéficiaire", "Ctrl+N") in listed
-    assert ("Réceptionner un lot", "Ctrl+Shift+R") in listed  # a button's own shortcut
+    # a button's own shortcut ("Ctrl+Maj+R" once Qt's French is loaded by an earlier test)
+    assert ("Réceptionner un lot", shortcut_text("Ctrl+Shift+R")) in listed
     assert ("Afficher de nouveau le dernier récépissé", "F8") in listed
 
 

@@ -23,6 +23,8 @@ from passdesk.store import database as db_module
 from passdesk.store.database import BUSY_TIMEOUT_MS
 from passdesk.store.location import is_network_path
 
+pytestmark = pytest.mark.sqlite_only  # pragmas, locks and files of SQLite itself
+
 # ---------------------------------------------------------------------------------------------
 # Pragmas and transactions
 

@@ -79,9 +79,10 @@ TAMPERING: dict[str, Callable[..., None]] = {
         )
     ),
     "a lot's booklets deleted with their vouchers": lambda services, raw, programme, agent, other: (
-        raw.execute("PRAGMA foreign_keys = OFF"),
-        raw.execute("DELETE FROM voucher WHERE booklet_id = (SELECT max(id) FROM booklet)"),
-        raw.execute("DELETE FROM booklet WHERE id = (SELECT max(id) FROM booklet)"),
+        raw.execute_unchecked(
+            "DELETE FROM voucher WHERE booklet_id = (SELECT max(id) FROM booklet)",
+            "DELETE FROM booklet WHERE id = (SELECT max(id) FROM booklet)",
+        )
     ),
 }
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -153,16 +151,14 @@ def test_a_limit_override_keeps_the_sha256_of_its_reason(
 
 
 @pytest.fixture
-def journal_file(
-    services: Any, supervisor: Any, agent: Any, lot: Any, person: Any, db_path: Path
-) -> Path:
+def journal_file(services: Any, supervisor: Any, agent: Any, lot: Any, person: Any) -> None:
+    """A journal with a handout and a void in it."""
     services.handouts.hand_out(agent, person.id, next_programme="MGP19")
     services.stock.void(supervisor, codes.booklet_code("MGP19", 5), "stolen")
-    return db_path
 
 
 def test_check_anchor_accepts_any_event_hash_and_refuses_a_rewritten_chain(
-    services: Any, journal_file: Path, raw: Any
+    services: Any, journal_file: None, raw: Any
 ) -> None:
     hashes = [h for (h,) in raw.query("SELECT hash FROM ledger_event ORDER BY id")]
     for number, digest in enumerate(hashes, 1):
@@ -171,7 +167,7 @@ def test_check_anchor_accepts_any_event_hash_and_refuses_a_rewritten_chain(
         assert any(f"l'événement {number} porte l'empreinte" in line for line in report.lines)
     anchor = hashes[2]
     # The hole: rewriting the chain whole from its first event passed `check`.
-    _rewrite_whole_chain(journal_file)
+    _rewrite_whole_chain(raw)
     assert services.ledger.verify().ok  # consistent by itself...
     report = check_database(services, anchor=anchor)
     assert not report.ok  # ...but the paper's hash is gone
@@ -180,33 +176,34 @@ def test_check_anchor_accepts_any_event_hash_and_refuses_a_rewritten_chain(
         services.ledger.verify(anchor="1234")
 
 
-def _rewrite_whole_chain(path: Path) -> None:
+def _rewrite_whole_chain(raw: Any) -> None:
     """What a forger with the database could do: change an old event and rehash everything."""
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute(
-            "SELECT id, at, agent_id, kind, programme_id, booklet_id, voucher_id, handout_id, "
-            "details FROM ledger_event ORDER BY id"
-        ).fetchall()
-        prev = ledger.GENESIS
-        for row in rows:
-            event_id, at, agent_id, kind, programme, booklet, voucher, handout, details = row
-            if event_id == 1:
-                details = details.replace("{", '{"forged":true,', 1)
-            moment = datetime.fromisoformat(at).replace(tzinfo=UTC)
-            text = ledger.canonical(
-                event_id, moment, agent_id, kind, programme, booklet, voucher, handout, details
-            )
-            digest = ledger.chain_hash(prev, text)
-            connection.execute(
-                "UPDATE ledger_event SET details = ?, prev_hash = ?, hash = ? WHERE id = ?",
-                (details, prev, digest, event_id),
-            )
-            prev = digest
-        connection.execute("UPDATE ledger_head SET last_hash = ?", (prev,))
+    rows = raw.query(
+        "SELECT id, at, agent_id, kind, programme_id, booklet_id, voucher_id, handout_id, "
+        "details FROM ledger_event ORDER BY id"
+    )
+    prev = ledger.GENESIS
+    for row in rows:
+        event_id, at, agent_id, kind, programme, booklet, voucher, handout, details = row
+        if event_id == 1:
+            details = details.replace("{", '{"forged":true,', 1)
+        moment = (at if isinstance(at, datetime) else datetime.fromisoformat(at)).replace(
+            tzinfo=UTC
+        )
+        text = ledger.canonical(
+            event_id, moment, agent_id, kind, programme, booklet, voucher, handout, details
+        )
+        digest = ledger.chain_hash(prev, text)
+        raw.execute(
+            "UPDATE ledger_event SET details = ?, prev_hash = ?, hash = ? WHERE id = ?",
+            (details, prev, digest, event_id),
+        )
+        prev = digest
+    raw.execute("UPDATE ledger_head SET last_hash = ?", (prev,))
 
 
 def test_check_replays_the_journal_and_names_a_voucher_changed_behind_its_back(
-    services: Any, journal_file: Path, raw: Any
+    services: Any, journal_file: None, raw: Any
 ) -> None:
     assert check_database(services).ok
     voucher = codes.voucher_code("MGP19", 23)

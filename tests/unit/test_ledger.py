@@ -93,8 +93,10 @@ def test_the_hash_covers_the_canonical_row(raw: RawDb, journal: int) -> None:
         "SELECT id, at, agent_id, kind, programme_id, booklet_id, voucher_id, handout_id, "
         "details, prev_hash, hash FROM ledger_event ORDER BY id"
     ):
-        at = datetime.fromisoformat(row[1]).replace(tzinfo=UTC)
-        text = canonical(row[0], at, row[2], row[3], row[4], row[5], row[6], row[7], row[8])
+        at = row[1] if isinstance(row[1], datetime) else datetime.fromisoformat(row[1])
+        text = canonical(
+            row[0], at.replace(tzinfo=UTC), row[2], row[3], row[4], row[5], row[6], row[7], row[8]
+        )
         assert row[9] == previous
         assert row[10] == chain_hash(previous, text)
         previous = row[10]

@@ -164,13 +164,12 @@ def test_a_damaged_logo_does_not_stop_the_receipt(tmp_path: Path) -> None:
 
 
 def test_a_full_receipt_still_says_where_to_use_the_vouchers(tmp_path: Path) -> None:
-    """Three booklets of two programmes and the whole notice leave little room: the heading is
-    followed by the nearest place (without its hours if need be) or by where to ask, never by
-    an empty space (as it once was)."""
+    """Three booklets of two programmes and the whole notice leave little room: the nearest
+    places are still printed (without their hours if need be), never an empty heading."""
     path = tmp_path / "r.pdf"
     record = sample_mixed_receipt()
     render_receipt(record, path)
     first_page = pypdf.PdfReader(path).pages[0].extract_text()
     assert "Où utiliser vos chèques" in first_page
     after = first_page.split("Où utiliser vos chèques", 1)[1].split("Vos données personnelles")[0]
-    assert record.places[0].name in after or "Demandez à l'accueil" in after, after
+    assert record.places[0].name in after, after

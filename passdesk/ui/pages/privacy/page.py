@@ -77,6 +77,7 @@ class PrivacyPage(QWidget):
         self.candidates_view = QTableView()
         self.candidates_view.setObjectName("purge_view")
         configure_view(self.candidates_view, self.candidates, _("People the purge would erase"))
+        self.candidates_view.resizeColumnsToContents()  # empty, it shows its headings whole
         self.purge_button = shortcut_button(
             _("&Erase them now"),
             tip=_("Erase the people listed (PassDesk does it by itself each day)"),
@@ -98,6 +99,10 @@ class PrivacyPage(QWidget):
         self.person_edit.setAccessibleName(_("Beneficiary number"))
         self.person_edit.setPlaceholderText(_("A beneficiary number, or empty for everyone"))
         self.person_edit.returnPressed.connect(self.load_log)
+        placeholder = self.person_edit.fontMetrics().horizontalAdvance(
+            self.person_edit.placeholderText()
+        )
+        self.person_edit.setMinimumWidth(placeholder + self.fontMetrics().averageCharWidth() * 4)
         person_label = QLabel(_("&Beneficiary no.:"))
         person_label.setBuddy(self.person_edit)
         self.log_count = QLabel()
@@ -106,6 +111,7 @@ class PrivacyPage(QWidget):
         self.entries_view = QTableView()
         self.entries_view.setObjectName("access_view")
         configure_view(self.entries_view, self.entries, _("Access log"))
+        self.entries_view.resizeColumnsToContents()
         filter_row = QHBoxLayout()
         filter_row.addWidget(person_label)
         filter_row.addWidget(self.person_edit)
