@@ -2,7 +2,8 @@
 voided...), its handouts with their receipts and, for the roles that may see it, the person.
 
 The stock page opens them on a double-click: what happened to this booklet, before anyone
-thinks of voiding it. Everything is read from the journal and the handouts; nothing is written.
+thinks of voiding it. Everything is read from the journal and the handouts; the only write is
+the access log's entry for each person the details name (ids only).
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from passdesk.i18n import N_
 from passdesk.models import Agent, Beneficiary, EventKind, Handout, HandoutBooklet, LedgerEvent
 from passdesk.roles import Action, may
+from passdesk.services import access_log
 from passdesk.services.base import Clock, Service
 from passdesk.services.booklet_printing import BookletPrintService, PrintHistoryRow
 from passdesk.services.finding import find_by_code
+from passdesk.services.print_lines import display_name
 from passdesk.services.rows import Actor
 from passdesk.store import Database
 
@@ -75,7 +79,24 @@ class BookletHistoryService(Service):
         self._printing = printing  # owns the print register
 
     def details(self, actor: Actor, code: str) -> BookletDetails:
-        """Any code of the booklet (cover, voucher, operator serial)."""
+        """Any code of the booklet (cover, voucher, operator serial). Naming who received it
+        is an access to that person's data: each person shown is logged, as a lookup is."""
+        details = self._read(actor, code)
+        named = [(h.beneficiary_id, h.receipt_number) for h in details.handouts]
+        if any(person is not None for person, _receipt in named):
+            now = self._now()
+
+            def log_access(session: Session) -> None:
+                for person, receipt in dict.fromkeys(named):
+                    if person is not None:
+                        access_log.record(
+                            session, actor.id, [person], "looked_up", now, detail=receipt
+                        )
+
+            self._db.transaction(log_access)
+        return details
+
+    def _read(self, actor: Actor, code: str) -> BookletDetails:
         prints = self._printing.print_history(code)
         with self._db.read() as session:
             found = find_by_code(session, code)
@@ -114,7 +135,13 @@ class BookletHistoryService(Service):
                     h.created_at,
                     h.cancelled_at,
                     person.id if sees else None,
-                    f"{person.first_name} {person.last_name.upper()}" if sees else None,
+                    (
+                        display_name(
+                            person.first_name, person.last_name, person.erased_at, capitals=True
+                        )
+                        if sees
+                        else None
+                    ),
                 )
                 for h, person in session.execute(
                     select(Handout, Beneficiary)

@@ -39,6 +39,7 @@ from passdesk.models.base import max_length
 from passdesk.roles import Action
 from passdesk.services.base import Clock, Service, local_date, require, system_clock
 from passdesk.services.handout_reading import left_out_codes, short_handouts
+from passdesk.services.print_lines import display_name
 from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
 from passdesk.store import Database
@@ -293,7 +294,7 @@ class FollowUpService(Service):
         return [
             FollowUpRow(
                 beneficiary_id=pid,
-                name=f"{first} {last}",
+                name=display_name(first, last),  # the erased are not listed
                 handed_out_on=local_date(_aware(first_handout)),
                 weeks=(now - _aware(first_handout)).days // 7,
                 phone=phone if consent else "",

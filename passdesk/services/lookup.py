@@ -19,14 +19,13 @@ from sqlalchemy import Select, bindparam, func, select
 
 from passdesk import codes
 from passdesk.errors import InvalidCode
-from passdesk.i18n import _
 from passdesk.models import Beneficiary, Booklet, Handout, HandoutBooklet, Programme, Voucher
 from passdesk.roles import Action, may
 from passdesk.serials import ParsedSerial
 from passdesk.services import access_log, serial_formats
 from passdesk.services.base import Service, voucher_bounds
 from passdesk.services.code_history import CodeEvent, code_history
-from passdesk.services.print_lines import ERASED_NAME
+from passdesk.services.print_lines import display_name
 from passdesk.services.rows import Actor, LookupResult
 from passdesk.services.stock import find_by_code, not_in_stock
 
@@ -88,7 +87,7 @@ class LookupService(Service):
         (status, number, booklet_code, booklet_status, programme_code, programme_name,
          per_booklet, face_value, valid_until, receipt, handed_out_at, *person) = found  # fmt: skip
         person_id, first_name, last_name, erased_at = person or (None, None, None, None)
-        name = _(ERASED_NAME) if erased_at is not None else f"{first_name} {last_name}"
+        name = display_name(first_name, last_name, erased_at)
         first, last = voucher_bounds(number, per_booklet)
         return LookupResult(
             kind=parsed.kind,

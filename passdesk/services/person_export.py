@@ -4,7 +4,9 @@ a JSON file for machines, a PDF for people, from one read of the register.
 Identity, profile, consents with the notice versions they were given under (and those
 versions' words), handouts with their receipts and booklets, follow-up calls, the use of their
 vouchers, and the access log's entries about them. The export itself is an access: it is
-logged in the same unit of work, and so appears in the file it writes.
+logged in the same unit of work, and so appears in the file it writes. The file is written to
+the disk (under a temporary name) inside that unit of work too, so that a file that cannot be
+written leaves no "exported" entry; only its renaming waits for the commit.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -20,9 +23,9 @@ from typing import Any
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from passdesk.documents.output import StagedOutput
+from passdesk.documents.output import DISK_TROUBLE, StagedOutput
 from passdesk.documents.privacy import ExportSection, PersonExportRecord, render_person_export
-from passdesk.errors import InvalidInput, NotFound
+from passdesk.errors import EnvironmentProblem, InvalidInput, NotFound, PassDeskError, os_reason
 from passdesk.formatting import format_date, format_datetime, format_money
 from passdesk.i18n import _
 from passdesk.models import (
@@ -402,10 +405,14 @@ class PersonExportService(Service):
                 pdf = io.BytesIO()
                 render_person_export(export_record(data, session, actor.display_name), pdf)
                 content = pdf.getvalue()
-            after_commit(session, lambda: _publish(staged, content))
+            _stage(staged, content)
+            after_commit(session, staged.publish)
 
         try:
             self._db.transaction(work)
+        except OSError as error:  # the file could not be written: nothing was recorded
+            staged.discard()
+            raise _write_error(target, error) from error
         except BaseException:
             staged.discard()
             raise
@@ -413,6 +420,25 @@ class PersonExportService(Service):
         return target
 
 
-def _publish(staged: StagedOutput, content: bytes) -> None:
-    staged.stream.write(content)
-    staged.publish()
+def _stage(staged: StagedOutput, content: bytes) -> None:
+    """Put `content` on the disk under the temporary name, from its start: a unit of work
+    replayed after a lost race writes it again rather than after the first attempt's bytes."""
+    stream = staged.stream
+    if stream.tell():
+        stream.seek(0)
+        stream.truncate()
+    stream.write(content)
+    stream.flush()
+    os.fsync(stream.fileno())
+
+
+def _write_error(target: Path, error: OSError) -> PassDeskError:
+    """What the reader is told when the file could not be written (StagedOutput's own words
+    speak of a PDF; an export may be JSON)."""
+    message = _(
+        "Could not write the file {path}: {reason}. Nothing was exported: free some space or "
+        "choose another place, then export again."
+    ).format(path=target, reason=os_reason(error))
+    if error.errno in DISK_TROUBLE:
+        return EnvironmentProblem(message, field="path")
+    return InvalidInput(message, field="path")

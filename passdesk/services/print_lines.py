@@ -7,7 +7,7 @@ here keeps the two printing services from drifting apart (and from importing eac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import Session
@@ -71,7 +71,16 @@ def programme_info(programme: Programme) -> ProgrammeInfo:
 ERASED_NAME = N_("erased person")
 
 
-def full_name(person: Beneficiary) -> str:
-    if person.erased_at is not None:
+def display_name(
+    first_name: str, last_name: str, erased_at: datetime | None = None, *, capitals: bool = False
+) -> str:
+    """A person's name as paper and screens show it ("Ana Dupont", or "Ana DUPONT" with
+    `capitals`, as the desk's screens write it). Erasure empties both names, which would read
+    as a blank: an erased person reads ERASED_NAME instead, wherever the name is shown."""
+    if erased_at is not None:
         return _(ERASED_NAME)
-    return f"{person.first_name} {person.last_name}"
+    return f"{first_name} {last_name.upper() if capitals else last_name}"
+
+
+def full_name(person: Beneficiary) -> str:
+    return display_name(person.first_name, person.last_name, person.erased_at)

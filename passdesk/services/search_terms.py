@@ -37,6 +37,8 @@ class SearchTerms:
     # Digits that are not yet a date or a year ("12/04/19" while it is typed): left out, since
     # a name holds no digit.
     incomplete: bool = False
+    # A year typed alone ("1980"): it names no one, so nothing is asked, and the search says so.
+    lone_year: int | None = None
 
     @property
     def born(self) -> tuple[date, date] | None:
@@ -109,5 +111,5 @@ def search_terms(text: str, today: date | None = None) -> SearchTerms:
     if day is not None:
         return SearchTerms(words, name_text, birth_date=day, incomplete=incomplete)
     if not words:  # a year alone names no one (and may be an ISO date being typed)
-        return SearchTerms(words, name_text, incomplete=True)
+        return SearchTerms(words, name_text, incomplete=True, lone_year=year)
     return SearchTerms(words, name_text, birth_year=year, incomplete=incomplete)

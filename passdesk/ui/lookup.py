@@ -141,10 +141,12 @@ class CodeLookupDialog(QDialog):
         self.code_edit.setFocus()
 
     def look_up(self, code: str) -> bool:
-        """Show what `code` is; False (and a message) when it is no code of this desk."""
+        """Show what `code` is; False (and a message) when it is no code of this desk. The
+        answer is read by the agent, so when it names who received the booklet the lookup is
+        kept in the access log (`lookup_shown`, as the console's `lookup` does)."""
         services, actor = self.context.services, self.context.actor
         try:
-            result = services.lookup.lookup(actor, code)
+            result = services.lookup.lookup_shown(actor, code)
             history = services.lookup.history(result.code)
         except PassDeskError as error:
             self._show(None)

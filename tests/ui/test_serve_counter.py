@@ -376,7 +376,6 @@ def test_a_double_click_on_a_booklet_opens_its_details(qtbot: Any, desk: Any, ru
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
 
-    print("RECT", double_clicked, page.dialog, page.dialog.isVisible() if page.dialog else None)
     qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
     dialog = page.dialog
     assert isinstance(dialog, BookletDetailsDialog)  # not "Invalider", whatever the role

@@ -11,7 +11,8 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from passdesk.errors import Forbidden, InvalidInput, NotFound
+from passdesk.documents.output import StagedOutput
+from passdesk.errors import EnvironmentProblem, Forbidden, InvalidInput, NotFound
 from passdesk.services import Services
 from passdesk.services.rows import Actor, BeneficiaryRow
 from tests.desks import PROGRAMME_CODE, MovableClock
@@ -168,3 +169,40 @@ def test_a_bad_export_request_writes_nothing(
         services.person_export.export(supervisor, 999, tmp_path / "x.json")
     assert raw.dump() == before
     assert not list(tmp_path.rglob("*x.*"))  # no file, no half-written part
+
+
+class FullDisk(StagedOutput):
+    """The export's file on a disk that fills up while it is written (/dev/full: every write
+    that reaches it fails with ENOSPC, as a full disk or a USB key pulled out does)."""
+
+    def __init__(self, target: str | Path) -> None:
+        super().__init__(target)
+        self.stream.close()
+        self.stream = open("/dev/full", "wb")  # noqa: SIM115 - closed by discard()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("name", ["data.json", "data.pdf"])
+def test_an_export_that_cannot_be_written_says_so_and_logs_nothing(
+    services: Services,
+    supervisor: Actor,
+    person: BeneficiaryRow,
+    raw: RawDb,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+) -> None:
+    monkeypatch.setattr("passdesk.services.person_export.StagedOutput", FullDisk)
+    out = tmp_path / "out"
+    out.mkdir()
+    before = raw.dump()
+    with pytest.raises(EnvironmentProblem) as full:
+        services.person_export.export(supervisor, person.id, out / name)
+    assert full.value.message == (
+        f"Impossible d'écrire le fichier {out / name} : le disque est plein. Rien n'a été "
+        "exporté : libérez de la place ou choisissez un autre emplacement, puis exportez de "
+        "nouveau."
+    )
+    assert full.value.field == "path"
+    assert raw.dump() == before  # the access log does not say "exported"
+    assert list(out.iterdir()) == []  # no file, no half-written part

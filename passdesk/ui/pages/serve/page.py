@@ -288,10 +288,13 @@ class ServePage(QWidget):
             self._open_current()
 
     def _nobody_text(self, text: str) -> str:
-        """What an empty result says: nobody matches (and what to try), or a date being typed."""
+        """What an empty result says: nobody matches (and what to try), a year alone (which
+        asks nothing), or a date being typed."""
         if not text.strip():
             return ""
         terms = search_terms(text)
+        if terms.lone_year is not None:
+            return _("A year alone names nobody: add the name (diallo 1964) or the whole date.")
         if terms.incomplete and not terms.words and terms.born is None:
             return _("Type the whole birth date (DD/MM/YYYY) or the year of birth.")
         return _(

@@ -30,6 +30,7 @@ from passdesk.formatting import format_date
 from passdesk.i18n import _, ngettext
 from passdesk.roles import Action, may
 from passdesk.services.handout_rules import after_scan
+from passdesk.services.print_lines import display_name
 from passdesk.services.rows import BeneficiaryRow, BookletCheck, HandoutRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.serve.confirmation import ConfirmationPanel
@@ -169,7 +170,7 @@ class PersonPanel(QWidget):
         person = services.beneficiaries.open(self._context.actor, beneficiary_id)  # logged
         self.person = person
         self.data_box.set_person(person.id)
-        self.heading.setText(f"{person.first_name} {person.last_name.upper()}")
+        self.heading.setText(display_name(person.first_name, person.last_name, capitals=True))
         born = format_date(person.birth_date) if person.birth_date else ""
         place = " ".join(p for p in (person.postcode, person.commune) if p)
         parts = [

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 from passdesk import paths
 from passdesk.errors import PassDeskError
 from passdesk.i18n import _
+from passdesk.services.print_lines import display_name
 from passdesk.services.rows import BeneficiaryRow, HandoutRow
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.serve.receipt import ReceiptDialog, default_printer, print_receipt_file
@@ -174,7 +175,11 @@ class ReceiptFlow(QObject):
         self.last_handout = handout
         self.last_receipt_action.setEnabled(True)
         booklets = ", ".join(b.booklet_code for b in handout.booklets)
-        name = f"{person.first_name} {person.last_name.upper()}" if person is not None else ""
+        name = (
+            display_name(person.first_name, person.last_name, capitals=True)
+            if person is not None
+            else ""
+        )
         text = (
             _("Handed out: {booklets} to {name}, receipt {number} printed.")
             if printed
