@@ -49,6 +49,7 @@ from passdesk.text import checked_text
 log = logging.getLogger(__name__)
 
 BATCH = 500  # people anonymised per unit of work: the window's own writes never wait long
+ERASED_REASON = N_("reason erased with the person")
 # What counts as activity: the purge keeps whoever had one within the retention period.
 ACTIVITY: dict[str, str] = {
     "registered": N_("registration"),
@@ -175,6 +176,16 @@ def anonymise(
         .values(note="")
         .execution_options(synchronize_session=False)
     )
+    # A reason typed for an override or a cancellation may name the person: its text goes,
+    # the fact stays (the journal keeps only its fingerprint).
+    erased = _(ERASED_REASON)
+    for column in (Handout.override_reason, Handout.cancel_reason):
+        session.execute(
+            update(Handout)
+            .where(Handout.beneficiary_id.in_(chosen), column.is_not(None))
+            .values({column.key: erased})
+            .execution_options(synchronize_session=False)
+        )
     access_log.record(session, agent_id, chosen, action, at)
     return len(chosen)
 

@@ -42,9 +42,12 @@ def served(
     )
     handout = services.handouts.hand_out(agent, person.id, next_programme=PROGRAMME_CODE)
     cancelled = services.handouts.hand_out(
-        supervisor, person.id, next_programme=PROGRAMME_CODE, override_reason="long parcours"
+        supervisor,
+        person.id,
+        next_programme=PROGRAMME_CODE,
+        override_reason="Mme N'Diaye, long parcours",
     )
-    services.handouts.cancel(supervisor, cancelled.id, "erreur de saisie")
+    services.handouts.cancel(supervisor, cancelled.id, "erreur de saisie pour Mme N'Diaye")
     clock.advance(timedelta(days=3))
     first = handout.booklets[0].first_voucher_code
     use_vouchers(services, supervisor, tmp_path, [(first, clock.now.date())])
@@ -69,6 +72,14 @@ def test_erasure_removes_the_identity_everywhere(
     for word in IDENTITY[:5]:
         assert word not in texts, word
     assert "rappelle lundi" not in texts  # the call's note
+    assert "long parcours" not in texts and "erreur de saisie" not in texts  # reasons typed
+    # ...the handouts keep that they were overridden and cancelled, not what was written.
+    reasons = raw.query(
+        "SELECT override_reason, cancel_reason FROM handout WHERE beneficiary_id = ? "
+        "AND override_reason IS NOT NULL",
+        (person.id,),
+    )
+    assert reasons == [("motif effacé avec la personne", "motif effacé avec la personne")]
     row = raw.query(
         "SELECT last_name, first_name, birth_date, search_name, name_key, postcode, commune, "
         "phone, email, target_group, diagnostic, consent_at, contact_consent, erased_at "
