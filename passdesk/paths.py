@@ -89,7 +89,7 @@ def private_files(paths: Iterable[Path]) -> None:
     if os.name != "posix":
         return
     for path in paths:
-        with contextlib.suppress(FileNotFoundError, PermissionError):
+        with contextlib.suppress(OSError):  # gone, not ours, or a read-only disk: leave it
             _tighten(path)
 
 

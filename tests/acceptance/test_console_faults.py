@@ -361,3 +361,19 @@ def test_abandoned_parts_are_swept_at_start_and_before_a_pdf_is_written(
     console.ok("check")  # the folder is remembered now: swept at start
     assert not (prints / ".later.pdf.0123abcd.part").exists()
     assert not held.exists()  # its writer is gone now
+
+
+def test_a_database_on_a_read_only_disk_is_still_read(
+    register: tuple[Console, Register], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Making the files owner-only is a chmod, which a read-only disk refuses (EROFS, not a
+    permission error): the desk still reads its register, as before it tightened modes."""
+    console, _made = register
+    console.database.chmod(0o644)
+
+    def read_only_disk(self: Path, mode: int) -> None:
+        raise OSError(30, "Read-only file system", str(self))
+
+    monkeypatch.setattr(Path, "chmod", read_only_disk)
+    result = console.run("check", credentials=False)
+    assert_calm(result, 0)
