@@ -62,6 +62,7 @@ def test_a_backup_holds_what_is_still_in_the_wal_and_is_verified(
     assert [p.name for p in result.path.parent.iterdir()] == [result.path.name]  # no part left
 
 
+@pytest.mark.sqlite_only  # a SQLite file's backup (a server's: test_console_backup)
 def test_a_damaged_or_altered_backup_fails_its_verification(
     services: Services, busy: list[str]
 ) -> None:
@@ -85,12 +86,14 @@ def test_a_damaged_or_altered_backup_fails_its_verification(
     assert "ENDOMMAGÉ" in report.lines[0]
 
 
+@pytest.mark.sqlite_only  # a SQLite file's backup (a server's: test_console_backup)
 def test_a_cancelled_backup_leaves_no_file(services: Services, busy: list[str]) -> None:
     with pytest.raises(BackupCancelled):
         services.backups.create("manual", cancel=lambda: True)
     assert list(paths.backup_dir().iterdir()) == []
 
 
+@pytest.mark.sqlite_only  # a SQLite file's backup (a server's: test_console_backup)
 def test_the_second_folder_gets_a_copy_and_an_absent_one_is_said_calmly(
     services: Services, admin: Actor, busy: list[str], tmp_path: Path
 ) -> None:
@@ -249,6 +252,7 @@ def test_only_an_administrator_restores(
     assert raw.dump() == before
 
 
+@pytest.mark.sqlite_only  # a SQLite file's backup (a server's: test_console_backup)
 def test_a_backup_from_a_newer_passdesk_is_not_restored(
     services: Services, admin: Actor, busy: list[str], raw: RawDb
 ) -> None:

@@ -55,6 +55,7 @@ def served(
     return handout
 
 
+@pytest.mark.sqlite_only  # reads stored text and JSON as SQLite keeps them
 def test_erasure_removes_the_identity_everywhere(
     services: Services,
     supervisor: Actor,
@@ -149,6 +150,7 @@ def test_what_an_erasure_needs(
     assert raw.dump() == before
 
 
+@pytest.mark.sqlite_only  # reads stored text and JSON as SQLite keeps them
 def test_what_is_kept_for_the_figures_names_nobody(
     services: Services,
     supervisor: Actor,
@@ -179,6 +181,7 @@ def test_what_is_kept_for_the_figures_names_nobody(
     assert (supervisor.id, "erased") in log
 
 
+@pytest.mark.sqlite_only  # reads stored text and JSON as SQLite keeps them
 def test_the_age_band_kept_follows_each_handout_day(
     services: Services, agent: Actor, supervisor: Actor, admin: Actor, lot: object,
     clock: MovableClock, raw: RawDb,

@@ -299,7 +299,7 @@ def test_the_worst_voucher_still_scans(tmp_path: Path) -> None:
 @pytest.fixture
 def demo(raw: Any, admin: Any) -> None:
     """The desk is a demonstration one: its `demo` flag is set in the database."""
-    raw.execute("UPDATE desk SET demo = 1")
+    raw.execute("UPDATE desk SET demo = TRUE")
 
 
 def every_page_says_demonstration(path: Path) -> bool:
