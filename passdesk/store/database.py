@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from passdesk import paths
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
-from passdesk.store import faults, pg_errors, schema, text_guard
+from passdesk.store import backups, faults, pg_errors, schema, text_guard
 from passdesk.store.location import display_url, refuse_network_share, resolve_url, sqlite_path
 
 log = logging.getLogger(__name__)
@@ -364,6 +364,8 @@ def open_database(
         if path is not None:
             paths.private_files(sqlite_files(path))
         if upgrade:
+            if path is not None:
+                backups.drop_stale_fence(path)  # a restore killed midway: writes go on
             schema.upgrade_to_head(db)
         else:
             schema.ensure_current(db)

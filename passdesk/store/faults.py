@@ -26,6 +26,9 @@ from passdesk.i18n import _
 NEARLY_FULL_BYTES = 1024 * 1024
 # The tables every PassDesk database has had since its first revision.
 PASSDESK_TABLES = frozenset({"alembic_version", "desk"})
+# What the fence a restore puts on the live file says to a write that meets it
+# (store.backups.swap_in): not French, the code below tells it apart.
+RESTORE_FENCE = "passdesk: a backup is being restored"
 
 
 class DamagedDatabase(EnvironmentProblem):
@@ -102,6 +105,13 @@ def environment_problem(error: BaseException, path: Path | None) -> EnvironmentP
         )
     if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
         return damaged(str(path))
+    if name.startswith("SQLITE_CONSTRAINT") and RESTORE_FENCE in str(error):
+        return EnvironmentProblem(
+            _(
+                "A backup is being put back in place of the database {path}: nothing was "
+                "changed. Try again in a moment (the restore logs everyone out)."
+            ).format(path=path)
+        )
     return None
 
 
