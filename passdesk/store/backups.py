@@ -200,16 +200,25 @@ def copy_sqlite(source_path: Path, part: Path) -> None:
         source.close()
 
 
+def sync(stream: IO[bytes], folder: Path) -> None:
+    """The part's bytes on the disk before it takes its final name: a power cut after the
+    rename must not leave a finished-looking backup with nothing in it."""
+    try:
+        stream.flush()
+        os.fsync(stream.fileno())
+    except OSError as error:
+        raise _write_problem(folder, error) from error
+
+
 def copy_file(source: Path, destination: Path) -> Path:
     """A finished backup copied to another folder (the USB drive), all or nothing."""
     with new_backup_file(destination) as (part, stream):
         try:
             with open(source, "rb") as origin:
                 shutil.copyfileobj(origin, stream, 1024 * 1024)
-            stream.flush()
-            os.fsync(stream.fileno())
         except OSError as error:
             raise _write_problem(destination.parent, error) from error
+        sync(stream, destination.parent)
     return publish(part, destination)
 
 

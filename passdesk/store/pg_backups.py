@@ -80,7 +80,9 @@ def _run(arguments: Sequence[str], environment: dict[str, str], url: str, **opti
         last = (errors.strip().splitlines() or ["?"])[-1]
         raise EnvironmentProblem(
             _("{tool} failed on {url}: {error}").format(
-                tool=Path(arguments[0]).name, url=display_url(url), error=last
+                tool=Path(arguments[0]).name,
+                url=display_url(url) if url else arguments[-1],  # (an archive read alone)
+                error=last,
             )
         )
     output = getattr(done, "stdout", None)
@@ -219,7 +221,8 @@ def restore(
 
 
 def check_archive(archive: Path) -> list[str]:
-    """What is wrong with an archive (empty: pg_restore reads its table of contents)."""
+    """What is wrong with an archive (empty: pg_restore reads its table of contents, then
+    every table's data, decompressed and written nowhere: a damaged block is found now)."""
     try:
         listing = _run(
             [_tool("pg_restore"), "--list", str(archive)],
@@ -227,9 +230,17 @@ def check_archive(archive: Path) -> list[str]:
             "",
             stdout=subprocess.PIPE,
         )
+        if "TABLE DATA" not in listing:
+            return [_("The archive holds no table data.")]
+        _run(
+            [_tool("pg_restore"), f"--file={os.devnull}", str(archive)],
+            dict(os.environ),
+            "",
+            stdout=subprocess.DEVNULL,
+        )
     except EnvironmentProblem as problem:
         return [problem.message]
-    return [] if "TABLE DATA" in listing else [_("The archive holds no table data.")]
+    return []
 
 
 def table_rows(archive: Path, table: str) -> list[dict[str, str | None]]:

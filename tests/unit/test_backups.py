@@ -458,3 +458,48 @@ def test_a_write_meeting_a_restore_fence_is_told_in_french_and_a_stale_fence_goe
     finally:
         reopened.close()
     assert table(db_path, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") == [(0,)]
+
+
+ON_POSTGRES = pytest.mark.parametrize(
+    "backend", [pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+
+
+@ON_POSTGRES
+def test_a_postgresql_backup_is_on_the_disk_before_it_takes_its_name(
+    services: Services, busy: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[str, ...]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def recorded_fsync(fd: int) -> None:
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        fsync(fd)
+
+    def recorded_replace(source: str, target: str) -> None:
+        calls.append(("replace", str(source), str(target)))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", recorded_fsync)
+    monkeypatch.setattr(os, "replace", recorded_replace)
+    made = services.backups.create("manual").path
+    renamed = next(call for call in calls if call[0] == "replace" and call[2] == str(made))
+    assert calls.index(("fsync", renamed[1])) < calls.index(renamed)
+
+
+@ON_POSTGRES
+def test_a_postgresql_archive_with_a_damaged_data_block_fails_its_verification(
+    services: Services, busy: list[str]
+) -> None:
+    made = services.backups.create("manual").path
+    assert services.backups.verify(made).ok
+    data = bytearray(made.read_bytes())
+    # Inside a table's compressed data (a zlib stream: its header, then deflate blocks); the
+    # table of contents, which pg_restore --list reads, stays whole.
+    start = data.rfind(b"\x78\x9c")
+    assert start > len(data) // 2
+    data[start + 6 : start + 30] = b"\xa5" * 24
+    damaged = made.with_name("damaged.dump")
+    damaged.write_bytes(bytes(data))
+    report = services.backups.verify(damaged)
+    assert not report.ok and report.storage_problems
