@@ -48,15 +48,17 @@ def _connection(url: str) -> tuple[str, dict[str, str]]:
     carries the password."""
     parsed = make_url(url)
     environment = dict(os.environ)
-    if parsed.password:
-        environment["PGPASSWORD"] = str(parsed.password)
+    query = {k: v for k, v in parsed.query.items() if k.lower() != "password"}
+    given = [v for k, v in parsed.query.items() if k.lower() == "password"]
+    if parsed.password or given:  # (a password in the query would be on the command line)
+        environment["PGPASSWORD"] = str(parsed.password or given[0])
     plain = URL.create(
         "postgresql",
         username=parsed.username,
         host=parsed.host,
         port=parsed.port,
         database=parsed.database,
-        query=parsed.query,
+        query=query,
     )
     return plain.render_as_string(hide_password=False), environment
 

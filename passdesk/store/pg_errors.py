@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from passdesk.errors import EnvironmentProblem, InvalidInput
 from passdesk.i18n import _
+from passdesk.store.location import display_url
 
 # Lower-cased fragments of the server's messages (English, French) for each refusal.
 _LOGIN_REFUSED = (
@@ -90,7 +91,7 @@ def unusable(url: str) -> EnvironmentProblem:
             "The database {url} answered but cannot be used by PassDesk: it may be damaged, "
             "not a PassDesk database, or its user may lack the rights on it. Nothing was "
             "changed; ask your IT contact."
-        ).format(url=make_url(url).render_as_string(hide_password=True))
+        ).format(url=display_url(url))
     )
 
 

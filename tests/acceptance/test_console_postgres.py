@@ -153,3 +153,18 @@ def test_a_commune_too_long_for_its_column_is_bad_input(
         capsys, monkeypatch, "--database", french_desk, "--json", "beneficiary", "find", "martin"
     )
     assert status == 0 and "Léa" not in out
+
+
+def test_a_password_given_in_the_query_is_never_printed(
+    database: str,
+    postgres_server: PostgresServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = f"{postgres_server.url('console_desk', user=PASSWORD_ROLE)}?password={PASSWORD}"
+    status, out, err = _run(
+        capsys, monkeypatch, "--database", url, "init", "--desk", "CCAS", "--password-stdin"
+    )
+    assert status == 0, err
+    assert PASSWORD not in out + err
+    assert "password=***" in out
