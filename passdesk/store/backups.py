@@ -301,6 +301,8 @@ _FENCED = (
     ("beneficiary", "INSERT"),
 )
 _FENCE_PREFIX = "passdesk_restore_fence_"
+# How long the restore waits for another window's write to end (database.BUSY_TIMEOUT_MS).
+_WAIT_SECONDS = 10.0
 
 
 def _fence_sql() -> list[str]:
@@ -323,7 +325,9 @@ def _drop_fence(connection: sqlite3.Connection) -> None:
 def drop_stale_fence(path: Path) -> None:
     """Remove the fence a restore killed between its check and its copy left in the file
     (the restored copy never holds one); nothing is written when there is none."""
-    with contextlib.closing(sqlite3.connect(path, timeout=10, isolation_level=None)) as live:
+    with contextlib.closing(
+        sqlite3.connect(path, timeout=_WAIT_SECONDS, isolation_level=None)
+    ) as live:
         if live.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
             (_FENCE_PREFIX + "%",),
@@ -348,10 +352,8 @@ def swap_in(
     target_path = db.path
     assert target_path is not None
     db.engine.dispose()
-    from passdesk.store.database import BUSY_TIMEOUT_MS
-
     with contextlib.closing(
-        sqlite3.connect(target_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        sqlite3.connect(target_path, timeout=_WAIT_SECONDS, isolation_level=None)
     ) as live:
         live.execute("BEGIN IMMEDIATE")
         try:
