@@ -10,7 +10,9 @@ administrator's act (`acting_agent`).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,19 @@ from passdesk.services.backups import VerifyReport, kind_label
 
 if TYPE_CHECKING:
     from passdesk.services import Services
+
+
+@contextlib.contextmanager
+def _opened(
+    args: argparse.Namespace, *, reading: bool = False
+) -> Iterator[tuple[Services, str | None]]:
+    """`_services`, closed when the command is done (a server connection left to the garbage
+    collector is a ResourceWarning, and a connection slot held meanwhile)."""
+    services, problem = _services(args, reading=reading)
+    try:
+        yield services, problem
+    finally:
+        services.close()
 
 
 def _services(args: argparse.Namespace, *, reading: bool = False) -> tuple[Services, str | None]:
@@ -75,34 +90,34 @@ def _row_lines(services: Services) -> list[str]:
 
 
 def cmd_create(args: argparse.Namespace, out: Output) -> int:
-    services, problem = _services(args)
-    if problem is not None:
-        raise EnvironmentProblem(_("Nothing to back up: {problem}.").format(problem=problem))
-    result = services.backups.create("manual")
-    if result.events is not None:
-        out.say(
-            _("Backup written and verified ({events} journal events): {path}").format(
-                events=result.events, path=result.path
+    with _opened(args) as (services, problem):
+        if problem is not None:
+            raise EnvironmentProblem(_("Nothing to back up: {problem}.").format(problem=problem))
+        result = services.backups.create("manual")
+        if result.events is not None:
+            out.say(
+                _("Backup written and verified ({events} journal events): {path}").format(
+                    events=result.events, path=result.path
+                )
             )
-        )
-    else:
-        out.say(_("Backup written and verified: {path}").format(path=result.path))
-    if result.second_copy is not None:
-        out.say(_("Copied to the second folder: {path}").format(path=result.second_copy))
-    if result.second_problem is not None:
-        out.say(result.second_problem)
-    out.result(result, None)
-    return EXIT_OK
+        else:
+            out.say(_("Backup written and verified: {path}").format(path=result.path))
+        if result.second_copy is not None:
+            out.say(_("Copied to the second folder: {path}").format(path=result.second_copy))
+        if result.second_problem is not None:
+            out.say(result.second_problem)
+        out.result(result, None)
+        return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace, out: Output) -> int:
-    services, problem = _services(args, reading=True)
-    if problem is not None:
-        out.say(
-            _("The database cannot be opened ({problem}); its backups:").format(problem=problem)
-        )
-    out.result(services.backups.list(), lambda: _row_lines(services))
-    return EXIT_OK
+    with _opened(args, reading=True) as (services, problem):
+        if problem is not None:
+            out.say(
+                _("The database cannot be opened ({problem}); its backups:").format(problem=problem)
+            )
+        out.result(services.backups.list(), lambda: _row_lines(services))
+        return EXIT_OK
 
 
 def _chosen(services: Services, reference: str | None) -> Path:
@@ -116,14 +131,14 @@ def _chosen(services: Services, reference: str | None) -> Path:
 
 
 def cmd_verify(args: argparse.Namespace, out: Output) -> int:
-    services, _problem = _services(args, reading=True)
-    path = _chosen(services, args.backup)
-    report: VerifyReport = services.backups.verify(path)
-    out.say(_("Backup {path}:").format(path=path))
-    for line in report.lines:
-        out.say("  " + line)
-    out.result(report, None)
-    return EXIT_OK if report.ok else EXIT_REFUSED
+    with _opened(args, reading=True) as (services, _problem):
+        path = _chosen(services, args.backup)
+        report: VerifyReport = services.backups.verify(path)
+        out.say(_("Backup {path}:").format(path=path))
+        for line in report.lines:
+            out.say("  " + line)
+        out.result(report, None)
+        return EXIT_OK if report.ok else EXIT_REFUSED
 
 
 def _confirmed(out: Output) -> bool:
@@ -140,22 +155,22 @@ def _confirmed(out: Output) -> bool:
 
 
 def cmd_restore(args: argparse.Namespace, out: Output) -> int:
-    services, problem = _services(args)
-    path = _chosen(services, args.backup)
-    actor = acting_agent(services, args) if problem is None else None
-    plan = services.restore.plan(path)
-    out.say(_("Restoring {path} in place of the database.").format(path=path))
-    for line in plan.lines():
-        out.say(line)
-    if not args.yes and not _confirmed(out):
-        out.say(_("Nothing was changed."))
-        return EXIT_REFUSED
-    result = services.restore.restore(path, actor)
-    if result.safety_copy is not None:
-        out.say(_("The database as it was is kept in {path}.").format(path=result.safety_copy))
-    out.say(_("Backup restored."))
-    out.result(result, None)
-    return EXIT_OK
+    with _opened(args) as (services, problem):
+        path = _chosen(services, args.backup)
+        actor = acting_agent(services, args) if problem is None else None
+        plan = services.restore.plan(path)
+        out.say(_("Restoring {path} in place of the database.").format(path=path))
+        for line in plan.lines():
+            out.say(line)
+        if not args.yes and not _confirmed(out):
+            out.say(_("Nothing was changed."))
+            return EXIT_REFUSED
+        result = services.restore.restore(path, actor)
+        if result.safety_copy is not None:
+            out.say(_("The database as it was is kept in {path}.").format(path=result.safety_copy))
+        out.say(_("Backup restored."))
+        out.result(result, None)
+        return EXIT_OK
 
 
 def add_commands(commands: Any) -> None:

@@ -42,6 +42,14 @@ from passdesk.store.faults import DamagedDatabase
 
 log = logging.getLogger(__name__)
 
+# Said when the register moved between the plan the person confirmed and the restore itself
+# (another window or desk recorded something): what would be lost is no longer what was said.
+REGISTER_CHANGED = N_(
+    "Something was recorded in the register since this restore was prepared (another window "
+    "or desk was working): nothing was changed. Run the restore again: it will list what it "
+    "loses."
+)
+
 EVENT_LABELS = {
     EventKind.RECEIVED.value: N_("received"),
     EventKind.HANDED_OUT.value: N_("handed out"),
@@ -109,6 +117,7 @@ class RestorePlan:
     other_desk: str | None  # the current desk's name, when the backup is another desk's
     counters: dict[int, int]  # each year's last receipt number after the restore
     current_damaged: bool = False  # SQLite finds it damaged: it is replaced (and kept aside)
+    current: backups.RegisterState | None = None  # what the plan saw of the current database
 
     @property
     def current_readable(self) -> bool:
@@ -323,6 +332,9 @@ class RestoreService(Service):
             saved.last_event - shared,
             None if same_desk else current.desk_name,
             self._floor(saved, current if same_desk else None),
+            current=backups.RegisterState(
+                current.last_event, current.people, tuple(sorted(current.counters.items()))
+            ),
         )
 
     def _floor(self, saved: _Facts, current: _Facts | None) -> dict[int, int]:
@@ -376,14 +388,17 @@ class RestoreService(Service):
                 ).format(revision=verified.revision)
             )
         report(1, 5)
-        self._mark(plan)
+        key = self._mark(plan)
         safety = self._safety_copy(plan)
         report(2, 5)
         if self._db.is_sqlite:
-            self._restore_sqlite(backup, plan.counters)
+            counters = self._restore_sqlite(backup, plan, key)
         else:
-            pg_backups.restore(self._db.url, backup)
-            self._db.transaction(lambda s: receipt_marks.raise_counters(s, plan.counters))
+            counters = self._floor_at_swap(plan, key)
+            try:
+                pg_backups.restore(self._db.url, backup, expected=plan.current, floor=counters)
+            except pg_backups.RegisterChanged as changed:
+                raise Refused(_(REGISTER_CHANGED)) from changed
         report(4, 5)
         schema.upgrade_to_head(self._db)
         report(5, 5)
@@ -391,12 +406,13 @@ class RestoreService(Service):
             "backup restored by %s: %s journal events lost, receipt counters %s",
             f"agent {actor.id}" if actor is not None else "the computer's user",
             len(plan.lost),
-            sorted(plan.counters.items()),
+            sorted(counters.items()),
         )
-        return RestoreResult(plan, safety, plan.counters)
+        return RestoreResult(plan, safety, counters)
 
-    def _mark(self, plan: RestorePlan) -> None:
-        """Raise the high-water marks to the counters the restore will set, first."""
+    def _mark(self, plan: RestorePlan) -> str | None:
+        """Raise the high-water marks to the counters the restore will set, first; the
+        backup's desk key."""
         copy = open_backup(plan.backup) if self._db.is_sqlite else None
         try:
             if copy is not None:
@@ -407,11 +423,25 @@ class RestoreService(Service):
         finally:
             if copy is not None:
                 copy.close()
+        if key is not None:
+            for year, number in plan.counters.items():
+                receipt_marks.record(self._mark_folders(), key, year, number)
+        return key
+
+    def _mark_folders(self) -> tuple[Path | None, ...]:
+        return (receipt_marks.data_folder(), self._backups.second_folder())
+
+    def _floor_at_swap(self, plan: RestorePlan, key: str | None) -> dict[int, int]:
+        """The plan's counters raised to the marks as they are now (this process's handouts
+        since the plan flushed to them first), the marks raised to the result."""
+        floor = dict(plan.counters)
         if key is None:
-            return
-        folders = (receipt_marks.data_folder(), self._backups.second_folder())
-        for year, number in plan.counters.items():
-            receipt_marks.record(folders, key, year, number)
+            return floor
+        for year, number in receipt_marks.marks_for(key, self._mark_folders()).items():
+            floor[year] = max(floor.get(year, 0), number)
+        for year, number in floor.items():
+            receipt_marks.record(self._mark_folders(), key, year, number)
+        return floor
 
     def _safety_copy(self, plan: RestorePlan) -> Path | None:
         """The database as it is now, kept aside (never rotated away); a damaged file is
@@ -433,19 +463,30 @@ class RestoreService(Service):
         backups.discard(path)
         return kept
 
-    def _restore_sqlite(self, backup: Path, counters: dict[int, int]) -> None:
+    def _restore_sqlite(self, backup: Path, plan: RestorePlan, key: str | None) -> dict[int, int]:
+        """Copy the backup beside the live file, then, while every other writer waits
+        (`backups.swap_in`), check that nothing was recorded since the plan, raise the copy's
+        counters to what is known then, and put it in place."""
         target = self._db.path
         assert target is not None
-        with backups.new_backup_file(target) as (part, _stream):
-            backups.copy_sqlite(backup, part)
+        counters: dict[int, int] = {}
+
+        def prepare(live: sqlite3.Connection) -> None:
+            if plan.current is not None and backups.sqlite_register_state(live) != plan.current:
+                log.warning("register changed between a restore's plan and its swap: refused")
+                raise Refused(_(REGISTER_CHANGED))
+            counters.update(self._floor_at_swap(plan, key))
             engine = create_engine(f"sqlite:///{part}")
             try:
                 with Session(engine) as session, session.begin():
                     receipt_marks.raise_counters(session, counters)
             finally:
                 engine.dispose()
+
+        with backups.new_backup_file(target) as (part, _stream):
+            backups.copy_sqlite(backup, part)
             try:
-                backups.restore_from(self._db, part)
+                backups.swap_in(self._db, part, prepare, fence=plan.current is not None)
             except sqlite3.Error as error:
                 raise EnvironmentProblem(
                     _(
@@ -453,3 +494,4 @@ class RestoreService(Service):
                     ).format(error=type(error).__name__)
                 ) from error
         backups.discard(part)
+        return counters

@@ -197,7 +197,7 @@ class BackupService(Service):
                     problems = (*problems, str(verified.ledger.problem))
             else:
                 pg_backups.dump(self._db.url, stream)
-                stream.flush()
+                backups.sync(stream, destination.parent)
                 report(1, STEPS)
                 problems = tuple(pg_backups.check_archive(part))
                 events = None

@@ -32,6 +32,7 @@ from sqlalchemy import make_url
 from passdesk import paths, staged
 from passdesk.errors import EnvironmentProblem, Refused, os_reason
 from passdesk.i18n import _
+from passdesk.store import faults
 
 if TYPE_CHECKING:
     from passdesk.store.database import Database
@@ -43,6 +44,29 @@ _NAME = re.compile(
     r"^(?P<stem>[A-Za-z0-9_.-]+?)-(?P<stamp>\d{8}-\d{6}-\d{6})-(?P<kind>[a-z0-9-]+)"
     r"\.(?P<extension>sqlite3|dump)$"
 )
+
+
+@dataclass(frozen=True)
+class RegisterState:
+    """What a restore's plan saw of the database it replaces: the restore goes ahead only
+    while that is still so (nothing recorded since that the plan did not list)."""
+
+    last_event: int
+    people: int  # the highest person number
+    counters: tuple[tuple[int, int], ...]  # (year, last receipt number), the first desk's
+
+
+def sqlite_register_state(connection: sqlite3.Connection) -> RegisterState:
+    """The same, read on a plain connection (inside the restore's write transaction)."""
+    head = connection.execute("SELECT last_id FROM ledger_head WHERE id = 1").fetchone()
+    people = connection.execute("SELECT coalesce(max(id), 0) FROM beneficiary").fetchone()
+    counters = connection.execute(
+        "SELECT year, last_number FROM receipt_counter "
+        "WHERE desk_id = (SELECT min(id) FROM desk) ORDER BY year"
+    ).fetchall()
+    return RegisterState(
+        int(head[0]) if head else 0, int(people[0]), tuple((int(y), int(n)) for y, n in counters)
+    )
 
 
 @dataclass(frozen=True)
@@ -176,16 +200,25 @@ def copy_sqlite(source_path: Path, part: Path) -> None:
         source.close()
 
 
+def sync(stream: IO[bytes], folder: Path) -> None:
+    """The part's bytes on the disk before it takes its final name: a power cut after the
+    rename must not leave a finished-looking backup with nothing in it."""
+    try:
+        stream.flush()
+        os.fsync(stream.fileno())
+    except OSError as error:
+        raise _write_problem(folder, error) from error
+
+
 def copy_file(source: Path, destination: Path) -> Path:
     """A finished backup copied to another folder (the USB drive), all or nothing."""
     with new_backup_file(destination) as (part, stream):
         try:
             with open(source, "rb") as origin:
                 shutil.copyfileobj(origin, stream, 1024 * 1024)
-            stream.flush()
-            os.fsync(stream.fileno())
         except OSError as error:
             raise _write_problem(destination.parent, error) from error
+        sync(stream, destination.parent)
     return publish(part, destination)
 
 
@@ -256,3 +289,85 @@ def restore_from(db: Database, backup: Path) -> None:
         source.backup(target)
     source.close()
     target.close()
+
+
+# --- a restore that no other window or console can slip a write into ------------------------
+
+# The writes a restore must not lose unlisted: a journal event, a receipt number, a person.
+_FENCED = (
+    ("ledger_event", "INSERT"),
+    ("receipt_counter", "INSERT"),
+    ("receipt_counter", "UPDATE"),
+    ("beneficiary", "INSERT"),
+)
+_FENCE_PREFIX = "passdesk_restore_fence_"
+# How long the restore waits for another window's write to end (database.BUSY_TIMEOUT_MS).
+_WAIT_SECONDS = 10.0
+
+
+def _fence_sql() -> list[str]:
+    return [
+        f"CREATE TRIGGER {_FENCE_PREFIX}{table}_{action.lower()} BEFORE {action} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{faults.RESTORE_FENCE}'); END"
+        for table, action in _FENCED
+    ]
+
+
+def _drop_fence(connection: sqlite3.Connection) -> None:
+    names = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+        (_FENCE_PREFIX + "%",),
+    ).fetchall()
+    for (name,) in names:
+        connection.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+
+
+def drop_stale_fence(path: Path) -> None:
+    """Remove the fence a restore killed between its check and its copy left in the file
+    (the restored copy never holds one); nothing is written when there is none."""
+    with contextlib.closing(
+        sqlite3.connect(path, timeout=_WAIT_SECONDS, isolation_level=None)
+    ) as live:
+        if live.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name LIKE ?",
+            (_FENCE_PREFIX + "%",),
+        ).fetchone():
+            _drop_fence(live)
+
+
+def swap_in(
+    db: Database, part: Path, prepare: Callable[[sqlite3.Connection], None], *, fence: bool
+) -> None:
+    """Put the copy `part` in place of the database, with nothing written in between.
+
+    `prepare(live)` runs inside a write transaction on the live file (BEGIN IMMEDIATE: every
+    other window and console waits): it reads what is there now and readies the part (it
+    raises to refuse, and nothing is changed). In the same transaction the journal, the
+    receipt counters and the people are fenced (triggers that refuse any write), because
+    SQLite's backup API cannot run inside a transaction of its destination: a handout slipped
+    in between the commit and the copy would be lost unlisted and its receipt number given
+    again. The copy replaces the whole file, the fence with it; a copy that fails takes the
+    fence away, and one killed midway leaves it for `drop_stale_fence` at the next start.
+    (`fence` False: the file being replaced is not a readable PassDesk database.)"""
+    target_path = db.path
+    assert target_path is not None
+    db.engine.dispose()
+    with contextlib.closing(
+        sqlite3.connect(target_path, timeout=_WAIT_SECONDS, isolation_level=None)
+    ) as live:
+        live.execute("BEGIN IMMEDIATE")
+        try:
+            prepare(live)
+            for statement in _fence_sql() if fence else ():
+                live.execute(statement)
+            live.execute("COMMIT")
+        except BaseException:
+            live.execute("ROLLBACK")
+            raise
+        try:
+            with contextlib.closing(sqlite3.connect(part)) as source:
+                source.backup(live)
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                _drop_fence(live)
+            raise

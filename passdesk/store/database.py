@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from passdesk import paths
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
-from passdesk.store import faults, pg_errors, schema, text_guard
+from passdesk.store import backups, faults, pg_errors, schema, text_guard
 from passdesk.store.location import display_url, refuse_network_share, resolve_url, sqlite_path
 
 log = logging.getLogger(__name__)
@@ -220,13 +220,18 @@ class Database:
             self._server_problem(exc)
             raise
 
-    def _server_problem(self, exc: DBAPIError) -> None:
+    def _server_problem(self, exc: DBAPIError, *, writing: bool = False) -> None:
         """Raise the French message for a PostgreSQL error that is the server's or the text's,
-        not a bug: a connection lost or refused, a NUL character in a parameter."""
+        not a bug: a connection lost or refused, a right withdrawn, a database that only
+        reads, a full disk, a NUL character in a parameter."""
         if self.is_sqlite:
             return
         if pg_errors.is_nul_in_text(exc):
             raise pg_errors.nul_in_text() from exc
+        refused = pg_errors.refusal(exc, self.url, writing=writing)
+        if refused is not None:
+            log.warning("database server refused a statement: %s", type(exc.orig).__name__)
+            raise refused from exc
         if pg_errors.failed_to_connect(exc) or pg_errors.connection_lost(exc):
             log.warning("database server unreachable: %s", type(exc.orig).__name__)
             raise pg_errors.connection_problem(exc, self.url) from exc
@@ -248,7 +253,7 @@ class Database:
                     actions = session.info.pop(_AFTER_COMMIT, [])
             except DBAPIError as exc:
                 if not self.retry.retryable(exc):
-                    self._server_problem(exc)
+                    self._server_problem(exc, writing=True)
                     if isinstance(exc, OperationalError) and _is_busy(exc):
                         log.warning("database busy: a write waited %s ms", BUSY_TIMEOUT_MS)
                         raise EnvironmentProblem(
@@ -364,6 +369,8 @@ def open_database(
         if path is not None:
             paths.private_files(sqlite_files(path))
         if upgrade:
+            if path is not None:
+                backups.drop_stale_fence(path)  # a restore killed midway: writes go on
             schema.upgrade_to_head(db)
         else:
             schema.ensure_current(db)

@@ -9,7 +9,6 @@ all there once the cause is gone.
 
 from __future__ import annotations
 
-import re
 import shutil
 import sqlite3
 from pathlib import Path
@@ -20,12 +19,16 @@ from sqlalchemy.exc import ArgumentError
 
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
+from passdesk.store.location import masked_query
 
 # Below this much free space an I/O error is the disk being full (SQLite's shared-memory
 # index and journal need a few pages before any write can start).
 NEARLY_FULL_BYTES = 1024 * 1024
 # The tables every PassDesk database has had since its first revision.
 PASSDESK_TABLES = frozenset({"alembic_version", "desk"})
+# What the fence a restore puts on the live file says to a write that meets it
+# (store.backups.swap_in): not French, the code below tells it apart.
+RESTORE_FENCE = "passdesk: a backup is being restored"
 
 
 class DamagedDatabase(EnvironmentProblem):
@@ -102,6 +105,13 @@ def environment_problem(error: BaseException, path: Path | None) -> EnvironmentP
         )
     if name in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
         return damaged(str(path))
+    if name.startswith("SQLITE_CONSTRAINT") and RESTORE_FENCE in str(error):
+        return EnvironmentProblem(
+            _(
+                "A backup is being put back in place of the database {path}: nothing was "
+                "changed. Try again in a moment (the restore logs everyone out)."
+            ).format(path=path)
+        )
     return None
 
 
@@ -109,8 +119,15 @@ def environment_problem(error: BaseException, path: Path | None) -> EnvironmentP
 
 
 def _masked(url: str) -> str:
-    """A URL that could not be parsed, shown without what looks like a password."""
-    return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+    """A URL that could not be parsed, shown without what looks like a password: everything
+    between `://user:` and the last `@` (an unescaped password may hold `/`, `@` or `:`; a
+    path's `@` hides a little too much, never too little), and a `password=` of the query."""
+    scheme, separator, rest = url.partition("://")
+    at = rest.rfind("@")
+    user, colon, _secret = rest[: max(at, 0)].partition(":")
+    if separator and at >= 0 and colon:
+        url = f"{scheme}://{user}:***@{rest[at + 1 :]}"
+    return masked_query(url)
 
 
 def check_url(url: str) -> None:

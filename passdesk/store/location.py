@@ -7,6 +7,7 @@ file. Nothing here opens a connection.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path, PurePath
 
@@ -76,9 +77,18 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*", re.IGNORECASE)
+
+
+def masked_query(url: str) -> str:
+    """The URL without a password given in its query (`?password=`, which libpq reads too)."""
+    return _QUERY_PASSWORD.sub(r"\1***", url)
+
+
 def display_url(url: str) -> str:
-    """The URL as it may be shown or logged: never with its password."""
-    return make_url(url).render_as_string(hide_password=True)
+    """The URL as it may be shown or logged: never with its password (after the user name,
+    or in the query)."""
+    return masked_query(make_url(url).render_as_string(hide_password=True))
 
 
 def _mount_type(path: Path, mounts_text: str) -> str | None:

@@ -13,7 +13,8 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import IO
 
@@ -21,6 +22,7 @@ from sqlalchemy import URL, make_url
 
 from passdesk.errors import EnvironmentProblem
 from passdesk.i18n import _
+from passdesk.store.backups import RegisterState
 from passdesk.store.location import display_url
 
 TIMEOUT_SECONDS = 3600
@@ -46,15 +48,17 @@ def _connection(url: str) -> tuple[str, dict[str, str]]:
     carries the password."""
     parsed = make_url(url)
     environment = dict(os.environ)
-    if parsed.password:
-        environment["PGPASSWORD"] = str(parsed.password)
+    query = {k: v for k, v in parsed.query.items() if k.lower() != "password"}
+    given = [v for k, v in parsed.query.items() if k.lower() == "password"]
+    if parsed.password or given:  # (a password in the query would be on the command line)
+        environment["PGPASSWORD"] = str(parsed.password or given[0])
     plain = URL.create(
         "postgresql",
         username=parsed.username,
         host=parsed.host,
         port=parsed.port,
         database=parsed.database,
-        query=parsed.query,
+        query=query,
     )
     return plain.render_as_string(hide_password=False), environment
 
@@ -78,7 +82,9 @@ def _run(arguments: Sequence[str], environment: dict[str, str], url: str, **opti
         last = (errors.strip().splitlines() or ["?"])[-1]
         raise EnvironmentProblem(
             _("{tool} failed on {url}: {error}").format(
-                tool=Path(arguments[0]).name, url=display_url(url), error=last
+                tool=Path(arguments[0]).name,
+                url=display_url(url) if url else arguments[-1],  # (an archive read alone)
+                error=last,
             )
         )
     output = getattr(done, "stdout", None)
@@ -96,30 +102,129 @@ def dump(url: str, stream: IO[bytes]) -> None:
     )
 
 
-def restore(url: str, archive: Path) -> None:
-    """Replace the database's tables with the archive's, in one transaction."""
-    address, environment = _connection(url)
-    _run(
-        [
-            _tool("pg_restore"),
-            "--clean",
-            "--if-exists",
-            "--no-owner",
-            "--no-privileges",
-            "--single-transaction",
-            "--exit-on-error",
-            "--dbname",
-            address,
-            str(archive),
-        ],
-        environment,
-        url,
-        stdout=subprocess.DEVNULL,
+# Raised by the check that opens a restore's transaction; told apart from other failures.
+REGISTER_CHANGED = "passdesk-register-changed"
+
+
+class RegisterChanged(EnvironmentProblem):
+    """The register moved since the restore's plan: nothing was changed."""
+
+
+def _guard_sql(expected: RegisterState | None) -> str:
+    """Keep every other desk's writes out until the restore commits, and refuse if the
+    register is no longer what the plan listed."""
+    if expected is None:  # nothing readable to protect: the tables may not even be there
+        return "SELECT 1"
+    counters = ",".join(f"{year}:{number}" for year, number in expected.counters)
+    return (
+        "LOCK TABLE public.ledger_head, public.receipt_counter, public.ledger_event, "
+        "public.beneficiary IN EXCLUSIVE MODE;\n"
+        "DO $$ BEGIN IF (SELECT coalesce(max(last_id), 0) FROM public.ledger_head) "
+        f"<> {int(expected.last_event)} "
+        f"OR (SELECT coalesce(max(id), 0) FROM public.beneficiary) <> {int(expected.people)} "
+        "OR coalesce((SELECT string_agg(year || ':' || last_number, ',' ORDER BY year) "
+        "FROM public.receipt_counter WHERE desk_id = (SELECT min(id) FROM public.desk)), '') "
+        f"<> '{counters}' THEN RAISE EXCEPTION '{REGISTER_CHANGED}'; END IF; END $$;"
     )
 
 
+def _floor_sql(floor: Mapping[int, int]) -> str:
+    """Each year's counter raised to at least `floor[year]`, in the restore's transaction."""
+    if not floor:
+        return "SELECT 1"
+    values = ", ".join(f"({int(year)}, {int(number)})" for year, number in sorted(floor.items()))
+    return (
+        "INSERT INTO public.receipt_counter (desk_id, year, last_number) "
+        f"SELECT d.id, f.year, f.n FROM (VALUES {values}) AS f(year, n) "
+        "CROSS JOIN (SELECT min(id) AS id FROM public.desk) AS d WHERE d.id IS NOT NULL "
+        "ON CONFLICT (desk_id, year) DO UPDATE SET last_number = "
+        "greatest(public.receipt_counter.last_number, excluded.last_number)"
+    )
+
+
+# The last statement fed to psql, only once pg_restore wrote the whole script: the raise
+# that follows reads it, so an archive read halfway rolls everything back.
+_COMPLETE = "CREATE TEMPORARY TABLE pg_temp.passdesk_script_complete ();\n"
+
+
+def restore(
+    url: str, archive: Path, *, expected: RegisterState | None, floor: Mapping[int, int]
+) -> None:
+    """Replace the database's tables with the archive's and raise the receipt counters to
+    `floor`, all in one transaction that began by locking the journal, the counters and the
+    people (other desks wait, then see the restored register) and by checking that nothing was
+    recorded since the plan (`expected`): no handout can slip in between the restore and the
+    counters' raise and take a number already printed.
+
+    pg_restore writes the archive as SQL, which psql runs between the check and the raise
+    (`--single-transaction` wraps the three; any error rolls everything back)."""
+    address, environment = _connection(url)
+    reader = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges"]
+    writer = [
+        _tool("psql"),
+        "--no-psqlrc",
+        "--quiet",
+        "--set=ON_ERROR_STOP=1",
+        "--single-transaction",
+        "--dbname",
+        address,
+        "--command",
+        _guard_sql(expected),
+        "--file=-",
+        "--command",
+        "SELECT FROM pg_temp.passdesk_script_complete; " + _floor_sql(floor),
+    ]
+    with tempfile.TemporaryFile() as reader_errors, tempfile.TemporaryFile() as writer_errors:
+        try:
+            with (
+                subprocess.Popen(
+                    [*reader, "--file=-", str(archive)],
+                    env=environment,
+                    stdout=subprocess.PIPE,
+                    stderr=reader_errors,
+                ) as script,
+                subprocess.Popen(
+                    writer,
+                    env=environment,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.DEVNULL,
+                    stderr=writer_errors,
+                ) as psql,
+            ):
+                assert script.stdout is not None and psql.stdin is not None
+                try:
+                    while chunk := script.stdout.read(1024 * 1024):
+                        psql.stdin.write(chunk)
+                    if script.wait(TIMEOUT_SECONDS) == 0:
+                        psql.stdin.write(_COMPLETE.encode())
+                    psql.stdin.close()
+                except BrokenPipeError:  # psql stopped at an error: said below
+                    script.kill()
+                psql.wait(TIMEOUT_SECONDS)
+                script.wait(TIMEOUT_SECONDS)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise EnvironmentProblem(
+                _("{tool} could not be run: {error}").format(tool="pg_restore", error=error)
+            ) from error
+        said = {}
+        for tool, errors in (("pg_restore", reader_errors), ("psql", writer_errors)):
+            errors.seek(0)
+            said[tool] = errors.read().decode("utf-8", "replace")
+    if psql.returncode != 0 and REGISTER_CHANGED in said["psql"]:
+        raise RegisterChanged(REGISTER_CHANGED)
+    for done, tool in ((script, "pg_restore"), (psql, "psql")):
+        if done.returncode != 0:
+            last = (said[tool].strip().splitlines() or ["?"])[-1]
+            raise EnvironmentProblem(
+                _("{tool} failed on {url}: {error}").format(
+                    tool=tool, url=display_url(url), error=last
+                )
+            )
+
+
 def check_archive(archive: Path) -> list[str]:
-    """What is wrong with an archive (empty: pg_restore reads its table of contents)."""
+    """What is wrong with an archive (empty: pg_restore reads its table of contents, then
+    every table's data, decompressed and written nowhere: a damaged block is found now)."""
     try:
         listing = _run(
             [_tool("pg_restore"), "--list", str(archive)],
@@ -127,9 +232,17 @@ def check_archive(archive: Path) -> list[str]:
             "",
             stdout=subprocess.PIPE,
         )
+        if "TABLE DATA" not in listing:
+            return [_("The archive holds no table data.")]
+        _run(
+            [_tool("pg_restore"), f"--file={os.devnull}", str(archive)],
+            dict(os.environ),
+            "",
+            stdout=subprocess.DEVNULL,
+        )
     except EnvironmentProblem as problem:
         return [problem.message]
-    return [] if "TABLE DATA" in listing else [_("The archive holds no table data.")]
+    return []
 
 
 def table_rows(archive: Path, table: str) -> list[dict[str, str | None]]:

@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 
 from passdesk.errors import EnvironmentProblem, InvalidInput
 from passdesk.i18n import _
+from passdesk.store.location import display_url
 
 # Lower-cased fragments of the server's messages (English, French) for each refusal.
 _LOGIN_REFUSED = (
@@ -90,7 +91,7 @@ def unusable(url: str) -> EnvironmentProblem:
             "The database {url} answered but cannot be used by PassDesk: it may be damaged, "
             "not a PassDesk database, or its user may lack the rights on it. Nothing was "
             "changed; ask your IT contact."
-        ).format(url=make_url(url).render_as_string(hide_password=True))
+        ).format(url=display_url(url))
     )
 
 
@@ -106,3 +107,39 @@ def nul_in_text() -> InvalidInput:
             "type it again, without pasting it from another program."
         )
     )
+
+
+# SQLSTATEs of a statement the server refused for a reason of its own, not a bug of PassDesk's.
+INSUFFICIENT_PRIVILEGE, READ_ONLY_TRANSACTION, DISK_FULL = "42501", "25006", "53100"
+
+
+def refusal(error: DBAPIError, url: str, *, writing: bool) -> EnvironmentProblem | None:
+    """The French message for a statement the server refused because of its own set-up (a
+    right withdrawn, a database that only reads, a full disk), or None. A read-only refusal
+    counts only in a unit of work: in a read snapshot it would be PassDesk's own mistake."""
+    state = getattr(error.orig, "sqlstate", None)
+    server = _server(url)
+    if state == INSUFFICIENT_PRIVILEGE:
+        return EnvironmentProblem(
+            _(
+                "The database server {server} refused this: the user of the address in "
+                "PASSDESK_DATABASE or --database lacks a right on the desk's tables. Nothing "
+                "was changed; ask your IT contact to give it back."
+            ).format(server=server)
+        )
+    if state == READ_ONLY_TRANSACTION and writing:
+        return EnvironmentProblem(
+            _(
+                "The database server {server} only lets this database be read right now (a "
+                "read-only copy, or a database set to read-only): nothing was changed. Ask "
+                "your IT contact."
+            ).format(server=server)
+        )
+    if state == DISK_FULL:
+        return EnvironmentProblem(
+            _(
+                "The disk of the database server {server} is full: nothing was saved and "
+                "nothing is lost. Ask your IT contact to free some space on it, then try again."
+            ).format(server=server)
+        )
+    return None

@@ -193,3 +193,8 @@ def test_postgresql_addresses_keep_the_password_off_the_command_line() -> None:
     )
     assert address == "postgresql://desk@server:5433/passdesk?sslmode=require"
     assert environment["PGPASSWORD"] == "s3cr@t"
+    address, environment = pg_backups._connection(
+        "postgresql+psycopg://desk@server/passdesk?password=s3cret&sslmode=require"
+    )
+    assert address == "postgresql://desk@server/passdesk?sslmode=require"
+    assert environment["PGPASSWORD"] == "s3cret"

@@ -222,7 +222,17 @@ def test_a_database_in_a_read_only_folder_is_refused_calmly(
 # --- addresses and files that are not PassDesk's --------------------------------------------
 
 
-@pytest.mark.parametrize("url", ["sqlite://:::", "postgresql://desk:secret@:::/x", "://nothing"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite://:::",
+        "postgresql://desk:secret@:::/x",
+        "postgresql://desk:se/cret@:::/x",
+        "postgresql://desk:s@e:cret@:::/x",
+        "postgresql://desk@:::/x?sslmode=require&password=secret",
+        "://nothing",
+    ],
+)
 def test_a_malformed_database_address_is_refused(
     console: Console, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -230,7 +240,7 @@ def test_a_malformed_database_address_is_refused(
     result = console.run("--database", url, "check")
     assert_calm(result)
     assert "n'est pas valide" in result.err, result.err
-    assert "secret" not in result.err
+    assert "cret" not in result.err
     assert list(tmp_path.iterdir()) == [tmp_path / "passdesk-home"]
 
 
@@ -377,3 +387,11 @@ def test_a_database_on_a_read_only_disk_is_still_read(
     monkeypatch.setattr(Path, "chmod", read_only_disk)
     result = console.run("check", credentials=False)
     assert_calm(result, 0)
+
+
+def test_an_address_is_shown_without_a_password_in_its_query() -> None:
+    from passdesk.store import display_url
+
+    shown = display_url("postgresql+psycopg://desk:s3cret@server/passdesk?PASSWORD=s3cret&x=1")
+    assert "s3cret" not in shown
+    assert shown.endswith("?PASSWORD=***&x=1") and "desk:***@server" in shown

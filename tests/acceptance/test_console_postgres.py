@@ -153,3 +153,68 @@ def test_a_commune_too_long_for_its_column_is_bad_input(
         capsys, monkeypatch, "--database", french_desk, "--json", "beneficiary", "find", "martin"
     )
     assert status == 0 and "Léa" not in out
+
+
+def test_a_password_given_in_the_query_is_never_printed(
+    database: str,
+    postgres_server: PostgresServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    url = f"{postgres_server.url('console_desk', user=PASSWORD_ROLE)}?password={PASSWORD}"
+    status, out, err = _run(
+        capsys, monkeypatch, "--database", url, "init", "--desk", "CCAS", "--password-stdin"
+    )
+    assert status == 0, err
+    assert PASSWORD not in out + err
+    assert "password=***" in out
+
+
+def test_a_server_refusing_a_write_is_told_in_french_with_nothing_changed(
+    database: str,
+    postgres_server: PostgresServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    status, _out, err = _run(
+        capsys, monkeypatch, "--database", database, "init", "--desk", "CCAS", "--password-stdin"
+    )
+    assert status == 0, err
+    with postgres_server.superuser("console_desk") as connection:
+        connection.execute(f"REVOKE INSERT ON beneficiary FROM {PASSWORD_ROLE}")
+    status, out, err = _run(
+        capsys, monkeypatch, "--database", database,
+        "beneficiary", "add", "--last-name", "Martin", "--first-name", "Léa",
+        "--birth-date", "1980-02-03",
+    )  # fmt: skip
+    assert status == 3, err
+    assert "a refusé cette opération : l'utilisateur de l'adresse" in err, err
+    assert "Rien n'a été modifié" in err, err
+    assert "Traceback" not in err and PASSWORD not in out + err
+    with postgres_server.superuser("console_desk") as connection:
+        assert connection.execute("SELECT count(*) FROM beneficiary").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    ("state", "writing", "said"),
+    [
+        ("53100", False, "Le disque du serveur de base de données server est plein"),
+        ("25006", True, "Le serveur de base de données server ne laisse que lire cette base"),
+        ("25006", False, None),  # in a read snapshot: PassDesk's own mistake, not the server's
+    ],
+)
+def test_a_full_disk_or_a_read_only_server_is_told_in_french(
+    state: str, writing: bool, said: str | None
+) -> None:
+    """(A hot standby and a full disk are not made here: the server's SQLSTATE is.)"""
+    from sqlalchemy.exc import OperationalError
+
+    from passdesk.store import pg_errors
+
+    class Refused(Exception):
+        sqlstate = state
+
+    error = OperationalError("INSERT", {}, Refused("refused"))
+    url = "postgresql+psycopg://desk:x@server/passdesk"
+    problem = pg_errors.refusal(error, url, writing=writing)
+    assert (problem.message[: len(said)] if problem else None) == said

@@ -383,3 +383,127 @@ def test_marks_of_another_desk_never_move_the_counters(
     assert receipt_marks.read_marks(folder)[key][year] == counters[year]
     receipt_marks.write_mark(folder, key, year, counters[year] - 1)  # a mark never goes down
     assert receipt_marks.read_marks(folder)[key][year] == counters[year]
+
+
+# --- a restore while other windows work --------------------------------------------------------
+
+
+def _handing_out_during_verify(
+    services: Services, db_url: str, admin: Actor, person: BeneficiaryRow, code: str
+) -> list[str]:
+    """Another window (its own services) hands out while the restore verifies the backup."""
+    given: list[str] = []
+    verify = services.restore._backups.verify
+
+    def verify_while_another_window_hands_out(path: Path):  # type: ignore[no-untyped-def]
+        report = verify(path)
+        other = open_services(db_url)
+        try:
+            given.append(give(other, admin, person, code))
+        finally:
+            other.close()
+        return report
+
+    services.restore._backups.verify = verify_while_another_window_hands_out  # type: ignore[method-assign]
+    return given
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_a_handout_between_the_plan_and_the_swap_is_never_lost_unlisted_nor_numbered_twice(
+    services: Services,
+    admin: Actor,
+    person: BeneficiaryRow,
+    other_programme: ProgrammeRow,
+    busy: list[str],
+    db_url: str,
+    raw: RawDb,
+) -> None:
+    backup = services.backups.create("manual").path
+    given = _handing_out_during_verify(services, db_url, admin, person, other_programme.code)
+    with pytest.raises(Refused, match="Relancez la restauration"):
+        services.restore.restore(backup, admin)
+    assert len(given) == 1
+    assert raw.scalar("SELECT count(*) FROM handout") == 4  # nothing was changed
+    assert raw.scalar("SELECT count(*) FROM ledger_event WHERE details LIKE ?", (f"%{given[0]}%",))
+    # Run again, the restore lists the handout as lost and numbers on after it.
+    services.restore._backups = type(services.restore._backups)(services.db)
+    plan = services.restore.plan(backup)
+    assert given[0] in {e.receipt for e in plan.lost}
+    services.restore.restore(backup, admin)
+    assert raw.scalar("SELECT count(*) FROM handout") == 3
+    after = give(services, admin, person, other_programme.code)
+    assert number(after) == number(given[0]) + 1
+
+
+def test_a_write_meeting_a_restore_fence_is_told_in_french_and_a_stale_fence_goes_at_start(
+    services: Services,
+    admin: Actor,
+    person: BeneficiaryRow,
+    other_programme: ProgrammeRow,
+    busy: list[str],
+    db_path: Path,
+    raw: RawDb,
+) -> None:
+    from passdesk.errors import EnvironmentProblem
+
+    with closing(sqlite3.connect(db_path)) as connection:  # a restore killed before its copy
+        for statement in backups._fence_sql():
+            connection.execute(statement)
+        connection.commit()
+    with pytest.raises(EnvironmentProblem, match="en train d'être remise en place"):
+        give(services, admin, person, other_programme.code)
+    assert raw.scalar("SELECT count(*) FROM handout") == 3
+    services.close()
+    reopened = open_services(db_path)
+    try:
+        assert number(give(reopened, admin, person, other_programme.code)) == number(busy[-1]) + 1
+    finally:
+        reopened.close()
+    assert table(db_path, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'") == [(0,)]
+
+
+ON_POSTGRES = pytest.mark.parametrize(
+    "backend", [pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+
+
+@ON_POSTGRES
+def test_a_postgresql_backup_is_on_the_disk_before_it_takes_its_name(
+    services: Services, busy: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[str, ...]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def recorded_fsync(fd: int) -> None:
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        fsync(fd)
+
+    def recorded_replace(source: str, target: str) -> None:
+        calls.append(("replace", str(source), str(target)))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", recorded_fsync)
+    monkeypatch.setattr(os, "replace", recorded_replace)
+    made = services.backups.create("manual").path
+    renamed = next(call for call in calls if call[0] == "replace" and call[2] == str(made))
+    assert calls.index(("fsync", renamed[1])) < calls.index(renamed)
+
+
+@ON_POSTGRES
+def test_a_postgresql_archive_with_a_damaged_data_block_fails_its_verification(
+    services: Services, busy: list[str]
+) -> None:
+    made = services.backups.create("manual").path
+    assert services.backups.verify(made).ok
+    data = bytearray(made.read_bytes())
+    # Inside a table's compressed data (a zlib stream: its header, then deflate blocks); the
+    # table of contents, which pg_restore --list reads, stays whole.
+    start = data.rfind(b"\x78\x9c")
+    assert start > len(data) // 2
+    data[start + 6 : start + 30] = b"\xa5" * 24
+    damaged = made.with_name("damaged.dump")
+    damaged.write_bytes(bytes(data))
+    report = services.backups.verify(damaged)
+    assert not report.ok and report.storage_problems
