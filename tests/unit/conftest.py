@@ -179,6 +179,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     own = inspect.signature(metafunc.function).parameters
     if "db_path" in own or "raw_db" in own or metafunc.definition.get_closest_marker("sqlite_only"):
         return
+    chosen = metafunc.definition.iter_markers("parametrize")
+    if any("backend" in str(marker.args[0]).replace(" ", "").split(",") for marker in chosen):
+        return  # the test names its own backends
     every = metafunc.config.getoption("--postgres-suite") == "all"
     if not every and metafunc.module.__name__.rpartition(".")[2] not in POSTGRES_SOME:
         return
