@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     from passdesk.services import open_services
     from passdesk.ui.style import install_style
     from passdesk.ui.worker import TaskRunner
-    from tools import screens
+    from tools import screen_checks, screens
 
     qt_app = QApplication(["passdesk-screenshots"])
     qt_app.setStyle("Fusion")  # the same look wherever the tool runs
@@ -97,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             with screens.shown(stage, screen, (width, height), empty=empty) as widget:
                 tops.add(type(widget).__name__)
                 if args.check:
-                    found = screens.problems_of(widget, (width, height), names=number == 0)
+                    found = screen_checks.problems_of(widget, (width, height), names=number == 0)
                     if found:
                         problems[f"{screen.name} {width}x{height}"] = found
                     checked.append(f"{screen.name} {width}x{height}")

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from passdesk.ui.widgets.basics import ElidedLabel
-from tools import screens
+from tools import screen_checks, screens
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMELESS = "no accessible name"
@@ -127,14 +127,14 @@ def test_the_checks_see_a_cut_label_a_nameless_field_and_a_dialog_too_tall(qtbot
     dialog.resize(300, 900)
     dialog.show()
     qtbot.waitExposed(dialog)
-    found = screens.problems_of(dialog, (1280, 720), names=True)
+    found = screen_checks.problems_of(dialog, (1280, 720), names=True)
     assert any("larger than the screen" in p for p in found)
     assert any("cut 'Une phrase" in p for p in found)
     assert not any("Une autre phrase" in p for p in found)  # elided, whole in its tooltip
     assert elided.toolTip() == elided.full_text()
     nameless_ones = {p.split("'")[1] for p in found if p.startswith(NAMELESS)}
     assert nameless_ones == {"nameless_edit", "unnamed_choice", "hidden_table"}
-    assert screens.problems_of(dialog, (1920, 1080), names=False) == [
+    assert screen_checks.problems_of(dialog, (1920, 1080), names=False) == [
         p for p in found if p.startswith("cut")
     ]
 
@@ -147,5 +147,5 @@ def test_a_window_that_cannot_shrink_to_the_screen_is_seen(qtbot: Any) -> None:
     window.setCentralWidget(wide)
     window.show()
     qtbot.waitExposed(window)
-    assert screens.oversize(window, (1280, 720)) is not None
-    assert screens.oversize(window, (1920, 1080)) is None
+    assert screen_checks.oversize(window, (1280, 720)) is not None
+    assert screen_checks.oversize(window, (1920, 1080)) is None
