@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 from passdesk.services.beneficiary_input import MAX_NAME_LENGTH, BeneficiaryInput
 from tests.ui.conftest import Desk, focused, type_text
 from tests.ui.test_serve_flow import open_window
-from tools.screens import LONG_NAME, text_height
+from tools.screen_checks import text_height
+from tools.screens import LONG_NAME
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 
