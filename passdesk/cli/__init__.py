@@ -116,6 +116,15 @@ def add_global_options(parser: argparse.ArgumentParser, default: Any = None) -> 
         help=_("machine-readable result on stdout"),
     )
     parser.add_argument(
+        "--desk-code",
+        metavar="CODE",
+        default=default,
+        help=_(
+            "the desk to work for when the database holds several (default: PASSDESK_DESK, "
+            "else the acting agent's desk)"
+        ),
+    )
+    parser.add_argument(
         "--agent",
         metavar="LOGIN",
         default=default,

@@ -117,6 +117,9 @@ def open_services(args: argparse.Namespace) -> Services:
 
     services = open_(args.database)
     _opened.append(services)
+    code = getattr(args, "desk_code", None) or os.environ.get(DESK_VARIABLE)
+    if code:
+        services.db.desk_id = services.desks.by_code(code).id
     return services
 
 
@@ -126,6 +129,7 @@ def close_services() -> None:
 
 
 PASSWORD_VARIABLE = "PASSDESK_PASSWORD"
+DESK_VARIABLE = "PASSDESK_DESK"
 
 
 def _offers_credentials(args: argparse.Namespace) -> bool:
@@ -161,7 +165,14 @@ def acting_agent(services: Services, args: argparse.Namespace) -> Actor:
     shows personal data gets its agent here; tests/acceptance/test_console_auth.py walks the
     parser to prove it."""
     login = args.agent or services.accounts.actor(None).login
-    return services.accounts.authenticate(login, _acting_password(args, login))
+    actor = services.accounts.authenticate(login, _acting_password(args, login))
+    if services.db.desk_id not in (None, actor.desk_id):  # --desk names another desk
+        raise Refused(
+            _("{login} works for the desk {code}, not for the one --desk-code names.").format(
+                login=actor.login, code=services.desks.get(actor.desk_id).code
+            )
+        )
+    return services.act_as(actor)
 
 
 def acting_agent_if_offered(services: Services, args: argparse.Namespace) -> Actor | None:

@@ -240,7 +240,11 @@ class _Batch:
         if self.notice is None:  # as the service does: the version in force, stored if new
             self.notice = privacy_notice.stamp(self.session, op.at).version
         values = beneficiary_values(
-            clean, at=op.at, agent_id=self.agent[op.login], notice=self.notice
+            clean,
+            at=op.at,
+            agent_id=self.agent[op.login],
+            desk_id=self.writer.desk_id,
+            notice=self.notice,
         )
         self.people.append({"id": person_id, **values})
         self.tokens.extend(

@@ -3,7 +3,15 @@
 from passdesk.models.base import Base
 from passdesk.models.beneficiary import Beneficiary, NameToken
 from passdesk.models.closing import DailyClosing
-from passdesk.models.desk import Agent, AgentEvent, Desk, ReceiptCounter, Role, Setting
+from passdesk.models.desk import (
+    Agent,
+    AgentEvent,
+    Desk,
+    DeskKind,
+    ReceiptCounter,
+    Role,
+    Setting,
+)
 from passdesk.models.handout import Handout, HandoutBooklet
 from passdesk.models.ledger import EventKind, LedgerEvent, LedgerHead
 from passdesk.models.place import Place
@@ -20,6 +28,7 @@ from passdesk.models.stock import (
     Voucher,
     VoucherStatus,
 )
+from passdesk.models.transfer import Transfer
 from passdesk.models.usage import FollowUpCall, UsageImport, UsageMapping, VoucherUse
 
 __all__ = [
@@ -32,6 +41,7 @@ __all__ = [
     "BookletStatus",
     "DailyClosing",
     "Desk",
+    "DeskKind",
     "ErasedPerson",
     "EventKind",
     "FollowUpCall",
@@ -52,6 +62,7 @@ __all__ = [
     "SerialFormat",
     "Setting",
     "StockLot",
+    "Transfer",
     "UsageImport",
     "UsageMapping",
     "VoidReason",

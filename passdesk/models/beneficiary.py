@@ -33,6 +33,9 @@ class Beneficiary(Base):
     contact_consent: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     created_by: Mapped[int] = mapped_column(ForeignKey("agent.id"))
+    # The desk that registered the person (who sees them depends on the `people_shared`
+    # setting of the territory).
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desk.id"), index=True)
     updated_at: Mapped[datetime | None]
     # The information notice: the version last shown to them (registration, a receipt, the
     # notice printed), and the version their consent was given under.

@@ -3,19 +3,57 @@ settings."""
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, LargeBinary, String, Text, UniqueConstraint, false, text
+from sqlalchemy import (
+    Enum,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from passdesk.models.base import Base
 from passdesk.roles import Role
 
 
+class DeskKind(enum.StrEnum):
+    """A territory's structures share one database (issue 13): the desks that serve people,
+    and at most one coordination, which receives the lots and transfers ranges to the desks.
+    A database of one desk has one row of kind DESK, which receives its own lots."""
+
+    DESK = "desk"
+    COORDINATION = "coordination"
+
+
 class Desk(Base):
     __tablename__ = "desk"
+    __table_args__ = (
+        Index(
+            "uq_desk_one_coordination",
+            "kind",
+            unique=True,
+            sqlite_where=text("kind = 'coordination'"),
+            postgresql_where=text("kind = 'coordination'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # "VAULX": how the console (--desk, transfer --to) and the screens name the desk.
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    kind: Mapped[DeskKind] = mapped_column(
+        Enum(
+            DeskKind, native_enum=False, length=12, values_callable=lambda e: [m.value for m in e]
+        ),
+        default=DeskKind.DESK,
+        server_default=DeskKind.DESK.value,
+    )
     name: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(Text, default="", info={"max_length": 300})
     postcode: Mapped[str] = mapped_column(String(10), default="")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from passdesk.models.base import Base
@@ -12,13 +12,15 @@ from passdesk.models.base import Base
 
 class Handout(Base):
     __tablename__ = "handout"
+    # Each desk has its own series (2026-000001 ...), so a number is unique within a desk.
+    __table_args__ = (UniqueConstraint("desk_id", "receipt_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     desk_id: Mapped[int] = mapped_column(ForeignKey("desk.id"))
     beneficiary_id: Mapped[int] = mapped_column(ForeignKey("beneficiary.id"), index=True)
     agent_id: Mapped[int] = mapped_column(ForeignKey("agent.id"))
     created_at: Mapped[datetime]
-    receipt_number: Mapped[str] = mapped_column(String(20), unique=True)
+    receipt_number: Mapped[str] = mapped_column(String(20))
     # Free text that reaches the receipt: at most 500 characters (checked by the service).
     override_reason: Mapped[str | None] = mapped_column(Text, info={"max_length": 500})
     cancelled_at: Mapped[datetime | None]

@@ -33,6 +33,10 @@ class EventKind(enum.StrEnum):
     PROGRAMME_CHANGED = "programme_changed"
     SERIAL_FORMAT_ADDED = "serial_format_added"
     RECEIPT_PRINTED = "receipt_printed"
+    # Several desks in one database (issue 13): a range of booklets moved from one desk to
+    # another, one event for each side (the pair is in the `transfer` table).
+    TRANSFERRED_OUT = "transferred_out"
+    TRANSFERRED_IN = "transferred_in"
 
 
 class LedgerEvent(Base):

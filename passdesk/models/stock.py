@@ -73,7 +73,10 @@ class Booklet(Base):
     __tablename__ = "booklet"
     __table_args__ = (
         UniqueConstraint("programme_id", "number"),
-        Index("ix_booklet_programme_status_number", "programme_id", "status", "number"),
+        # The next booklet in stock of a programme at a desk, in number order.
+        Index(
+            "ix_booklet_programme_status_desk_number", "programme_id", "status", "desk_id", "number"
+        ),
         # The stock page sorts 100,000 booklets by number or status, a page at a time.
         Index("ix_booklet_number", "number"),
         Index("ix_booklet_status", "status"),
@@ -82,6 +85,8 @@ class Booklet(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"))
     lot_id: Mapped[int] = mapped_column(ForeignKey("stock_lot.id"))
+    # The desk that holds it: the one that received its lot, until a transfer moves it.
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desk.id"))
     number: Mapped[int]
     code: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[BookletStatus] = mapped_column(_enum(BookletStatus))

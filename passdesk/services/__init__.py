@@ -21,6 +21,7 @@ from passdesk.services.booklet_history import BookletHistoryService
 from passdesk.services.booklet_printing import BookletPrintService
 from passdesk.services.closing import ClosingService
 from passdesk.services.dashboard import DashboardService
+from passdesk.services.desks import DeskService
 from passdesk.services.erasure import ErasureService
 from passdesk.services.expiry import ExpiryService
 from passdesk.services.followup import FollowUpService
@@ -37,6 +38,7 @@ from passdesk.services.pseudonymised import PseudonymisedExport
 from passdesk.services.receipts import ReceiptService
 from passdesk.services.regie import RegieService
 from passdesk.services.reports import ReportService
+from passdesk.services.rows import Actor
 from passdesk.services.serial_formats import SerialFormatService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
@@ -77,6 +79,7 @@ class Services:
     erasure: ErasureService
     person_export: PersonExportService
     booklet_history: BookletHistoryService
+    desks: DeskService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -116,7 +119,14 @@ class Services:
             erasure=ErasureService(db, clock),
             person_export=PersonExportService(db, clock),
             booklet_history=BookletHistoryService(db, clock, printing=booklet_printing),
+            desks=DeskService(db, clock),
         )
+
+    def act_as(self, actor: Actor) -> Actor:
+        """From now on the process works for the agent's desk (a database may hold several):
+        what it reads without an agent (settings, stock, the desk's identity) is that desk's."""
+        self.db.desk_id = actor.desk_id
+        return actor
 
     def close(self) -> None:
         self.db.close()

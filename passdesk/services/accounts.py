@@ -16,7 +16,7 @@ from passdesk.models import Agent, AgentEvent, Desk, EventKind, Role
 from passdesk.roles import Action
 from passdesk.services import ledger, lockout
 from passdesk.services.account_input import agent_name, desk_texts
-from passdesk.services.base import Service, actor_of, require, the_desk
+from passdesk.services.base import Service, actor_of, desk_id_in, desk_of, require, the_desk
 from passdesk.services.credentials import (  # noqa: F401 - re-exported for callers
     HOW_TO_CHOOSE,
     MIN_PASSWORD_LENGTH,
@@ -30,6 +30,7 @@ from passdesk.services.credentials import (  # noqa: F401 - re-exported for call
     verify_password,
 )
 from passdesk.services.desk_details import desk_identity, desk_row
+from passdesk.services.desks import code_from_name
 from passdesk.services.rows import Actor, AgentEventRow, AgentRow, DeskRow
 
 log = logging.getLogger(__name__)
@@ -148,6 +149,7 @@ class AccountService(Service):
                     )
                 )
             desk = Desk(
+                code=code_from_name(name, set()),
                 name=name,
                 address=address,
                 postcode=postcode,
@@ -208,7 +210,7 @@ class AccountService(Service):
         siret = check_siret(siret)
 
         def work(session: Session) -> DeskRow:
-            desk = the_desk(session)
+            desk = desk_of(session, actor)
             before = desk_identity(desk)
             desk.name, desk.address, desk.postcode = name, address, postcode
             desk.commune, desk.siret = commune, siret
@@ -265,7 +267,7 @@ class AccountService(Service):
                     _("The login {login} is already taken.").format(login=login), field="login"
                 )
             agent = Agent(
-                desk_id=the_desk(session).id,
+                desk_id=desk_of(session, actor).id,
                 login=login,
                 display_name=display_name,
                 role=role,
@@ -417,8 +419,10 @@ class AccountService(Service):
         authenticates first (passdesk.cli.common.acting_agent)."""
         with self._db.read() as session:
             query = select(Agent).where(Agent.active.is_(True))
-            if login is None:
-                query = query.where(Agent.role == Role.ADMIN).order_by(Agent.id)
+            if login is None:  # the chosen desk's first (a database of one desk: its first)
+                query = query.where(
+                    Agent.role == Role.ADMIN, Agent.desk_id == desk_id_in(session)
+                ).order_by(Agent.id)
             else:
                 query = query.where(Agent.login == login.strip().lower())
             agent = session.scalars(query.limit(1)).first()

@@ -51,14 +51,42 @@ class Service:
 
 
 def the_desk(session: Session) -> Desk:
+    """The desk this session works for: the one the process chose (`Database.desk_id`: the
+    logged-in agent's, the console's --desk), else the database's first desk (its only one,
+    or the coordination, which `init` made first)."""
+    chosen = session.info.get("desk_id")
+    if chosen is not None:
+        desk = session.get(Desk, chosen)
+        if desk is not None:
+            return desk
     desk = session.scalars(select(Desk).order_by(Desk.id).limit(1)).first()
     if desk is None:
         raise NotFound(_("This database has no desk yet. Run: passdesk-admin init --desk NAME"))
     return desk
 
 
+def desk_id_in(session: Session) -> int:
+    """The id of `the_desk(session)`, without loading the row when the process chose it."""
+    chosen = session.info.get("desk_id")
+    return chosen if chosen is not None else the_desk(session).id
+
+
+def desk_of(session: Session, actor: Actor) -> Desk:
+    """The desk an agent acts for: theirs, whatever desk the process was opened on."""
+    desk = session.get(Desk, actor.desk_id)
+    if desk is None:
+        raise NotFound(_("This database has no desk yet. Run: passdesk-admin init --desk NAME"))
+    return desk
+
+
 def actor_of(agent: Agent) -> Actor:
-    return Actor(id=agent.id, login=agent.login, display_name=agent.display_name, role=agent.role)
+    return Actor(
+        id=agent.id,
+        login=agent.login,
+        display_name=agent.display_name,
+        role=agent.role,
+        desk_id=agent.desk_id,
+    )
 
 
 def programme_row(programme: Programme) -> ProgrammeRow:

@@ -124,7 +124,12 @@ def index_tokens(first_name: str, last_name: str) -> list[str]:
 
 
 def beneficiary_values(
-    clean: BeneficiaryInput, *, at: datetime, agent_id: int, notice: int | None = None
+    clean: BeneficiaryInput,
+    *,
+    at: datetime,
+    agent_id: int,
+    desk_id: int,
+    notice: int | None = None,
 ) -> dict[str, Any]:
     """The columns of a person registered at `at` from a cleaned form (see `clean_input`),
     shown version `notice` of the information notice (their consent, if given, is under it)."""
@@ -147,6 +152,7 @@ def beneficiary_values(
         "contact_consent": clean.contact_consent,
         "created_at": at,
         "created_by": agent_id,
+        "desk_id": desk_id,
     }
 
 
@@ -234,7 +240,9 @@ class BeneficiaryService(Service):
         def work(session: Session) -> BeneficiaryRow:
             notice = privacy_notice.stamp(session, now).version  # what registering tells them
             person = Beneficiary(
-                **beneficiary_values(clean, at=now, agent_id=actor.id, notice=notice)
+                **beneficiary_values(
+                    clean, at=now, agent_id=actor.id, desk_id=actor.desk_id, notice=notice
+                )
             )
             session.add(person)
             session.flush()

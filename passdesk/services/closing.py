@@ -39,7 +39,7 @@ from passdesk.i18n import _, ngettext
 from passdesk.models import Agent, Booklet, BookletStatus, DailyClosing, EventKind, Programme
 from passdesk.roles import Action
 from passdesk.services import ledger, serial_formats
-from passdesk.services.base import Service, local_date, require, the_desk
+from passdesk.services.base import Service, desk_of, local_date, require
 from passdesk.services.finding import find_by_code
 from passdesk.services.handout_reading import on_paper
 from passdesk.services.print_lines import desk_line
@@ -276,7 +276,7 @@ class ClosingService(Service):
             )
             session.flush()
             closing = DailyClosing(
-                desk_id=the_desk(session).id,
+                desk_id=desk_of(session, actor).id,
                 day=day,
                 closed_at=now,
                 agent_id=actor.id,

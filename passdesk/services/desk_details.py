@@ -18,6 +18,8 @@ def desk_row(desk: Desk) -> DeskRow:
         desk.siret,
         desk.logo_png,
         bool(desk.demo),
+        desk.code,
+        desk.kind.value if desk.kind is not None else "desk",
     )
 
 

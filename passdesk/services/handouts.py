@@ -39,10 +39,10 @@ from passdesk.services import ledger, serial_formats
 from passdesk.services.base import (
     Service,
     booklet_row,
+    desk_of,
     local_date,
     programme_row,
     require,
-    the_desk,
 )
 from passdesk.services.handout_reading import (
     handout_row,
@@ -218,7 +218,7 @@ class HandoutService(Service):
                     chosen.append((found.booklet, found.programme))
             excluded = [self._check_booklet(session, b, p) for b, p in chosen]
             self._check_limits(session, person.id, chosen, reason)
-            desk = the_desk(session)
+            desk = desk_of(session, actor)
             handout = Handout(
                 desk_id=desk.id,
                 beneficiary_id=person.id,

@@ -17,6 +17,7 @@ class Actor:
     login: str
     display_name: str
     role: Role
+    desk_id: int  # the desk the agent works for
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class DeskRow:
     siret: str | None
     logo_png: bytes | None
     demo: bool = False  # a demonstration desk: invented data, marked on screen and on paper
+    code: str = ""  # how the console names it (--desk, transfer --to)
+    kind: str = "desk"  # or "coordination": receives the lots, transfers ranges to the desks
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from passdesk.i18n import LANGUAGES, N_, _
 from passdesk.models import EventKind, Setting
 from passdesk.roles import Action
 from passdesk.services import ledger
-from passdesk.services.base import Service, require, the_desk
+from passdesk.services.base import Service, desk_id_in, desk_of, require
 from passdesk.services.rows import Actor
 from passdesk.text import checked_text
 
@@ -255,7 +255,9 @@ def value_in(session: Session, key: str) -> Any:
     parameter = BY_KEY.get(key)
     if parameter is None:
         raise NotFound(_("Unknown setting {key}.").format(key=key))
-    stored = session.scalar(select(Setting.value).where(Setting.key == key))
+    stored = session.scalar(
+        select(Setting.value).where(Setting.desk_id == desk_id_in(session), Setting.key == key)
+    )
     if stored is None:
         return parameter.default
     if parameter.kind in ("text", "longtext"):
@@ -281,7 +283,7 @@ class SettingsService(Service):
         value = parse_value(parameter, raw)
 
         def work(session: Session) -> None:
-            desk = the_desk(session)
+            desk = desk_of(session, actor)
             setting = session.scalar(
                 select(Setting).where(Setting.desk_id == desk.id, Setting.key == key)
             )

@@ -35,7 +35,7 @@ from passdesk.models import (
 )
 from passdesk.roles import Action
 from passdesk.services import ledger, lots, serial_formats, stock_counts
-from passdesk.services.base import Service, booklet_row, require
+from passdesk.services.base import Service, booklet_row, desk_of, require
 from passdesk.services.finding import (  # noqa: F401 - other services import them from here
     Found,
     find_by_code,
@@ -226,7 +226,7 @@ class StockService(Service):
             )
             session.add(lot)
             session.flush()
-            self._insert_booklets(session, programme, lot)
+            self._insert_booklets(session, programme, lot, desk_of(session, actor).id)
             first_code, last_code = plan.first_code, plan.last_code
             serial_range = plan.serial_range
             ledger.append(
@@ -278,7 +278,7 @@ class StockService(Service):
 
     @staticmethod
     def _insert_booklets(
-        session: Session, programme: Programme, lot: StockLot, chunk: int = 5000
+        session: Session, programme: Programme, lot: StockLot, desk_id: int, chunk: int = 5000
     ) -> None:
         n = programme.vouchers_per_booklet
         for start in range(lot.first_booklet, lot.last_booklet + 1, chunk):
@@ -289,6 +289,7 @@ class StockService(Service):
                     {
                         "programme_id": programme.id,
                         "lot_id": lot.id,
+                        "desk_id": desk_id,
                         "number": k,
                         "code": codes.booklet_code(programme.code, k),
                         "status": BookletStatus.IN_STOCK,

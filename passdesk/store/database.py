@@ -176,6 +176,10 @@ class Database:
         self.engine = engine or create_passdesk_engine(url)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.retry = retry or RetryPolicy()
+        # The desk this process works for when a database holds several (issue 13): the
+        # logged-in agent's, or the console's --desk. None: the database's only (first) desk.
+        # Each session carries it in `info["desk_id"]` (passdesk.services.base.desk_id_in).
+        self.desk_id: int | None = None
         reading = self.engine
         if self.engine.dialect.name == "postgresql":
             reading = self.engine.execution_options(
@@ -201,6 +205,7 @@ class Database:
     def read(self) -> Iterator[Session]:
         """A read-only snapshot; nothing is committed."""
         with self._read() as session:
+            session.info["desk_id"] = self.desk_id
             try:
                 yield session
             except DBAPIError as exc:
@@ -248,6 +253,7 @@ class Database:
         while True:
             try:
                 with self._write() as session:
+                    session.info["desk_id"] = self.desk_id
                     with session.begin():
                         result = work(session)
                     actions = session.info.pop(_AFTER_COMMIT, [])

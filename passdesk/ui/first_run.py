@@ -365,7 +365,7 @@ class FirstRunWizard(QWizard):
             self.welcome.progress.setValue(min(done, total))
 
     def _on_demo_built(self, _summary: Any) -> None:
-        self.actor = self._services.accounts.actor()
+        self.actor = self._services.act_as(self._services.accounts.actor())
         self.accept()
 
     def _on_demo_failed(self, error: BaseException) -> None:

@@ -137,7 +137,9 @@ class LoginDialog(QDialog):
             self.message.show_info(_("Opening the database…"))
             return
         try:
-            self.actor = self._services.accounts.authenticate(login, self.password_edit.text())
+            self.actor = self._services.act_as(
+                self._services.accounts.authenticate(login, self.password_edit.text())
+            )
         except PassDeskError as error:
             self.message.show_error(error.message)
             self.password_edit.clear()

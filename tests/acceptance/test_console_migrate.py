@@ -114,7 +114,8 @@ def test_a_desk_moves_whole_and_carries_on_where_it_stopped(
     console, made = register
     fill_every_table(console, kit, made, tmp_path)
     before = kit.dump(console.database)
-    empty = [name for name, rows in before.items() if not rows]
+    # transfer: a desk of its own database receives its lots and transfers nothing
+    empty = [name for name, rows in before.items() if not rows and name != "transfer"]
     assert empty == [], f"the round trip would not prove these tables: {empty}"
     moved = migrate(console, target, as_json=True)
     assert moved.status == 0, moved

@@ -112,8 +112,8 @@ def test_write_session_commits_everything_or_nothing(db: Database, db_path: Path
             connection.close()
 
     insert = text(
-        "INSERT INTO desk (name, address, postcode, commune, created_at) "
-        "VALUES ('Mairie', '', '', '', '2026-01-01 00:00:00')"
+        "INSERT INTO desk (code, name, address, postcode, commune, created_at) "
+        "VALUES ('MAIRIE', 'Mairie', '', '', '', '2026-01-01 00:00:00')"
     )
 
     def failing(session: Session) -> None:

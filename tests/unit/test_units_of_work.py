@@ -18,8 +18,8 @@ from passdesk.errors import EnvironmentProblem, Refused
 from passdesk.store import Database, RetryPolicy, after_commit
 
 INSERT_DESK = text(
-    "INSERT INTO desk (name, address, postcode, commune, created_at) "
-    "VALUES ('Mairie', '', '', '', '2026-01-01 00:00:00')"
+    "INSERT INTO desk (code, name, address, postcode, commune, created_at) "
+    "VALUES ((SELECT 'D' || (count(*) + 1) FROM desk), 'Mairie', '', '', '', '2026-01-01 00:00:00')"
 )
 
 
