@@ -34,7 +34,7 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.roles import Action
-from passdesk.services import ledger, lots, serial_formats, stock_counts
+from passdesk.services import ledger, lots, stock_counts
 from passdesk.services.base import Service, booklet_row, desk_id_in, desk_of, require
 from passdesk.services.finding import (  # noqa: F401 - other services import them from here
     Found,
