@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from passdesk import codes
+from passdesk.documents.regie_records import EXIT
 from passdesk.errors import NotFound, Refused
 from passdesk.services import Services
 from passdesk.services.beneficiaries import BeneficiaryInput
@@ -359,3 +360,28 @@ def test_check_passes_with_two_desks_and_names_each_desks_figures(
     report = check_database(services)
     assert not report.ok
     assert any(_code(programme, VAULX_FIRST) in p for p in report.problems)
+
+
+def test_the_regie_register_holds_the_desks_movements(
+    services: Services,
+    admin: Actor,
+    agent: Actor,
+    person: BeneficiaryRow,
+    programme: ProgrammeRow,
+    vaulx: tuple[Actor, Actor],
+    vaulx_person: BeneficiaryRow,
+) -> None:
+    vadmin, vagent = vaulx
+    services.handouts.hand_out(agent, person.id, codes_=[_code(programme, 1)])
+    services.handouts.hand_out(agent, person.id, codes_=[_code(programme, 2)])
+    services.act_as(vagent)
+    services.handouts.hand_out(vagent, vaulx_person.id, codes_=[_code(programme, 7)])
+    day = START.date()
+
+    def exits(actor: Actor) -> int:
+        services.act_as(actor)
+        record = services.regie.register(programme.code, day, day)
+        return sum(m.quantity.booklets for m in record.movements if m.effect == EXIT)
+
+    assert exits(admin) == 2
+    assert exits(vadmin) == 1
