@@ -149,6 +149,8 @@ def cmd_lookup(args: argparse.Namespace, out: Output) -> int:
                     receipt=r.receipt_number, date=format_timestamp(r.handed_out_at)
                 )
             )
+        if r.holder_desk is not None:
+            lines.append(_("Held by another desk: {desk}").format(desk=r.holder_desk))
         if r.beneficiary_name:
             lines.append(
                 _("Beneficiary: #{id} {name}").format(id=r.beneficiary_id, name=r.beneficiary_name)

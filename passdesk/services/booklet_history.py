@@ -128,29 +128,29 @@ class BookletHistoryService(Service):
                 )
                 for at, kind, name, details in [*received, *own]
             ]
-            sees = may(actor.role, Action.SEE_RECIPIENT)
-            handouts = [
-                BookletHandout(
-                    h.receipt_number,
-                    h.created_at,
-                    h.cancelled_at,
-                    person.id if sees else None,
-                    (
-                        display_name(
-                            person.first_name, person.last_name, person.erased_at, capitals=True
-                        )
-                        if sees
-                        else None
-                    ),
+            # Who received it is shown to the desk that handed it out, never to another desk.
+            may_see = may(actor.role, Action.SEE_RECIPIENT)
+            handouts = []
+            for h, person in session.execute(
+                select(Handout, Beneficiary)
+                .join(HandoutBooklet, HandoutBooklet.handout_id == Handout.id)
+                .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
+                .where(HandoutBooklet.booklet_id == booklet.id)
+                .order_by(Handout.id)
+            ):
+                sees = may_see and h.desk_id == actor.desk_id
+                name = display_name(
+                    person.first_name, person.last_name, person.erased_at, capitals=True
                 )
-                for h, person in session.execute(
-                    select(Handout, Beneficiary)
-                    .join(HandoutBooklet, HandoutBooklet.handout_id == Handout.id)
-                    .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
-                    .where(HandoutBooklet.booklet_id == booklet.id)
-                    .order_by(Handout.id)
+                handouts.append(
+                    BookletHandout(
+                        h.receipt_number,
+                        h.created_at,
+                        h.cancelled_at,
+                        person.id if sees else None,
+                        name if sees else None,
+                    )
                 )
-            ]
             return BookletDetails(
                 code=booklet.code,
                 number=booklet.number,

@@ -30,6 +30,7 @@ from passdesk.roles import Action
 from passdesk.serials import ParsedSerial
 from passdesk.services import ledger, print_plan, serial_formats
 from passdesk.services.base import Clock, Service, require, system_clock, voucher_bounds
+from passdesk.services.holding import acting_desk_id
 from passdesk.services.places import PlaceService
 from passdesk.services.print_lines import desk_line, full_name, place_line, programme_info
 from passdesk.services.print_plan import PrintContext, PrintPlan
@@ -124,7 +125,7 @@ class BookletPrintService(Service):
         """
         require(actor, Action.PRINT_BOOKLETS)
         plan = self._plan(
-            programme_code, from_booklet, count, codes, reprint_reason, personalise_for
+            programme_code, from_booklet, count, codes, reprint_reason, personalise_for, actor
         )
         target = Path(path)
         staged = StagedOutput(target)
@@ -200,6 +201,7 @@ class BookletPrintService(Service):
         code_list: Sequence[str],
         reprint_reason: str | None,
         personalise_for: int | None,
+        actor: Actor | None = None,
     ) -> PrintPlan:
         reason, parsed = print_plan.checked_request(
             programme_code, from_booklet, count, code_list, reprint_reason, self._read
@@ -210,13 +212,14 @@ class BookletPrintService(Service):
         today = self._today()
         with self._db.read() as session:
             desk = desk_line(session)
+            desk_id = acting_desk_id(session, actor)
             programmes: dict[int, Programme] = {}
             if parsed:
-                chosen = print_plan.by_codes(session, [p.code for p in parsed], programmes)
+                chosen = print_plan.by_codes(session, [p.code for p in parsed], programmes, desk_id)
             else:
                 assert programme_code is not None
                 chosen = print_plan.by_programme(
-                    session, programme_code, from_booklet, count, programmes
+                    session, programme_code, from_booklet, count, programmes, desk_id
                 )
             for planned in chosen:
                 print_plan.check_booklet(

@@ -16,6 +16,10 @@ booklet never printed is a number of the allocation, not a thing in the safe. Th
 register counts values by the register's status, so its "in stock" still holds those numbers
 (the régie answers for the whole allocation received, and its balances must equal the booklet
 table's): the closing's expected count is the register's stock less the booklets not printed.
+
+Several desks share a database (issue 13): a desk's safe holds the booklets it holds
+(`booklet.desk_id`), and a booklet of another desk found in it is not ours, a difference listed
+with the codes unknown to this desk. Each desk closes its own day.
 """
 
 from __future__ import annotations
@@ -39,7 +43,7 @@ from passdesk.i18n import _, ngettext
 from passdesk.models import Agent, Booklet, BookletStatus, DailyClosing, EventKind, Programme
 from passdesk.roles import Action
 from passdesk.services import ledger, serial_formats
-from passdesk.services.base import Service, desk_of, local_date, require
+from passdesk.services.base import Service, desk_id_in, desk_of, local_date, require
 from passdesk.services.finding import find_by_code
 from passdesk.services.handout_reading import on_paper
 from passdesk.services.print_lines import desk_line
@@ -163,28 +167,31 @@ def compare_counts(expected: ExpectedStock, counts: Mapping[str, int]) -> Closin
     )
 
 
-def read_expected(session: Session) -> ExpectedStock:
-    """The booklets the safe should hold: in stock and on paper (see the module's docstring)."""
+def read_expected(session: Session, desk_id: int) -> ExpectedStock:
+    """The booklets the desk's safe should hold: in stock and on paper (see the module's
+    docstring)."""
     names = dict(session.execute(select(Programme.code, Programme.name)).all())
     booklets: dict[str, set[str]] = {code: set() for code in names}
     for programme_code, code in session.execute(
         select(Programme.code, Booklet.code)
         .join(Programme, Programme.id == Booklet.programme_id)
-        .where(Booklet.status == BookletStatus.IN_STOCK, on_paper())
+        .where(Booklet.status == BookletStatus.IN_STOCK, Booklet.desk_id == desk_id, on_paper())
     ):
         booklets[programme_code].add(code)
     return ExpectedStock(names, {p: frozenset(b) for p, b in booklets.items()})
 
 
-def identify_code(session: Session, text: str) -> ScannedBooklet:
+def identify_code(session: Session, text: str, desk_id: int) -> ScannedBooklet:
     """A scanned or typed code, or operator serial, read by the one parser (a typo is refused
-    by its check digits), then its booklet; a valid code this desk never received is kept as
-    unknown."""
+    by its check digits), then its booklet; a valid code this desk never received, or a
+    booklet another desk holds, is kept as unknown (not ours)."""
     try:
         found = find_by_code(session, text)
     except NotFound:
         parsed = serial_formats.read_code(session, text)
         return ScannedBooklet(parsed.code, getattr(parsed, "programme_code", ""), None)
+    if found.booklet.desk_id != desk_id:
+        return ScannedBooklet(found.booklet.code, found.programme.code, None)
     return ScannedBooklet(found.booklet.code, found.programme.code, found.booklet.status.value)
 
 
@@ -208,12 +215,12 @@ class ClosingService(Service):
     def expected(self) -> ExpectedStock:
         """The booklets in stock per programme, as the register holds them now."""
         with self._db.read() as session:
-            return read_expected(session)
+            return read_expected(session, desk_id_in(session))
 
     def identify(self, text: str) -> ScannedBooklet:
         """One scanned code, checked and looked up (InvalidCode for a typo)."""
         with self._db.read() as session:
-            return identify_code(session, text)
+            return identify_code(session, text, desk_id_in(session))
 
     def read_code(self, text: str) -> str:
         """A scanned code or operator serial as the parser reads it (InvalidCode for a typo),
@@ -247,16 +254,17 @@ class ClosingService(Service):
         day = local_date(now)
 
         def work(session: Session) -> ClosingRecord:
-            expected = read_expected(session)
+            desk_id = actor.desk_id
+            expected = read_expected(session, desk_id)
             if scanned is not None:
                 comparison = compare_scanned(
-                    expected, [identify_code(session, text) for text in scanned]
+                    expected, [identify_code(session, text, desk_id) for text in scanned]
                 )
             else:
                 comparison = compare_counts(expected, counts or {})
             first = session.scalars(
                 select(DailyClosing)
-                .where(DailyClosing.day == day)
+                .where(DailyClosing.day == day, DailyClosing.desk_id == desk_id)
                 .order_by(DailyClosing.id)
                 .limit(1)
             ).first()
@@ -360,7 +368,9 @@ class ClosingService(Service):
         """Today's first closing, if the day is closed already (another one corrects it)."""
         with self._db.read() as session:
             first = session.scalar(
-                select(func.min(DailyClosing.id)).where(DailyClosing.day == self._today())
+                select(func.min(DailyClosing.id)).where(
+                    DailyClosing.day == self._today(), DailyClosing.desk_id == desk_id_in(session)
+                )
             )
             return (
                 None if first is None else self._record(session, session.get(DailyClosing, first))

@@ -39,7 +39,7 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.services import ledger, stock_counts
-from passdesk.services.base import Service
+from passdesk.services.base import Service, desk_id_in
 from passdesk.services.handout_rules import STOP_DAYS_BEFORE_END, handout_stop
 from passdesk.services.rows import Actor
 from passdesk.services.stock import StatusChange
@@ -206,7 +206,7 @@ class ExpiryService(Service):
                 .where(Programme.valid_until <= day + timedelta(days=days))
                 .order_by(Programme.valid_until, Programme.code)
             ).all()
-            counts = stock_counts.counts_by_programme(session)
+            counts = stock_counts.counts_by_programme(session, desk_id=desk_id_in(session))
             alerts = []
             for programme in programmes:
                 figures = counts[programme.code]

@@ -43,13 +43,15 @@ def on_paper() -> ColumnElement[bool]:
     return or_(Booklet.print_count > 0, ~on_site)
 
 
-def next_in_stock_query(programme_id: int) -> Select[tuple[Booklet]]:
-    """The lowest-numbered booklet in stock, on paper, whose vouchers are all in stock."""
+def next_in_stock_query(programme_id: int, desk_id: int) -> Select[tuple[Booklet]]:
+    """The lowest-numbered booklet the desk holds in stock, on paper, whose vouchers are all in
+    stock (the index on programme, status, desk and number walks it in order)."""
     return (
         select(Booklet)
         .where(
             Booklet.programme_id == programme_id,
             Booklet.status == BookletStatus.IN_STOCK,
+            Booklet.desk_id == desk_id,
             on_paper(),
             booklet_complete(),
         )

@@ -39,6 +39,7 @@ from passdesk.services import ledger, serial_formats
 from passdesk.services.base import (
     Service,
     booklet_row,
+    desk_id_in,
     desk_of,
     local_date,
     programme_row,
@@ -67,6 +68,7 @@ from passdesk.services.handout_rules import (
     reason_text,
     same_day,
 )
+from passdesk.services.holding import check_held, check_made_here
 from passdesk.services.rows import (
     Actor,
     BookletCheck,
@@ -152,6 +154,7 @@ class HandoutService(Service):
                 )
             found = find_by_code(session, code)
             self._check_expected(found.programme, expected_programme)
+            check_held(session, found.booklet, desk_id_in(session))
             excluded = self._check_booklet(session, found.booklet, found.programme)
             programme = found.programme
             received = received_count(session, beneficiary_id, programme.id)
@@ -204,7 +207,7 @@ class HandoutService(Service):
                     field="beneficiary",
                 )
             if next_programme:
-                chosen = [self._next_in_stock(session, next_programme)]
+                chosen = [self._next_in_stock(session, next_programme, actor.desk_id)]
             else:
                 chosen = []
                 for p in parsed:
@@ -216,6 +219,8 @@ class HandoutService(Service):
                         )
                     self._check_expected(found.programme, expected_programme)
                     chosen.append((found.booklet, found.programme))
+            for b, _p in chosen:
+                check_held(session, b, actor.desk_id)
             excluded = [self._check_booklet(session, b, p) for b, p in chosen]
             self._check_limits(session, person.id, chosen, reason)
             desk = desk_of(session, actor)
@@ -286,7 +291,9 @@ class HandoutService(Service):
         with self._db.read() as session:
             return serial_formats.read_code(session, text)
 
-    def _next_in_stock(self, session: Session, programme_code: str) -> tuple[Booklet, Programme]:
+    def _next_in_stock(
+        self, session: Session, programme_code: str, desk_id: int
+    ) -> tuple[Booklet, Programme]:
         programme = session.scalar(
             select(Programme).where(Programme.code == programme_code.strip().upper())
         )
@@ -297,7 +304,7 @@ class HandoutService(Service):
             )
         self._check_programme(programme)
         booklet = session.scalar(
-            next_in_stock_query(programme.id).with_for_update(skip_locked=True)
+            next_in_stock_query(programme.id, desk_id).with_for_update(skip_locked=True)
         )
         if booklet is None:
             raise Refused(
@@ -317,7 +324,7 @@ class HandoutService(Service):
                     _("No programme with the code {code}.").format(code=programme_code),
                     field="programme",
                 )
-            booklet = session.scalar(next_in_stock_query(programme.id))
+            booklet = session.scalar(next_in_stock_query(programme.id, desk_id_in(session)))
             if booklet is None:
                 return None
             return booklet_row(booklet, programme.code, programme.vouchers_per_booklet)
@@ -364,6 +371,7 @@ class HandoutService(Service):
                 raise NotFound(
                     _("No handout with the number {id}.").format(id=handout_id), field="handout"
                 )
+            check_made_here(session, handout, actor.desk_id)
             if handout.cancelled_at is not None:
                 raise Refused(
                     _("Handout {receipt} was already cancelled on {date}.").format(

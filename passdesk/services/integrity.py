@@ -13,6 +13,7 @@ from passdesk.i18n import _, ngettext
 from passdesk.models import (
     Booklet,
     BookletStatus,
+    Desk,
     EventKind,
     Handout,
     HandoutBooklet,
@@ -25,10 +26,13 @@ from passdesk.models import (
 )
 from passdesk.services import stock_counts
 from passdesk.services.desk_replay import transfer_problems
+from passdesk.services.holding import several_desks
 from passdesk.services.replay import replay_problems
 from passdesk.services.rows import LedgerReport, StockCounts
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from passdesk.store import Database
 
 
@@ -153,10 +157,13 @@ def check_database(services: object, anchor: str | None = None) -> IntegrityRepo
                 orphans,
             ).format(n=orphans)
         )
+    with db.read() as session:
+        lines.extend(desk_lines(session))
     problems = register_problems(db)
     with db.read() as session:
         problems += replay_problems(session)
         problems += transfer_problems(session)
+        problems += holder_problems(session)
     lines.extend(problems)
     return IntegrityReport(
         storage_ok, ledger, stock, lots_booklets, orphans, tuple(lines), tuple(problems)
@@ -177,6 +184,53 @@ STATUS_AFTER_EVENT = {
     EventKind.VOIDED.value: BookletStatus.VOIDED,
     EventKind.EXPIRED.value: BookletStatus.EXPIRED,
 }
+
+
+def desk_lines(session: Session) -> list[str]:
+    """Each desk's booklets by status, when desks share the database (a territory's): the
+    territory's figures above are their sums."""
+    if not several_desks(session):
+        return []
+    lines = []
+    for desk in session.scalars(select(Desk).order_by(Desk.code)):
+        held = stock_counts.total(stock_counts.counts_by_programme(session, desk_id=desk.id))
+        lines.append(
+            _(
+                "Desk {code}: {in_stock} booklets in stock, {handed_out} handed out, "
+                "{voided} voided, {expired} expired."
+            ).format(
+                code=desk.code,
+                in_stock=held.in_stock,
+                handed_out=held.handed_out,
+                voided=held.voided,
+                expired=held.expired,
+            )
+        )
+    return lines
+
+
+def holder_problems(session: Session) -> list[str]:
+    """A desk hands out only the booklets it holds, and a handed-out booklet stays held by
+    that desk (a cancel returns it to that desk's stock): a live handout's booklet held by
+    another desk was moved behind the services' back."""
+    moved = session.scalars(
+        select(Booklet.code)
+        .join(HandoutBooklet, HandoutBooklet.booklet_id == Booklet.id)
+        .join(Handout, Handout.id == HandoutBooklet.handout_id)
+        .where(Handout.cancelled_at.is_(None), Booklet.desk_id != Handout.desk_id)
+        .order_by(Booklet.id)
+    ).all()
+    if not moved:
+        return []
+    return [
+        ngettext(
+            "{n} booklet handed out is held by another desk than the one that handed it "
+            "out: {codes}.",
+            "{n} booklets handed out are held by another desk than the one that handed "
+            "them out: {codes}.",
+            len(moved),
+        ).format(n=len(moved), codes=_examples(list(moved)))
+    ]
 
 
 def _examples(codes: list[str]) -> str:

@@ -8,6 +8,10 @@ SELECT (docs/performance.md).
 
 An operator serial (issue 9) is read only when the text is not one of PassDesk's codes found
 here: the serial is turned into its voucher's code, then the same SELECT runs.
+
+Several desks share a database (issue 13): the SELECT also reads the desk holding the booklet.
+Another desk's booklet shows its status and that desk's name, never the person who received
+it: that is the holding desk's business.
 """
 
 from __future__ import annotations
@@ -23,8 +27,9 @@ from passdesk.models import Beneficiary, Booklet, Handout, HandoutBooklet, Progr
 from passdesk.roles import Action, may
 from passdesk.serials import ParsedSerial
 from passdesk.services import access_log, serial_formats
-from passdesk.services.base import Service, voucher_bounds
+from passdesk.services.base import Service, desk_id_in, voucher_bounds
 from passdesk.services.code_history import CodeEvent, code_history
+from passdesk.services.holding import desk_label
 from passdesk.services.print_lines import display_name
 from passdesk.services.rows import Actor, LookupResult
 from passdesk.services.stock import find_by_code, not_in_stock
@@ -53,6 +58,7 @@ def _statement(kind: str, with_person: bool) -> Select[Any]:
         Programme.valid_until,
         Handout.receipt_number,
         Handout.created_at,
+        Booklet.desk_id,
         *person if with_person else (),
     )
     if kind == codes.VOUCHER:
@@ -69,6 +75,8 @@ def _statement(kind: str, with_person: bool) -> Select[Any]:
 
 
 class LookupService(Service):
+    _first_desk: int | None = None  # the desk of a process that chose none (base.the_desk)
+
     def lookup(self, actor: Actor | None, code: str) -> LookupResult:
         """Check digits first (a mistyped code is refused before any query), then one SELECT,
         read as one row without an ORM session: its bookkeeping cost more than the query.
@@ -85,7 +93,11 @@ class LookupService(Service):
             raise not_in_stock(parsed)
         canonical = parsed.code
         (status, number, booklet_code, booklet_status, programme_code, programme_name,
-         per_booklet, face_value, valid_until, receipt, handed_out_at, *person) = found  # fmt: skip
+         per_booklet, face_value, valid_until, receipt, handed_out_at, holder,
+         *person) = found  # fmt: skip
+        holder_name = None
+        if holder != self._acting_desk(actor):
+            holder_name, person = self._desk_name(holder), []  # another desk's: not the person
         person_id, first_name, last_name, erased_at = person or (None, None, None, None)
         name = display_name(first_name, last_name, erased_at)
         first, last = voucher_bounds(number, per_booklet)
@@ -105,7 +117,25 @@ class LookupService(Service):
             handed_out_at=handed_out_at,
             beneficiary_id=person_id,
             beneficiary_name=name if person_id is not None else None,
+            holder_desk=holder_name,
         )
+
+    def _acting_desk(self, actor: Actor | None) -> int:
+        """The actor's desk, else the process's (read once: a desk's id never changes)."""
+        if actor is not None:
+            return actor.desk_id
+        if self._db.desk_id is not None:
+            return self._db.desk_id
+        if self._first_desk is None:
+            with self._db.read() as session:
+                self._first_desk = desk_id_in(session)
+        return self._first_desk
+
+    def _desk_name(self, desk_id: int) -> str:
+        """ "CCAS de Vaulx-en-Velin (VAULX)": how a lookup names the desk holding a booklet."""
+        with self._db.read() as session:
+            name, code = desk_label(session, desk_id)
+        return f"{name} ({code})"
 
     def _select(self, actor: Actor | None, parsed: codes.ParsedCode) -> Any:
         with_person = actor is not None and may(actor.role, Action.SEE_RECIPIENT)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from passdesk import codes
@@ -25,7 +25,8 @@ from passdesk.errors import InvalidInput, NotFound, PassDeskError, Refused
 from passdesk.i18n import _
 from passdesk.models import Booklet, LotKind, Programme, StockLot
 from passdesk.serials import OperatorFormat, ParsedSerial
-from passdesk.services.serial_formats import find_format
+from passdesk.services.rows import LotRow
+from passdesk.services.serial_formats import find_format, known_formats
 
 MAX_LOT = 200_000
 MAX_LOT_VOUCHERS = 1_000_000  # about 15 s of writing on a desk PC
@@ -361,3 +362,46 @@ def _unknown_programme(code: str) -> LotProblem:
     return LotProblem(
         _("No programme with the code {code}.").format(code=code), PROGRAMME, NotFound
     )
+
+
+def lot_rows(session: Session, programme_code: str | None, desk_id: int) -> list[LotRow]:
+    """The lots any of whose booklets the desk holds (the booklets a coordination transferred
+    come from its lots), oldest first; each booklet is found by its programme and number, the
+    register's unique key."""
+    held = exists().where(
+        Booklet.programme_id == StockLot.programme_id,
+        Booklet.number.between(StockLot.first_booklet, StockLot.last_booklet),
+        Booklet.desk_id == desk_id,
+    )
+    query = (
+        select(StockLot, Programme.code, Programme.vouchers_per_booklet)
+        .join(Programme)
+        .where(held)
+        .order_by(StockLot.id)
+    )
+    if programme_code:
+        query = query.where(Programme.code == programme_code.strip().upper())
+    formats = {k.id: k.format for k in known_formats(session, fresh=True)}
+    rows = []
+    for lot, code, n in session.execute(query):
+        fmt = formats.get(lot.serial_format_id) if lot.serial_format_id else None
+        serials: tuple[str | None, str | None] = (None, None)
+        if fmt is not None and lot.first_serial is not None:
+            vouchers = (lot.last_booklet - lot.first_booklet + 1) * n
+            serials = (fmt.serial(lot.first_serial), fmt.serial(lot.first_serial + vouchers - 1))
+        rows.append(
+            LotRow(
+                lot.id,
+                code,
+                lot.first_booklet,
+                lot.last_booklet,
+                codes.booklet_code(code, lot.first_booklet),
+                codes.booklet_code(code, lot.last_booklet),
+                lot.source,
+                lot.received_at,
+                lot.kind.value,
+                fmt.name if fmt is not None else None,
+                *serials,
+            )
+        )
+    return rows

@@ -38,6 +38,7 @@ from passdesk.models import (
 )
 from passdesk.serials import ParsedSerial
 from passdesk.services.handout_rules import handout_stop
+from passdesk.services.holding import check_held
 from passdesk.services.print_lines import ProgrammeInfo
 from passdesk.services.stock import booklet_complete, find_by_code, status_label
 from passdesk.text import checked_text
@@ -165,10 +166,10 @@ def _planned(session: Session, booklet: Booklet, vouchers: int | None = None) ->
 
 
 def by_codes(
-    session: Session, code_list: Sequence[str], programmes: dict[int, Programme]
+    session: Session, code_list: Sequence[str], programmes: dict[int, Programme], desk_id: int
 ) -> list[PlannedBooklet]:
-    """The booklets named by any of their codes, in the order given; their programmes go into
-    `programmes`."""
+    """The booklets named by any of their codes, in the order given, all held by the desk
+    `desk_id`; their programmes go into `programmes`."""
     chosen: list[PlannedBooklet] = []
     seen: set[int] = set()
     for code in code_list:
@@ -179,6 +180,7 @@ def by_codes(
                 field="code",
             )
         seen.add(found.booklet.id)
+        check_held(session, found.booklet, desk_id)
         programmes[found.programme.id] = found.programme
         chosen.append(_planned(session, found.booklet))
     return chosen
@@ -190,9 +192,11 @@ def by_programme(
     from_booklet: int | None,
     count: int | None,
     programmes: dict[int, Programme],
+    desk_id: int,
 ) -> list[PlannedBooklet]:
-    """A programme's booklets `from_booklet` on (all of them must exist), or else the next
-    `count` (or all) never printed; the programme goes into `programmes`."""
+    """A programme's booklets `from_booklet` on (all of them must exist and be held by the desk
+    `desk_id`), or else the next `count` (or all) never printed that the desk holds; the
+    programme goes into `programmes`."""
     code = programme_code.strip().upper()
     programme = session.scalar(select(Programme).where(Programme.code == code))
     if programme is None:
@@ -217,6 +221,8 @@ def by_programme(
                 ).format(number=missing, programme=code),
                 field="from_booklet",
             )
+        for booklet in booklets:
+            check_held(session, booklet, desk_id)
         return [_planned(session, b) for b in booklets]
     # No range: the whole booklets in stock printed on site and never printed yet, in order
     # (the next `count`, or all); a booklet with a voucher voided is skipped, as "next
@@ -224,6 +230,7 @@ def by_programme(
     on_site = exists().where(StockLot.id == Booklet.lot_id, StockLot.kind == LotKind.PRINT_ON_SITE)
     query = query.where(
         Booklet.status == BookletStatus.IN_STOCK,
+        Booklet.desk_id == desk_id,
         Booklet.print_count == 0,
         on_site,
         booklet_complete(),

@@ -28,7 +28,7 @@ from passdesk.documents import (
     render_receipt,
 )
 from passdesk.documents.output import StagedOutput
-from passdesk.errors import NotFound
+from passdesk.errors import NotFound, Refused
 from passdesk.i18n import _
 from passdesk.models import (
     Agent,
@@ -44,8 +44,16 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.services import access_log, ledger
-from passdesk.services.base import Clock, Service, local_date, system_clock, voucher_bounds
+from passdesk.services.base import (
+    Clock,
+    Service,
+    desk_id_in,
+    local_date,
+    system_clock,
+    voucher_bounds,
+)
 from passdesk.services.handout_reading import excluded_at_handout
+from passdesk.services.holding import desk_label
 from passdesk.services.orientation import orientation_lines
 from passdesk.services.places import PlaceService
 from passdesk.services.print_lines import (
@@ -164,6 +172,15 @@ class ReceiptService(Service):
                 raise NotFound(
                     _("No handout with the number {id}.").format(id=handout_id), field="handout"
                 )
+            if handout.desk_id != desk_id_in(session):  # the person is that desk's business
+                name, code = desk_label(session, handout.desk_id)
+                raise Refused(
+                    _(
+                        "Handout {receipt} was made by another desk, {desk} ({desk_code}): "
+                        "only that desk may print its receipt."
+                    ).format(receipt=handout.receipt_number, desk=name, desk_code=code),
+                    field="handout",
+                )
             person = session.get(Beneficiary, handout.beneficiary_id)
             agent = session.get(Agent, handout.agent_id)
             if person is None or agent is None:  # pragma: no cover - foreign keys forbid it
@@ -241,6 +258,24 @@ class ReceiptService(Service):
             limit=RECEIPT_PLACES,
         )
         return ReceiptRecord(**record, places=places, unserved_needs=unserved)
+
+    def find(self, receipt_number: str) -> int:
+        """The handout of a receipt number, in the series of the desk the process works for:
+        each desk numbers its receipts from 000001 every year, so another desk's 2026-000001
+        is another handout."""
+        number = receipt_number.strip()
+        with self._db.read() as session:
+            handout_id = session.scalar(
+                select(Handout.id).where(
+                    Handout.desk_id == desk_id_in(session), Handout.receipt_number == number
+                )
+            )
+        if handout_id is None:
+            raise NotFound(
+                _("No receipt with the number {number} at this desk.").format(number=number),
+                field="receipt",
+            )
+        return handout_id
 
     def write_receipt(self, handout_id: int, path: Path, *, actor: Actor | None = None) -> Path:
         """Render a handout's receipt (two copies) to `path`; nothing is left there on error.

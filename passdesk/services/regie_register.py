@@ -37,6 +37,8 @@ from passdesk.formatting import format_date
 from passdesk.i18n import N_, _
 from passdesk.models import EventKind, Handout, Programme, StockLot
 from passdesk.services import stock_replay
+from passdesk.services.base import desk_id_in
+from passdesk.services.holding import several_desks
 from passdesk.services.print_lines import desk_line
 from passdesk.services.programmes import parse_date
 from passdesk.services.stock import status_label, void_reason_label
@@ -227,7 +229,9 @@ def build_register(
     )
     opening: tuple[dict[str, int], dict[str, int]] | None = None
     groups: dict[tuple[Any, ...], _Group] = {}
-    events = stock_replay.movement_events(session, programme.id, end)
+    # A database of one desk reads every event, as before desks shared one (issue 13).
+    desk_id = desk_id_in(session) if several_desks(session) else None
+    events = stock_replay.movement_events(session, programme.id, end, desk_id)
     for event_id, at, kind, booklet_id, voucher_id, handout_id, text in events:
         if opening is None and at >= start:
             opening = (dict(replay.booklets), dict(replay.vouchers))

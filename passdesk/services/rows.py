@@ -248,6 +248,7 @@ class LookupResult:
     handed_out_at: datetime | None
     beneficiary_id: int | None
     beneficiary_name: str | None
+    holder_desk: str | None = None  # "Name (CODE)" when another desk holds the booklet
 
 
 @dataclass(frozen=True)

@@ -34,13 +34,14 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.roles import Action
-from passdesk.services import ledger, lots, serial_formats, stock_counts
-from passdesk.services.base import Service, booklet_row, desk_of, require
+from passdesk.services import ledger, lots, stock_counts
+from passdesk.services.base import Service, booklet_row, desk_id_in, desk_of, require
 from passdesk.services.finding import (  # noqa: F401 - other services import them from here
     Found,
     find_by_code,
     not_in_stock,
 )
+from passdesk.services.holding import check_held
 from passdesk.services.lots import LotPlan, LotSerials
 from passdesk.services.rows import Actor, BookletRow, LotRow, StockCounts
 
@@ -319,44 +320,18 @@ class StockService(Service):
             )
 
     def lots(self, programme_code: str | None = None) -> list[LotRow]:
+        """The lots the desk's booklets came from (see lots.lot_rows)."""
         with self._db.read() as session:
-            query = (
-                select(StockLot, Programme.code, Programme.vouchers_per_booklet)
-                .join(Programme)
-                .order_by(StockLot.id)
-            )
-            if programme_code:
-                query = query.where(Programme.code == programme_code.strip().upper())
-            formats = {k.id: k.format for k in serial_formats.known_formats(session, fresh=True)}
-            rows = []
-            for lot, code, n in session.execute(query):
-                fmt = formats.get(lot.serial_format_id) if lot.serial_format_id else None
-                serials: tuple[str | None, str | None] = (None, None)
-                if fmt is not None and lot.first_serial is not None:
-                    vouchers = (lot.last_booklet - lot.first_booklet + 1) * n
-                    serials = (
-                        fmt.serial(lot.first_serial),
-                        fmt.serial(lot.first_serial + vouchers - 1),
-                    )
-                rows.append(
-                    LotRow(
-                        lot.id,
-                        code,
-                        lot.first_booklet,
-                        lot.last_booklet,
-                        codes.booklet_code(code, lot.first_booklet),
-                        codes.booklet_code(code, lot.last_booklet),
-                        lot.source,
-                        lot.received_at,
-                        lot.kind.value,
-                        fmt.name if fmt is not None else None,
-                        *serials,
-                    )
-                )
-            return rows
+            return lots.lot_rows(session, programme_code, desk_id_in(session))
 
-    def _booklet_query(self, programme_code: str | None, status: str | None) -> Select:
-        query = select(Booklet, Programme.code, Programme.vouchers_per_booklet).join(Programme)
+    @staticmethod
+    def _booklet_query(programme_code: str | None, status: str | None, desk_id: int) -> Select:
+        """The booklets the desk holds, of a programme and a status if given."""
+        query = (
+            select(Booklet, Programme.code, Programme.vouchers_per_booklet)
+            .join(Programme)
+            .where(Booklet.desk_id == desk_id)
+        )
         if programme_code:
             query = query.where(Programme.code == programme_code.strip().upper())
         if status:
@@ -388,26 +363,31 @@ class StockService(Service):
         # Ties break on the id, so each sort key walks one index (no temporary sort of 100k rows).
         tie = Booklet.id.desc() if descending else Booklet.id.asc()
         order = [column.desc() if descending else column.asc(), tie]
-        query = self._booklet_query(programme_code, status).order_by(*order).offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
         with self._db.read() as session:
+            query = self._booklet_query(programme_code, status, desk_id_in(session))
+            query = query.order_by(*order).offset(offset)
+            if limit is not None:
+                query = query.limit(limit)
             return [booklet_row(b, code, n) for b, code, n in session.execute(query)]
 
     def count_booklets(self, programme_code: str | None = None, status: str | None = None) -> int:
-        query = self._booklet_query(programme_code, status).with_only_columns(func.count())
         with self._db.read() as session:
+            query = self._booklet_query(programme_code, status, desk_id_in(session))
+            query = query.with_only_columns(func.count())
             return session.scalar(query.order_by(None)) or 0
 
     def counts(self, programme_code: str | None = None) -> StockCounts:
-        """Booklets and vouchers by status, of one programme or all (see stock_counts)."""
+        """The desk's booklets and vouchers by status, of one programme or all (stock_counts)."""
         with self._db.read() as session:
-            return stock_counts.total(stock_counts.counts_by_programme(session, programme_code))
+            figures = stock_counts.counts_by_programme(
+                session, programme_code, desk_id=desk_id_in(session)
+            )
+            return stock_counts.total(figures)
 
     def counts_by_programme(self) -> dict[str, StockCounts]:
-        """Every programme's figures in one read (the stock page's table)."""
+        """Every programme's figures at the desk in one read (the stock page's table)."""
         with self._db.read() as session:
-            return stock_counts.counts_by_programme(session)
+            return stock_counts.counts_by_programme(session, desk_id=desk_id_in(session))
 
     def get_booklet(self, code: str) -> BookletRow:
         with self._db.read() as session:
@@ -426,6 +406,7 @@ class StockService(Service):
         def work(session: Session) -> str:
             found = find_by_code(session, code)
             booklet, programme = found.booklet, found.programme
+            check_held(session, booklet, actor.desk_id)
             if found.voucher is not None:
                 voucher = found.voucher
                 if voucher.status not in change.vouchers_from:

@@ -25,9 +25,14 @@ from passdesk.services.rows import StockCounts, VoucherCounts
 
 
 def counts_by_programme(
-    session: Session, programme_code: str | None = None, *, exact: bool = False
+    session: Session,
+    programme_code: str | None = None,
+    *,
+    exact: bool = False,
+    desk_id: int | None = None,
 ) -> dict[str, StockCounts]:
-    """Each programme's figures (those with nothing received included), by programme code."""
+    """Each programme's figures (those with nothing received included), by programme code: of
+    the booklets the desk `desk_id` holds, or of every desk's (None: the territory)."""
     programmes = select(
         Programme.id, Programme.code, Programme.face_value, Programme.vouchers_per_booklet
     )
@@ -35,16 +40,17 @@ def counts_by_programme(
         programmes = programmes.where(Programme.code == programme_code.strip().upper())
     known = {pid: (code, value, n) for pid, code, value, n in session.execute(programmes)}
     booklets: dict[int, dict[str, int]] = defaultdict(dict)
-    for pid, status, count in session.execute(
-        select(Booklet.programme_id, Booklet.status, func.count())
-        .where(Booklet.programme_id.in_(list(known)))
-        .group_by(Booklet.programme_id, Booklet.status)
-    ):
+    held = select(Booklet.programme_id, Booklet.status, func.count()).where(
+        Booklet.programme_id.in_(list(known))
+    )
+    if desk_id is not None:
+        held = held.where(Booklet.desk_id == desk_id)
+    for pid, status, count in session.execute(held.group_by(Booklet.programme_id, Booklet.status)):
         booklets[pid][status.value] = count
     vouchers = (
-        _vouchers_counted(session, list(known))
+        _vouchers_counted(session, list(known), desk_id)
         if exact
-        else _vouchers_derived(session, known, booklets)
+        else _vouchers_derived(session, known, booklets, desk_id)
     )
     return {
         code: _counts(booklets[pid], vouchers[pid], value)
@@ -52,13 +58,18 @@ def counts_by_programme(
     }
 
 
-def _vouchers_counted(session: Session, programme_ids: list[int]) -> dict[int, dict[str, int]]:
+def _vouchers_counted(
+    session: Session, programme_ids: list[int], desk_id: int | None
+) -> dict[int, dict[str, int]]:
     vouchers: dict[int, dict[str, int]] = defaultdict(dict)
-    for pid, status, count in session.execute(
-        select(Voucher.programme_id, Voucher.status, func.count())
-        .where(Voucher.programme_id.in_(programme_ids))
-        .group_by(Voucher.programme_id, Voucher.status)
-    ):
+    query = select(Voucher.programme_id, Voucher.status, func.count()).where(
+        Voucher.programme_id.in_(programme_ids)
+    )
+    if desk_id is not None:
+        query = query.join(Booklet, Booklet.id == Voucher.booklet_id).where(
+            Booklet.desk_id == desk_id
+        )
+    for pid, status, count in session.execute(query.group_by(Voucher.programme_id, Voucher.status)):
         vouchers[pid][status.value] = count
     return vouchers
 
@@ -67,13 +78,14 @@ def _vouchers_derived(
     session: Session,
     known: dict[int, tuple[str, Decimal, int]],
     booklets: dict[int, dict[str, int]],
+    desk_id: int | None,
 ) -> dict[int, dict[str, int]]:
     vouchers: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for pid, by_status in booklets.items():
         for status, count in by_status.items():
             vouchers[pid][status] += count * known[pid][2]
     booklet = aliased(Booklet)
-    for pid, own, booklet_status, count in session.execute(
+    apart = (
         select(Voucher.programme_id, Voucher.status, booklet.status, func.count())
         .join(booklet, booklet.id == Voucher.booklet_id)
         .where(
@@ -81,7 +93,11 @@ def _vouchers_derived(
             Voucher.status != booklet.status,
             Voucher.programme_id.in_(list(known)),
         )
-        .group_by(Voucher.programme_id, Voucher.status, booklet.status)
+    )
+    if desk_id is not None:
+        apart = apart.where(booklet.desk_id == desk_id)
+    for pid, own, booklet_status, count in session.execute(
+        apart.group_by(Voucher.programme_id, Voucher.status, booklet.status)
     ):
         vouchers[pid][booklet_status.value] -= count
         vouchers[pid][own.value] += count

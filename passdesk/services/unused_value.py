@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from passdesk.documents.regie_records import FunderCredit, Quantity, UnusedRecord
 from passdesk.i18n import _
 from passdesk.models import Booklet, BookletStatus, FunderShare, Voucher, VoucherStatus
+from passdesk.services.base import desk_id_in
 from passdesk.services.print_lines import desk_line
 from passdesk.services.regie_register import find_programme, programme_heading
 
@@ -52,20 +53,23 @@ def rounding_note() -> str:
 
 
 def statement(session: Session, programme_code: str, as_of: datetime) -> UnusedRecord:
-    """The unused value of one programme as the register holds it now."""
+    """The unused value of one programme as the register holds it now, in the booklets the
+    desk holds (each desk of a territory answers for its own stock)."""
     programme = find_programme(session, programme_code)
     heading = programme_heading(programme)
+    desk_id = desk_id_in(session)
     booklets = dict(
         session.execute(
             select(Booklet.status, func.count())
-            .where(Booklet.programme_id == programme.id)
+            .where(Booklet.programme_id == programme.id, Booklet.desk_id == desk_id)
             .group_by(Booklet.status)
         ).all()
     )
     vouchers = dict(
         session.execute(
             select(Voucher.status, func.count())
-            .where(Voucher.programme_id == programme.id)
+            .join(Booklet, Booklet.id == Voucher.booklet_id)
+            .where(Voucher.programme_id == programme.id, Booklet.desk_id == desk_id)
             .group_by(Voucher.status)
         ).all()
     )

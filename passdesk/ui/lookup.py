@@ -68,6 +68,8 @@ def describe(result: LookupResult) -> list[tuple[str, str]]:
     ]
     if result.kind == "voucher":
         lines.insert(2, (_("Booklet"), result.booklet_code))
+    if result.holder_desk is not None:
+        lines.append((_("Held by"), result.holder_desk))
     if result.receipt_number:
         handed = format_timestamp(result.handed_out_at) if result.handed_out_at else ""
         lines.append((_("Receipt"), " — ".join(p for p in (result.receipt_number, handed) if p)))
@@ -185,6 +187,8 @@ class CodeLookupDialog(QDialog):
     def _person_text(result: LookupResult) -> str:
         if result.receipt_number is None:
             return _("Not handed out.")
+        if result.holder_desk is not None:
+            return _("Handed out by another desk, which alone may say to whom.")
         if result.beneficiary_name is None:
             return _("Handed out; your role does not show to whom.")
         return _("Handed out to {name}.").format(name=result.beneficiary_name)
