@@ -195,11 +195,15 @@ def matching_people(
     """The ids of the first `limit` people matching every word (words[0] the longest) and born
     in `born`, in the order of their first entry starting with words[0], then id; with no
     word, the first born in `born`, by birth date then id. `desk`: that desk's people only."""
-    own = desk is not None
+    # Asked of the statement builders only when it holds: a database of one desk builds them
+    # as it always did.
+    own: dict[str, bool] = {"own": True} if desk is not None else {}
     if not words:
         if born is None:
             return []
-        rows = connection.execute(_born_only(own), {**_parameters([], born, desk), "limit": limit})
+        rows = connection.execute(
+            _born_only(**own), {**_parameters([], born, desk), "limit": limit}
+        )
         return [person for (person,) in rows]
     rarest, smallest = 0, RARE
     if len(words) > 1 or born is not None:
@@ -212,10 +216,10 @@ def matching_people(
     if by_birth:
         size = connection.scalar(_born_size(), {**parameters, "cap": smallest}) or 0
         if size < smallest:  # a day, or a year with few people: smaller than any word's range
-            return _by_first_entry(connection, _born_whole(len(words), own), parameters, limit)
+            return _by_first_entry(connection, _born_whole(len(words), **own), parameters, limit)
     if rarest == 0:
         return _first_people(
-            connection, _in_index_order(len(words), False, by_birth, own), parameters, limit
+            connection, _in_index_order(len(words), False, by_birth, **own), parameters, limit
         )
     # When many people have every word, they come early in index order: a quarter of the
     # rarest range's entries, read first, may be enough.
@@ -223,7 +227,7 @@ def matching_people(
     if budget >= limit:
         found = _first_people(
             connection,
-            _in_index_order(len(words), True, by_birth, own),
+            _in_index_order(len(words), True, by_birth, **own),
             {**parameters, "budget": budget},
             limit,
         )
@@ -232,7 +236,10 @@ def matching_people(
     # The rarest word last, where the statement walks it.
     ordered = [*words[:rarest], *words[rarest + 1 :], words[rarest]]
     return _by_first_entry(
-        connection, _whole_range(len(words), by_birth, own), _parameters(ordered, born, desk), limit
+        connection,
+        _whole_range(len(words), by_birth, **own),
+        _parameters(ordered, born, desk),
+        limit,
     )
 
 

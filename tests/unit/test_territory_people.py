@@ -5,6 +5,7 @@ with the desk that registered them."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -192,3 +193,38 @@ def test_one_desk_sees_everyone_and_shows_no_territory_setting(
     assert services.beneficiaries.get(person.id).id == person.id
     with pytest.raises(Duplicates):
         services.beneficiaries.register(agent, person_input())
+
+
+def test_not_shared_the_desks_privacy_pages_are_their_own(
+    services: Services,
+    admin: Actor,
+    agent: Actor,
+    person: BeneficiaryRow,
+    programme: ProgrammeRow,
+    vaulx: tuple[Actor, Actor],
+    clock: MovableClock,
+) -> None:
+    """Follow-up, orientation slip, access log and purge: another desk's person is out of
+    sight; the purge of VAULX keeps the first desk's idle people."""
+    vadmin, vagent = vaulx
+    services.act_as(agent)
+    services.handouts.hand_out(agent, person.id, codes_=[_booklet(programme, 1)])
+    services.beneficiaries.open(agent, person.id)
+    services.followup.record_call(agent, person.id, "no_answer")
+    clock.advance(timedelta(weeks=10))
+    assert [r.beneficiary_id for r in services.followup.to_call(admin)] == [person.id]
+    services.act_as(vadmin)
+    assert services.followup.to_call(vadmin) == []
+    assert services.followup.calls(person.id) == []
+    with pytest.raises(NotFound):
+        services.followup.record_call(vagent, person.id, "no_answer")
+    with pytest.raises(NotFound):
+        services.orientation.build_slip(person.id)
+    assert services.access_log.entries(vadmin) == []
+    assert {e.beneficiary_id for e in services.access_log.entries(admin)} == {person.id}
+    clock.advance(timedelta(days=4 * 366))  # past any retention period
+    assert services.erasure.preview(vadmin).candidates == ()
+    assert services.erasure.purge(vadmin).erased == 0
+    services.act_as(admin)
+    assert services.beneficiaries.get(person.id).last_name == "N'Diaye"
+    assert [c.beneficiary_id for c in services.erasure.preview(admin).candidates] == [person.id]
