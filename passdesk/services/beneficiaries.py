@@ -28,7 +28,7 @@ from passdesk.services.beneficiary_input import (
     parse_birth,
 )
 from passdesk.services.name_search import matching_people
-from passdesk.services.people_scope import people_desk, visible_person
+from passdesk.services.people_scope import desk_is, people_desk, visible_person
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import Actor, BeneficiaryRow
 from passdesk.services.search_terms import search_terms
@@ -204,7 +204,7 @@ class BeneficiaryService(Service):
             candidates = session.scalars(
                 select(Beneficiary)
                 .where(
-                    *([Beneficiary.desk_id == own] if own is not None else []),
+                    *([desk_is(Beneficiary.desk_id, own)] if own is not None else []),
                     or_(
                         and_(
                             Beneficiary.name_key == key,

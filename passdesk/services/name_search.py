@@ -36,6 +36,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, bindparam, exists, func, select
 
 from passdesk.models import Beneficiary, NameToken
+from passdesk.services.people_scope import desk_is
 
 # Below this many index entries a word's range is walked whole (a few milliseconds at most).
 RARE = 2000
@@ -85,7 +86,7 @@ def _born_between(column: Any) -> Any:
 
 def _of_desk(own: bool) -> list[Any]:
     """The person (the beneficiary row) is the desk's, when the search is the desk's alone."""
-    return [_PEOPLE.c.desk_id == bindparam("desk")] if own else []
+    return [desk_is(_PEOPLE.c.desk_id, bindparam("desk"))] if own else []
 
 
 def _was_born(person: Any, born: bool, own: bool = False) -> list[Any]:
