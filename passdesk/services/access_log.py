@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import and_, delete, insert, or_, select
 from sqlalchemy.orm import Session
 
 from passdesk.i18n import N_
-from passdesk.models import AccessEntry, Agent
+from passdesk.models import AccessEntry, Agent, Beneficiary
 from passdesk.roles import Action
 from passdesk.services.base import Service, require
 from passdesk.services.rows import Actor
@@ -95,7 +95,11 @@ def entries_about(session: Session, beneficiary_id: int) -> list[AccessRow]:
 
 
 def _rows(
-    session: Session, person: int | None, since: datetime | None, limit: int | None
+    session: Session,
+    person: int | None,
+    since: datetime | None,
+    limit: int | None,
+    desk: int | None = None,
 ) -> list[AccessRow]:
     query = select(
         AccessEntry.at,
@@ -107,6 +111,17 @@ def _rows(
     ).outerjoin(Agent, Agent.id == AccessEntry.agent_id)
     if person is not None:
         query = query.where(AccessEntry.beneficiary_id == person)
+    if desk is not None:  # the desk's agents; PassDesk's own purge, of the desk's people
+        registered_here = select(Beneficiary.id).where(Beneficiary.desk_id == desk)
+        query = query.where(
+            or_(
+                Agent.desk_id == desk,
+                and_(
+                    AccessEntry.agent_id.is_(None),
+                    AccessEntry.beneficiary_id.in_(registered_here),
+                ),
+            )
+        )
     if since is not None:
         query = query.where(AccessEntry.at >= since)
     if limit is None:
@@ -126,14 +141,15 @@ class AccessLogService(Service):
         limit: int | None = 10_000,
     ) -> list[AccessRow]:
         """The log (an administrator's), newest first: the last six months at most, one
-        person's or from a day on."""
+        person's or from a day on; what the agents of the administrator's desk did (and the
+        purge of its people), not another desk's of the territory."""
         require(actor, Action.VIEW_ACCESS_LOG)
         kept_from = months_before(self._now(), KEPT_MONTHS)
         start = kept_from
         if since is not None:
             start = max(kept_from, datetime.combine(since, time()).astimezone())
         with self._db.read() as session:
-            return _rows(session, beneficiary_id, start, limit)
+            return _rows(session, beneficiary_id, start, limit, actor.desk_id)
 
     def expire(self) -> int:
         now = self._now()

@@ -28,6 +28,7 @@ from passdesk.services.beneficiary_input import (
     parse_birth,
 )
 from passdesk.services.name_search import matching_people
+from passdesk.services.people_scope import desk_is, people_desk, visible_person
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import Actor, BeneficiaryRow
 from passdesk.services.search_terms import search_terms
@@ -185,18 +186,25 @@ def _birth_close(a: date, b: date) -> bool:
 
 class BeneficiaryService(Service):
     def duplicates(
-        self, data: BeneficiaryInput, *, exclude_id: int | None = None, limit: int = 5
+        self,
+        data: BeneficiaryInput,
+        *,
+        exclude_id: int | None = None,
+        limit: int = 5,
+        desk_id: int | None = None,
     ) -> list[BeneficiaryRow]:
         """Probable duplicates: same folded name and a close birth date, or same birth date
-        and a close name."""
+        and a close name; among the people desk `desk_id` (the process's) sees."""
         birth = parse_birth(data.birth_date or "") if data.birth_date else None
         key = name_key(data.last_name, data.first_name)
         if birth is None or key == "|":
             return []
         with self._db.read() as session:
+            own = people_desk(session, desk_id)
             candidates = session.scalars(
                 select(Beneficiary)
                 .where(
+                    *([desk_is(Beneficiary.desk_id, own)] if own is not None else []),
                     or_(
                         and_(
                             Beneficiary.name_key == key,
@@ -206,7 +214,7 @@ class BeneficiaryService(Service):
                         ),
                         Beneficiary.name_key == key,
                         Beneficiary.birth_date == birth,
-                    )
+                    ),
                 )
                 .limit(500)
             ).all()
@@ -232,7 +240,7 @@ class BeneficiaryService(Service):
         """Save a new person; raises Duplicates first unless the agent confirmed."""
         clean = clean_input(data, self._today())
         if not allow_duplicate:
-            candidates = self.duplicates(clean)
+            candidates = self.duplicates(clean, desk_id=actor.desk_id)
             if candidates:
                 raise Duplicates(candidates)
         now = self._now()
@@ -265,7 +273,7 @@ class BeneficiaryService(Service):
         clean = clean_input(data, self._today())
 
         def work(session: Session) -> BeneficiaryRow:
-            person = self._live(session, beneficiary_id)
+            person = self._live(session, beneficiary_id, actor.desk_id)
             person.last_name, person.first_name = clean.last_name, clean.first_name
             person.birth_date = clean.birth_date  # type: ignore[assignment]
             person.search_name = search_name(clean.first_name, clean.last_name)
@@ -305,7 +313,7 @@ class BeneficiaryService(Service):
         now = self._now()
 
         def work(session: Session) -> BeneficiaryRow:
-            person = self._live(session, beneficiary_id)
+            person = self._live(session, beneficiary_id, actor.desk_id)
             person.target_group = target_group
             person.diagnostic = list(dict.fromkeys(diagnostic))
             _consent(session, person, consent, now)
@@ -324,15 +332,16 @@ class BeneficiaryService(Service):
         now = self._now()
 
         def work(session: Session) -> BeneficiaryRow:
-            person = self._live(session, beneficiary_id)
+            person = self._live(session, beneficiary_id, actor.desk_id)
             access_log.record(session, actor.id, [person.id], "opened", now)
             return row(person)
 
         return self._db.transaction(work)
 
-    def _live(self, session: Session, beneficiary_id: int) -> Beneficiary:
-        """The person, for a change or a look: refused once their data was erased."""
-        person = session.get(Beneficiary, beneficiary_id)
+    def _live(self, session: Session, beneficiary_id: int, desk_id: int) -> Beneficiary:
+        """The person, for a change or a look by desk `desk_id`: refused once their data was
+        erased."""
+        person = visible_person(session, beneficiary_id, desk_id)
         if person is None:
             raise self._not_found(beneficiary_id)
         if person.erased_at is not None:
@@ -346,7 +355,7 @@ class BeneficiaryService(Service):
 
     def get(self, beneficiary_id: int) -> BeneficiaryRow:
         with self._db.read() as session:
-            person = session.get(Beneficiary, beneficiary_id)
+            person = visible_person(session, beneficiary_id)
             if person is None:
                 raise self._not_found(beneficiary_id)
             return row(person)
@@ -357,16 +366,20 @@ class BeneficiaryService(Service):
             _("No beneficiary with the number {id}.").format(id=beneficiary_id), field="beneficiary"
         )
 
-    def search(self, text: str, limit: int = SEARCH_LIMIT) -> list[BeneficiaryRow]:
+    def search(
+        self, text: str, limit: int = SEARCH_LIMIT, *, desk_id: int | None = None
+    ) -> list[BeneficiaryRow]:
         """People whose name words start with every word typed, accents and case ignored, and
-        born on the date (or in the year) typed with them, in name order. Which `limit` people
-        when more match: see `name_search`."""
+        born on the date (or in the year) typed with them, in name order; among those desk
+        `desk_id` (the process's) sees. Which `limit` people when more match: see
+        `name_search`."""
         terms = search_terms(text, self._today())
         if terms.nobody or terms.empty or limit < 1:
             return []
         with self._db.read() as session:
+            own = people_desk(session, desk_id)
             connection = session.connection()
-            ids = matching_people(connection, terms.words, limit, terms.born)
+            ids = matching_people(connection, terms.words, limit, terms.born, own)
             if not ids:
                 return []
             people = connection.execute(_PEOPLE, {"ids": ids}).all()
@@ -381,7 +394,7 @@ class BeneficiaryService(Service):
         find`, which a script could run for every letter): each person listed is in the access
         log. The window's search-as-you-type is not logged; opening a person is (`open`)."""
         require(actor, Action.SERVE)
-        rows = self.search(text, limit)
+        rows = self.search(text, limit, desk_id=actor.desk_id)
         if rows:
             now = self._now()
             self._db.transaction(
@@ -399,7 +412,7 @@ class BeneficiaryService(Service):
                 session.scalar(
                     select(func.count())
                     .select_from(Beneficiary)
-                    .where(Beneficiary.erased_at.is_(None))
+                    .where(Beneficiary.erased_at.is_(None), *_seen_by(session))
                 )
                 or 0
             )
@@ -410,9 +423,15 @@ class BeneficiaryService(Service):
                 row(p)
                 for p in session.scalars(
                     select(Beneficiary)
-                    .where(Beneficiary.erased_at.is_(None))
+                    .where(Beneficiary.erased_at.is_(None), *_seen_by(session))
                     .order_by(Beneficiary.name_key, Beneficiary.id)
                     .offset(offset)
                     .limit(limit)
                 )
             ]
+
+
+def _seen_by(session: Session) -> list[Any]:
+    """The condition on `Beneficiary` of the people the session's desk sees (none: everyone)."""
+    own = people_desk(session)
+    return [Beneficiary.desk_id == own] if own is not None else []

@@ -40,7 +40,8 @@ from passdesk.models.base import max_length
 from passdesk.roles import Action
 from passdesk.services import access_log
 from passdesk.services.access_log import months_before
-from passdesk.services.base import Service, local_date, require
+from passdesk.services.base import Service, desk_id_in, local_date, require
+from passdesk.services.people_scope import check_registered_here, visible_person
 from passdesk.services.report_figures import age_band
 from passdesk.services.rows import Actor
 from passdesk.services.settings import value_in
@@ -279,16 +280,13 @@ class ErasureService(Service):
         now = self._now()
 
         def work(session: Session) -> datetime:
-            found = session.execute(
-                select(Beneficiary.id, Beneficiary.erased_at).where(
-                    Beneficiary.id == beneficiary_id
-                )
-            ).first()
+            found = visible_person(session, beneficiary_id, actor.desk_id)
             if found is None:
                 raise NotFound(
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),
                     field="beneficiary",
                 )
+            check_registered_here(session, found, actor.desk_id)
             if found.erased_at is not None:
                 raise Refused(
                     _("This person's data was already erased on {date}.").format(
@@ -305,24 +303,31 @@ class ErasureService(Service):
         return erased_at
 
     def preview(self, actor: Actor | None = None) -> PurgePreview:
-        """Who the purge would anonymise now, with their last activity; nothing changes."""
+        """Who the purge would anonymise now, with their last activity; nothing changes. A desk
+        purges the people it registered (the actor's desk, else the process's), after its own
+        retention period, whether or not the territory shares its people."""
         if actor is not None:
             require(actor, Action.PURGE)
         with self._db.read() as session:
-            return self._preview(session)
+            return self._preview(session, actor.desk_id if actor else desk_id_in(session))
 
-    def _preview(self, session: Session) -> PurgePreview:
+    def _preview(self, session: Session, desk_id: int) -> PurgePreview:
         months = int(value_in(session, "retention_months"))
         cutoff = months_before(self._now(), months)
+        mine = Beneficiary.desk_id == desk_id
         ids = list(
             session.scalars(
-                select(Beneficiary.id).where(*_inactive_since(cutoff)).order_by(Beneficiary.id)
+                select(Beneficiary.id)
+                .where(mine, *_inactive_since(cutoff))
+                .order_by(Beneficiary.id)
             )
         )
         erased = session.scalar(
-            select(func.count()).select_from(Beneficiary).where(Beneficiary.erased_at.is_not(None))
+            select(func.count())
+            .select_from(Beneficiary)
+            .where(mine, Beneficiary.erased_at.is_not(None))
         )
-        everyone = session.scalar(select(func.count()).select_from(Beneficiary)) or 0
+        everyone = session.scalar(select(func.count()).select_from(Beneficiary).where(mine)) or 0
         candidates = sorted(
             _last_activities(session, ids), key=lambda c: (c.last_activity, c.beneficiary_id)
         )
@@ -335,7 +340,7 @@ class ErasureService(Service):
         `actor` None: PassDesk itself (start-up and the daily run)."""
         if actor is not None:
             require(actor, Action.PURGE)
-        preview = self.preview()
+        preview = self.preview(actor)
         if dry_run or not preview.candidates:
             return PurgeResult(preview, 0, dry_run)
         now = self._now()

@@ -39,6 +39,7 @@ from passdesk.models.base import max_length
 from passdesk.roles import Action
 from passdesk.services.base import Clock, Service, local_date, require, system_clock
 from passdesk.services.handout_reading import left_out_codes, short_handouts
+from passdesk.services.people_scope import people_desk, visible_person
 from passdesk.services.print_lines import display_name
 from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
@@ -249,7 +250,8 @@ class FollowUpService(Service):
     def to_call(self, actor: Actor, weeks: int | None = None) -> list[FollowUpRow]:
         """People whose first standing handout is `weeks` old or more (the setting by default)
         and who have used no voucher; oldest handout first. The phone only with consent. Names
-        and phones: only for whom the roles table lets follow up."""
+        and phones: only for whom the roles table lets follow up. The actor's desk calls the
+        people it handed booklets out to (among those it sees)."""
         require(actor, Action.FOLLOW_UP)
         weeks = int(weeks if weeks is not None else self._settings.get("followup_weeks"))
         if not 0 <= weeks <= MAX_WEEKS:
@@ -290,7 +292,10 @@ class FollowUpService(Service):
         )
         now = self._now()
         with self._db.read() as session:
-            rows = session.execute(query).all()
+            own = people_desk(session, actor.desk_id)
+            if own is not None:
+                query = query.where(Beneficiary.desk_id == own)
+            rows = session.execute(query.where(Handout.desk_id == actor.desk_id)).all()
         return [
             FollowUpRow(
                 beneficiary_id=pid,
@@ -327,7 +332,7 @@ class FollowUpService(Service):
         )
 
         def work(session: Session) -> None:
-            person = session.get(Beneficiary, beneficiary_id)
+            person = visible_person(session, beneficiary_id, actor.desk_id)
             if person is None:
                 raise NotFound(
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),
@@ -351,6 +356,8 @@ class FollowUpService(Service):
     def calls(self, beneficiary_id: int) -> list[tuple[datetime, str, str, str]]:
         """A person's calls, latest first: (when, agent, outcome label, note)."""
         with self._db.read() as session:
+            if visible_person(session, beneficiary_id) is None:
+                return []  # as for a number that names nobody
             rows = session.execute(
                 select(FollowUpCall.called_at, Agent.display_name, FollowUpCall.outcome,
                        FollowUpCall.note)

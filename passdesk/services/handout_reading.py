@@ -31,6 +31,7 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.services.base import local_date, voucher_bounds
+from passdesk.services.people_scope import people_desk
 from passdesk.services.rows import HandoutBookletRow, HandoutRow
 from passdesk.services.stock import booklet_complete, status_label
 
@@ -113,7 +114,9 @@ def refusal_for_status(session: Session, booklet: Booklet) -> Refused:
 
 
 def received_count(session: Session, beneficiary_id: int, programme_id: int) -> int:
-    """Booklets of a programme the person holds through live handouts (the limit counts these)."""
+    """Booklets of a programme the person holds through live handouts (the limit counts these):
+    at the session's desk, or at every desk when the territory shares its people."""
+    own = people_desk(session)
     return (
         session.scalar(
             select(func.count())
@@ -124,6 +127,7 @@ def received_count(session: Session, beneficiary_id: int, programme_id: int) -> 
                 Handout.beneficiary_id == beneficiary_id,
                 Handout.cancelled_at.is_(None),
                 Booklet.programme_id == programme_id,
+                *([Handout.desk_id == own] if own is not None else []),
             )
         )
         or 0

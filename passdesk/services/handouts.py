@@ -22,7 +22,6 @@ from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.formatting import format_date
 from passdesk.i18n import _
 from passdesk.models import (
-    Beneficiary,
     Booklet,
     EventKind,
     Handout,
@@ -35,7 +34,7 @@ from passdesk.models import (
 )
 from passdesk.roles import Action
 from passdesk.serials import ParsedSerial
-from passdesk.services import ledger, serial_formats
+from passdesk.services import ledger, people_scope, serial_formats
 from passdesk.services.base import (
     Service,
     booklet_row,
@@ -147,7 +146,7 @@ class HandoutService(Service):
     ) -> BookletCheck:
         """What the confirmation panel shows for a scanned code; nothing is written."""
         with self._db.read() as session:
-            if session.get(Beneficiary, beneficiary_id) is None:
+            if people_scope.visible_person(session, beneficiary_id) is None:
                 raise NotFound(
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),
                     field="beneficiary",
@@ -195,7 +194,9 @@ class HandoutService(Service):
         def work(session: Session) -> HandoutRow:
             # Locked: two desks serving the same person cannot both pass the limit (PostgreSQL;
             # SQLite's BEGIN IMMEDIATE already serialises writers).
-            person = session.get(Beneficiary, beneficiary_id, with_for_update=True)
+            person = people_scope.visible_person(
+                session, beneficiary_id, actor.desk_id, for_update=True
+            )
             if person is None:
                 raise NotFound(
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),
@@ -466,6 +467,8 @@ class HandoutService(Service):
 
     def for_beneficiary(self, beneficiary_id: int) -> list[HandoutRow]:
         with self._db.read() as session:
+            if people_scope.visible_person(session, beneficiary_id) is None:
+                return []  # as for a number that names nobody
             handouts = session.scalars(
                 select(Handout)
                 .where(Handout.beneficiary_id == beneficiary_id)

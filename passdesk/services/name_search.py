@@ -17,6 +17,11 @@ birth_date index: counted like the words', walked whole when it is the smallest 
 handful of people), else checked person by person on the walked entries. Typed alone, the
 first `limit` people of its range in index order (birth date, then id) are the answer.
 
+With several desks in the database and people not shared (`people_scope`), the people found
+are the desk's own (`desk`): the statements check the person's desk where they check the birth
+date, on the entries they walk; the ranges are still counted whole (counting is only a guess of
+which range is smallest). A database of one desk runs the statements without that check.
+
 The statements are built once per number of words, with the words as parameters: building
 them anew cost more than running them.
 """
@@ -31,6 +36,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, bindparam, exists, func, select
 
 from passdesk.models import Beneficiary, NameToken
+from passdesk.services.people_scope import desk_is
 
 # Below this many index entries a word's range is walked whole (a few milliseconds at most).
 RARE = 2000
@@ -50,12 +56,16 @@ def _starts(column: Any, name: str) -> Any:
     return and_(column >= bindparam(f"{name}_from"), column < bindparam(f"{name}_to"))
 
 
-def _parameters(words: Sequence[str], born: Born | None = None) -> dict[str, Any]:
+def _parameters(
+    words: Sequence[str], born: Born | None = None, desk: int | None = None
+) -> dict[str, Any]:
     names: dict[str, Any] = {}
     for i, word in enumerate(words):
         names[f"w{i}_from"], names[f"w{i}_to"] = _bounds(word)
     if born is not None:
         names["born_from"], names["born_to"] = born
+    if desk is not None:
+        names["desk"] = desk
     return names
 
 
@@ -74,11 +84,18 @@ def _born_between(column: Any) -> Any:
     return and_(column >= bindparam("born_from"), column <= bindparam("born_to"))
 
 
-def _was_born(person: Any, born: bool) -> list[Any]:
-    """The person (an id column) was born in the range asked for, when one was typed."""
-    if not born:
+def _of_desk(own: bool) -> list[Any]:
+    """The person (the beneficiary row) is the desk's, when the search is the desk's alone."""
+    return [desk_is(_PEOPLE.c.desk_id, bindparam("desk"))] if own else []
+
+
+def _was_born(person: Any, born: bool, own: bool = False) -> list[Any]:
+    """The person (an id column) was born in the range asked for, when one was typed, and is
+    the desk's when `own` (one look at their row for both)."""
+    if not born and not own:
         return []
-    return [exists().where(_PEOPLE.c.id == person, _born_between(_PEOPLE.c.birth_date))]
+    wanted = ([_born_between(_PEOPLE.c.birth_date)] if born else []) + _of_desk(own)
+    return [exists().where(_PEOPLE.c.id == person, *wanted)]
 
 
 @cache
@@ -96,18 +113,18 @@ def _born_size() -> Select[Any]:
 
 
 @cache
-def _born_only() -> Select[Any]:
+def _born_only(own: bool = False) -> Select[Any]:
     """The first `limit` people born in the range, in the birth_date index's order."""
     return (
         select(_PEOPLE.c.id)
-        .where(_born_between(_PEOPLE.c.birth_date))
+        .where(_born_between(_PEOPLE.c.birth_date), *_of_desk(own))
         .order_by(_PEOPLE.c.birth_date, _PEOPLE.c.id)
         .limit(bindparam("limit"))
     )
 
 
 @cache
-def _born_whole(count: int) -> Select[Any]:
+def _born_whole(count: int, own: bool = False) -> Select[Any]:
     """The people born in the range who have every word, each with their first entry in
     words[0]'s range: the range is walked whole (it is the smallest)."""
     first = _TOKENS.alias("first")
@@ -118,12 +135,14 @@ def _born_whole(count: int) -> Select[Any]:
         .scalar_subquery()
     )
     return select(person, first_entry).where(
-        _born_between(_PEOPLE.c.birth_date), *_has_words(person, 0, count)
+        _born_between(_PEOPLE.c.birth_date), *_of_desk(own), *_has_words(person, 0, count)
     )
 
 
 @cache
-def _in_index_order(count: int, budgeted: bool, born: bool = False) -> Select[Any]:
+def _in_index_order(
+    count: int, budgeted: bool, born: bool = False, own: bool = False
+) -> Select[Any]:
     """The entries of words[0]'s range in index order, of people who have every other word;
     `budgeted`: among its first `budget` entries only."""
     entry: Any = _TOKENS.alias("entry")
@@ -143,13 +162,13 @@ def _in_index_order(count: int, budgeted: bool, born: bool = False) -> Select[An
     person = entry.c.beneficiary_id
     return (
         select(person)
-        .where(*walked, *_has_words(person, 1, count), *_was_born(person, born))
+        .where(*walked, *_has_words(person, 1, count), *_was_born(person, born, own))
         .order_by(entry.c.token, entry.c.beneficiary_id)
     )
 
 
 @cache
-def _whole_range(count: int, born: bool = False) -> Select[Any]:
+def _whole_range(count: int, born: bool = False, own: bool = False) -> Select[Any]:
     """The entries of the last word's range (the rarest, put last) of people who have every
     other word, each with that person's first entry in words[0]'s range."""
     entry, first = _TOKENS.alias("entry"), _TOKENS.alias("first")
@@ -161,20 +180,31 @@ def _whole_range(count: int, born: bool = False) -> Select[Any]:
     last = count - 1
     person = entry.c.beneficiary_id
     return select(person, first_entry).where(
-        _starts(entry.c.token, f"w{last}"), *_has_words(person, 0, last), *_was_born(person, born)
+        _starts(entry.c.token, f"w{last}"),
+        *_has_words(person, 0, last),
+        *_was_born(person, born, own),
     )
 
 
 def matching_people(
-    connection: Connection, words: Sequence[str], limit: int, born: Born | None = None
+    connection: Connection,
+    words: Sequence[str],
+    limit: int,
+    born: Born | None = None,
+    desk: int | None = None,
 ) -> list[int]:
     """The ids of the first `limit` people matching every word (words[0] the longest) and born
     in `born`, in the order of their first entry starting with words[0], then id; with no
-    word, the first born in `born`, by birth date then id."""
+    word, the first born in `born`, by birth date then id. `desk`: that desk's people only."""
+    # Asked of the statement builders only when it holds: a database of one desk builds them
+    # as it always did.
+    own: dict[str, bool] = {"own": True} if desk is not None else {}
     if not words:
         if born is None:
             return []
-        rows = connection.execute(_born_only(), {**_parameters([], born), "limit": limit})
+        rows = connection.execute(
+            _born_only(**own), {**_parameters([], born, desk), "limit": limit}
+        )
         return [person for (person,) in rows]
     rarest, smallest = 0, RARE
     if len(words) > 1 or born is not None:
@@ -182,15 +212,15 @@ def matching_people(
             size = connection.scalar(_range_size(), {**_parameters([word]), "cap": smallest}) or 0
             if size < smallest:
                 rarest, smallest = i, size
-    parameters = _parameters(words, born)
+    parameters = _parameters(words, born, desk)
     by_birth = born is not None
     if by_birth:
         size = connection.scalar(_born_size(), {**parameters, "cap": smallest}) or 0
         if size < smallest:  # a day, or a year with few people: smaller than any word's range
-            return _by_first_entry(connection, _born_whole(len(words)), parameters, limit)
+            return _by_first_entry(connection, _born_whole(len(words), **own), parameters, limit)
     if rarest == 0:
         return _first_people(
-            connection, _in_index_order(len(words), False, by_birth), parameters, limit
+            connection, _in_index_order(len(words), False, by_birth, **own), parameters, limit
         )
     # When many people have every word, they come early in index order: a quarter of the
     # rarest range's entries, read first, may be enough.
@@ -198,7 +228,7 @@ def matching_people(
     if budget >= limit:
         found = _first_people(
             connection,
-            _in_index_order(len(words), True, by_birth),
+            _in_index_order(len(words), True, by_birth, **own),
             {**parameters, "budget": budget},
             limit,
         )
@@ -207,7 +237,10 @@ def matching_people(
     # The rarest word last, where the statement walks it.
     ordered = [*words[:rarest], *words[rarest + 1 :], words[rarest]]
     return _by_first_entry(
-        connection, _whole_range(len(words), by_birth), _parameters(ordered, born), limit
+        connection,
+        _whole_range(len(words), by_birth, **own),
+        _parameters(ordered, born, desk),
+        limit,
     )
 
 

@@ -17,10 +17,10 @@ from passdesk.documents import PlaceLine
 from passdesk.documents.orientation import OrientationRecord, render_orientation
 from passdesk.errors import NotFound, Refused
 from passdesk.i18n import _
-from passdesk.models import Beneficiary
 from passdesk.services import access_log
 from passdesk.services.base import Clock, Service, system_clock
 from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS
+from passdesk.services.people_scope import visible_person
 from passdesk.services.places import OrientedPlace, PlaceService
 from passdesk.services.print_lines import desk_line, full_name
 from passdesk.services.rows import Actor, PlaceRow
@@ -100,9 +100,10 @@ class OrientationService(Service):
         self._settings = settings
 
     def build_slip(self, beneficiary_id: int) -> OrientationRecord:
-        """The orientation slip of one person, as plain values; nothing is written."""
+        """The orientation slip of one person the desk sees, as plain values; nothing is
+        written."""
         with self._db.read() as session:
-            person = session.get(Beneficiary, beneficiary_id)
+            person = visible_person(session, beneficiary_id)
             if person is None:
                 raise NotFound(
                     _("No beneficiary with the number {id}.").format(id=beneficiary_id),

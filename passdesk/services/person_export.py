@@ -47,6 +47,7 @@ from passdesk.services.base import Service, require
 from passdesk.services.beneficiary_input import DIAGNOSTIC_NEEDS
 from passdesk.services.followup import OUTCOMES
 from passdesk.services.handout_reading import handout_row
+from passdesk.services.people_scope import check_registered_here, visible_person
 from passdesk.services.print_lines import desk_line
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.rows import Actor, HandoutRow
@@ -68,14 +69,17 @@ def _handout_status(row: HandoutRow) -> str:
     return _("overridden") if row.override_reason else _("handed out")
 
 
+def _no_one(beneficiary_id: int) -> NotFound:
+    return NotFound(
+        _("No beneficiary with the number {id}.").format(id=beneficiary_id), field="beneficiary"
+    )
+
+
 def gather(session: Session, beneficiary_id: int, now: datetime) -> dict[str, Any]:
     """The person's data as plain JSON values (keys in English, for machines)."""
     person = session.get(Beneficiary, beneficiary_id)
     if person is None:
-        raise NotFound(
-            _("No beneficiary with the number {id}.").format(id=beneficiary_id),
-            field="beneficiary",
-        )
+        raise _no_one(beneficiary_id)
     agents = dict(session.execute(select(Agent.id, Agent.login)).all())
     names = dict(session.execute(select(Agent.id, Agent.display_name)).all())
 
@@ -392,10 +396,11 @@ class PersonExportService(Service):
         staged = StagedOutput(target)
 
         def work(session: Session) -> None:
-            if session.get(Beneficiary, beneficiary_id) is not None:  # else gather says so
-                access_log.record(
-                    session, actor.id, [beneficiary_id], "exported", now, detail=kind[1:]
-                )
+            person = visible_person(session, beneficiary_id, actor.desk_id)
+            if person is None:
+                raise _no_one(beneficiary_id)
+            check_registered_here(session, person, actor.desk_id)
+            access_log.record(session, actor.id, [beneficiary_id], "exported", now, detail=kind[1:])
             data = gather(session, beneficiary_id, now)
             if kind == ".json":
                 for handout in data["handouts"]:

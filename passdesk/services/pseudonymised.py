@@ -31,7 +31,7 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.roles import Action
-from passdesk.services.base import Service, require, the_desk
+from passdesk.services.base import Service, desk_of, require
 from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS
 from passdesk.services.disclosure import pseudonym
 from passdesk.services.handout_reading import left_out_codes, short_handouts
@@ -115,7 +115,7 @@ class PseudonymisedExport(Service):
                 p.id: (p.code, p.vouchers_per_booklet, p.face_value)
                 for p in programmes_in_scope(session, query)
             }
-            desk = the_desk(session).name
+            desk = desk_of(session, actor).name  # its handouts only: the desk's own lines
             lines = session.execute(
                 select(
                     Handout.id,
@@ -133,6 +133,7 @@ class PseudonymisedExport(Service):
                 .join(Booklet, Booklet.id == HandoutBooklet.booklet_id)
                 .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
                 .where(
+                    Handout.desk_id == actor.desk_id,
                     Handout.cancelled_at.is_(None),
                     Handout.created_at >= local_midnight(query.start),
                     Handout.created_at
@@ -155,6 +156,7 @@ class PseudonymisedExport(Service):
             left_out: dict[tuple[int, int], int] = defaultdict(int)
             for details, handout, programme_id in session.execute(
                 short_handouts(Handout.id, Booklet.programme_id).where(
+                    Handout.desk_id == actor.desk_id,
                     Handout.cancelled_at.is_(None),
                     Handout.created_at >= local_midnight(query.start),
                     Handout.created_at

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import Session
 
 from passdesk import opening_hours
-from passdesk.errors import InvalidInput, NotFound
+from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import LANGUAGES, N_, _
-from passdesk.models import EventKind, Setting
-from passdesk.roles import Action
+from passdesk.models import Desk, DeskKind, EventKind, Setting
+from passdesk.roles import Action, may
 from passdesk.services import ledger
 from passdesk.services.base import Service, desk_id_in, desk_of, require
 from passdesk.services.rows import Actor
@@ -33,6 +33,9 @@ class Parameter:
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, label msgid)
+    # "desk": each desk's own; "territory": one value for every desk of the database, stored
+    # on the coordination desk's row (see `territory_desk`).
+    scope: str = "desk"
 
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -180,7 +183,23 @@ PARAMETERS: tuple[Parameter, ...] = (
 # The parameters that describe the desk itself: the settings page shows them with its name and
 # address rather than among the printing parameters.
 DESK_PARAMETERS = ("desk_opening_hours", "dpo_contact")
-BY_KEY = {p.key: p for p in PARAMETERS}
+# One value for the territory's desks sharing the database; the settings page shows them only
+# to an administrator of the desk that holds them, when the database has several desks.
+TERRITORY_PARAMETERS: tuple[Parameter, ...] = (
+    Parameter(
+        "people_shared",
+        N_("People shared between the desks"),
+        "bool",
+        False,
+        N_(
+            "Every desk of the territory finds the people registered at the others (nobody is "
+            "registered twice), and the limit per person counts the booklets they received at "
+            "every desk. Otherwise each desk sees only the people it registered."
+        ),
+        scope="territory",
+    ),
+)
+BY_KEY = {p.key: p for p in PARAMETERS + TERRITORY_PARAMETERS}
 
 
 def parse_value(parameter: Parameter, raw: Any) -> Any:
@@ -249,20 +268,78 @@ def parse_value(parameter: Parameter, raw: Any) -> Any:
     raise AssertionError(parameter.kind)
 
 
-def value_in(session: Session, key: str) -> Any:
-    """A parameter's value as `session` sees it (its default when none is stored), for a unit
-    of work that needs a setting among its own reads."""
+def _parameter(key: str) -> Parameter:
     parameter = BY_KEY.get(key)
     if parameter is None:
         raise NotFound(_("Unknown setting {key}.").format(key=key))
+    return parameter
+
+
+# Built once, as plain table statements: a search of a territory's desk reads `people_shared` at
+# each keystroke, and building ORM statements there cost half a millisecond.
+_DESK, _SETTING = Desk.__table__, Setting.__table__
+_TERRITORY_DESK = (
+    select(_DESK.c.id)
+    .order_by(case((_DESK.c.kind == DeskKind.COORDINATION.value, 0), else_=1), _DESK.c.id)
+    .limit(1)
+)
+_TERRITORY_SETTING = select(_SETTING.c.value).where(
+    _SETTING.c.desk_id == bindparam("desk"), _SETTING.c.key == bindparam("key")
+)
+
+
+def territory_desk(session: Session) -> int:
+    """The desk holding the territory's settings: the coordination, else the first desk (a
+    database of one desk holds them on its own row)."""
+    holder = session.connection().execute(_TERRITORY_DESK).scalar()
+    if holder is None:
+        raise NotFound(_("This database has no desk yet. Run: passdesk-admin init --desk NAME"))
+    return holder
+
+
+def territory_value(session: Session, key: str) -> Any:
+    """A territory parameter's value, the same for every desk (its default when none is stored)."""
+    parameter = _parameter(key)
+    stored = (
+        session.connection()
+        .execute(_TERRITORY_SETTING, {"desk": territory_desk(session), "key": key})
+        .scalar()
+    )
+    return parameter.default if stored is None else parse_value(parameter, stored)
+
+
+def value_in(session: Session, key: str) -> Any:
+    """A parameter's value as `session` sees it (its default when none is stored), for a unit
+    of work that needs a setting among its own reads."""
+    parameter = _parameter(key)
+    if parameter.scope == "territory":
+        return territory_value(session, key)
+    return _stored(session, parameter, desk_id_in(session))
+
+
+def _stored(session: Session, parameter: Parameter, desk_id: int) -> Any:
     stored = session.scalar(
-        select(Setting.value).where(Setting.desk_id == desk_id_in(session), Setting.key == key)
+        select(Setting.value).where(Setting.desk_id == desk_id, Setting.key == parameter.key)
     )
     if stored is None:
         return parameter.default
     if parameter.kind in ("text", "longtext"):
         return stored  # checked when it was saved; read as it was, whatever came before
     return parse_value(parameter, stored)
+
+
+def _check_territory_desk(session: Session, desk: Desk, parameter: Parameter) -> None:
+    """Refused unless `desk` holds the territory's settings: one desk's administrator does not
+    decide for the others."""
+    holder = session.get(Desk, territory_desk(session))
+    if holder is not None and holder.id != desk.id:
+        raise Refused(
+            _(
+                "{label} applies to every desk of the territory: only an administrator of "
+                "{desk} may change it."
+            ).format(label=_(parameter.label), desk=holder.name),
+            field=parameter.key,
+        )
 
 
 class SettingsService(Service):
@@ -275,15 +352,26 @@ class SettingsService(Service):
     def all(self) -> dict[str, Any]:
         return {p.key: self.get(p.key) for p in PARAMETERS}
 
+    def territory_parameters(self, actor: Actor) -> tuple[Parameter, ...]:
+        """The territory parameters `actor` may change: all of them for an administrator of
+        the desk holding them, when the database has several desks; else none."""
+        if not may(actor.role, Action.EDIT_SETTINGS):
+            return ()
+        with self._db.read() as session:
+            several = len(session.scalars(select(Desk.id).limit(2)).all()) > 1
+            if several and territory_desk(session) == actor.desk_id:
+                return TERRITORY_PARAMETERS
+        return ()
+
     def set(self, actor: Actor, key: str, raw: Any) -> Any:
         require(actor, Action.EDIT_SETTINGS)
-        parameter = BY_KEY.get(key)
-        if parameter is None:
-            raise NotFound(_("Unknown setting {key}.").format(key=key))
+        parameter = _parameter(key)
         value = parse_value(parameter, raw)
 
         def work(session: Session) -> None:
             desk = desk_of(session, actor)
+            if parameter.scope == "territory":
+                _check_territory_desk(session, desk, parameter)
             setting = session.scalar(
                 select(Setting).where(Setting.desk_id == desk.id, Setting.key == key)
             )

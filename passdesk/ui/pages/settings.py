@@ -52,7 +52,10 @@ class SettingsPage(QWidget):
         self.setObjectName("settings_page")
         self.setAccessibleName(self.title)
         self.may_edit = may(context.actor.role, Action.EDIT_SETTINGS)
-        self.parameters = parameters
+        # The territory's own parameters (several desks in the database) show only to an
+        # administrator of the desk that holds them.
+        territory = context.services.settings.territory_parameters(context.actor)
+        self.parameters = parameters = parameters + territory
         self.stored: dict[str, Any] = {}
         self.logo_png: bytes | None = None
         self._logo_changed = False
@@ -110,9 +113,11 @@ class SettingsPage(QWidget):
         # opening hours, its data-protection contact) show with its name and address.
         parameters_box = QGroupBox(_("Receipts, printing and language"))
         keys = {p.key for p in parameters}
-        self.form = ParameterForm(
-            parameters, placed_in={k: desk_form for k in DESK_PARAMETERS if k in keys}
-        )
+        placed_in = {k: desk_form for k in DESK_PARAMETERS if k in keys}
+        territory_box = QGroupBox(_("The territory's desks"))
+        territory_form = QFormLayout(territory_box)
+        placed_in |= {p.key: territory_form for p in territory}
+        self.form = ParameterForm(parameters, placed_in=placed_in)
         self.form.setObjectName("parameter_form")
         self.form.changed.connect(self._on_form_changed)
         box_layout = QVBoxLayout(parameters_box)
@@ -141,6 +146,8 @@ class SettingsPage(QWidget):
         content_layout = QVBoxLayout(content)
         content_layout.addWidget(desk_box)
         content_layout.addWidget(parameters_box)
+        content_layout.addWidget(territory_box)
+        territory_box.setVisible(bool(territory))
         content_layout.addWidget(self.language_note)
         content_layout.addStretch(1)
         scroll = QScrollArea()
