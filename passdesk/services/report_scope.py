@@ -31,6 +31,13 @@ class DeskScope:
     desk_ids: tuple[int, ...] | None
     territory: bool = False
 
+    @property
+    def name(self) -> str:
+        """The report's desk as its documents name it."""
+        if self.territory:
+            return _("{name}: the whole territory").format(name=self.desk.name)
+        return self.desk.name
+
     def only(self, column: Any) -> list[ColumnElement[bool]]:
         """The condition that `column` (a desk id) is one of the scope's: none for every desk."""
         return [] if self.desk_ids is None else [column.in_(self.desk_ids)]

@@ -70,7 +70,7 @@ class ReportService(Service):
             query=query,
             generated_at=self._now(),
             today=self._today(),
-            desk=territory_name(scope.desk.name) if scope.territory else scope.desk.name,
+            desk=scope.name,
             programmes=tuple(programmes),
             funders=tuple(funder_lines(programmes, funder_name(session, query))),
             **people,  # type: ignore[arg-type]
@@ -120,11 +120,6 @@ class ReportService(Service):
             progress(2, 2)
         log.info("agent %s wrote a %s report for %s to %s", actor.id, kind, query.start, query.end)
         return Path(path)
-
-
-def territory_name(coordination: str) -> str:
-    """What a territory's report is called: its coordination's name, and the whole territory."""
-    return _("{name}: the whole territory").format(name=coordination)
 
 
 def report_job(

@@ -11,6 +11,7 @@ people it registered, cancels the handout of 9 the same day (back in stock) and 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +20,16 @@ from sqlalchemy import func, select, update
 from passdesk import codes
 from passdesk.documents.report_record import Hidden
 from passdesk.errors import Forbidden
-from passdesk.models import Desk, DeskKind, EventKind, Programme, Transfer
+from passdesk.models import (
+    Booklet,
+    Desk,
+    DeskKind,
+    EventKind,
+    Programme,
+    Transfer,
+    Voucher,
+    VoucherStatus,
+)
 from passdesk.services import Services, ledger
 from passdesk.services.report_figures import TERRITORY, ReportQuery
 from passdesk.services.reports import report_job
@@ -273,3 +283,57 @@ def test_the_console_asks_for_a_desk_or_the_whole_territory() -> None:
     assert query("all").desk == TERRITORY
     assert query("ALL").desk == TERRITORY
     assert query("VAULX").desk == "VAULX"
+
+
+def test_the_pseudonymised_export_holds_the_desks_handouts(
+    services: Services, territory: dict[str, Actor], tmp_path: Path
+) -> None:
+    admin, vadmin = territory["admin"], territory["vadmin"]
+    query = ReportQuery(YEAR.start, YEAR.end, funder="État")
+    mine = services.pseudonymised.write(admin, query, tmp_path / "a.csv")
+    theirs = services.pseudonymised.write(vadmin, query, tmp_path / "b.csv")
+    assert (mine, theirs) == (2, 2)
+    assert SECOND_NAME in (tmp_path / "b.csv").read_text(encoding="utf-8-sig")
+    with pytest.raises(Forbidden):
+        services.pseudonymised.write(
+            vadmin, ReportQuery(YEAR.start, YEAR.end, funder="État", desk=TERRITORY), tmp_path / "c"
+        )
+    assert not (tmp_path / "c").exists()
+    make_coordination(services, admin.desk_id)
+    whole = services.pseudonymised.write(
+        admin, ReportQuery(YEAR.start, YEAR.end, funder="État", desk=TERRITORY), tmp_path / "t"
+    )
+    assert whole == 4
+
+
+def test_usage_rates_count_the_process_desks_handouts(
+    services: Services, territory: dict[str, Actor]
+) -> None:
+    """Every voucher of VAULX's booklet 7 used: VAULX's rate is 10 of 20, the first desk's 0
+    of 20; the comparison by desk shows both."""
+
+    def work(session: Any) -> None:
+        session.execute(
+            update(Voucher)
+            .where(
+                Voucher.booklet_id
+                == select(Booklet.id)
+                .where(Booklet.code == codes.booklet_code(PROGRAMME_CODE, 7))
+                .scalar_subquery()
+            )
+            .values(status=VoucherStatus.USED)
+        )
+
+    services.db.transaction(work)
+    services.act_as(territory["admin"])
+    rate = services.followup.usage_rate()
+    assert (rate.handed_out, rate.used) == (20, 0)
+    assert [(r.key, r.used) for r in services.followup.usage_rates("agent")] == [
+        ("yanis.benali", 0)
+    ]
+    services.act_as(territory["vagent"])
+    rate = services.followup.usage_rate()
+    assert (rate.handed_out, rate.used) == (20, 10)
+    assert [(r.key, r.used) for r in services.followup.usage_rates("agent")] == [("vagent", 10)]
+    by_desk = {r.label: (r.handed_out, r.used) for r in services.followup.usage_rates("desk")}
+    assert by_desk == {FIRST_NAME: (20, 0), SECOND_NAME: (20, 10)}
