@@ -54,9 +54,10 @@ class ReportService(Service):
             return self._figures(session, query, desk_scope(session, actor, query.desk))
 
     def desk_choices(self, actor: Actor) -> tuple[DeskRow, ...]:
-        """The desks an agent may report on besides their own, for the window's selector:
-        every desk, for an administrator of the coordination of a database of several desks;
-        none otherwise (the window then shows no selector). The territory is TERRITORY (report_figures)."""
+        """The desks an agent may choose to report on, for the window's selector: every desk
+        (theirs included), for an administrator of the coordination of a database of several
+        desks; none otherwise, and the window shows no selector. The whole territory is
+        report_figures.TERRITORY."""
         require(actor, Action.VIEW_REPORTS)
         with self._db.read() as session:
             if desk_count(session) < 2 or not sees_territory(session, actor):
