@@ -23,13 +23,15 @@ KINDS = ("pdf", "xlsx", "csv", "pseudonymised")
 
 def _query(args: argparse.Namespace) -> Any:
     from passdesk.services.programmes import parse_date
-    from passdesk.services.report_figures import ReportQuery
+    from passdesk.services.report_figures import TERRITORY, ReportQuery
 
+    desk = args.scope_desk
     return ReportQuery(
         parse_date(args.start, "from"),
         parse_date(args.end, "to"),
         programme=args.programme,
         funder=args.funder,
+        desk=TERRITORY if desk is not None and desk.strip().lower() == "all" else desk,
     )
 
 
@@ -112,6 +114,14 @@ def add_commands(commands: Any) -> None:
     p.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD")
     p.add_argument("--programme", metavar="CODE", help=_("one programme (default: all)"))
     p.add_argument("--funder", metavar="NAME", help=_("one funder: its programmes and its shares"))
+    p.add_argument(
+        "--scope-desk",
+        metavar="CODE|all",
+        help=_(
+            "the desk reported on (default: the acting agent's), or all for the whole "
+            "territory: for the coordination's administrators"
+        ),
+    )
     p.add_argument("--format", choices=KINDS, help=_("the document to write"))
     p.add_argument("-o", "--output", metavar="PATH", help=_("where to write it"))
     p.add_argument(

@@ -1,5 +1,6 @@
 """The dashboard on the serve page: handouts per week, each programme's stock and the day it
-runs out at the current pace, the priority-quota gauge, and the usage rate.
+runs out at the current pace, the priority-quota gauge, and the usage rate, all of the acting
+agent's desk (a database may hold several).
 
 Made for refreshing often, off the window's thread: every figure is one grouped query (SQLite
 works without holding Python's lock), and what comes back is a few dozen numbers.
@@ -32,7 +33,7 @@ from passdesk.services.base import Service, require
 from passdesk.services.followup import usage_counts
 from passdesk.services.handout_reading import left_out_codes, short_handouts
 from passdesk.services.report_figures import QuotaLine
-from passdesk.services.report_scope import local_midnight
+from passdesk.services.report_scope import DeskScope, desk_scope, local_midnight
 from passdesk.services.rows import Actor
 
 WEEKS = 12
@@ -81,6 +82,7 @@ class DashboardService(Service):
         require(actor, Action.VIEW_REPORTS)
         today = self._today()
         with self._db.read() as session:
+            scope = desk_scope(session, actor, None)
             programmes = list(
                 session.scalars(
                     select(Programme).where(Programme.valid_until >= today).order_by(Programme.code)
@@ -88,24 +90,26 @@ class DashboardService(Service):
             )
             return Dashboard(
                 today=today,
-                weeks=self._weeks(session, today),
-                stock=self._stock(session, programmes, today),
-                quotas=self._quotas(session, [p for p in programmes if p.priority_groups]),
-                usage_rate=self._usage_rate(session),
+                weeks=self._weeks(session, today, scope),
+                stock=self._stock(session, programmes, today, scope),
+                quotas=self._quotas(session, [p for p in programmes if p.priority_groups], scope),
+                usage_rate=self._usage_rate(session, scope),
             )
 
     @staticmethod
-    def _usage_rate(session: Session) -> Decimal | None:
+    def _usage_rate(session: Session, scope: DeskScope) -> Decimal | None:
         """Percent of the vouchers handed out that were used; None before any usage import
         (a rate of 0 % would read as "nobody used anything")."""
         if session.scalar(select(func.count()).select_from(UsageImport)) == 0:
             return None
-        handed, used = usage_counts(session)
+        handed, used = usage_counts(
+            session, desk_id=None if scope.desk_ids is None else scope.desk.id
+        )
         if not handed:
             return None
         return (Decimal(100) * used / handed).quantize(Decimal("0.1"))
 
-    def _weeks(self, session: Session, today: date) -> tuple[WeekCount, ...]:
+    def _weeks(self, session: Session, today: date, scope: DeskScope) -> tuple[WeekCount, ...]:
         monday = today - timedelta(days=today.weekday())
         mondays = [monday - timedelta(weeks=WEEKS - 1 - i) for i in range(WEEKS)]
         starts = [local_midnight(m) for m in mondays]
@@ -119,20 +123,28 @@ class DashboardService(Service):
                 select(week, func.count(HandoutBooklet.booklet_id))
                 .select_from(Handout)
                 .join(HandoutBooklet, HandoutBooklet.handout_id == Handout.id)
-                .where(Handout.cancelled_at.is_(None), Handout.created_at >= starts[0])
+                .where(
+                    Handout.cancelled_at.is_(None),
+                    Handout.created_at >= starts[0],
+                    *scope.only(Handout.desk_id),
+                )
                 .group_by(week)
             ).all()
         )
         return tuple(WeekCount(m, counts.get(i, 0)) for i, m in enumerate(mondays))
 
     def _stock(
-        self, session: Session, programmes: list[Programme], today: date
+        self, session: Session, programmes: list[Programme], today: date, scope: DeskScope
     ) -> tuple[StockOutlook, ...]:
         ids = [p.id for p in programmes]
         in_stock = dict(
             session.execute(
                 select(Booklet.programme_id, func.count(Booklet.id))
-                .where(Booklet.programme_id.in_(ids), Booklet.status == BookletStatus.IN_STOCK)
+                .where(
+                    Booklet.programme_id.in_(ids),
+                    Booklet.status == BookletStatus.IN_STOCK,
+                    *scope.only(Booklet.desk_id),
+                )
                 .group_by(Booklet.programme_id)
             ).all()
         )
@@ -147,6 +159,7 @@ class DashboardService(Service):
                     Handout.cancelled_at.is_(None),
                     Handout.created_at >= since,
                     Booklet.programme_id.in_(ids),
+                    *scope.only(Handout.desk_id),
                 )
                 .group_by(Booklet.programme_id)
             ).all()
@@ -163,7 +176,9 @@ class DashboardService(Service):
             for p in programmes
         )
 
-    def _quotas(self, session: Session, programmes: list[Programme]) -> tuple[QuotaLine, ...]:
+    def _quotas(
+        self, session: Session, programmes: list[Programme], scope: DeskScope
+    ) -> tuple[QuotaLine, ...]:
         # An erased person's group, as kept for the figures.
         group = func.coalesce(ErasedPerson.target_group, Beneficiary.target_group)
         rows = session.execute(
@@ -174,7 +189,9 @@ class DashboardService(Service):
             .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
             .outerjoin(ErasedPerson, ErasedPerson.beneficiary_id == Handout.beneficiary_id)
             .where(
-                Handout.cancelled_at.is_(None), Booklet.programme_id.in_([p.id for p in programmes])
+                Handout.cancelled_at.is_(None),
+                Booklet.programme_id.in_([p.id for p in programmes]),
+                *scope.only(Handout.desk_id),
             )
             .group_by(Booklet.programme_id, group)
         ).all()
@@ -188,6 +205,7 @@ class DashboardService(Service):
                 Handout.cancelled_at.is_(None),
                 # The event's programme: the journal read in one pass, not booklet by booklet.
                 LedgerEvent.programme_id.in_([p.id for p in programmes]),
+                *scope.only(Handout.desk_id),
             )
         ):
             left_out[(pid, person_group)] += len(left_out_codes(details))

@@ -3,7 +3,8 @@
 The scheme's known failure was use, not distribution: this is where a desk sees it. Rates are
 used vouchers over vouchers handed out in handouts still standing (a cancelled handout's
 booklet is not the person's); by place, each place's share of the uses. `usage_rate` is the
-one figure the dashboard shows.
+one figure the dashboard shows. In a database of several desks the rates are the process's
+desk's (its handouts), except the comparison by desk.
 """
 
 from __future__ import annotations
@@ -37,10 +38,18 @@ from passdesk.models import (
 )
 from passdesk.models.base import max_length
 from passdesk.roles import Action
-from passdesk.services.base import Clock, Service, local_date, require, system_clock
+from passdesk.services.base import (
+    Clock,
+    Service,
+    desk_id_in,
+    local_date,
+    require,
+    system_clock,
+)
 from passdesk.services.handout_reading import left_out_codes, short_handouts
 from passdesk.services.people_scope import people_desk, visible_person
 from passdesk.services.print_lines import display_name
+from passdesk.services.report_scope import desk_count
 from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
 from passdesk.store import Database
@@ -101,6 +110,12 @@ def _live() -> object:
     return Handout.cancelled_at.is_(None)
 
 
+def _rates_desk(session: Session) -> int | None:
+    """The desk whose handouts the rates count: the process's in a database of several desks;
+    None (every handout, as before) in a database of one."""
+    return desk_id_in(session) if desk_count(session) > 1 else None
+
+
 def usage_counts(
     session: Session,
     *,
@@ -158,10 +173,14 @@ class FollowUpService(Service):
         desk_id: int | None = None,
         agent_id: int | None = None,
     ) -> UsageRate:
-        """The share of handed-out vouchers used, over all, or for one programme, desk, agent."""
+        """The share of handed-out vouchers used, over all, or for one programme, desk, agent
+        (by default the process's desk's)."""
         with self._db.read() as session:
             handed, used = usage_counts(
-                session, programme=programme, desk_id=desk_id, agent_id=agent_id
+                session,
+                programme=programme,
+                desk_id=desk_id if desk_id is not None else _rates_desk(session),
+                agent_id=agent_id,
             )
         return UsageRate(programme or "", _("All"), handed, used)
 
@@ -173,8 +192,10 @@ class FollowUpService(Service):
                 field="by",
             )
         with self._db.read() as session:
+            desk_id = None if by == "desk" else _rates_desk(session)
+            mine = [] if desk_id is None else [Handout.desk_id == desk_id]
             if by == "place":
-                return self._by_place(session)
+                return self._by_place(session, desk_id)
             key, label, join, short_join = {
                 "programme": (
                     Programme.code,
@@ -196,6 +217,7 @@ class FollowUpService(Service):
                 .join(HandoutBooklet, HandoutBooklet.booklet_id == Voucher.booklet_id)
                 .join(Handout, and_(Handout.id == HandoutBooklet.handout_id, _live()))
                 .join(label.class_, join)  # type: ignore[attr-defined]
+                .where(*mine)
                 .group_by(key, label)
                 .order_by(label)
             ).all()
@@ -204,7 +226,7 @@ class FollowUpService(Service):
             for details, k in session.execute(
                 short_handouts(key)
                 .join(label.class_, short_join if short_join is not None else join)  # type: ignore[attr-defined]
-                .where(_live())
+                .where(_live(), *mine)
             ):
                 left_out[k] = left_out.get(k, 0) + len(left_out_codes(details))
         return [
@@ -212,13 +234,23 @@ class FollowUpService(Service):
         ]
 
     @staticmethod
-    def _by_place(session: Session) -> list[UsageRate]:
-        total = session.scalar(select(func.count()).select_from(VoucherUse)) or 0
+    def _by_place(session: Session, desk_id: int | None) -> list[UsageRate]:
+        """Each place's share of the uses (of the vouchers `desk_id` handed out, if given)."""
+        uses = select(VoucherUse.voucher_id.label("voucher_id"), VoucherUse.place_id)
+        if desk_id is not None:
+            uses = (
+                uses.join(Voucher, Voucher.id == VoucherUse.voucher_id)
+                .join(HandoutBooklet, HandoutBooklet.booklet_id == Voucher.booklet_id)
+                .join(Handout, and_(Handout.id == HandoutBooklet.handout_id, _live()))
+                .where(Handout.desk_id == desk_id)
+            )
+        counted = uses.subquery()
+        total = session.scalar(select(func.count()).select_from(counted)) or 0
         rows = session.execute(
-            select(Place.id, Place.name, func.count(VoucherUse.voucher_id))
-            .join(VoucherUse, VoucherUse.place_id == Place.id)
+            select(Place.id, Place.name, func.count(counted.c.voucher_id))
+            .join(counted, counted.c.place_id == Place.id)
             .group_by(Place.id, Place.name)
-            .order_by(func.count(VoucherUse.voucher_id).desc(), Place.name)
+            .order_by(func.count(counted.c.voucher_id).desc(), Place.name)
         ).all()
         return [UsageRate(str(i), n, total, int(c)) for i, n, c in rows]
 
@@ -237,6 +269,9 @@ class FollowUpService(Service):
                 Programme.code == programme.strip().upper()
             )
         with self._db.read() as session:
+            desk_id = _rates_desk(session)
+            if desk_id is not None:
+                query = query.where(Handout.desk_id == desk_id)
             days = [
                 max((local_date(used) - local_date(handed)).days, 0)
                 for handed, used in session.execute(query)

@@ -36,8 +36,9 @@ def place_line(row: PlaceRow) -> PlaceLine:
     return PlaceLine(row.name, row.address, row.postcode, row.commune, row.phone, row.services)
 
 
-def desk_line(session: Session) -> DeskLine:
-    desk = the_desk(session)
+def desk_line(session: Session, desk: Desk | None = None) -> DeskLine:
+    """The letterhead of `desk`, by default the desk the session works for."""
+    desk = desk or the_desk(session)
     return DeskLine(
         desk.name,
         desk.address,

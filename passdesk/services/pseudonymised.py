@@ -31,7 +31,7 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.roles import Action
-from passdesk.services.base import Service, desk_of, require
+from passdesk.services.base import Service, require
 from passdesk.services.beneficiaries import DIAGNOSTIC_NEEDS
 from passdesk.services.disclosure import pseudonym
 from passdesk.services.handout_reading import left_out_codes, short_handouts
@@ -40,6 +40,7 @@ from passdesk.services.report_figures import ReportQuery
 from passdesk.services.report_scope import (
     check_period,
     csv_encoding,
+    desk_scope,
     find_funder,
     local_midnight,
     programmes_in_scope,
@@ -108,14 +109,17 @@ class PseudonymisedExport(Service):
         codec = csv_encoding(encoding)
         check_period(query.start, query.end)
         with self._db.read() as session:
-            programmes_in_scope(session, query)  # refused before any key is made
+            # Refused before any key is made.
+            programmes_in_scope(session, query)
+            desk_scope(session, actor, query.desk)
         name, key = self._key(query.funder)
         with self._db.read() as session:
             programmes = {
                 p.id: (p.code, p.vouchers_per_booklet, p.face_value)
                 for p in programmes_in_scope(session, query)
             }
-            desk = desk_of(session, actor).name  # its handouts only: the desk's own lines
+            scope = desk_scope(session, actor, query.desk)
+            desk = scope.name
             lines = session.execute(
                 select(
                     Handout.id,
@@ -133,12 +137,12 @@ class PseudonymisedExport(Service):
                 .join(Booklet, Booklet.id == HandoutBooklet.booklet_id)
                 .join(Beneficiary, Beneficiary.id == Handout.beneficiary_id)
                 .where(
-                    Handout.desk_id == actor.desk_id,
                     Handout.cancelled_at.is_(None),
                     Handout.created_at >= local_midnight(query.start),
                     Handout.created_at
                     < local_midnight(date.fromordinal(query.end.toordinal() + 1)),
                     Booklet.programme_id.in_(list(programmes)),
+                    *scope.only(Handout.desk_id),
                 )
                 .order_by(Handout.created_at, Handout.id, Booklet.programme_id)
             )
@@ -156,12 +160,12 @@ class PseudonymisedExport(Service):
             left_out: dict[tuple[int, int], int] = defaultdict(int)
             for details, handout, programme_id in session.execute(
                 short_handouts(Handout.id, Booklet.programme_id).where(
-                    Handout.desk_id == actor.desk_id,
                     Handout.cancelled_at.is_(None),
                     Handout.created_at >= local_midnight(query.start),
                     Handout.created_at
                     < local_midnight(date.fromordinal(query.end.toordinal() + 1)),
                     LedgerEvent.programme_id.in_(list(programmes)),  # one pass over the journal
+                    *scope.only(Handout.desk_id),
                 )
             ):
                 left_out[(handout, programme_id)] += len(left_out_codes(details))

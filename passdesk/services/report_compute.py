@@ -41,6 +41,7 @@ from passdesk.models import (
     LedgerEvent,
     Programme,
     StockLot,
+    Transfer,
     Voucher,
     VoucherStatus,
 )
@@ -53,6 +54,7 @@ from passdesk.services.report_figures import (
 )
 from passdesk.services.report_people import PeopleFigures, Person, Tally
 from passdesk.services.report_scope import (
+    DeskScope,
     check_period,
     local_midnight,
     months_between,
@@ -68,11 +70,12 @@ OLDEST = datetime(1970, 1, 1, tzinfo=UTC)
 class FiguresBuilder:
     """Gathers one report's figures inside the caller's read transaction."""
 
-    def __init__(self, session: Session, query: ReportQuery, today: date) -> None:
+    def __init__(self, session: Session, query: ReportQuery, today: date, scope: DeskScope) -> None:
         check_period(query.start, query.end)
         self.session = session
         self.query = query
         self.today = today
+        self.scope = scope
         self.programmes = programmes_in_scope(session, query)
         self.ids = [p.id for p in self.programmes]
         self.by_id = {p.id: p for p in self.programmes}
@@ -83,7 +86,10 @@ class FiguresBuilder:
     # --- SQL ------------------------------------------------------------------------------
 
     def _received(self) -> dict[int, int]:
-        rows = self.session.execute(
+        """Booklets of the lots the scope's desks received in the period (a lot's desk is its
+        receiving agent's), plus those transferred to them, less those they transferred away
+        (a transfer within the scope adds nothing)."""
+        lots = (
             select(Booklet.programme_id, func.count(Booklet.id))
             .join(StockLot, StockLot.id == Booklet.lot_id)
             .where(
@@ -93,13 +99,38 @@ class FiguresBuilder:
             )
             .group_by(Booklet.programme_id)
         )
-        return dict(rows.all())
+        if self.scope.desk_ids is None:
+            return dict(self.session.execute(lots).all())
+        received: dict[int, int] = defaultdict(int)
+        lots = lots.join(Agent, Agent.id == StockLot.received_by).where(
+            *self.scope.only(Agent.desk_id)
+        )
+        for pid, n in self.session.execute(lots):
+            received[pid] += n
+        for desk, sign in ((Transfer.to_desk_id, 1), (Transfer.from_desk_id, -1)):
+            moved = self.session.execute(
+                select(Transfer.programme_id, func.sum(Transfer.count))
+                .where(
+                    Transfer.programme_id.in_(self.ids),
+                    Transfer.at >= self.start,
+                    Transfer.at < self.stop,
+                    *self.scope.only(desk),
+                )
+                .group_by(Transfer.programme_id)
+            )
+            for pid, n in moved:
+                received[pid] += sign * int(n or 0)
+        return dict(received)
 
     def _in_stock(self) -> tuple[dict[int, int], dict[int, int]]:
         """Booklets in stock, and vouchers in stock (only booklets in stock hold any)."""
         booklets = self.session.execute(
             select(Booklet.programme_id, func.count(Booklet.id))
-            .where(Booklet.programme_id.in_(self.ids), Booklet.status == BookletStatus.IN_STOCK)
+            .where(
+                Booklet.programme_id.in_(self.ids),
+                Booklet.status == BookletStatus.IN_STOCK,
+                *self.scope.only(Booklet.desk_id),
+            )
             .group_by(Booklet.programme_id)
         )
         vouchers = self.session.execute(
@@ -109,26 +140,36 @@ class FiguresBuilder:
                 Booklet.programme_id.in_(self.ids),
                 Booklet.status == BookletStatus.IN_STOCK,
                 Voucher.status == VoucherStatus.IN_STOCK,
+                *self.scope.only(Booklet.desk_id),
             )
             .group_by(Booklet.programme_id)
         )
         return dict(booklets.all()), dict(vouchers.all())
 
     def _events(self) -> dict[tuple[str, int, bool], int]:
-        """Journal events of the period: (kind, programme id, of one voucher) -> count."""
+        """Journal events of the period: (kind, programme id, of one voucher) -> count. A desk's
+        are those of the booklets it holds (a voided or expired booklet never moves again),
+        and the booklets its own cancelled handouts gave back."""
         single = LedgerEvent.voucher_id.is_not(None)
+        query = select(
+            LedgerEvent.kind, Booklet.programme_id, single, func.count(LedgerEvent.id)
+        ).join(Booklet, Booklet.id == LedgerEvent.booklet_id)
+        if self.scope.desk_ids is not None:
+            query = query.outerjoin(Handout, Handout.id == LedgerEvent.handout_id).where(
+                case(
+                    (LedgerEvent.kind == EventKind.RETURNED.value, Handout.desk_id),
+                    else_=Booklet.desk_id,
+                ).in_(self.scope.desk_ids)
+            )
         rows = self.session.execute(
-            select(LedgerEvent.kind, Booklet.programme_id, single, func.count(LedgerEvent.id))
-            .join(Booklet, Booklet.id == LedgerEvent.booklet_id)
-            .where(
+            query.where(
                 LedgerEvent.kind.in_(
                     [EventKind.RETURNED.value, EventKind.VOIDED.value, EventKind.EXPIRED.value]
                 ),
                 LedgerEvent.at >= self.start,
                 LedgerEvent.at < self.stop,
                 Booklet.programme_id.in_(self.ids),
-            )
-            .group_by(LedgerEvent.kind, Booklet.programme_id, single)
+            ).group_by(LedgerEvent.kind, Booklet.programme_id, single)
         )
         return {(kind, pid, bool(one)): n for kind, pid, one, n in rows}
 
@@ -156,6 +197,7 @@ class FiguresBuilder:
                 Booklet.programme_id.in_(self.ids),
                 Voucher.status.in_(list(kinds.values())),
                 Voucher.id.not_in(alone),
+                *self.scope.only(Booklet.desk_id),
             )
             .group_by(LedgerEvent.kind, Booklet.programme_id, Voucher.status)
         )
@@ -174,6 +216,7 @@ class FiguresBuilder:
                 Handout.created_at >= (since or self.start),
                 Handout.created_at < self.stop,
                 Booklet.programme_id.in_(self.ids),
+                *self.scope.only(Handout.desk_id),
             )
         )
 
@@ -227,6 +270,7 @@ class FiguresBuilder:
                 func.coalesce(cast(ErasedPerson.needs, Text), cast(Beneficiary.diagnostic, Text)),
                 *(grouped.c[f"p{i}"] for i in range(len(self.ids))),
                 ErasedPerson.age_bands,
+                Beneficiary.desk_id,
             )
             .join(Beneficiary, Beneficiary.id == grouped.c.person)
             .outerjoin(ErasedPerson, ErasedPerson.beneficiary_id == grouped.c.person)
@@ -237,6 +281,9 @@ class FiguresBuilder:
         agent_people: dict[int, set[int]] = defaultdict(set)
         month_people: dict[int, set[int]] = defaultdict(set)
         self.served_before: set[int] = set()
+        # A desk's new people are those it registered (and served for the first time).
+        self.registered_elsewhere: set[int] = set()
+        ours = self.scope.desk_ids
         communes: dict[tuple[str, str], tuple[str, str]] = {}
         needs_of: dict[str | None, tuple[str, ...]] = {}
         handouts = 0
@@ -247,6 +294,8 @@ class FiguresBuilder:
             if index < 0:
                 self.served_before.add(person_id)
                 continue
+            if ours is not None and row[-1] not in ours:
+                self.registered_elsewhere.add(person_id)
             handouts += count
             day = first.astimezone().date()
             person = people.get(person_id)
@@ -260,14 +309,14 @@ class FiguresBuilder:
                     needs_of[needs] = tuple(json.loads(needs)) if needs else ()
                 key, label = communes[(postcode, commune)]
                 person = people[person_id] = Person(
-                    birth, key, label, group or NOT_GIVEN, needs_of[needs], day, bands=row[-1]
+                    birth, key, label, group or NOT_GIVEN, needs_of[needs], day, bands=row[-2]
                 )
             elif day < person.first_day:
                 person.first_day = day
             agent_people[agent_id].add(person_id)
             month_people[index].add(person_id)
             agent, month_tally = agents[agent_id], months[self._months[index]]
-            for programme_id, n in zip(self.ids, row[10:-1], strict=True):
+            for programme_id, n in zip(self.ids, row[10:-2], strict=True):
                 if n:
                     for booklets in (person.booklets, agent.booklets, month_tally.booklets):
                         booklets[programme_id] = booklets.get(programme_id, 0) + n
@@ -314,7 +363,11 @@ class FiguresBuilder:
             )
             # The event's programme, not the booklet's (the same): the journal is read in one
             # pass, not booklet by booklet through the index.
-            .where(LedgerEvent.programme_id.in_(self.ids), or_(live, came_back))
+            .where(
+                LedgerEvent.programme_id.in_(self.ids),
+                or_(live, came_back),
+                *self.scope.only(Handout.desk_id),
+            )
         )
         given: list[tuple[int, int, int, int, int, int]] = []
         back: dict[int, int] = defaultdict(int)
@@ -437,7 +490,7 @@ class FiguresBuilder:
             )
         return figures, {
             "people_served": len(people),
-            "new_people": len(set(people) - self.served_before),
+            "new_people": len(set(people) - self.served_before - self.registered_elsewhere),
             "handouts": handouts,
             **people_figures.figures(people, agents, months),
         }

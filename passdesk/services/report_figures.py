@@ -27,17 +27,21 @@ AGE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
 AGE_UNKNOWN = "unknown"
 NOT_GIVEN = ""  # the key of a person's missing target group, commune or needs
 DIMENSIONS = ("target_group", "age_band", "commune", "need", "agent", "month")
+# ReportQuery.desk for every desk of the database (desk codes are capitals: never this).
+TERRITORY = "territory"
 
 
 @dataclass(frozen=True)
 class ReportQuery:
     """A period of the desk's calendar days (both included), one programme or all, one funder
-    or all (then only the programmes it funds)."""
+    or all (then only the programmes it funds), and the desk: None for the acting agent's, a
+    desk's code, or TERRITORY (both only for the coordination's administrators)."""
 
     start: date
     end: date
     programme: str | None = None
     funder: str | None = None
+    desk: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,76 @@
-"""What a report covers: the desk's calendar days as UTC moments, its months, and the programmes
-of one programme or one funder (found by name, case and accents as typed or not)."""
+"""What a report covers: the desks (the acting agent's, another, or the whole territory), the
+desk's calendar days as UTC moments, its months, and the programmes of one programme or one
+funder (found by name, case and accents as typed or not)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from passdesk.errors import InvalidInput, NotFound
+from passdesk.errors import Forbidden, InvalidInput, NotFound
 from passdesk.i18n import _
-from passdesk.models import Funder, FunderShare, Programme
-from passdesk.services.report_figures import ReportQuery
+from passdesk.models import Desk, DeskKind, Funder, FunderShare, Programme, Role
+from passdesk.services.base import desk_of
+from passdesk.services.desks import desk_by_code
+from passdesk.services.report_figures import TERRITORY, ReportQuery
+from passdesk.services.rows import Actor
 from passdesk.text import fold
+
+
+@dataclass(frozen=True)
+class DeskScope:
+    """The desks a report counts. `desk` names the report and heads its documents (the desk
+    reported on; the coordination for the territory); `desk_ids` None counts every desk: the
+    territory, or a database of one desk, whose queries then stay exactly as before."""
+
+    desk: Desk
+    desk_ids: tuple[int, ...] | None
+    territory: bool = False
+
+    @property
+    def name(self) -> str:
+        """The report's desk as its documents name it."""
+        if self.territory:
+            return _("{name}: the whole territory").format(name=self.desk.name)
+        return self.desk.name
+
+    def only(self, column: Any) -> list[ColumnElement[bool]]:
+        """The condition that `column` (a desk id) is one of the scope's: none for every desk."""
+        return [] if self.desk_ids is None else [column.in_(self.desk_ids)]
+
+
+def sees_territory(session: Session, actor: Actor) -> bool:
+    """Whether the actor may report on another desk or the whole territory: an administrator
+    of the coordination (the one rule; the window asks it before offering the choice)."""
+    return actor.role == Role.ADMIN and desk_of(session, actor).kind == DeskKind.COORDINATION
+
+
+def desk_count(session: Session) -> int:
+    return session.scalar(select(func.count(Desk.id))) or 0
+
+
+def desk_scope(session: Session, actor: Actor, wanted: str | None) -> DeskScope:
+    """The desks of a report asked for `wanted` (None: the actor's desk; a desk's code; or
+    TERRITORY), refused unless the actor may see beyond their desk (`sees_territory`)."""
+    own = desk_of(session, actor)
+    several = desk_count(session) > 1
+    if wanted is None or (wanted != TERRITORY and wanted.strip().upper() == own.code):
+        return DeskScope(own, (own.id,) if several else None)
+    if not sees_territory(session, actor):
+        raise Forbidden(
+            _(
+                "Only an administrator of the coordination may see the report of another desk "
+                "or of the whole territory."
+            )
+        )
+    if wanted == TERRITORY:
+        return DeskScope(own, None, territory=True)
+    desk = desk_by_code(session, wanted)
+    return DeskScope(desk, (desk.id,) if several else None)
 
 
 def local_midnight(day: date) -> datetime:

@@ -30,6 +30,7 @@ from passdesk.services.disclosure import (
 from passdesk.services.programmes import TARGET_GROUPS
 from passdesk.services.report_figures import (
     STOCK_FIGURES,
+    TERRITORY,
     Breakdown,
     BreakdownRow,
     ProgrammeFigures,
@@ -380,6 +381,8 @@ def scope_lines(figures: ReportFigures) -> tuple[str, ...]:
         lines.append(line)
     if not lines:
         lines.append(_("No programme."))
+    if figures.query.desk == TERRITORY:
+        lines.append(_("The whole territory: the activity of every desk, added up."))
     if figures.query.funder:
         lines.append(
             _("Report for {funder}: the programmes it funds, and its shares.").format(

@@ -13,6 +13,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passdesk.documents.report_csv import write_report_csv
@@ -21,14 +22,23 @@ from passdesk.documents.report_record import ReportRecord
 from passdesk.documents.report_xlsx import write_report_xlsx
 from passdesk.errors import InvalidInput
 from passdesk.i18n import _
+from passdesk.models import Desk
 from passdesk.roles import Action
-from passdesk.services.base import Service, require, the_desk
+from passdesk.services.base import Service, require
+from passdesk.services.desk_details import desk_row
 from passdesk.services.print_lines import desk_line
 from passdesk.services.report_compute import FiguresBuilder
 from passdesk.services.report_figures import ReportFigures, ReportQuery, funder_lines
-from passdesk.services.report_scope import csv_encoding, funder_name
+from passdesk.services.report_scope import (
+    DeskScope,
+    csv_encoding,
+    desk_count,
+    desk_scope,
+    funder_name,
+    sees_territory,
+)
 from passdesk.services.report_tables import build_record
-from passdesk.services.rows import Actor
+from passdesk.services.rows import Actor, DeskRow
 from passdesk.store import open_database
 
 log = logging.getLogger(__name__)
@@ -41,16 +51,27 @@ class ReportService(Service):
         """The period's raw figures (nothing hidden: for the desk itself)."""
         require(actor, Action.VIEW_REPORTS)
         with self._db.read() as session:
-            return self._figures(session, query)
+            return self._figures(session, query, desk_scope(session, actor, query.desk))
 
-    def _figures(self, session: Session, query: ReportQuery) -> ReportFigures:
-        builder = FiguresBuilder(session, query, self._today())
+    def desk_choices(self, actor: Actor) -> tuple[DeskRow, ...]:
+        """The desks an agent may choose to report on, for the window's selector: every desk
+        (theirs included), for an administrator of the coordination of a database of several
+        desks; none otherwise, and the window shows no selector. The whole territory is
+        report_figures.TERRITORY."""
+        require(actor, Action.VIEW_REPORTS)
+        with self._db.read() as session:
+            if desk_count(session) < 2 or not sees_territory(session, actor):
+                return ()
+            return tuple(desk_row(d) for d in session.scalars(select(Desk).order_by(Desk.id)))
+
+    def _figures(self, session: Session, query: ReportQuery, scope: DeskScope) -> ReportFigures:
+        builder = FiguresBuilder(session, query, self._today(), scope)
         programmes, people = builder.build()
         return ReportFigures(
             query=query,
             generated_at=self._now(),
             today=self._today(),
-            desk=the_desk(session).name,
+            desk=scope.name,
             programmes=tuple(programmes),
             funders=tuple(funder_lines(programmes, funder_name(session, query))),
             **people,  # type: ignore[arg-type]
@@ -60,8 +81,9 @@ class ReportService(Service):
         """The report as it leaves the desk (small cells hidden), from one read transaction."""
         require(actor, Action.VIEW_REPORTS)
         with self._db.read() as session:
-            figures = self._figures(session, query)
-            desk = desk_line(session)
+            scope = desk_scope(session, actor, query.desk)
+            figures = self._figures(session, query, scope)
+            desk = desk_line(session, scope.desk)
         return build_record(figures, desk)
 
     def write(

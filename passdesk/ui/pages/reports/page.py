@@ -1,6 +1,7 @@
 """The reports page: choose a period, a programme and a funder; preview the report as it will
 leave the desk (small cells hidden); write it as a PDF, an XLSX workbook, a .zip of CSV files,
-or the pseudonymised export a funder may ask for.
+or the pseudonymised export a funder may ask for. In a database of several desks, the
+coordination's administrators also choose the desk reported on, or the whole territory.
 
 The figures are computed and the documents written in a child process (passdesk.jobs), behind
 a progress window, so the window never waits. Every agent sees the preview; supervisors write
@@ -36,7 +37,7 @@ from passdesk.formatting import format_date
 from passdesk.i18n import N_, _
 from passdesk.jobs import in_subprocess
 from passdesk.roles import Action, may
-from passdesk.services.report_figures import ReportQuery
+from passdesk.services.report_figures import TERRITORY, ReportQuery
 from passdesk.services.reports import report_job
 from passdesk.ui.context import UiContext
 from passdesk.ui.pages.reports.table_model import ReportTableModel
@@ -161,6 +162,12 @@ class ReportsPage(QWidget):
                 filters.addWidget(field, 2 * row + 1, column)
         filters.addWidget(self.preview_button, 3, 2)
         filters.setColumnStretch(3, 1)
+        self.desk_filter = self._desk_filter()
+        if self.desk_filter is not None:
+            label = QLabel(field_label(_("&Desk")))
+            label.setBuddy(self.desk_filter)
+            filters.addWidget(label, 4, 0)
+            filters.addWidget(self.desk_filter, 5, 0, 1, 2)
 
         self.export_buttons: dict[str, Any] = {}
         exports = QHBoxLayout()
@@ -203,6 +210,21 @@ class ReportsPage(QWidget):
         self.period_choice.setCurrentIndex(2)  # this year
         self._on_period_choice_changed(2)
 
+    def _desk_filter(self) -> QComboBox | None:
+        """The desk reported on, offered only to those who may choose (`desk_choices`): their
+        own desk first, then the others, then the whole territory."""
+        desks = self.context.services.reports.desk_choices(self.context.actor)
+        if not desks:
+            return None
+        combo = QComboBox()
+        combo.setObjectName("report_desk")
+        combo.setAccessibleName(_("Desk reported on"))
+        own = self.context.actor.desk_id
+        for desk in sorted(desks, key=lambda d: d.id != own):
+            combo.addItem(f"{desk.code} – {desk.name}", None if desk.id == own else desk.code)
+        combo.addItem(_("The whole territory"), TERRITORY)
+        return combo
+
     def _date_edit(self, name: str, accessible: str) -> QDateEdit:
         edit = QDateEdit()
         edit.setObjectName(name)
@@ -238,6 +260,7 @@ class ReportsPage(QWidget):
             _date(self.end_edit.date()),
             programme=self.programme_filter.currentData(),
             funder=self.funder_filter.currentData(),
+            desk=self.desk_filter.currentData() if self.desk_filter is not None else None,
         )
 
     # --- period -------------------------------------------------------------------------
