@@ -41,6 +41,7 @@ from passdesk.ui.pages.reports.page import ReportsPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.pages.transfers.page import TransfersPage, several_desks
 from passdesk.ui.pages.usage.page import UsagePage
 from passdesk.ui.progress import TaskProgressDialog
 from passdesk.ui.shortcuts_help import ShortcutsDialog, collect_shortcuts
@@ -50,11 +51,13 @@ from passdesk.ui.widgets.forms import open_dialog
 
 log = logging.getLogger(__name__)
 
-# The pages in menu order (Ctrl+1.. follow it), each shown to the roles that may do its action.
+# The pages in menu order (Ctrl+1.. follow it), each shown to the roles that may do its action
+# (Transfers only where the database holds another desk: `offered`).
 PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (ServePage, Action.SERVE),
     (BeneficiariesPage, Action.SERVE),
     (StockPage, Action.SERVE),
+    (TransfersPage, Action.TRANSFER_STOCK),
     (PlacesPage, Action.SERVE),
     (UsagePage, Action.FOLLOW_UP),
     (ReportsPage, Action.VIEW_REPORTS),
@@ -63,6 +66,14 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (AgentsPage, Action.MANAGE_AGENTS),
     (PrivacyPage, Action.VIEW_ACCESS_LOG),
 )
+
+
+def offered(page_class: type[QWidget], action: Action, context: UiContext) -> bool:
+    """What the agent may not do is not offered, nor a page with nothing to do: Transfers in a
+    database of one desk (which then looks exactly as before territories)."""
+    if not may(context.actor.role, action):
+        return False
+    return page_class is not TransfersPage or several_desks(context)
 
 
 def page_key(number: int) -> str:
@@ -93,7 +104,8 @@ class MainWindow(QMainWindow):
         self.logged_out = False
         actor = context.actor
         try:
-            row = context.services.accounts.desk()
+            # The agent's own desk: in a territory's database, the one they work for.
+            row = context.services.desks.get(actor.desk_id)
             desk, self.demo = row.name, row.demo
         except Exception:  # noqa: BLE001 - a title is not worth failing for
             desk, self.demo = "", False
@@ -108,8 +120,8 @@ class MainWindow(QMainWindow):
         self.nav = QListWidget(self)
         self.nav.setAccessibleName(_("Pages"))
         for page_class, action in PAGES:
-            if not may(actor.role, action):
-                continue  # what the agent may not do is not offered
+            if not offered(page_class, action, context):
+                continue
             page: Any = page_class(context, self)
             self.pages.append(page)
             self.stack.addWidget(page)
