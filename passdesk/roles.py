@@ -58,6 +58,10 @@ class Action(enum.StrEnum):
     ERASE_PERSON = "erase_person"  # anonymise one person on request
     VIEW_ACCESS_LOG = "view_access_log"  # who opened, printed, exported or erased whom
     PURGE = "purge"  # anonymise the people whose retention period is over, now
+    # A territory's desks in one database (issue 13). Which desk may is checked by the services
+    # (passdesk.services.desks, passdesk.services.transfers): the role is only the minimum.
+    MANAGE_DESKS = "manage_desks"  # add a desk, make a desk the coordination
+    TRANSFER_STOCK = "transfer_stock"  # give a range of booklets to another desk
 
 
 MINIMUM_ROLE: dict[Action, Role] = {
@@ -89,6 +93,10 @@ MINIMUM_ROLE: dict[Action, Role] = {
     # ...and the register of accesses, and the purge of everyone at once, by an administrator.
     Action.VIEW_ACCESS_LOG: Role.ADMIN,
     Action.PURGE: Role.ADMIN,
+    # The territory: an administrator of the coordination (or of the first desk, before there
+    # is one) creates the desks; a supervisor of the desk holding booklets moves them.
+    Action.MANAGE_DESKS: Role.ADMIN,
+    Action.TRANSFER_STOCK: Role.SUPERVISOR,
 }
 
 ACTION_LABELS: dict[Action, str] = {
@@ -115,6 +123,8 @@ ACTION_LABELS: dict[Action, str] = {
     Action.ERASE_PERSON: N_("erase a person's data"),
     Action.VIEW_ACCESS_LOG: N_("see who accessed people's data"),
     Action.PURGE: N_("erase the people whose retention period is over"),
+    Action.MANAGE_DESKS: N_("manage the territory's desks"),
+    Action.TRANSFER_STOCK: N_("transfer booklets to another desk"),
 }
 
 

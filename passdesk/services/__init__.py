@@ -42,6 +42,7 @@ from passdesk.services.rows import Actor
 from passdesk.services.serial_formats import SerialFormatService
 from passdesk.services.settings import SettingsService
 from passdesk.services.stock import StockService
+from passdesk.services.transfers import TransferService
 from passdesk.services.usage_import import UsageImportService
 from passdesk.store import Database, open_database
 
@@ -80,6 +81,7 @@ class Services:
     person_export: PersonExportService
     booklet_history: BookletHistoryService
     desks: DeskService
+    transfers: TransferService
 
     @classmethod
     def build(cls, db: Database, clock: Clock = system_clock) -> Services:
@@ -120,6 +122,7 @@ class Services:
             person_export=PersonExportService(db, clock),
             booklet_history=BookletHistoryService(db, clock, printing=booklet_printing),
             desks=DeskService(db, clock),
+            transfers=TransferService(db, clock),
         )
 
     def act_as(self, actor: Actor) -> Actor:

@@ -30,6 +30,7 @@ from passdesk.services.credentials import (  # noqa: F401 - re-exported for call
     verify_password,
 )
 from passdesk.services.desk_details import desk_identity, desk_row
+from passdesk.services.desk_founding import found_desk
 from passdesk.services.desks import code_from_name
 from passdesk.services.rows import Actor, AgentEventRow, AgentRow, DeskRow
 
@@ -159,28 +160,13 @@ class AccountService(Service):
                 created_at=now,
                 demo=demo,
             )
-            session.add(desk)
-            session.flush()
-            agent = Agent(
-                desk_id=desk.id,
+            agent = found_desk(
+                session,
+                desk,
                 login=login,
                 display_name=admin_name or login,
-                role=Role.ADMIN,
-                created_at=now,
-                active=True,
                 password_hash=hash_password(admin_password) if admin_password else None,
-            )
-            session.add(agent)
-            ledger.ensure_head(session)
-            session.flush()
-            _record(session, agent, None, "created", now, Role.ADMIN.value)
-            ledger.append(
-                session,
                 at=now,
-                agent_id=agent.id,
-                kind=EventKind.DESK_CREATED,
-                details={"desk": desk.id, "admin": agent.id, "identity": desk_identity(desk)}
-                | ({"demo": True} if demo else {}),
             )
             log.info("desk %s initialised, admin agent id %s", desk.id, agent.id)
             return actor_of(agent)

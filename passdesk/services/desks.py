@@ -1,20 +1,25 @@
-"""The desks of a database: how a desk is named in the console (its code), and which desk a
-process works for when a territory's structures share one database (issue 13)."""
+"""The desks of a database: how a desk is named in the console (its code), and a territory's
+desks created and made the coordination by its administrator (issue 13)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from passdesk.errors import InvalidInput, NotFound
+from passdesk.errors import Forbidden, InvalidInput, NotFound, Refused
 from passdesk.i18n import _
-from passdesk.models import Desk
-from passdesk.services.base import Service
+from passdesk.models import Agent, Desk, DeskKind, EventKind
+from passdesk.roles import Action
+from passdesk.services import ledger
+from passdesk.services.account_input import agent_name, desk_texts
+from passdesk.services.base import Service, desk_of, require
+from passdesk.services.credentials import check_login, check_password, hash_password
 from passdesk.services.desk_details import desk_row
-from passdesk.services.rows import DeskRow
+from passdesk.services.desk_founding import found_desk
+from passdesk.services.rows import Actor, DeskRow
 
 CODE_LENGTH = 12
 _CODE = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{0,10}[A-Z0-9])?")
@@ -63,8 +68,49 @@ def desk_by_code(session: Session, text: str) -> Desk:
     return desk
 
 
+def coordination(session: Session) -> Desk | None:
+    return session.scalar(select(Desk).where(Desk.kind == DeskKind.COORDINATION))
+
+
+def _kind(text: str) -> DeskKind:
+    try:
+        return DeskKind((text or "").strip().lower())
+    except ValueError:
+        raise InvalidInput(
+            _("A desk's kind is «desk» or «coordination» ({kind} given).").format(kind=text),
+            field="kind",
+        ) from None
+
+
+def _refuse_a_second_coordination(session: Session, desk: Desk | None = None) -> None:
+    existing = coordination(session)
+    if existing is not None and existing is not desk:
+        raise Refused(
+            _("The territory already has a coordination desk: {code}.").format(code=existing.code),
+            field="kind",
+        )
+
+
+def require_desk_manager(session: Session, actor: Actor) -> Desk:
+    """The actor's desk if it may manage the territory's desks: the coordination's, or before
+    there is one the database's first desk's (the one `init` made), so that a desk of the
+    territory cannot make itself its master."""
+    require(actor, Action.MANAGE_DESKS)
+    desk = desk_of(session, actor)
+    master = coordination(session)
+    if master is None:
+        master = session.scalars(select(Desk).order_by(Desk.id).limit(1)).one()
+    if desk.id != master.id:
+        raise Forbidden(
+            _("Only an administrator of the desk {code} manages the territory's desks.").format(
+                code=master.code
+            )
+        )
+    return desk
+
+
 class DeskService(Service):
-    """The desks of the database, as rows (the territory's management is in transfers)."""
+    """The desks of the database, as rows; a territory's desks added, and its coordination."""
 
     def desks(self) -> list[DeskRow]:
         with self._db.read() as session:
@@ -80,3 +126,97 @@ class DeskService(Service):
     def by_code(self, code: str) -> DeskRow:
         with self._db.read() as session:
             return desk_row(desk_by_code(session, code))
+
+    def add_desk(
+        self,
+        actor: Actor,
+        *,
+        code: str,
+        name: str,
+        kind: str = "desk",
+        admin_login: str,
+        admin_name: str = "",
+        admin_password: str | None = None,
+        address: str = "",
+        postcode: str = "",
+        commune: str = "",
+    ) -> DeskRow:
+        """A new desk of the territory with its first administrator (logins are unique in the
+        whole database: `--agent LOGIN` needs no desk), journaled as `init` journals the first."""
+        code = check_code(code)
+        desk_kind = _kind(kind)
+        name, address, postcode, commune = desk_texts(name, address, postcode, commune)
+        if not name:
+            raise InvalidInput(_("Give the desk's name."), field="name")
+        login = check_login(admin_login)
+        admin_name = agent_name(admin_name or "")
+        if admin_password is not None:
+            check_password(admin_password, user_inputs=(login, admin_name, name))
+        password_hash = hash_password(admin_password) if admin_password else None
+        now = self._now()
+
+        def work(session: Session) -> DeskRow:
+            require_desk_manager(session, actor)
+            if code in taken_codes(session):
+                raise Refused(
+                    _("The desk code {code} is already taken.").format(code=code), field="code"
+                )
+            if session.scalar(select(func.count()).select_from(Agent).where(Agent.login == login)):
+                raise Refused(
+                    _("The login {login} is already taken.").format(login=login),
+                    field="admin_login",
+                )
+            if desk_kind is DeskKind.COORDINATION:
+                _refuse_a_second_coordination(session)
+            desk = Desk(
+                code=code,
+                kind=desk_kind,
+                name=name,
+                address=address,
+                postcode=postcode,
+                commune=commune,
+                created_at=now,
+            )
+            found_desk(
+                session,
+                desk,
+                login=login,
+                display_name=admin_name or login,
+                password_hash=password_hash,
+                at=now,
+                by_agent_id=actor.id,
+            )
+            return desk_row(desk)
+
+        return self._db.transaction(work)
+
+    def set_kind(self, actor: Actor, code: str, kind: str) -> DeskRow:
+        """Make the administrator's own desk the territory's coordination (the desk `init` made
+        becomes it, keeping its stock), or an ordinary desk again."""
+        desk_kind = _kind(kind)
+        now = self._now()
+
+        def work(session: Session) -> DeskRow:
+            own = require_desk_manager(session, actor)
+            desk = desk_by_code(session, code)
+            if desk.id != own.id:
+                raise Forbidden(
+                    _("Only an administrator of the desk {code} may change its kind.").format(
+                        code=desk.code
+                    )
+                )
+            if desk.kind is desk_kind:
+                return desk_row(desk)
+            if desk_kind is DeskKind.COORDINATION:
+                _refuse_a_second_coordination(session, desk)
+            desk.kind = desk_kind
+            ledger.append(
+                session,
+                at=now,
+                agent_id=actor.id,
+                kind=EventKind.DESK_CHANGED,
+                details={"desk": desk.id, "kind": desk_kind.value},
+            )
+            return desk_row(desk)
+
+        return self._db.transaction(work)
