@@ -20,8 +20,8 @@ from passdesk.ui.widgets.basics import scaled_font
 from passdesk.ui.widgets.table_models import Column, RowTableModel, configure_view
 
 HOLDING_COLUMNS: list[Column[HoldingRow]] = [
-    Column(N_("Desk"), lambda r: r.desk_code),
-    Column(N_("Name"), lambda r: r.desk_name),
+    Column(N_("Desk code"), lambda r: r.desk_code),
+    Column(N_("Name of the desk"), lambda r: r.desk_name),
     Column(N_("Programme"), lambda r: r.programme_code),
     Column(N_("In stock"), lambda r: r.in_stock, align_right=True),
 ]
@@ -31,8 +31,8 @@ TRANSFER_COLUMNS: list[Column[TransferRow]] = [
     Column(N_("First booklet"), lambda r: r.first_code),
     Column(N_("Last booklet"), lambda r: r.last_code),
     Column(N_("Booklets"), lambda r: r.count, align_right=True),
-    Column(N_("From"), lambda r: r.from_code),
-    Column(N_("To"), lambda r: r.to_code),
+    Column(N_("From the desk"), lambda r: r.from_code),
+    Column(N_("To the desk"), lambda r: r.to_code),
     Column(N_("By"), lambda r: r.agent_login),
 ]
 RECENT = 200  # transfers listed: a territory makes a few a week
