@@ -219,7 +219,13 @@ SAMPLES: dict[tuple[str, ...], Args] = {
     ("notice",): lambda kit, made, tmp: [],
     ("migrate-to",): lambda kit, made, tmp: [SERVER_SAMPLE],
     ("desk", "add"): lambda kit, made, tmp: [
-        "--code", "BRON", "--name", "Mairie de Bron", "--admin", "bron", "--password-stdin",
+        "--code",
+        "BRON",
+        "--name",
+        "Mairie de Bron",
+        "--admin",
+        "bron",
+        "--password-stdin",
     ],  # fmt: skip
     ("desk", "coordination"): lambda kit, made, tmp: [REGISTER_CODE],
     ("transfers",): lambda kit, made, tmp: [],

@@ -144,19 +144,24 @@ CASES: dict[str, Case] = {
         BAD_INPUT,
         "dix n'est pas un nombre entier",
     ),
-    "range partly handed out": Case(
-        lambda t: transfer(28, 5), REFUSED, "a été remis"
-    ),
+    "range partly handed out": Case(lambda t: transfer(28, 5), REFUSED, "a été remis"),
     "range partly held by VAULX": Case(
         lambda t: transfer(18, 5), REFUSED, "est détenu par le guichet VAULX"
     ),
     "range past the lot": Case(lambda t: transfer(48, 5), REFUSED, "n'existe pas"),
-    "to its own desk": Case(
-        lambda t: transfer(21, 5, COORDINATION), REFUSED, "déjà au guichet"
-    ),
+    "to its own desk": Case(lambda t: transfer(21, 5, COORDINATION), REFUSED, "déjà au guichet"),
     "unknown programme": Case(
-        lambda t: ["transfer", "--programme", "ZZ99", "--first-booklet", "21", "--count", "1",
-                   "--to", VAULX],
+        lambda t: [
+            "transfer",
+            "--programme",
+            "ZZ99",
+            "--first-booklet",
+            "21",
+            "--count",
+            "1",
+            "--to",
+            VAULX,
+        ],
         BAD_INPUT,
         "ZZ99",
     ),  # fmt: skip
@@ -169,15 +174,33 @@ CASES: dict[str, Case] = {
         f"admin travaille pour le guichet {COORDINATION}",
     ),
     "a desk code taken": Case(
-        lambda t: ["desk", "add", "--code", VAULX, "--name", "Autre", "--admin", "autre",
-                   "--password-stdin"],
+        lambda t: [
+            "desk",
+            "add",
+            "--code",
+            VAULX,
+            "--name",
+            "Autre",
+            "--admin",
+            "autre",
+            "--password-stdin",
+        ],
         REFUSED,
         "déjà pris",
         stdin="autre-nuage-tambour-citron\n",
     ),  # fmt: skip
     "a bad desk code": Case(
-        lambda t: ["desk", "add", "--code", "ca sa", "--name", "Autre", "--admin", "autre",
-                   "--password-stdin"],
+        lambda t: [
+            "desk",
+            "add",
+            "--code",
+            "ca sa",
+            "--name",
+            "Autre",
+            "--admin",
+            "autre",
+            "--password-stdin",
+        ],
         BAD_INPUT,
         "1 à 12 lettres majuscules",
         stdin="autre-nuage-tambour-citron\n",
@@ -188,8 +211,19 @@ CASES: dict[str, Case] = {
         "--password-stdin",
     ),
     "a desk added by a desk of the territory": Case(
-        lambda t: ["--agent", "vadmin", "desk", "add", "--code", "BRON", "--name", "Bron",
-                   "--admin", "bron", "--password-stdin"],
+        lambda t: [
+            "--agent",
+            "vadmin",
+            "desk",
+            "add",
+            "--code",
+            "BRON",
+            "--name",
+            "Bron",
+            "--admin",
+            "bron",
+            "--password-stdin",
+        ],
         REFUSED,
         f"Seul un administrateur du guichet {COORDINATION}",
         stdin="bron-nuage-tambour-citron\n",
