@@ -32,7 +32,7 @@ from passdesk.i18n import _, ngettext
 from passdesk.services.rows import DeskRow, ProgrammeRow
 from passdesk.services.transfer_rows import TransferRow
 from passdesk.ui.context import UiContext
-from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, failure_message
+from passdesk.ui.widgets.basics import MessageLabel, WrapLabel, failure_message, scaled_font
 from passdesk.ui.widgets.forms import enter_clicks, field_label
 
 MAX_COUNT = 100_000  # as the service allows at once: more is a typing error
@@ -58,10 +58,10 @@ class TransferPlan:
 
     def describe(self) -> str:
         return ngettext(
-            "{n} booklet of {programme} — {name}, {first},\nleaves {source} ({source_name}) "
-            "for {target} ({target_name}).",
-            "{n} booklets of {programme} — {name}, from {first} to {last},\nleave {source} "
-            "({source_name}) for {target} ({target_name}).",
+            "{n} booklet of {programme} — {name}:\n{first},\nleaves {source} "
+            "({source_name})\nfor {target} ({target_name}).",
+            "{n} booklets of {programme} — {name}:\nfrom {first} to {last},\nleave {source} "
+            "({source_name})\nfor {target} ({target_name}).",
             self.count,
         ).format(
             n=format_number(self.count),
@@ -125,6 +125,7 @@ class TransferForm(QGroupBox):
         self.first.setObjectName("transfer_first")
         self.first.setAccessibleName(_("First booklet"))
         self.first.setToolTip(_("The first booklet's number, or scan its barcode"))
+        self.first.setPlaceholderText(_("a number, or scan the booklet"))
         self.count = QLineEdit()
         self.count.setObjectName("transfer_count")
         self.count.setAccessibleName(_("Number of booklets"))
@@ -139,6 +140,7 @@ class TransferForm(QGroupBox):
         self.summary = WrapLabel()
         self.summary.setObjectName("transfer_summary")
         self.summary.setAccessibleName(_("What will move"))
+        scaled_font(self.summary, 1.0, bold=True)  # what the agent reads before confirming
         self.confirm_button = QPushButton(_("&Move these booklets"))
         self.confirm_button.setObjectName("confirm_button")
         self.confirm_button.setEnabled(False)
