@@ -51,13 +51,11 @@ from passdesk.ui.widgets.forms import open_dialog
 
 log = logging.getLogger(__name__)
 
-# The pages in menu order (Ctrl+1.. follow it), each shown to the roles that may do its action
-# (Transfers only where the database holds another desk: `offered`).
+# The pages in menu order (Ctrl+1.. follow it), each shown to the roles that may do its action.
 PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (ServePage, Action.SERVE),
     (BeneficiariesPage, Action.SERVE),
     (StockPage, Action.SERVE),
-    (TransfersPage, Action.TRANSFER_STOCK),
     (PlacesPage, Action.SERVE),
     (UsagePage, Action.FOLLOW_UP),
     (ReportsPage, Action.VIEW_REPORTS),
@@ -68,12 +66,22 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
 )
 
 
-def offered(page_class: type[QWidget], action: Action, context: UiContext) -> bool:
-    """What the agent may not do is not offered, nor a page with nothing to do: Transfers in a
-    database of one desk (which then looks exactly as before territories)."""
-    if not may(context.actor.role, action):
-        return False
-    return page_class is not TransfersPage or several_desks(context)
+# The pages of a territory's database (several desks), each after the page it belongs beside.
+TERRITORY_PAGES: dict[type[QWidget], tuple[type[QWidget], Action]] = {
+    StockPage: (TransfersPage, Action.TRANSFER_STOCK),
+}
+
+
+def offered(context: UiContext) -> list[type[QWidget]]:
+    """The pages the agent is offered, in menu order: not what their role may not do, nor a
+    territory's page in a database of one desk (which looks exactly as before territories)."""
+    several = several_desks(context)
+    pages: list[tuple[type[QWidget], Action]] = []
+    for page_class, action in PAGES:
+        pages.append((page_class, action))
+        if several and page_class in TERRITORY_PAGES:
+            pages.append(TERRITORY_PAGES[page_class])
+    return [page_class for page_class, action in pages if may(context.actor.role, action)]
 
 
 def page_key(number: int) -> str:
@@ -119,9 +127,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.nav = QListWidget(self)
         self.nav.setAccessibleName(_("Pages"))
-        for page_class, action in PAGES:
-            if not offered(page_class, action, context):
-                continue
+        for page_class in offered(context):
             page: Any = page_class(context, self)
             self.pages.append(page)
             self.stack.addWidget(page)
