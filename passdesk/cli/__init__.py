@@ -141,8 +141,8 @@ def add_global_options(parser: argparse.ArgumentParser, default: Any = None) -> 
         default=False if default is None else default,
         help=_(
             "read passwords from standard input, one a line: the acting agent's (unless "
-            "PASSDESK_PASSWORD gives it), then the new one for init, agent add and agent "
-            "password"
+            "PASSDESK_PASSWORD gives it), then the new one for init, agent add, agent "
+            "password and desk add"
         ),
     )
 
