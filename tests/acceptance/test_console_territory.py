@@ -228,6 +228,23 @@ CASES: dict[str, Case] = {
         f"Seul un administrateur du guichet {COORDINATION}",
         stdin="bron-nuage-tambour-citron\n",
     ),  # fmt: skip
+    "a second coordination desk added": Case(
+        lambda t: [
+            "desk",
+            "add",
+            "--code",
+            "BRON",
+            "--name",
+            "Bron",
+            "--admin",
+            "bron",
+            "--coordination",
+            "--password-stdin",
+        ],
+        REFUSED,
+        f"déjà un guichet de coordination : {COORDINATION}",
+        stdin="bron-nuage-tambour-citron\n",
+    ),
     "a second coordination": Case(
         lambda t: ["desk", "coordination", VAULX], REFUSED, "Seul un administrateur"
     ),

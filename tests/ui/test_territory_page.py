@@ -101,8 +101,12 @@ def test_a_range_given_by_keyboard_and_scanner_alone(
     ]
     assert page.transfers.rowCount() == 0
 
-    # Alt+C (French: "Premier &carnet") reaches the first booklet's field; the scanner types
-    # the other programme's booklet 4 and Enter: the programme follows the code.
+    # The page opens on the first booklet's field, which Alt+C (French: "Premier &carnet")
+    # reaches again; the scanner types the other programme's booklet 4 and Enter: the
+    # programme follows the code.
+    assert focused() is form.first
+    press_key(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert focused() is form.count
     press_key(qtbot, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
     assert focused() is form.first
     type_text(qtbot, codes.booklet_code(OTHER_PROGRAMME, 4))
@@ -110,7 +114,10 @@ def test_a_range_given_by_keyboard_and_scanner_alone(
     qtbot.waitUntil(lambda: focused() is form.count)
     assert form.programme.currentData() == OTHER_PROGRAMME
     type_text(qtbot, "3")
-    press_key(qtbot, Qt.Key.Key_Return)  # the destination is VAULX, the only other desk
+    press_key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: focused() is form.target)  # chosen, never taken by default
+    assert form.target.currentData() == SECOND_CODE and not form.confirm_button.isEnabled()
+    press_key(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: focused() is form.confirm_button)
     summary = form.summary.text()
     first, last = codes.booklet_code(OTHER_PROGRAMME, 4), codes.booklet_code(OTHER_PROGRAMME, 6)
@@ -145,6 +152,8 @@ def test_a_refused_range_moves_nothing_and_says_why_in_french(
     press_key(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: focused() is form.count)
     type_text(qtbot, "5")
+    press_key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: focused() is form.target)
     press_key(qtbot, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: focused() is form.confirm_button)
     press_key(qtbot, Qt.Key.Key_Return)

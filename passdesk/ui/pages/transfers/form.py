@@ -2,7 +2,9 @@
 how many booklets and the receiving desk; then what is about to move, said in full, and only
 then the button that moves it.
 
-A scanner ends each code with Enter: that Enter moves to the next field and never transfers.
+A scanner ends each code with Enter: that Enter moves to the next field and never transfers;
+Enter on the destination desk says what will move, and Enter again (on the focused button)
+moves it.
 The form decides nothing about the range: the service checks every booklet when the agent
 confirms, and its French refusal shows under the form, nothing moved.
 """
@@ -169,10 +171,10 @@ class TransferForm(QGroupBox):
         layout.addWidget(self.summary)
         layout.addWidget(self.message)
         layout.addStretch(1)
-        self.setFocusProxy(self.programme)
+        self.setFocusProxy(self.first)  # the page opens ready for a scan
 
         self.first.returnPressed.connect(self._on_first_return_pressed)
-        self.count.returnPressed.connect(self.check)
+        self.count.returnPressed.connect(self._on_count_return_pressed)
         self.check_button.clicked.connect(self.check)
         self.confirm_button.clicked.connect(self._on_confirm_button_clicked)
         for edit in (self.first, self.count):
@@ -263,6 +265,10 @@ class TransferForm(QGroupBox):
         self.message.clear_message()
         # After this key event ends, or its Enter would reach the next field.
         QTimer.singleShot(0, self.count, self.count.setFocus)
+
+    def _on_count_return_pressed(self) -> None:
+        # The destination is chosen, never taken by default: Enter there asks for the check.
+        QTimer.singleShot(0, self.target, self.target.setFocus)
 
     def check(self) -> None:
         """Say what will move and offer the button that moves it (focused: Enter confirms)."""
