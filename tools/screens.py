@@ -51,6 +51,7 @@ class Stage:
     scratch: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="screens-")))
     _long_person: int | None = None
     _backed_up: bool = False
+    _territory: bool = False
 
     def page(self, class_name: str) -> Any:
         page = self.window.page(class_name)
@@ -100,6 +101,35 @@ class Stage:
         if not self._backed_up:
             self.services.backups.create("manual")
             self._backed_up = True
+
+    def territory(self) -> None:
+        """The demonstration desk made a territory's coordination, with a second desk that
+        received a few booklets (once per stage); the window is built again, as at the next
+        login, since it offers the Transfers page only where there is another desk."""
+        if self._territory:
+            return
+        self._territory = True
+        services, actor = self.services, self.window_actor()
+        code = services.desks.get(actor.desk_id).code
+        services.desks.set_kind(actor, code, "coordination")
+        services.desks.add_desk(
+            actor,
+            code="BRON",
+            name="CCAS de Bron",
+            admin_login="bron.admin",
+            admin_name="Véra Martin",
+        )
+        programme = services.programmes.list()[0].code
+        first = services.stock.booklets(programme, "in_stock", limit=1)[0].number
+        services.transfers.transfer(
+            actor, programme=programme, first_booklet=first, count=1, to_desk="BRON"
+        )
+        size = self.window.size()
+        self.window.close()
+        self.window = build_window(services, actor, self.runner)
+        self.window.resize(size)
+        self.window.show()
+        self.wait(self.window.isVisible)
 
     def window_actor(self) -> Any:
         return self.window._context.actor
@@ -497,6 +527,30 @@ def _closing_progress(stage: Stage) -> QWidget:
     return dialog
 
 
+def _transfers(stage: Stage) -> QWidget:
+    """A territory's Transfers page, at its coordination."""
+    stage.territory()
+    stage.page("TransfersPage")
+    return stage.window
+
+
+_transfers.page_class = "TransfersPage"  # type: ignore[attr-defined]
+
+
+def _transfer_confirmation(stage: Stage) -> QWidget:
+    """What a transfer will move, said before the agent confirms it."""
+    stage.territory()
+    form = stage.page("TransfersPage").form
+    programme = stage.services.programmes.list()[0].code
+    booklets = stage.services.stock.booklets(programme, "in_stock", limit=1)
+    form.programme.setCurrentIndex(form.programme.findData(programme))
+    form.first.setText(str(booklets[0].number))
+    form.count.setText("25")
+    form.check_button.click()
+    stage.wait(form.confirm_button.isEnabled)
+    return stage.window
+
+
 def _lock(stage: Stage) -> QWidget:
     stage.window.lock()
     return stage.window
@@ -553,6 +607,9 @@ SCREENS: tuple[Screen, ...] = (
     Screen("first-run-admin-errors", _wizard(2, _wrong_admin)),
     Screen("first-run-programme", _wizard(3)),
     Screen("first-run-programme-errors", _wizard(3, _wrong_programme)),
+    # Near the end: the window is built again over a territory of two desks.
+    Screen("transfers", _transfers),
+    Screen("transfer-confirmation", _transfer_confirmation),
     Screen("lock", _lock),  # last: it locks the window
 )
 
@@ -561,12 +618,16 @@ def all_screens() -> tuple[Screen, ...]:
     return SCREENS
 
 
-def open_stage(services: Any, runner: Any, wait: Callable[[Callable[[], bool]], None]) -> Stage:
-    """The administrator's window over `services` (a demonstration desk), shown."""
+def build_window(services: Any, actor: Any, runner: Any) -> Any:
     from passdesk import app as passdesk_app
 
+    return passdesk_app.build_window(services, actor, runner)
+
+
+def open_stage(services: Any, runner: Any, wait: Callable[[Callable[[], bool]], None]) -> Stage:
+    """The administrator's window over `services` (a demonstration desk), shown."""
     stage = Stage(services, runner, wait)
-    stage.window = passdesk_app.build_window(services, services.accounts.actor(), runner)
+    stage.window = build_window(services, services.accounts.actor(), runner)
     stage.window.show()
     wait(stage.window.isVisible)
     return stage

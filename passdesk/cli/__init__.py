@@ -1,10 +1,11 @@
 """passdesk-admin: the console tool, the same services as the window, for the desk's IT contact.
 
-One module per noun (`desk`, `programmes`, `stock`, `beneficiaries`, `handouts`, `agents`,
-`printing`, `regie`, `reports`, `places`, `usage`, `followup`, `privacy`), each adding its commands to the one
-parser built here; `common` holds what they share, including `acting_agent`, where the acting
-agent's password is checked. Exit status: 0 done, 1 refused by a rule, 2 bad input, 3
-environment (database unreachable, corrupt, newer than this version), 4 internal error (a bug: see the log file).
+One module per noun (`desk`, `desks`, `programmes`, `stock`, `transfers`, `beneficiaries`,
+`handouts`, `agents`, `printing`, `regie`, `reports`, `places`, `usage`, `followup`,
+`privacy`), each adding its commands to the one parser built here; `common` holds what they
+share, including `acting_agent`, where the acting agent's password is checked. Exit status: 0
+done, 1 refused by a rule, 2 bad input, 3 environment (database unreachable, corrupt, newer than
+this version), 4 internal error (a bug: see the log file).
 Messages for people go to stderr in French; --json puts a machine-readable result on stdout.
 """
 
@@ -25,6 +26,7 @@ from passdesk.cli import (
     beneficiaries,
     blocked_list,
     desk,
+    desks,
     expiry,
     followup,
     handouts,
@@ -37,6 +39,7 @@ from passdesk.cli import (
     serial_formats,
     server,
     stock,
+    transfers,
     usage,
 )
 from passdesk.cli.common import (
@@ -55,9 +58,11 @@ log = logging.getLogger(__name__)
 # In the order `passdesk-admin --help` lists them.
 NOUNS = (
     desk,
+    desks,
     server,
     programmes,
     stock,
+    transfers,
     beneficiaries,
     handouts,
     agents,
@@ -136,8 +141,8 @@ def add_global_options(parser: argparse.ArgumentParser, default: Any = None) -> 
         default=False if default is None else default,
         help=_(
             "read passwords from standard input, one a line: the acting agent's (unless "
-            "PASSDESK_PASSWORD gives it), then the new one for init, agent add and agent "
-            "password"
+            "PASSDESK_PASSWORD gives it), then the new one for init, agent add, agent "
+            "password and desk add"
         ),
     )
 

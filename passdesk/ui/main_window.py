@@ -41,6 +41,7 @@ from passdesk.ui.pages.reports.page import ReportsPage
 from passdesk.ui.pages.serve.page import ServePage
 from passdesk.ui.pages.settings import SettingsPage
 from passdesk.ui.pages.stock.page import StockPage
+from passdesk.ui.pages.transfers.page import TransfersPage, several_desks
 from passdesk.ui.pages.usage.page import UsagePage
 from passdesk.ui.progress import TaskProgressDialog
 from passdesk.ui.shortcuts_help import ShortcutsDialog, collect_shortcuts
@@ -63,6 +64,24 @@ PAGES: tuple[tuple[type[QWidget], Action], ...] = (
     (AgentsPage, Action.MANAGE_AGENTS),
     (PrivacyPage, Action.VIEW_ACCESS_LOG),
 )
+
+
+# The pages of a territory's database (several desks), each after the page it belongs beside.
+TERRITORY_PAGES: dict[type[QWidget], tuple[type[QWidget], Action]] = {
+    StockPage: (TransfersPage, Action.TRANSFER_STOCK),
+}
+
+
+def offered(context: UiContext) -> list[type[QWidget]]:
+    """The pages the agent is offered, in menu order: not what their role may not do, nor a
+    territory's page in a database of one desk (which looks exactly as before territories)."""
+    several = several_desks(context)
+    pages: list[tuple[type[QWidget], Action]] = []
+    for page_class, action in PAGES:
+        pages.append((page_class, action))
+        if several and page_class in TERRITORY_PAGES:
+            pages.append(TERRITORY_PAGES[page_class])
+    return [page_class for page_class, action in pages if may(context.actor.role, action)]
 
 
 def page_key(number: int) -> str:
@@ -93,7 +112,8 @@ class MainWindow(QMainWindow):
         self.logged_out = False
         actor = context.actor
         try:
-            row = context.services.accounts.desk()
+            # The agent's own desk: in a territory's database, the one they work for.
+            row = context.services.desks.get(actor.desk_id)
             desk, self.demo = row.name, row.demo
         except Exception:  # noqa: BLE001 - a title is not worth failing for
             desk, self.demo = "", False
@@ -107,9 +127,7 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         self.nav = QListWidget(self)
         self.nav.setAccessibleName(_("Pages"))
-        for page_class, action in PAGES:
-            if not may(actor.role, action):
-                continue  # what the agent may not do is not offered
+        for page_class in offered(context):
             page: Any = page_class(context, self)
             self.pages.append(page)
             self.stack.addWidget(page)

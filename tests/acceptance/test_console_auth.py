@@ -34,6 +34,7 @@ OPEN = {
     ("stock", "lots"),
     ("alerts",),
     ("serial-format", "list"),
+    ("desk", "list"),  # codes and names of the territory's desks, for --desk-code
     # A scheduled backup runs with no password kept in a file: it copies the register into the
     # owner-only backup folder, shows nothing and changes nothing (restore asks for one).
     ("backup", "create"),
@@ -217,13 +218,28 @@ SAMPLES: dict[tuple[str, ...], Args] = {
     ("access-log",): lambda kit, made, tmp: [],
     ("notice",): lambda kit, made, tmp: [],
     ("migrate-to",): lambda kit, made, tmp: [SERVER_SAMPLE],
+    ("desk", "add"): lambda kit, made, tmp: [
+        "--code",
+        "BRON",
+        "--name",
+        "Mairie de Bron",
+        "--admin",
+        "bron",
+        "--password-stdin",
+    ],  # fmt: skip
+    ("desk", "coordination"): lambda kit, made, tmp: [REGISTER_CODE],
+    ("transfers",): lambda kit, made, tmp: [],
 }
+REGISTER_CODE = "FRANCE-SERVI"  # the code the register's desk, "France Services Lyon 8e", has
 # Commands whose sample names a PostgreSQL database: the accepted test makes it on the session's
 # server in place of SERVER_SAMPLE (the refused test is refused before any connection).
 ON_A_SERVER = {("migrate-to",)}
 SERVER_SAMPLE = "postgresql+psycopg://passdesk@127.0.0.1:9/passdesk_auth_sample"
 # What those commands read on standard input when given the password (a new password).
-STDIN = {("agent", "password"): "une-autre-phrase-de-passe\n"}
+STDIN = {
+    ("agent", "password"): "une-autre-phrase-de-passe\n",
+    ("desk", "add"): "bron-nuage-tambour-citron\n",
+}
 
 
 def made_up_arguments(parser: argparse.ArgumentParser, tmp: Path) -> list[str]:
