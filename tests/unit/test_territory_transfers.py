@@ -385,3 +385,52 @@ def test_a_transfer_racing_a_handout_of_the_same_booklet_lets_one_through(
             assert (held[n], statuses[n]) == (FIRST_CODE, "handed_out")
     report = check_database(services)
     assert report.ok, report.lines
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_transfer_committed_between_a_handouts_read_and_write_refuses_the_handout(
+    services: Services,
+    db_url: str,
+    clock: Any,
+    supervisor: Any,
+    agent: Any,
+    other_programme: Any,
+    person: Any,
+    raw: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The race above made certain, on PostgreSQL (SQLite's one writer cannot interleave): the
+    handout has read the booklet in stock at its desk when the transfer commits; its
+    conditional update then finds the booklet held elsewhere, and it is refused whole."""
+    from passdesk.services.handouts import HandoutService
+
+    second_desk(services)
+    check_limits = HandoutService._check_limits
+
+    def transfer_meanwhile(self: Any, *args: Any, **kwargs: Any) -> None:
+        check_limits(self, *args, **kwargs)
+        other = open_database(db_url)
+        try:
+            thread = threading.Thread(
+                target=Services.build(other, clock).transfers.transfer,
+                args=(supervisor,),
+                kwargs={
+                    "programme": OTHER_CODE,
+                    "first_booklet": 4,
+                    "count": 1,
+                    "to_desk": "VAULX",
+                },
+            )
+            thread.start()
+            thread.join(timeout=60)
+        finally:
+            other.close()
+
+    monkeypatch.setattr(HandoutService, "_check_limits", transfer_meanwhile)
+    with pytest.raises(Refused, match="est détenu par un autre guichet"):
+        services.handouts.hand_out(agent, person.id, codes_=[booklet(4, OTHER_CODE)])
+    assert (holders(raw, OTHER_CODE)[4], raw.scalar("SELECT count(*) FROM handout")) == (
+        SECOND_CODE,
+        0,
+    )
+    assert check_database(services).ok
