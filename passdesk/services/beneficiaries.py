@@ -434,4 +434,4 @@ class BeneficiaryService(Service):
 def _seen_by(session: Session) -> list[Any]:
     """The condition on `Beneficiary` of the people the session's desk sees (none: everyone)."""
     own = people_desk(session)
-    return [Beneficiary.desk_id == own] if own is not None else []
+    return [desk_is(Beneficiary.desk_id, own)] if own is not None else []

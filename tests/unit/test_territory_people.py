@@ -15,6 +15,7 @@ from passdesk import codes
 from passdesk.errors import Forbidden, NotFound, Refused
 from passdesk.services import Services
 from passdesk.services.beneficiaries import Duplicates
+from passdesk.services.report_figures import ReportQuery
 from passdesk.services.rows import Actor, BeneficiaryRow, LotRow, ProgrammeRow
 from passdesk.services.settings import TERRITORY_PARAMETERS
 from tests.desks import START, person_input
@@ -228,3 +229,25 @@ def test_not_shared_the_desks_privacy_pages_are_their_own(
     services.act_as(admin)
     assert services.beneficiaries.get(person.id).last_name == "N'Diaye"
     assert [c.beneficiary_id for c in services.erasure.preview(admin).candidates] == [person.id]
+
+
+def test_a_funders_pseudonymised_export_holds_the_desks_own_handouts(
+    services: Services,
+    admin: Actor,
+    agent: Actor,
+    person: BeneficiaryRow,
+    programme: ProgrammeRow,
+    vaulx: tuple[Actor, Actor],
+    tmp_path: Path,
+) -> None:
+    vadmin, vagent = vaulx
+    services.act_as(agent)
+    services.handouts.hand_out(agent, person.id, codes_=[_booklet(programme, 1)])
+    _share(services, admin, True)
+    services.act_as(vagent)
+    services.handouts.hand_out(vagent, person.id, codes_=[_booklet(programme, VAULX_FIRST)])
+    query = ReportQuery(START.date(), START.date(), funder="État")
+    for actor, desk_name in ((admin, "Mairie de Villeurbanne"), (vadmin, SECOND_NAME)):
+        path = tmp_path / f"{actor.login}.csv"
+        assert services.pseudonymised.write(actor, query, path) == 1  # of two handouts
+        assert desk_name in path.read_text(encoding="utf-8-sig").splitlines()[0]
