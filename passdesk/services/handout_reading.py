@@ -70,7 +70,15 @@ def voided_vouchers(session: Session, booklet_id: int) -> list[str]:
 
 
 def refusal_for_status(session: Session, booklet: Booklet) -> Refused:
-    """Why a booklet that is not in stock cannot be handed out, with its receipt if it has one."""
+    """Why a booklet that is not in stock cannot be handed out, with its receipt if it has one;
+    in stock, it is that another desk holds it (a transfer may have moved it a moment ago)."""
+    if booklet.status is BookletStatus.IN_STOCK:
+        return Refused(
+            _("Booklet {code} is held by another desk: it cannot be handed out here.").format(
+                code=booklet.code
+            ),
+            field="code",
+        )
     if booklet.status is BookletStatus.HANDED_OUT:
         handout = session.scalar(
             select(Handout)

@@ -232,7 +232,11 @@ class HandoutService(Service):
             for (booklet, programme), left_out in zip(chosen, excluded, strict=True):
                 moved = session.execute(
                     update(Booklet)
-                    .where(Booklet.id == booklet.id, Booklet.status.in_(HAND_OUT.booklet_from))
+                    .where(
+                        Booklet.id == booklet.id,
+                        Booklet.status.in_(HAND_OUT.booklet_from),
+                        Booklet.desk_id == desk.id,  # held here, not transferred meanwhile
+                    )
                     .values(status=HAND_OUT.booklet, void_reason=HAND_OUT.reason)
                     .execution_options(synchronize_session=False)
                 )

@@ -24,6 +24,7 @@ from passdesk.models import (
     VoucherStatus,
 )
 from passdesk.services import stock_counts
+from passdesk.services.desk_replay import transfer_problems
 from passdesk.services.replay import replay_problems
 from passdesk.services.rows import LedgerReport, StockCounts
 
@@ -155,6 +156,7 @@ def check_database(services: object, anchor: str | None = None) -> IntegrityRepo
     problems = register_problems(db)
     with db.read() as session:
         problems += replay_problems(session)
+        problems += transfer_problems(session)
     lines.extend(problems)
     return IntegrityReport(
         storage_ok, ledger, stock, lots_booklets, orphans, tuple(lines), tuple(problems)

@@ -211,3 +211,37 @@ def test_check_replays_the_journal_and_names_a_voucher_changed_behind_its_back(
     report = check_database(services)
     assert not report.ok
     assert any("1 chèque diffère du journal rejoué" in p and voucher in p for p in report.problems)
+
+
+def test_a_territorys_desks_and_transfers_are_journal_events_without_free_text(
+    services: Any, admin: Any, lot: Any, raw: Any
+) -> None:
+    # Issue 13: a desk added, the first desk made the coordination, a range transferred.
+    after = last_id(raw)
+    vaulx = services.desks.add_desk(
+        admin, code="VAULX", name="CCAS de Vaulx-en-Velin", admin_login="vadmin"
+    )
+    services.desks.set_kind(admin, services.desks.get(admin.desk_id).code, "coordination")
+    services.transfers.transfer(admin, programme="MGP19", first_booklet=1, count=2, to_desk="VAULX")
+    vadmin = services.accounts.actor("vadmin")
+    moved = {
+        "from": admin.desk_id,
+        "to": vaulx.id,
+        "programme": "MGP19",
+        "first": codes.booklet_code("MGP19", 1),
+        "last": codes.booklet_code("MGP19", 2),
+        "count": 2,
+    }
+    found = events(raw, after)
+    assert [(kind, who) for kind, who, _details in found] == [
+        ("desk_created", admin.id),
+        ("desk_changed", admin.id),
+        ("transferred_out", admin.id),
+        ("transferred_in", admin.id),
+    ]
+    assert found[0][2]["desk"] == vaulx.id and found[0][2]["admin"] == vadmin.id
+    assert found[0][2]["identity"]["name"] == sha("CCAS de Vaulx-en-Velin")
+    assert found[1][2] == {"desk": admin.desk_id, "kind": "coordination"}
+    assert found[2][2] == found[3][2] == moved
+    assert "Vaulx" not in " ".join(d for (d,) in raw.query("SELECT details FROM ledger_event"))
+    assert check_database(services).ok
