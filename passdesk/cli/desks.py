@@ -90,8 +90,7 @@ def cmd_desk_list(args: argparse.Namespace, out: Output) -> int:
 def cmd_desk_coordination(args: argparse.Namespace, out: Output) -> int:
     services = open_services(args)
     actor = acting_agent(services, args)
-    services.desks.set_kind(actor, args.code, "coordination")
-    row = services.desks.by_code(args.code)
+    row = services.desks.set_kind(actor, args.code, "coordination")
     out.say(
         _("Desk {code} is now the coordination: it receives the lots and transfers them.").format(
             code=row.code
