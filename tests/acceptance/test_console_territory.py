@@ -103,10 +103,6 @@ def test_a_range_goes_to_the_new_desk_whose_admin_hands_one_out(territory: Terri
     assert [r["to_code"] for r in console.data("--agent", "vadmin", "transfers")] == [VAULX]
 
 
-@pytest.mark.xfail(
-    reason="the refusal of another desk's booklet is branch 13d-stock's (not merged here yet)",
-    strict=False,
-)
 def test_the_coordination_cannot_hand_out_a_booklet_it_gave_away(territory: Territory) -> None:
     console, kit = territory.console, territory.kit
     console.ok(*transfer(MOVED.start, len(MOVED)))
