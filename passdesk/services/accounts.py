@@ -88,9 +88,11 @@ def _journal_change(
     )
 
 
-def _agent(session: Session, login: str) -> Agent:
+def _agent(session: Session, login: str, desk_id: int | None = None) -> Agent:
+    """The agent of `login`; with `desk_id`, only one of that desk's (each desk of a territory
+    manages its own agents: another desk's is not found, as a login nobody has)."""
     agent = session.scalar(select(Agent).where(Agent.login == login.strip().lower()))
-    if agent is None:
+    if agent is None or (desk_id is not None and agent.desk_id != desk_id):
         raise NotFound(_("No agent with the login {login}.").format(login=login))
     return agent
 
@@ -100,7 +102,12 @@ def _refuse_losing_the_last_admin(session: Session, agent: Agent) -> None:
     others = session.scalar(
         select(func.count())
         .select_from(Agent)
-        .where(Agent.role == Role.ADMIN, Agent.active.is_(True), Agent.id != agent.id)
+        .where(
+            Agent.role == Role.ADMIN,
+            Agent.active.is_(True),
+            Agent.id != agent.id,
+            Agent.desk_id == agent.desk_id,
+        )
     )
     if agent.role == Role.ADMIN and agent.active and not others:
         raise Refused(
@@ -283,13 +290,13 @@ class AccountService(Service):
         if not own:
             require(actor, Action.MANAGE_AGENTS)
         with self._db.read() as session:
-            target = _agent(session, login)
+            target = _agent(session, login, actor.desk_id)
             self.check_new_password(password, login=target.login, display_name=target.display_name)
         new_hash = hash_password(password)
         now = self._now()
 
         def work(session: Session) -> None:
-            agent = _agent(session, login)
+            agent = _agent(session, login, actor.desk_id)
             agent.password_hash = new_hash
             if own:
                 _record(session, agent, actor, "password_changed", now)
@@ -320,7 +327,7 @@ class AccountService(Service):
         now = self._now()
 
         def work(session: Session) -> AgentRow:
-            agent = _agent(session, login)
+            agent = _agent(session, login, actor.desk_id)
             if agent.active == active:
                 return _agent_row(agent)
             if not active:
@@ -343,7 +350,7 @@ class AccountService(Service):
         now = self._now()
 
         def work(session: Session) -> AgentRow:
-            agent = _agent(session, login)
+            agent = _agent(session, login, actor.desk_id)
             if agent.role == role:
                 return _agent_row(agent)
             if role != Role.ADMIN:
@@ -362,7 +369,7 @@ class AccountService(Service):
         now = self._now()
 
         def work(session: Session) -> AgentRow:
-            agent = _agent(session, login)
+            agent = _agent(session, login, actor.desk_id)
             if agent.locked_at is not None:
                 _record(session, agent, actor, "unlocked", now)
                 _journal_change(session, agent, actor, now, unlocked=True)
@@ -373,14 +380,20 @@ class AccountService(Service):
         return self._db.transaction(work)
 
     def agents(self) -> list[AgentRow]:
+        """The agents of the desk the process works for (each desk has its own)."""
         with self._db.read() as session:
-            return [_agent_row(a) for a in session.scalars(select(Agent).order_by(Agent.login))]
+            return [
+                _agent_row(a)
+                for a in session.scalars(
+                    select(Agent).where(Agent.desk_id == desk_id_in(session)).order_by(Agent.login)
+                )
+            ]
 
     def events(self, actor: Actor, login: str) -> list[AgentEventRow]:
         """An account's history, newest first."""
         require(actor, Action.MANAGE_AGENTS)
         with self._db.read() as session:
-            agent = _agent(session, login)
+            agent = _agent(session, login, actor.desk_id)
             logins = {row.id: row.login for row in session.execute(select(Agent.id, Agent.login))}
             events = session.scalars(
                 select(AgentEvent)
