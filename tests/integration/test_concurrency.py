@@ -1,13 +1,15 @@
 """Eight desks hand out from the same 200 booklets at the same moment, on one SQLite file and on
-one PostgreSQL database.
+one PostgreSQL database; then the same with two desks of a territory sharing the database, four
+processes each, each desk handing out the 200 booklets it holds.
 
 Each process goes through all 200 booklets in its own random order, scanning a booklet or one
 of its vouchers, or asking for the next booklet in stock, for its own beneficiaries; now and
 then it voids a booklet or a voucher, or cancels one of its own handouts (the booklet goes back
 to stock, for another desk to hand out). They all start on a barrier, on the morning of 1
 January: the first handouts of the year race for the year's first receipt numbers. Afterwards
-the register must hold: no booklet in two live handouts, one success per handout, gapless
-receipt numbers, and `check` (the journal's chain, the stock replayed from it) passing.
+the register must hold: no booklet in two live handouts, one success per handout, receipt
+numbers gapless in each desk's series, every handout's booklets held by its desk, and `check`
+(the journal's chain, the stock and its holders replayed from it) passing.
 """
 
 from __future__ import annotations
@@ -67,10 +69,20 @@ class Outcome:
     elapsed: float = 0.0
 
 
+@dataclass(frozen=True)
+class Seat:
+    """Where a racing process works: its desk's agent, the booklet numbers that desk holds,
+    and its people (registered at that desk)."""
+
+    login: str
+    first: int
+    people: list[int]
+
+
 def _race(
     database: str,
     worker: int,
-    people: list[int],
+    seat: Seat,
     seed: int,
     barrier: Any,
     results: Any,
@@ -79,11 +91,12 @@ def _race(
     from passdesk.errors import PassDeskError
 
     outcome = Outcome(worker)
+    people = seat.people
     try:
         services = open_services(database, clock=NewYearClock())
-        actor = services.accounts.actor()
+        actor = services.act_as(services.accounts.actor(seat.login))
         rng = random.Random(seed * 100 + worker)
-        numbers = list(range(1, BOOKLETS + 1))
+        numbers = list(range(seat.first, seat.first + BOOKLETS))
         rng.shuffle(numbers)
         barrier.wait(timeout=120)
         start = time.perf_counter()
@@ -114,7 +127,7 @@ def _race(
                     except PassDeskError as refusal:
                         outcome.refusals[f"cancel: {type(refusal).__name__}"] += 1
             if i % 50 == 49:  # a booklet reported damaged, or one voucher of it lost
-                target = rng.randrange(1, BOOKLETS + 1)
+                target = rng.randrange(seat.first, seat.first + BOOKLETS)
                 code = (
                     codes.booklet_code(PROGRAMME, target)
                     if i % 100 == 49
@@ -134,7 +147,12 @@ def _race(
 ADMIN_PASSWORD = "cinq-mots-pour-un-admin"
 
 
-def _prepare(database: str | Path) -> list[list[int]]:
+SECOND_DESK = "VAULX"
+
+
+def _prepare(database: str | Path, desks: int) -> list[Seat]:
+    """The desk (and with `desks` 2, desk VAULX, to which the first desk transfers the second
+    half of the booklets): a programme, 200 booklets a desk, three people a process."""
     services = open_services(database)
     try:
         admin = services.accounts.init_desk(
@@ -150,13 +168,33 @@ def _prepare(database: str | Path) -> list[list[int]]:
             valid_until="2099-12-31",
             funders=[("État", 45), ("Métropole de Lyon", 55)],
         )
-        services.stock.receive(admin, programme_code=PROGRAMME, first_booklet=1, count=BOOKLETS)
-        people = []
+        services.stock.receive(
+            admin, programme_code=PROGRAMME, first_booklet=1, count=BOOKLETS * desks
+        )
+        admins = [admin]
+        if desks == 2:
+            services.desks.add_desk(
+                admin,
+                code=SECOND_DESK,
+                name="CCAS de Vaulx-en-Velin",
+                admin_login="vadmin",
+                admin_password=ADMIN_PASSWORD,
+            )
+            services.transfers.transfer(
+                admin,
+                programme=PROGRAMME,
+                first_booklet=BOOKLETS + 1,
+                count=BOOKLETS,
+                to_desk=SECOND_DESK,
+            )
+            admins.append(services.accounts.actor("vadmin"))
+        seats = []
         for worker in range(PROCESSES):
+            desk = worker * desks // PROCESSES
             ids = []
             for k in range(PEOPLE_PER_PROCESS):
                 row = services.beneficiaries.register(
-                    admin,
+                    admins[desk],
                     BeneficiaryInput(
                         last_name=f"Desk {chr(65 + worker)}",
                         first_name=f"Personne {chr(97 + k)}",
@@ -165,8 +203,8 @@ def _prepare(database: str | Path) -> list[list[int]]:
                     allow_duplicate=True,
                 )
                 ids.append(row.id)
-            people.append(ids)
-        return people
+            seats.append(Seat(admins[desk].login, 1 + desk * BOOKLETS, ids))
+        return seats
     finally:
         services.close()
 
@@ -205,19 +243,20 @@ def shared_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("desks", [1, 2], ids=["one-desk", "two-desks"])
 def test_eight_desks_hand_out_and_cancel_the_same_booklets_at_once_on_new_years_day(
-    shared_database: str,
+    shared_database: str, desks: int
 ) -> None:
     from passdesk.services.integrity import check_database
 
     database = shared_database
-    people = _prepare(database)
+    seats = _prepare(database, desks)
 
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(PROCESSES)
     results = context.Queue()
     processes = [
-        context.Process(target=_race, args=(database, w, people[w], SEED, barrier, results))
+        context.Process(target=_race, args=(database, w, seats[w], SEED, barrier, results))
         for w in range(PROCESSES)
     ]
     for process in processes:
@@ -243,7 +282,7 @@ def test_eight_desks_hand_out_and_cancel_the_same_booklets_at_once_on_new_years_
     # every attempt that did not succeed was refused by a rule (exit 1) or found a voided
     # voucher's booklet, never "database is locked", a lost race or a bug
     assert set(refusal_kinds) <= {"Refused (exit 1)", "void: Refused"}, refusal_kinds
-    attempts = PROCESSES * BOOKLETS
+    attempts = PROCESSES * BOOKLETS  # each process tries each booklet of its desk once
     assert len(successes) + refusal_kinds["Refused (exit 1)"] == attempts
     assert len(successes) > 0 and cancelled
 
@@ -266,19 +305,27 @@ def test_eight_desks_hand_out_and_cancel_the_same_booklets_at_once_on_new_years_
     }
     assert cancelled_rows == cancelled
 
-    # receipt numbers: the new year's, unique, gapless, one per handout
-    receipts = sorted(handouts.values())
-    assert receipts == [f"2030-{n:06d}" for n in range(1, len(successes) + 1)]
-    assert _rows(database, "SELECT year, last_number FROM receipt_counter") == [
-        (2030, len(successes))
-    ]
+    # receipt numbers: each desk's series of the new year, unique, gapless, one per handout
+    series: dict[int, list[str]] = {}
+    for desk_id, receipt in _rows(database, "SELECT desk_id, receipt_number FROM handout"):
+        series.setdefault(desk_id, []).append(receipt)
+    assert len(series) == desks
+    counters = _rows(database, "SELECT desk_id, year, last_number FROM receipt_counter")
+    assert sorted(counters) == sorted((d, 2030, len(r)) for d, r in series.items())
+    for receipts in series.values():
+        assert sorted(receipts) == [f"2030-{n:06d}" for n in range(1, len(receipts) + 1)]
+    # a desk hands out only the booklets it holds
+    assert not _rows(
+        database,
+        "SELECT h.id FROM handout h JOIN handout_booklet hb ON hb.handout_id = h.id "
+        "JOIN booklet b ON b.id = hb.booklet_id WHERE b.desk_id <> h.desk_id",
+    )
 
     # the stock balances and the journal replays to it: `check`
     services = open_services(database)
     try:
-        counts = services.stock.counts(PROGRAMME)
-        assert counts.received == BOOKLETS
-        assert counts.in_stock + counts.handed_out + counts.voided == BOOKLETS
+        held = dict(_rows(database, "SELECT desk_id, count(*) FROM booklet GROUP BY desk_id"))
+        assert sorted(held.values()) == [BOOKLETS] * desks
         report = check_database(services)
         assert report.ok, report.lines
         kinds = Counter(k for (k,) in _rows(database, "SELECT kind FROM ledger_event"))
