@@ -345,7 +345,7 @@ def _installed(name: str) -> Path:
 def test_eight_consoles_scan_the_same_booklet(tmp_path: Path) -> None:
     """The installed `passdesk-admin`, eight times at once on one booklet: one receipt."""
     database = tmp_path / "shared.sqlite3"
-    people = _prepare(database)
+    seats = _prepare(database, 1)
     code = codes.booklet_code(PROGRAMME, 7)
     environment = {k: v for k, v in os.environ.items() if k != "PASSDESK_DATABASE"}
     environment["PASSDESK_PASSWORD"] = ADMIN_PASSWORD  # as a desk's script gives it
@@ -357,7 +357,7 @@ def test_eight_consoles_scan_the_same_booklet(tmp_path: Path) -> None:
                 str(database),
                 "handout",
                 "--beneficiary",
-                str(people[w][0]),
+                str(seats[w].people[0]),
                 "--booklet",
                 code,
             ],  # fmt: skip
