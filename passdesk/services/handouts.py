@@ -22,6 +22,7 @@ from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.formatting import format_date
 from passdesk.i18n import _
 from passdesk.models import (
+    Agent,
     Beneficiary,
     Booklet,
     EventKind,
@@ -45,7 +46,9 @@ from passdesk.services.base import (
     the_desk,
 )
 from passdesk.services.handout_reading import (
+    excluded_at_handout,
     handout_row,
+    handout_row_of,
     limit_message,
     next_in_stock_query,
     received_count,
@@ -218,18 +221,10 @@ class HandoutService(Service):
                     chosen.append((found.booklet, found.programme))
             excluded = [self._check_booklet(session, b, p) for b, p in chosen]
             self._check_limits(session, person.id, chosen, reason)
-            desk = the_desk(session)
-            handout = Handout(
-                desk_id=desk.id,
-                beneficiary_id=person.id,
-                agent_id=actor.id,
-                created_at=now,
-                receipt_number=next_receipt(session, desk, now),
-                override_reason=reason,
-            )
-            session.add(handout)
-            session.flush()
-            for (booklet, programme), left_out in zip(chosen, excluded, strict=True):
+            # Every handout of the desk locks the receipt counter and the journal head until
+            # its commit, and the other desks wait for them: so whatever needs neither comes
+            # first (taking the booklets, reading the agent for the returned row).
+            for booklet, _programme in chosen:
                 moved = session.execute(
                     update(Booklet)
                     .where(Booklet.id == booklet.id, Booklet.status.in_(HAND_OUT.booklet_from))
@@ -248,6 +243,19 @@ class HandoutService(Service):
                     .values(status=HAND_OUT.voucher, void_reason=HAND_OUT.reason)
                     .execution_options(synchronize_session=False)
                 )
+            agent = session.get(Agent, actor.id)
+            desk = the_desk(session)
+            handout = Handout(
+                desk_id=desk.id,
+                beneficiary_id=person.id,
+                agent_id=actor.id,
+                created_at=now,
+                receipt_number=next_receipt(session, desk, now),
+                override_reason=reason,
+            )
+            session.add(handout)
+            session.flush()
+            for (booklet, programme), left_out in zip(chosen, excluded, strict=True):
                 session.add(HandoutBooklet(handout_id=handout.id, booklet_id=booklet.id))
                 ledger.append(
                     session,
@@ -274,7 +282,11 @@ class HandoutService(Service):
                 handout.receipt_number,
                 " (limit overridden)" if reason else "",
             )
-            return handout_row(session, handout)
+            # From what this transaction wrote: reading it back would keep the locks longer.
+            given = zip(chosen, excluded, strict=True)
+            return handout_row_of(
+                handout, agent, [(b, p, HAND_OUT.booklet, x) for (b, p), x in given]
+            )
 
         return self._db.transaction(work)
 
@@ -367,12 +379,14 @@ class HandoutService(Service):
                         date=format_date(local_date(handout.cancelled_at)),
                     )
                 )
-            booklets = session.scalars(
-                select(Booklet)
+            given = session.execute(
+                select(Booklet, Programme)
                 .join(HandoutBooklet)
+                .join(Programme)
                 .where(HandoutBooklet.handout_id == handout.id)
                 .order_by(Booklet.number, Booklet.id)
             ).all()
+            booklets = [booklet for booklet, _programme in given]
             booklet_ids = [b.id for b in booklets]
             used = session.scalar(
                 select(Voucher.code)
@@ -398,19 +412,15 @@ class HandoutService(Service):
                     field="returned",
                 )
             change = cancel_change(handout.created_at, now, returned)
+            # The journal head, which every desk's writes lock until their commit, last: the
+            # booklets and vouchers first, and what the returned row shows read before.
+            agent = session.get(Agent, handout.agent_id)
+            excluded = excluded_at_handout(session, handout.id, booklet_ids)
             handout.cancelled_at, handout.cancelled_by = now, actor.id
             handout.cancel_reason = reason
-            ledger.append(
-                session,
-                at=now,
-                agent_id=actor.id,
-                kind=EventKind.CANCELLED,
-                handout_id=handout.id,
-                details=cancelled_details(handout.receipt_number, [b.code for b in booklets]),
-            )
-            for booklet in booklets:
-                if booklet.status not in change.booklet_from:
-                    continue  # voided meanwhile (lost, stolen): stays as it is
+            # Voided meanwhile (lost, stolen), a booklet stays as it is.
+            changed = [b for b in booklets if b.status in change.booklet_from]
+            for booklet in changed:
                 booklet.status, booklet.void_reason = change.booklet, change.reason
                 session.execute(
                     update(Voucher)
@@ -420,6 +430,15 @@ class HandoutService(Service):
                     .values(status=change.voucher, void_reason=change.reason)
                     .execution_options(synchronize_session=False)
                 )
+            ledger.append(
+                session,
+                at=now,
+                agent_id=actor.id,
+                kind=EventKind.CANCELLED,
+                handout_id=handout.id,
+                details=cancelled_details(handout.receipt_number, [b.code for b in booklets]),
+            )
+            for booklet in changed:
                 ledger.append(
                     session,
                     at=now,
@@ -437,7 +456,8 @@ class HandoutService(Service):
                 handout.id,
                 "returned to stock" if change is RETURN_TO_STOCK else "booklets voided",
             )
-            return handout_row(session, handout)
+            lines = [(b, p, b.status, excluded.get(b.id, ())) for b, p in given]
+            return handout_row_of(handout, agent, lines)
 
         return self._db.transaction(work)
 
