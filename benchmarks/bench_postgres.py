@@ -225,7 +225,13 @@ def bench_search(url: str) -> tuple[list[CpuFigure], list[str]]:
     services = open_services(url)
     raw = PgRaw(url)
     bare = BareSearch(raw)
-    queries = search_queries(raw, random.Random(SEED))  # type: ignore[arg-type]
+    # Names only: BareSearch does not know the birth dates the search takes since (a date, or
+    # a name and a year); these are the 250 queries the figures were first measured with.
+    queries = [
+        (kind, query)
+        for kind, query in search_queries(raw, random.Random(SEED))  # type: ignore[arg-type]
+        if kind not in ("birth date", "name and year")
+    ]
     search = services.beneficiaries.search
     same = 0
     for _k, query in queries:  # warm up: pages in cache, statements prepared
