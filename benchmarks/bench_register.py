@@ -140,7 +140,7 @@ def search_queries(raw: sqlite3.Connection, rng: random.Random) -> list[tuple[st
             born,
         ).fetchall()
     ):
-        day = datetime.strptime(birth, "%Y-%m-%d")
+        day = birth if isinstance(birth, date) else datetime.strptime(birth, "%Y-%m-%d")
         queries.append(("birth date", day.strftime(shapes[i % 3])))
         queries.append(("name and year", f"{fold(last).split()[0]} {day.year}"))
         queries.append(("name and year", f"{fold(last)[:2]} {day.year}"))  # a common prefix

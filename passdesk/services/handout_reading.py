@@ -6,7 +6,7 @@ Plain functions over a session: HandoutService calls them inside its own transac
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, func, or_, select
@@ -189,7 +189,6 @@ def left_out_codes(details: str) -> tuple[str, ...]:
 def handout_row(session: Session, handout: Handout) -> HandoutRow:
     """A handout as the window, the console and the receipt read it."""
     agent = session.get(Agent, handout.agent_id)
-    lines = []
     given = session.execute(
         select(Booklet, Programme)
         .join(HandoutBooklet)
@@ -199,10 +198,24 @@ def handout_row(session: Session, handout: Handout) -> HandoutRow:
         .execution_options(populate_existing=True)
     ).all()
     excluded = excluded_at_handout(session, handout.id, [b.id for b, _p in given])
-    for booklet, programme in given:
+    return handout_row_of(
+        handout, agent, [(b, p, b.status, excluded.get(b.id, ())) for b, p in given]
+    )
+
+
+def handout_row_of(
+    handout: Handout,
+    agent: Agent | None,
+    given: Iterable[tuple[Booklet, Programme, BookletStatus, Sequence[str]]],
+) -> HandoutRow:
+    """`handout_row` from rows the caller holds: each booklet given with its programme, its
+    status now and the vouchers it left without. A handout or a cancellation builds its row
+    from what it has just written: reading it back would keep the rows every desk locks (the
+    receipt counter, the journal head) locked longer."""
+    lines = []
+    for booklet, programme, status, left_out in sorted(given, key=lambda g: (g[0].number, g[0].id)):
         n = programme.vouchers_per_booklet
         first, last = voucher_bounds(booklet.number, n)
-        left_out = excluded.get(booklet.id, ())
         lines.append(
             HandoutBookletRow(
                 booklet.id,
@@ -213,8 +226,8 @@ def handout_row(session: Session, handout: Handout) -> HandoutRow:
                 codes.voucher_code(programme.code, last),
                 n - len(left_out),
                 programme.face_value * (n - len(left_out)),
-                booklet.status.value,
-                left_out,
+                status.value,
+                tuple(left_out),
             )
         )
     return HandoutRow(

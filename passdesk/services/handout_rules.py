@@ -176,6 +176,8 @@ def next_receipt(session: Session, desk: Desk, now: datetime) -> str:
     year on PostgreSQL once both found no row and both inserted one (a duplicate key);
     the upsert makes one of them wait for the other's row and increment it."""
     year = receipt_year(now)
+    # Read before the counter row is locked: the desk's other handouts wait for that row.
+    folders = receipt_marks.mark_folders(session)
     counter = ReceiptCounter.__table__
     number = session.execute(
         upsert(session, counter)
@@ -186,5 +188,5 @@ def next_receipt(session: Session, desk: Desk, now: datetime) -> str:
         )
         .returning(counter.c.last_number)
     ).scalar_one()
-    receipt_marks.remember_after_commit(session, desk, year, number)
+    receipt_marks.remember_after_commit(session, desk, year, number, folders)
     return receipt_number(year, number)

@@ -22,13 +22,12 @@ from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.formatting import format_date
 from passdesk.i18n import _
 from passdesk.models import (
+    Agent,
     Booklet,
     EventKind,
     Handout,
     HandoutBooklet,
-    LotKind,
     Programme,
-    StockLot,
     Voucher,
     VoucherStatus,
 )
@@ -44,23 +43,28 @@ from passdesk.services.base import (
     programme_row,
     require,
 )
+from passdesk.services.handout_checks import (
+    check_booklet,
+    check_expected,
+    check_limits,
+    check_programme,
+)
 from passdesk.services.handout_reading import (
+    excluded_at_handout,
     handout_row,
+    handout_row_of,
     limit_message,
     next_in_stock_query,
     received_count,
     refusal_for_status,
-    voided_vouchers,
 )
 from passdesk.services.handout_rules import (
     HAND_OUT,
     RETURN_TO_STOCK,
-    STOP_DAYS_BEFORE_END,
     cancel_change,
     cancelled_booklet_details,
     cancelled_details,
     handed_out_details,
-    handout_stop,
     may_hand_out,
     next_receipt,
     over_limit,
@@ -81,66 +85,6 @@ log = logging.getLogger(__name__)
 
 
 class HandoutService(Service):
-    # --- checks shared by the preview and the handout itself -------------------------------
-
-    def _check_programme(self, programme: Programme) -> None:
-        today = self._today()
-        if today < programme.valid_from:
-            raise Refused(
-                _(
-                    "The programme {code} starts on {date}: its booklets cannot be handed out yet."
-                ).format(code=programme.code, date=format_date(programme.valid_from)),
-                field="code",
-            )
-        stop = handout_stop(programme.valid_until)
-        if today >= stop:
-            raise Refused(
-                _(
-                    "The vouchers of {code} are valid until {date}: handing out stopped "
-                    "on {stop} ({days} days before the end)."
-                ).format(
-                    code=programme.code,
-                    date=format_date(programme.valid_until),
-                    stop=format_date(stop),
-                    days=STOP_DAYS_BEFORE_END,
-                ),
-                field="code",
-            )
-
-    def _check_booklet(self, session: Session, booklet: Booklet, programme: Programme) -> list[str]:
-        """Raise if the booklet may not be handed out; else its vouchers left out (voided)."""
-        if booklet.status not in HAND_OUT.booklet_from:
-            raise refusal_for_status(session, booklet)
-        self._check_programme(programme)
-        lot = session.get(StockLot, booklet.lot_id)
-        if lot is not None and lot.kind is LotKind.PRINT_ON_SITE and booklet.print_count == 0:
-            raise Refused(
-                _(
-                    "Booklet {code} is to be printed on site and has not been printed yet: "
-                    "print it before handing it out."
-                ).format(code=booklet.code),
-                field="code",
-            )
-        excluded = voided_vouchers(session, booklet.id)
-        if len(excluded) >= programme.vouchers_per_booklet:
-            raise Refused(
-                _("Every voucher of booklet {code} was voided: void the booklet.").format(
-                    code=booklet.code
-                ),
-                field="code",
-            )
-        return excluded
-
-    @staticmethod
-    def _check_expected(programme: Programme, expected: str | None) -> None:
-        if expected and programme.code != expected.strip().upper():
-            raise Refused(
-                _("This booklet belongs to the programme {code}, not to {expected}.").format(
-                    code=programme.code, expected=expected.strip().upper()
-                ),
-                field="code",
-            )
-
     def check(
         self, beneficiary_id: int, code: str, expected_programme: str | None = None
     ) -> BookletCheck:
@@ -152,9 +96,9 @@ class HandoutService(Service):
                     field="beneficiary",
                 )
             found = find_by_code(session, code)
-            self._check_expected(found.programme, expected_programme)
+            check_expected(found.programme, expected_programme)
             check_held(session, found.booklet, desk_id_in(session))
-            excluded = self._check_booklet(session, found.booklet, found.programme)
+            excluded = check_booklet(session, found.booklet, found.programme, self._today())
             programme = found.programme
             received = received_count(session, beneficiary_id, programme.id)
             over = over_limit(programme.limit_per_person, received)
@@ -218,24 +162,17 @@ class HandoutService(Service):
                             _("Booklet {code} was scanned twice.").format(code=found.booklet.code),
                             field="code",
                         )
-                    self._check_expected(found.programme, expected_programme)
+                    check_expected(found.programme, expected_programme)
                     chosen.append((found.booklet, found.programme))
             for b, _p in chosen:
                 check_held(session, b, actor.desk_id)
-            excluded = [self._check_booklet(session, b, p) for b, p in chosen]
-            self._check_limits(session, person.id, chosen, reason)
+            excluded = [check_booklet(session, b, p, self._today()) for b, p in chosen]
+            check_limits(session, person.id, chosen, reason)
             desk = desk_of(session, actor)
-            handout = Handout(
-                desk_id=desk.id,
-                beneficiary_id=person.id,
-                agent_id=actor.id,
-                created_at=now,
-                receipt_number=next_receipt(session, desk, now),
-                override_reason=reason,
-            )
-            session.add(handout)
-            session.flush()
-            for (booklet, programme), left_out in zip(chosen, excluded, strict=True):
+            # Every handout of the desk locks the receipt counter and the journal head until
+            # its commit, and the other desks wait for them: so whatever needs neither comes
+            # first (taking the booklets, reading the agent for the returned row).
+            for booklet, _programme in chosen:
                 moved = session.execute(
                     update(Booklet)
                     .where(
@@ -258,6 +195,18 @@ class HandoutService(Service):
                     .values(status=HAND_OUT.voucher, void_reason=HAND_OUT.reason)
                     .execution_options(synchronize_session=False)
                 )
+            agent = session.get(Agent, actor.id)
+            handout = Handout(
+                desk_id=desk.id,
+                beneficiary_id=person.id,
+                agent_id=actor.id,
+                created_at=now,
+                receipt_number=next_receipt(session, desk, now),
+                override_reason=reason,
+            )
+            session.add(handout)
+            session.flush()
+            for (booklet, programme), left_out in zip(chosen, excluded, strict=True):
                 session.add(HandoutBooklet(handout_id=handout.id, booklet_id=booklet.id))
                 ledger.append(
                     session,
@@ -284,7 +233,11 @@ class HandoutService(Service):
                 handout.receipt_number,
                 " (limit overridden)" if reason else "",
             )
-            return handout_row(session, handout)
+            # From what this transaction wrote: reading it back would keep the locks longer.
+            given = zip(chosen, excluded, strict=True)
+            return handout_row_of(
+                handout, agent, [(b, p, HAND_OUT.booklet, x) for (b, p), x in given]
+            )
 
         return self._db.transaction(work)
 
@@ -303,7 +256,7 @@ class HandoutService(Service):
                 _("No programme with the code {code}.").format(code=programme_code),
                 field="programme",
             )
-        self._check_programme(programme)
+        check_programme(programme, self._today())
         booklet = session.scalar(
             next_in_stock_query(programme.id, desk_id).with_for_update(skip_locked=True)
         )
@@ -329,24 +282,6 @@ class HandoutService(Service):
             if booklet is None:
                 return None
             return booklet_row(booklet, programme.code, programme.vouchers_per_booklet)
-
-    def _check_limits(
-        self,
-        session: Session,
-        beneficiary_id: int,
-        chosen: Sequence[tuple[Booklet, Programme]],
-        reason: str | None,
-    ) -> None:
-        per_programme: dict[int, tuple[Programme, int]] = {}
-        for _booklet, programme in chosen:
-            prog, n = per_programme.get(programme.id, (programme, 0))
-            per_programme[programme.id] = (prog, n + 1)
-        for programme, adding in per_programme.values():
-            if programme.limit_per_person is None:
-                continue
-            received = received_count(session, beneficiary_id, programme.id)
-            if over_limit(programme.limit_per_person, received, adding) and reason is None:
-                raise Refused(limit_message(programme, received), field="override")
 
     # --- cancellation -------------------------------------------------------------------
 
@@ -380,12 +315,14 @@ class HandoutService(Service):
                         date=format_date(local_date(handout.cancelled_at)),
                     )
                 )
-            booklets = session.scalars(
-                select(Booklet)
+            given = session.execute(
+                select(Booklet, Programme)
                 .join(HandoutBooklet)
+                .join(Programme)
                 .where(HandoutBooklet.handout_id == handout.id)
                 .order_by(Booklet.number, Booklet.id)
             ).all()
+            booklets = [booklet for booklet, _programme in given]
             booklet_ids = [b.id for b in booklets]
             used = session.scalar(
                 select(Voucher.code)
@@ -411,19 +348,15 @@ class HandoutService(Service):
                     field="returned",
                 )
             change = cancel_change(handout.created_at, now, returned)
+            # The journal head, which every desk's writes lock until their commit, last: the
+            # booklets and vouchers first, and what the returned row shows read before.
+            agent = session.get(Agent, handout.agent_id)
+            excluded = excluded_at_handout(session, handout.id, booklet_ids)
             handout.cancelled_at, handout.cancelled_by = now, actor.id
             handout.cancel_reason = reason
-            ledger.append(
-                session,
-                at=now,
-                agent_id=actor.id,
-                kind=EventKind.CANCELLED,
-                handout_id=handout.id,
-                details=cancelled_details(handout.receipt_number, [b.code for b in booklets]),
-            )
-            for booklet in booklets:
-                if booklet.status not in change.booklet_from:
-                    continue  # voided meanwhile (lost, stolen): stays as it is
+            # Voided meanwhile (lost, stolen), a booklet stays as it is.
+            changed = [b for b in booklets if b.status in change.booklet_from]
+            for booklet in changed:
                 booklet.status, booklet.void_reason = change.booklet, change.reason
                 session.execute(
                     update(Voucher)
@@ -433,6 +366,15 @@ class HandoutService(Service):
                     .values(status=change.voucher, void_reason=change.reason)
                     .execution_options(synchronize_session=False)
                 )
+            ledger.append(
+                session,
+                at=now,
+                agent_id=actor.id,
+                kind=EventKind.CANCELLED,
+                handout_id=handout.id,
+                details=cancelled_details(handout.receipt_number, [b.code for b in booklets]),
+            )
+            for booklet in changed:
                 ledger.append(
                     session,
                     at=now,
@@ -450,7 +392,8 @@ class HandoutService(Service):
                 handout.id,
                 "returned to stock" if change is RETURN_TO_STOCK else "booklets voided",
             )
-            return handout_row(session, handout)
+            lines = [(b, p, b.status, excluded.get(b.id, ())) for b, p in given]
+            return handout_row_of(handout, agent, lines)
 
         return self._db.transaction(work)
 

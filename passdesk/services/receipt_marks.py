@@ -168,11 +168,21 @@ atexit.register(_writer.flush)
 flush = _writer.flush
 
 
-def remember_after_commit(session: Session, desk: Desk, year: int, number: int) -> None:
-    """Once the handout that took receipt `number` commits, raise the marks to it (written in
-    the background: see `_MarkWriter`)."""
+def mark_folders(session: Session) -> tuple[Path | None, Path | None]:
+    """Where the marks are kept: the data folder, and the second backup folder if chosen."""
+    return data_folder(), second_folder_of(session)
+
+
+def remember_after_commit(
+    session: Session,
+    desk: Desk,
+    year: int,
+    number: int,
+    folders: tuple[Path | None, Path | None],
+) -> None:
+    """Once the handout that took receipt `number` commits, raise the marks in `folders` to it
+    (written in the background: see `_MarkWriter`)."""
     key = desk_key(desk)
-    folders = (data_folder(), second_folder_of(session))
     after_commit(session, lambda: _writer.submit(folders, key, year, number))
 
 

@@ -844,3 +844,37 @@ def test_the_returned_handout_shows_its_booklets_handed_out(
     row = services.handouts.hand_out(agent, person.id, codes_=[_booklet(programme, 1)])
     assert [b.status for b in row.booklets] == ["handed_out"]
     assert row == services.handouts.get(row.id)
+
+
+def test_the_rows_a_handout_and_its_cancellation_return_are_the_stored_ones(
+    services: Services,
+    agent: Actor,
+    supervisor: Actor,
+    programme: ProgrammeRow,
+    other_programme: ProgrammeRow,
+    lot: LotRow,
+    person: BeneficiaryRow,
+) -> None:
+    # Both build their row from what they wrote, without reading it back (that would keep the
+    # receipt counter and the journal head, which every desk locks, locked longer): it must
+    # be the row read afterwards, booklets in number order, vouchers left out, statuses.
+    voided = _voucher(programme, 5, 1)
+    services.stock.void(supervisor, voided, "misprint")
+    scanned = [_booklet(other_programme, 7), voided, _booklet(other_programme, 2)]
+    row = services.handouts.hand_out(agent, person.id, codes_=scanned)
+    assert [(b.booklet_code, b.status, b.excluded) for b in row.booklets] == [
+        (_booklet(other_programme, 2), "handed_out", ()),
+        (_booklet(programme, 5), "handed_out", (voided,)),
+        (_booklet(other_programme, 7), "handed_out", ()),
+    ]
+    assert row == services.handouts.get(row.id)
+
+    services.stock.void(supervisor, _booklet(other_programme, 7), "stolen")
+    cancelled = services.handouts.cancel(supervisor, row.id, "Erreur de personne")
+    assert [(b.booklet_code, b.status) for b in cancelled.booklets] == [
+        (_booklet(other_programme, 2), "in_stock"),
+        (_booklet(programme, 5), "in_stock"),
+        (_booklet(other_programme, 7), "voided"),
+    ]
+    assert cancelled == services.handouts.get(row.id)
+    assert services.ledger.verify().ok
