@@ -16,7 +16,7 @@ from passdesk import codes
 from passdesk.errors import Forbidden, InvalidCode, InvalidInput, NotFound, Refused
 from passdesk.services import Services
 from passdesk.services.beneficiaries import BeneficiaryInput
-from passdesk.services.handouts import STOP_DAYS_BEFORE_END
+from passdesk.services.handout_rules import STOP_DAYS_BEFORE_END
 from passdesk.services.rows import Actor, BeneficiaryRow, HandoutRow, LotRow, ProgrammeRow
 
 if TYPE_CHECKING:

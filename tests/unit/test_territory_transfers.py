@@ -402,13 +402,13 @@ def test_a_transfer_committed_between_a_handouts_read_and_write_refuses_the_hand
     """The race above made certain, on PostgreSQL (SQLite's one writer cannot interleave): the
     handout has read the booklet in stock at its desk when the transfer commits; its
     conditional update then finds the booklet held elsewhere, and it is refused whole."""
-    from passdesk.services.handouts import HandoutService
+    from passdesk.services import handouts
 
     second_desk(services)
-    check_limits = HandoutService._check_limits
+    check_limits = handouts.check_limits
 
-    def transfer_meanwhile(self: Any, *args: Any, **kwargs: Any) -> None:
-        check_limits(self, *args, **kwargs)
+    def transfer_meanwhile(*args: Any, **kwargs: Any) -> None:
+        check_limits(*args, **kwargs)
         other = open_database(db_url)
         try:
             thread = threading.Thread(
@@ -426,7 +426,7 @@ def test_a_transfer_committed_between_a_handouts_read_and_write_refuses_the_hand
         finally:
             other.close()
 
-    monkeypatch.setattr(HandoutService, "_check_limits", transfer_meanwhile)
+    monkeypatch.setattr(handouts, "check_limits", transfer_meanwhile)
     with pytest.raises(Refused, match="est détenu par un autre guichet"):
         services.handouts.hand_out(agent, person.id, codes_=[booklet(4, OTHER_CODE)])
     assert (holders(raw, OTHER_CODE)[4], raw.scalar("SELECT count(*) FROM handout")) == (
