@@ -15,7 +15,7 @@ from passdesk.models import Agent, Desk, DeskKind, EventKind
 from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.account_input import agent_name, desk_texts
-from passdesk.services.base import Service, desk_of, require
+from passdesk.services.base import Service, desk_of, first_desk, require
 from passdesk.services.credentials import check_login, check_password, hash_password
 from passdesk.services.desk_details import desk_row
 from passdesk.services.desk_founding import found_desk
@@ -68,8 +68,24 @@ def desk_by_code(session: Session, text: str) -> Desk:
     return desk
 
 
+# Built once, as a plain table statement: a search reads it at each keystroke (people_scope).
+_TWO_DESKS = select(Desk.__table__.c.id).limit(2)
+
+
+def several_desks(session: Session) -> bool:
+    """Whether desks share this database (a territory's), or it is one desk's: the one rule
+    that decides whether anything is filtered, refused or offered per desk."""
+    return len(session.connection().execute(_TWO_DESKS).all()) > 1
+
+
 def coordination(session: Session) -> Desk | None:
     return session.scalar(select(Desk).where(Desk.kind == DeskKind.COORDINATION))
+
+
+def territory_master(session: Session) -> Desk:
+    """The desk whose administrators decide for the territory (its desks, its settings): the
+    coordination, else the database's first desk (the one `init` made)."""
+    return coordination(session) or first_desk(session)
 
 
 def _kind(text: str) -> DeskKind:
@@ -97,9 +113,7 @@ def require_desk_manager(session: Session, actor: Actor) -> Desk:
     territory cannot make itself its master."""
     require(actor, Action.MANAGE_DESKS)
     desk = desk_of(session, actor)
-    master = coordination(session)
-    if master is None:
-        master = session.scalars(select(Desk).order_by(Desk.id).limit(1)).one()
+    master = territory_master(session)
     if desk.id != master.id:
         raise Forbidden(
             _("Only an administrator of the desk {code} manages the territory's desks.").format(
@@ -115,6 +129,11 @@ class DeskService(Service):
     def desks(self) -> list[DeskRow]:
         with self._db.read() as session:
             return [desk_row(d) for d in session.scalars(select(Desk).order_by(Desk.id))]
+
+    def several(self) -> bool:
+        """Whether desks share the database (`several_desks`): the window's territory pages."""
+        with self._db.read() as session:
+            return several_desks(session)
 
     def get(self, desk_id: int) -> DeskRow:
         with self._db.read() as session:
