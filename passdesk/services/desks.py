@@ -22,6 +22,8 @@ from passdesk.services.desk_founding import found_desk
 from passdesk.services.rows import Actor, DeskRow
 
 CODE_LENGTH = 12
+# Words the console reads as "every desk" (`report --scope-desk all`), so no desk is named so.
+RESERVED_CODES = frozenset({"ALL", "TERRITORY"})
 _CODE = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{0,10}[A-Z0-9])?")
 
 
@@ -31,15 +33,16 @@ def code_from_name(name: str, taken: set[str]) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
     base = "-".join(re.findall(r"[A-Z0-9]+", folded))[:CODE_LENGTH].strip("-") or "GUICHET"
     code, n = base, 2
-    while code in taken:
+    while code in taken or code in RESERVED_CODES:
         suffix = f"-{n}"
         code, n = base[: CODE_LENGTH - len(suffix)].strip("-") + suffix, n + 1
     taken.add(code)
     return code
 
 
-def check_code(text: str) -> str:
-    """A desk code as typed ("vaulx" -> "VAULX"), or InvalidInput in French."""
+def check_code(text: str, *, new: bool = False) -> str:
+    """A desk code as typed ("vaulx" -> "VAULX"), or InvalidInput in French; for a `new`
+    desk, not one of the words that mean every desk (`RESERVED_CODES`)."""
     code = (text or "").strip().upper()
     if not _CODE.fullmatch(code):
         raise InvalidInput(
@@ -47,6 +50,14 @@ def check_code(text: str) -> str:
                 "A desk code is 1 to 12 capital letters, digits or hyphens, such as VAULX or "
                 "CCAS-2 ({code} given)."
             ).format(code=code or "«»"),
+            field="code",
+        )
+    if new and code in RESERVED_CODES:
+        raise InvalidInput(
+            _(
+                "{code} cannot be a desk's code: the console reads it as every desk of the "
+                "territory. Choose another one."
+            ).format(code=code),
             field="code",
         )
     return code
@@ -162,7 +173,7 @@ class DeskService(Service):
     ) -> DeskRow:
         """A new desk of the territory with its first administrator (logins are unique in the
         whole database: `--agent LOGIN` needs no desk), journaled as `init` journals the first."""
-        code = check_code(code)
+        code = check_code(code, new=True)
         desk_kind = _kind(kind)
         name, address, postcode, commune = desk_texts(name, address, postcode, commune)
         if not name:
