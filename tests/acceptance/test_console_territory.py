@@ -285,6 +285,16 @@ def test_init_is_not_stopped_by_a_desk_code_left_in_the_environment(
     assert [d["code"] for d in console.data("desk", "list")] == [COORDINATION]
 
 
+def test_the_demonstration_is_not_stopped_by_a_desk_code_left_in_the_environment(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PASSDESK_DESK", VAULX)
+    made = console.run("demo", credentials=False)
+    assert made.status == 0, made
+    monkeypatch.delenv("PASSDESK_DESK")
+    assert len(console.data("desk", "list")) == 1
+
+
 @pytest.mark.parametrize("source", ["--desk-code", "PASSDESK_DESK"])
 def test_a_desk_mismatch_names_where_the_desk_came_from(
     source: str, territory: Territory, monkeypatch: pytest.MonkeyPatch
