@@ -112,14 +112,28 @@ class Output:
 _opened: list[Services] = []
 
 
-def open_services(args: argparse.Namespace) -> Services:
+def _chosen_desk(args: argparse.Namespace) -> tuple[str, str] | None:
+    """The desk code the command was given and where it came from (--desk-code, else the
+    PASSDESK_DESK variable), or None."""
+    if code := getattr(args, "desk_code", None):
+        return code, "--desk-code"
+    if code := os.environ.get(DESK_VARIABLE):
+        return code, DESK_VARIABLE
+    return None
+
+
+def open_services(args: argparse.Namespace, *, founding: bool = False) -> Services:
+    """The services of the command's database, working for the desk --desk-code (or
+    PASSDESK_DESK) names. A `founding` command (init, demo) makes the first desk: there is
+    no desk to look the code up in yet, and a PASSDESK_DESK left in the environment for the
+    other commands must not stop it."""
     from passdesk.services import open_services as open_
 
     services = open_(args.database)
     _opened.append(services)
-    code = getattr(args, "desk_code", None) or os.environ.get(DESK_VARIABLE)
-    if code:
-        services.db.desk_id = services.desks.by_code(code).id
+    chosen = None if founding else _chosen_desk(args)
+    if chosen is not None:
+        services.db.desk_id = services.desks.by_code(chosen[0]).id
     return services
 
 
@@ -166,10 +180,16 @@ def acting_agent(services: Services, args: argparse.Namespace) -> Actor:
     parser to prove it."""
     login = args.agent or services.accounts.actor(None).login
     actor = services.accounts.authenticate(login, _acting_password(args, login))
-    if services.db.desk_id not in (None, actor.desk_id):  # --desk names another desk
+    if services.db.desk_id not in (None, actor.desk_id):
+        chosen = _chosen_desk(args)
         raise Refused(
-            _("{login} works for the desk {code}, not for the one --desk-code names.").format(
-                login=actor.login, code=services.desks.get(actor.desk_id).code
+            _(
+                "{login} works for the desk {code}, not for the desk {chosen} that {source} names."
+            ).format(
+                login=actor.login,
+                code=services.desks.get(actor.desk_id).code,
+                chosen=services.desks.get(services.db.desk_id).code,
+                source=chosen[1] if chosen is not None else "--desk-code",
             )
         )
     return services.act_as(actor)

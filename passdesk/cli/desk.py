@@ -51,7 +51,7 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
     from passdesk.store import display_url
 
     password = new_admin_password(args)
-    services = open_services(args)
+    services = open_services(args, founding=True)
     actor = services.accounts.init_desk(
         name=args.desk,
         admin_login=args.admin,
@@ -78,7 +78,7 @@ def cmd_init(args: argparse.Namespace, out: Output) -> int:
 def cmd_demo(args: argparse.Namespace, out: Output) -> int:
     from passdesk.demo.in_place import build_all_or_nothing
 
-    services = open_services(args)
+    services = open_services(args, founding=True)
 
     def progress(step: str, done: int, total: int) -> None:
         if not out.as_json and sys.stderr.isatty():

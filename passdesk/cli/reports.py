@@ -25,7 +25,7 @@ def _query(args: argparse.Namespace) -> Any:
     from passdesk.services.programmes import parse_date
     from passdesk.services.report_figures import TERRITORY, ReportQuery
 
-    desk = args.scope_desk
+    desk = (args.scope_desk or "").strip() or None  # "" as if not given: the agent's desk
     return ReportQuery(
         parse_date(args.start, "from"),
         parse_date(args.end, "to"),

@@ -50,19 +50,26 @@ class Service:
         return local_date(self._clock())
 
 
+def first_desk(session: Session) -> Desk:
+    """The desk `init` made (the smallest id: desks are never deleted), which holds the
+    territory's settings; NotFound before `init`."""
+    desk = session.scalars(select(Desk).order_by(Desk.id).limit(1)).first()
+    if desk is None:
+        raise NotFound(_("This database has no desk yet. Run: passdesk-admin init --desk NAME"))
+    return desk
+
+
 def the_desk(session: Session) -> Desk:
     """The desk this session works for: the one the process chose (`Database.desk_id`: the
-    logged-in agent's, the console's --desk), else the database's first desk (its only one,
-    or the coordination, which `init` made first)."""
+    logged-in agent's, the console's --desk-code), else the database's first desk, the one
+    `init` made (its only one in a database of one desk; not necessarily the coordination,
+    which may have been added later)."""
     chosen = session.info.get("desk_id")
     if chosen is not None:
         desk = session.get(Desk, chosen)
         if desk is not None:
             return desk
-    desk = session.scalars(select(Desk).order_by(Desk.id).limit(1)).first()
-    if desk is None:
-        raise NotFound(_("This database has no desk yet. Run: passdesk-admin init --desk NAME"))
-    return desk
+    return first_desk(session)
 
 
 def desk_id_in(session: Session) -> int:

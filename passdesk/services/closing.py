@@ -40,7 +40,15 @@ from passdesk.documents.output import StagedOutput
 from passdesk.documents.regie_records import ClosingCount, ClosingRecord, MisplacedBooklet
 from passdesk.errors import InvalidInput, NotFound
 from passdesk.i18n import _, ngettext
-from passdesk.models import Agent, Booklet, BookletStatus, DailyClosing, EventKind, Programme
+from passdesk.models import (
+    Agent,
+    Booklet,
+    BookletStatus,
+    DailyClosing,
+    Desk,
+    EventKind,
+    Programme,
+)
 from passdesk.roles import Action
 from passdesk.services import ledger, serial_formats
 from passdesk.services.base import Service, desk_id_in, desk_of, local_date, require
@@ -349,10 +357,11 @@ class ClosingService(Service):
         return details
 
     def sheet(self, closing_id: int) -> ClosingRecord:
-        """What a recorded closing's sheet prints."""
+        """What a recorded closing's sheet prints: one of the desk the process works for (another
+        desk's closing is "not found", as a number nobody has)."""
         with self._db.read() as session:
             closing = session.get(DailyClosing, closing_id)
-            if closing is None:
+            if closing is None or closing.desk_id != desk_id_in(session):
                 raise NotFound(
                     _("No closing with the number {id}.").format(id=closing_id), field="closing"
                 )
@@ -384,7 +393,7 @@ class ClosingService(Service):
         first = session.get(DailyClosing, closing.corrects_id) if closing.corrects_id else None
         differences = closing.differences or {}
         return ClosingRecord(
-            desk=desk_line(session),
+            desk=desk_line(session, session.get(Desk, closing.desk_id)),
             closing_id=closing.id,
             day=closing.day,
             closed_at=closing.closed_at,

@@ -14,23 +14,20 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from passdesk import codes
 from passdesk.errors import InvalidInput
 from passdesk.i18n import _, ngettext
-from passdesk.models import Agent, Booklet, Desk, EventKind, LedgerEvent, Programme
+from passdesk.models import Agent, Booklet, EventKind, LedgerEvent, Programme
 from passdesk.models.transfer import Transfer
+from passdesk.services.desks import several_desks
+from passdesk.services.replay import examples
 
 OUT = EventKind.TRANSFERRED_OUT.value
 IN = EventKind.TRANSFERRED_IN.value
 RECEIVED = EventKind.RECEIVED.value
-_NAMED = 3
-
-
-def _examples(items: list[str]) -> str:
-    return ", ".join(items[:_NAMED]) + ("…" if len(items) > _NAMED else "")
 
 
 def _number(code: object) -> int | None:
@@ -58,10 +55,7 @@ def transfer_problems(session: Session) -> list[str]:
     A database of one desk has nothing to disagree on (no transfer can go from a desk to
     itself, and the foreign key leaves its booklets one holder): `check` reads no more there
     than before desks could share a database."""
-    if (
-        session.scalar(select(func.count()).select_from(Desk)) == 1
-        and session.scalar(select(Transfer.id).limit(1)) is None
-    ):
+    if not several_desks(session) and session.scalar(select(Transfer.id).limit(1)) is None:
         return []
     programmes = dict(session.execute(select(Programme.id, Programme.code)).all())
     desk_of_agent = dict(session.execute(select(Agent.id, Agent.desk_id)).all())
@@ -139,7 +133,7 @@ def transfer_problems(session: Session) -> list[str]:
                 "{n} booklet is held by another desk than the journal says: {codes}.",
                 "{n} booklets are held by another desk than the journal says: {codes}.",
                 len(moved),
-            ).format(n=len(moved), codes=_examples(moved))
+            ).format(n=len(moved), codes=examples(moved))
         )
     return problems
 

@@ -15,13 +15,15 @@ from passdesk.models import Agent, Desk, DeskKind, EventKind
 from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.account_input import agent_name, desk_texts
-from passdesk.services.base import Service, desk_of, require
+from passdesk.services.base import Service, desk_of, first_desk, require
 from passdesk.services.credentials import check_login, check_password, hash_password
 from passdesk.services.desk_details import desk_row
 from passdesk.services.desk_founding import found_desk
 from passdesk.services.rows import Actor, DeskRow
 
 CODE_LENGTH = 12
+# Words the console reads as "every desk" (`report --scope-desk all`), so no desk is named so.
+RESERVED_CODES = frozenset({"ALL", "TERRITORY"})
 _CODE = re.compile(r"[A-Z0-9](?:[A-Z0-9-]{0,10}[A-Z0-9])?")
 
 
@@ -31,15 +33,16 @@ def code_from_name(name: str, taken: set[str]) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().upper()
     base = "-".join(re.findall(r"[A-Z0-9]+", folded))[:CODE_LENGTH].strip("-") or "GUICHET"
     code, n = base, 2
-    while code in taken:
+    while code in taken or code in RESERVED_CODES:
         suffix = f"-{n}"
         code, n = base[: CODE_LENGTH - len(suffix)].strip("-") + suffix, n + 1
     taken.add(code)
     return code
 
 
-def check_code(text: str) -> str:
-    """A desk code as typed ("vaulx" -> "VAULX"), or InvalidInput in French."""
+def check_code(text: str, *, new: bool = False) -> str:
+    """A desk code as typed ("vaulx" -> "VAULX"), or InvalidInput in French; for a `new`
+    desk, not one of the words that mean every desk (`RESERVED_CODES`)."""
     code = (text or "").strip().upper()
     if not _CODE.fullmatch(code):
         raise InvalidInput(
@@ -47,6 +50,14 @@ def check_code(text: str) -> str:
                 "A desk code is 1 to 12 capital letters, digits or hyphens, such as VAULX or "
                 "CCAS-2 ({code} given)."
             ).format(code=code or "«»"),
+            field="code",
+        )
+    if new and code in RESERVED_CODES:
+        raise InvalidInput(
+            _(
+                "{code} cannot be a desk's code: the console reads it as every desk of the "
+                "territory. Choose another one."
+            ).format(code=code),
             field="code",
         )
     return code
@@ -68,8 +79,24 @@ def desk_by_code(session: Session, text: str) -> Desk:
     return desk
 
 
+# Built once, as a plain table statement: a search reads it at each keystroke (people_scope).
+_TWO_DESKS = select(Desk.__table__.c.id).limit(2)
+
+
+def several_desks(session: Session) -> bool:
+    """Whether desks share this database (a territory's), or it is one desk's: the one rule
+    that decides whether anything is filtered, refused or offered per desk."""
+    return len(session.connection().execute(_TWO_DESKS).all()) > 1
+
+
 def coordination(session: Session) -> Desk | None:
     return session.scalar(select(Desk).where(Desk.kind == DeskKind.COORDINATION))
+
+
+def territory_master(session: Session) -> Desk:
+    """The desk whose administrators decide for the territory (its desks, its settings): the
+    coordination, else the database's first desk (the one `init` made)."""
+    return coordination(session) or first_desk(session)
 
 
 def _kind(text: str) -> DeskKind:
@@ -97,9 +124,7 @@ def require_desk_manager(session: Session, actor: Actor) -> Desk:
     territory cannot make itself its master."""
     require(actor, Action.MANAGE_DESKS)
     desk = desk_of(session, actor)
-    master = coordination(session)
-    if master is None:
-        master = session.scalars(select(Desk).order_by(Desk.id).limit(1)).one()
+    master = territory_master(session)
     if desk.id != master.id:
         raise Forbidden(
             _("Only an administrator of the desk {code} manages the territory's desks.").format(
@@ -115,6 +140,11 @@ class DeskService(Service):
     def desks(self) -> list[DeskRow]:
         with self._db.read() as session:
             return [desk_row(d) for d in session.scalars(select(Desk).order_by(Desk.id))]
+
+    def several(self) -> bool:
+        """Whether desks share the database (`several_desks`): the window's territory pages."""
+        with self._db.read() as session:
+            return several_desks(session)
 
     def get(self, desk_id: int) -> DeskRow:
         with self._db.read() as session:
@@ -143,7 +173,7 @@ class DeskService(Service):
     ) -> DeskRow:
         """A new desk of the territory with its first administrator (logins are unique in the
         whole database: `--agent LOGIN` needs no desk), journaled as `init` journals the first."""
-        code = check_code(code)
+        code = check_code(code, new=True)
         desk_kind = _kind(kind)
         name, address, postcode, commune = desk_texts(name, address, postcode, commune)
         if not name:

@@ -46,10 +46,10 @@ from passdesk.services.base import (
     require,
     system_clock,
 )
+from passdesk.services.desks import several_desks
 from passdesk.services.handout_reading import left_out_codes, short_handouts
 from passdesk.services.people_scope import people_desk, visible_person
 from passdesk.services.print_lines import display_name
-from passdesk.services.report_scope import desk_count
 from passdesk.services.rows import Actor
 from passdesk.services.settings import SettingsService
 from passdesk.store import Database
@@ -113,7 +113,7 @@ def _live() -> object:
 def _rates_desk(session: Session) -> int | None:
     """The desk whose handouts the rates count: the process's in a database of several desks;
     None (every handout, as before) in a database of one."""
-    return desk_id_in(session) if desk_count(session) > 1 else None
+    return desk_id_in(session) if several_desks(session) else None
 
 
 def usage_counts(

@@ -11,24 +11,19 @@ The acting desk is the actor's when there is one, else the desk the process work
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passdesk.errors import Refused
 from passdesk.i18n import _
 from passdesk.models import Booklet, Desk, Handout
 from passdesk.services.base import desk_id_in
+from passdesk.services.desks import several_desks as several_desks  # kept for old imports
 from passdesk.services.rows import Actor
 
 
 def acting_desk_id(session: Session, actor: Actor | None = None) -> int:
     """The desk an operation works for: the actor's, else the process's."""
     return actor.desk_id if actor is not None else desk_id_in(session)
-
-
-def several_desks(session: Session) -> bool:
-    """Whether desks share this database (a territory's), or it is one desk's."""
-    return (session.scalar(select(func.count()).select_from(Desk)) or 0) > 1
 
 
 def desk_label(session: Session, desk_id: int) -> tuple[str, str]:

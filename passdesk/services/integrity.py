@@ -26,8 +26,8 @@ from passdesk.models import (
 )
 from passdesk.services import stock_counts
 from passdesk.services.desk_replay import transfer_problems
-from passdesk.services.holding import several_desks
-from passdesk.services.replay import replay_problems
+from passdesk.services.desks import several_desks
+from passdesk.services.replay import examples, replay_problems
 from passdesk.services.rows import LedgerReport, StockCounts
 
 if TYPE_CHECKING:
@@ -229,12 +229,8 @@ def holder_problems(session: Session) -> list[str]:
             "{n} booklets handed out are held by another desk than the one that handed "
             "them out: {codes}.",
             len(moved),
-        ).format(n=len(moved), codes=_examples(list(moved)))
+        ).format(n=len(moved), codes=examples(list(moved)))
     ]
-
-
-def _examples(codes: list[str]) -> str:
-    return ", ".join(codes[:3]) + ("…" if len(codes) > 3 else "")
 
 
 def register_problems(db: Database) -> list[str]:
@@ -262,7 +258,7 @@ def register_problems(db: Database) -> list[str]:
                     "{n} booklet does not hold its number of vouchers: {codes}.",
                     "{n} booklets do not hold their number of vouchers: {codes}.",
                     len(wrong_size),
-                ).format(n=len(wrong_size), codes=_examples(list(wrong_size)))
+                ).format(n=len(wrong_size), codes=examples(list(wrong_size)))
             )
         # Vouchers agree with their booklet.
         clash = []
@@ -279,7 +275,7 @@ def register_problems(db: Database) -> list[str]:
                     "{n} voucher disagrees with its booklet's status: {codes}.",
                     "{n} vouchers disagree with their booklet's status: {codes}.",
                     len(clash),
-                ).format(n=len(clash), codes=_examples(clash))
+                ).format(n=len(clash), codes=examples(clash))
             )
         # A booklet belongs to at most one live handout, and is not back in stock meanwhile.
         live = (
@@ -302,7 +298,7 @@ def register_problems(db: Database) -> list[str]:
                     "{n} booklet is in a live handout it cannot be in: {codes}.",
                     "{n} booklets are in a live handout they cannot be in: {codes}.",
                     len(twice),
-                ).format(n=len(twice), codes=_examples(list(twice)))
+                ).format(n=len(twice), codes=examples(list(twice)))
             )
         # Replay: the last booklet-level event says what the status must be.
         last_event = (
@@ -354,7 +350,7 @@ def register_problems(db: Database) -> list[str]:
                     "{n} booklet changed without the journal: {codes}.",
                     "{n} booklets changed without the journal: {codes}.",
                     len(behind_back),
-                ).format(n=len(behind_back), codes=_examples(sorted(set(behind_back))))
+                ).format(n=len(behind_back), codes=examples(sorted(set(behind_back))))
             )
         # A voucher voided on its own has its VOIDED event.
         voided_alone = select(LedgerEvent.voucher_id).where(
@@ -380,7 +376,7 @@ def register_problems(db: Database) -> list[str]:
                     "{n} voucher was voided without the journal: {codes}.",
                     "{n} vouchers were voided without the journal: {codes}.",
                     len(silent),
-                ).format(n=len(silent), codes=_examples(list(silent)))
+                ).format(n=len(silent), codes=examples(list(silent)))
             )
         # The lots add up to what the journal says was received.
         received = 0

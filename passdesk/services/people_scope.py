@@ -14,23 +14,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from passdesk.errors import Refused
 from passdesk.i18n import _
 from passdesk.models import Beneficiary, Desk
 from passdesk.services.base import desk_id_in
+from passdesk.services.desks import several_desks
 from passdesk.services.settings import territory_value
-
-# Asked at each keystroke of a search: a Core statement built once costs a fifth of the ORM's.
-_TWO_DESKS = select(Desk.__table__.c.id).limit(2)
 
 
 def people_desk(session: Session, desk_id: int | None = None) -> int | None:
     """The desk whose people `desk_id` (the session's desk by default) sees: itself when the
     database has several desks and does not share its people; None when it sees everyone."""
-    if len(session.connection().execute(_TWO_DESKS).all()) < 2:
+    if not several_desks(session):
         return None
     if territory_value(session, "people_shared"):
         return None

@@ -28,6 +28,7 @@ from passdesk.notice import NoticeSection, as_text, own_sections, standard_secti
 from passdesk.roles import Action
 from passdesk.services import access_log
 from passdesk.services.base import Service, require, the_desk
+from passdesk.services.people_scope import visible_person
 from passdesk.services.print_lines import desk_line
 from passdesk.services.rows import Actor
 from passdesk.services.settings import value_in
@@ -152,7 +153,9 @@ class NoticeService(Service):
         def work(session: Session) -> tuple[Notice, NoticeRecord]:
             notice = stamp(session, now)
             if beneficiary_id is not None:
-                person = session.get(Beneficiary, beneficiary_id)
+                # Another desk's person, unless people are shared, is "not found" as a number
+                # nobody has: no notice stamped on them, no access-log line, no hint.
+                person = visible_person(session, beneficiary_id, actor.desk_id)
                 if person is None:
                     raise NotFound(
                         _("No beneficiary with the number {id}.").format(id=beneficiary_id),

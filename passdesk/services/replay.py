@@ -80,7 +80,9 @@ def replay(session: Session) -> Replayed:
     return state
 
 
-def _examples(codes: list[str]) -> str:
+def examples(codes: list[str]) -> str:
+    """The first three codes of a problem's list, "…" when there are more: `check`'s messages
+    name a few, not thousands."""
     return ", ".join(codes[:3]) + ("…" if len(codes) > 3 else "")
 
 
@@ -101,7 +103,7 @@ def replay_problems(session: Session) -> list[str]:
                 "{n} booklet differs from the journal replayed: {codes}.",
                 "{n} booklets differ from the journal replayed: {codes}.",
                 len(booklets),
-            ).format(n=len(booklets), codes=_examples(booklets))
+            ).format(n=len(booklets), codes=examples(booklets))
         )
     # Vouchers: those whose status is not their booklet's, and those an event moved alone.
     differing = select(Voucher.id, Voucher.booklet_id, Voucher.code, Voucher.status).join(
@@ -130,6 +132,6 @@ def replay_problems(session: Session) -> list[str]:
                 "{n} voucher differs from the journal replayed: {codes}.",
                 "{n} vouchers differ from the journal replayed: {codes}.",
                 len(vouchers),
-            ).format(n=len(vouchers), codes=_examples(vouchers))
+            ).format(n=len(vouchers), codes=examples(vouchers))
         )
     return problems

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from passdesk.errors import Forbidden, InvalidInput, NotFound
 from passdesk.i18n import _
 from passdesk.models import Desk, DeskKind, Funder, FunderShare, Programme, Role
 from passdesk.services.base import desk_of
-from passdesk.services.desks import desk_by_code
+from passdesk.services.desks import desk_by_code, several_desks
 from passdesk.services.report_figures import TERRITORY, ReportQuery
 from passdesk.services.rows import Actor
 from passdesk.text import fold
@@ -49,15 +49,11 @@ def sees_territory(session: Session, actor: Actor) -> bool:
     return actor.role == Role.ADMIN and desk_of(session, actor).kind == DeskKind.COORDINATION
 
 
-def desk_count(session: Session) -> int:
-    return session.scalar(select(func.count(Desk.id))) or 0
-
-
 def desk_scope(session: Session, actor: Actor, wanted: str | None) -> DeskScope:
     """The desks of a report asked for `wanted` (None: the actor's desk; a desk's code; or
     TERRITORY), refused unless the actor may see beyond their desk (`sees_territory`)."""
     own = desk_of(session, actor)
-    several = desk_count(session) > 1
+    several = several_desks(session)
     if wanted is None or (wanted != TERRITORY and wanted.strip().upper() == own.code):
         return DeskScope(own, (own.id,) if several else None)
     if not sees_territory(session, actor):

@@ -26,13 +26,13 @@ from passdesk.models import Desk
 from passdesk.roles import Action
 from passdesk.services.base import Service, require
 from passdesk.services.desk_details import desk_row
+from passdesk.services.desks import several_desks
 from passdesk.services.print_lines import desk_line
 from passdesk.services.report_compute import FiguresBuilder
 from passdesk.services.report_figures import ReportFigures, ReportQuery, funder_lines
 from passdesk.services.report_scope import (
     DeskScope,
     csv_encoding,
-    desk_count,
     desk_scope,
     funder_name,
     sees_territory,
@@ -60,7 +60,7 @@ class ReportService(Service):
         report_figures.TERRITORY."""
         require(actor, Action.VIEW_REPORTS)
         with self._db.read() as session:
-            if desk_count(session) < 2 or not sees_territory(session, actor):
+            if not several_desks(session) or not sees_territory(session, actor):
                 return ()
             return tuple(desk_row(d) for d in session.scalars(select(Desk).order_by(Desk.id)))
 

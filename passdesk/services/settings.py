@@ -7,16 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from passdesk import opening_hours
 from passdesk.errors import InvalidInput, NotFound, Refused
 from passdesk.i18n import LANGUAGES, N_, _
-from passdesk.models import Desk, DeskKind, EventKind, Setting
+from passdesk.models import Desk, EventKind, Setting
 from passdesk.roles import Action, may
 from passdesk.services import ledger
 from passdesk.services.base import Service, desk_id_in, desk_of, require
+from passdesk.services.desks import several_desks, territory_master
 from passdesk.services.rows import Actor
 from passdesk.text import checked_text
 
@@ -34,7 +35,7 @@ class Parameter:
     maximum: int | None = None
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, label msgid)
     # "desk": each desk's own; "territory": one value for every desk of the database, stored
-    # on the coordination desk's row (see `territory_desk`).
+    # on the first desk's row (see `territory_desk`).
     scope: str = "desk"
 
 
@@ -184,7 +185,8 @@ PARAMETERS: tuple[Parameter, ...] = (
 # address rather than among the printing parameters.
 DESK_PARAMETERS = ("desk_opening_hours", "dpo_contact")
 # One value for the territory's desks sharing the database; the settings page shows them only
-# to an administrator of the desk that holds them, when the database has several desks.
+# to an administrator of the desk that decides for the territory (`desks.territory_master`),
+# when the database has several desks.
 TERRITORY_PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "people_shared",
@@ -278,19 +280,16 @@ def _parameter(key: str) -> Parameter:
 # Built once, as plain table statements: a search of a territory's desk reads `people_shared` at
 # each keystroke, and building ORM statements there cost half a millisecond.
 _DESK, _SETTING = Desk.__table__, Setting.__table__
-_TERRITORY_DESK = (
-    select(_DESK.c.id)
-    .order_by(case((_DESK.c.kind == DeskKind.COORDINATION.value, 0), else_=1), _DESK.c.id)
-    .limit(1)
-)
+_TERRITORY_DESK = select(_DESK.c.id).order_by(_DESK.c.id).limit(1)
 _TERRITORY_SETTING = select(_SETTING.c.value).where(
     _SETTING.c.desk_id == bindparam("desk"), _SETTING.c.key == bindparam("key")
 )
 
 
 def territory_desk(session: Session) -> int:
-    """The desk holding the territory's settings: the coordination, else the first desk (a
-    database of one desk holds them on its own row)."""
+    """The desk whose row holds the territory's settings: always the first desk, the one `init`
+    made (desks are never deleted), so that a coordination added or chosen later finds them
+    where they were. Who may change them is another question (`_check_territory_desk`)."""
     holder = session.connection().execute(_TERRITORY_DESK).scalar()
     if holder is None:
         raise NotFound(_("This database has no desk yet. Run: passdesk-admin init --desk NAME"))
@@ -329,10 +328,10 @@ def _stored(session: Session, parameter: Parameter, desk_id: int) -> Any:
 
 
 def _check_territory_desk(session: Session, desk: Desk, parameter: Parameter) -> None:
-    """Refused unless `desk` holds the territory's settings: one desk's administrator does not
-    decide for the others."""
-    holder = session.get(Desk, territory_desk(session))
-    if holder is not None and holder.id != desk.id:
+    """Refused unless `desk` decides for the territory (the coordination, else the first desk):
+    one desk's administrator does not decide for the others."""
+    holder = territory_master(session)
+    if holder.id != desk.id:
         raise Refused(
             _(
                 "{label} applies to every desk of the territory: only an administrator of "
@@ -358,8 +357,7 @@ class SettingsService(Service):
         if not may(actor.role, Action.EDIT_SETTINGS):
             return ()
         with self._db.read() as session:
-            several = len(session.scalars(select(Desk.id).limit(2)).all()) > 1
-            if several and territory_desk(session) == actor.desk_id:
+            if several_desks(session) and territory_master(session).id == actor.desk_id:
                 return TERRITORY_PARAMETERS
         return ()
 
@@ -370,13 +368,15 @@ class SettingsService(Service):
 
         def work(session: Session) -> None:
             desk = desk_of(session, actor)
+            desk_id = desk.id
             if parameter.scope == "territory":
                 _check_territory_desk(session, desk, parameter)
+                desk_id = territory_desk(session)
             setting = session.scalar(
-                select(Setting).where(Setting.desk_id == desk.id, Setting.key == key)
+                select(Setting).where(Setting.desk_id == desk_id, Setting.key == key)
             )
             if setting is None:
-                session.add(Setting(desk_id=desk.id, key=key, value=str(value)))
+                session.add(Setting(desk_id=desk_id, key=key, value=str(value)))
             else:
                 setting.value = str(value)
             # A text setting may say anything: the journal keeps its SHA-256, not the text.

@@ -23,8 +23,9 @@ from passdesk.models.transfer import Transfer
 from passdesk.roles import Action
 from passdesk.services import ledger
 from passdesk.services.base import Service, desk_id_in, desk_of, require
+from passdesk.services.desk_details import desk_row
 from passdesk.services.desks import coordination, desk_by_code
-from passdesk.services.rows import Actor
+from passdesk.services.rows import Actor, DeskRow
 from passdesk.services.transfer_rows import HoldingRow, TransferRow
 
 log = logging.getLogger(__name__)
@@ -254,9 +255,10 @@ class TransferService(Service):
                 for t, programme_code, from_code, to_code, login in session.execute(query)
             ]
 
-    def holdings(self) -> list[HoldingRow]:
+    def holdings(self, actor: Actor) -> list[HoldingRow]:
         """Per desk and programme, the booklets in stock (the coordination's view of who holds
-        what), by desk code then programme code."""
+        what), by desk code then programme code: for whoever may transfer them."""
+        require(actor, Action.TRANSFER_STOCK)
         with self._db.read() as session:
             rows = session.execute(
                 select(Desk.code, Desk.name, Programme.code, func.count(Booklet.id))
@@ -267,3 +269,16 @@ class TransferService(Service):
                 .order_by(Desk.code, Programme.code)
             )
             return [HoldingRow(d, n, p, int(c)) for d, n, p, c in rows]
+
+    def destinations(self, actor: Actor) -> list[DeskRow]:
+        """The desks the actor's desk may give booklets to, as `transfer` decides: every other
+        desk from the coordination (or while there is none), only the coordination from an
+        ordinary desk; so that the window offers nothing the transfer would refuse."""
+        require(actor, Action.TRANSFER_STOCK)
+        with self._db.read() as session:
+            own = desk_of(session, actor)
+            master = coordination(session)
+            if master is not None and master.id != own.id:
+                return [desk_row(master)]
+            others = select(Desk).where(Desk.id != own.id).order_by(Desk.id)
+            return [desk_row(d) for d in session.scalars(others)]

@@ -88,11 +88,14 @@ class LoginDialog(QDialog):
         return self._services is not None
 
     def set_services(self, services: Services) -> None:
-        """The database is open: show the desk's name, and log in if Enter came early."""
+        """The database is open: show the desk's name, and log in if Enter came early. Desks
+        sharing the database keep the neutral heading: the agent's desk is known only once
+        logged in, and another desk's name would tell them they are at the wrong one."""
         self._services = services
         with contextlib.suppress(PassDeskError):
             desk = services.accounts.desk()
-            self.heading.setText(desk.name)
+            if not services.desks.several():
+                self.heading.setText(desk.name)
             if desk.demo:
                 self._show_demo_logins()
         if self._pending:

@@ -271,3 +271,67 @@ def test_desk_list_needs_no_password_and_shows_no_person(territory: Territory) -
     listed: Any = territory.console.run("desk", "list", credentials=False)
     assert listed.status == 0, listed
     assert VAULX in listed.out and "Hélène" not in listed.out + listed.err
+
+
+def test_init_is_not_stopped_by_a_desk_code_left_in_the_environment(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script that sets PASSDESK_DESK for every command still creates the first desk: there
+    is no desk to look the code up in yet."""
+    monkeypatch.setenv("PASSDESK_DESK", VAULX)
+    made = console.run("init", "--desk", "Métropole de Lyon", "--admin-name", "Awa Traoré")
+    assert made.status == 0, made
+    monkeypatch.delenv("PASSDESK_DESK")
+    assert [d["code"] for d in console.data("desk", "list")] == [COORDINATION]
+
+
+def test_the_demonstration_is_not_stopped_by_a_desk_code_left_in_the_environment(
+    console: Console, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PASSDESK_DESK", VAULX)
+    made = console.run("demo", credentials=False)
+    assert made.status == 0, made
+    monkeypatch.delenv("PASSDESK_DESK")
+    assert len(console.data("desk", "list")) == 1
+
+
+@pytest.mark.parametrize("source", ["--desk-code", "PASSDESK_DESK"])
+def test_a_desk_mismatch_names_where_the_desk_came_from(
+    source: str, territory: Territory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    console, kit = territory.console, territory.kit
+    before = kit.dump(console.database)
+    chosen = ["--desk-code", VAULX] if source == "--desk-code" else []
+    if source == "PASSDESK_DESK":
+        monkeypatch.setenv("PASSDESK_DESK", VAULX)
+    refused = console.run(*chosen, "--agent", "admin", *transfer(21, 5))
+    assert refused.status == REFUSED, refused
+    assert (
+        f"admin travaille pour le guichet {COORDINATION}, pas pour le guichet {VAULX} que "
+        f"nomme {source}."
+    ) in refused.err, refused.err
+    assert kit.dump(console.database) == before
+
+
+def test_an_empty_scope_desk_is_the_agents_own_desk(territory: Territory) -> None:
+    console = territory.console
+    period = ["report", "--from", "2020-01-01", "--to", "2040-12-31"]
+    own = console.data("--agent", "vadmin", *period)
+    empty = console.data("--agent", "vadmin", *period, "--scope-desk", "")
+    assert empty["desk"] == own["desk"] == "CCAS de Vaulx-en-Velin"
+    assert empty | {"generated_at": None} == own | {"generated_at": None}
+    refused = console.run("--agent", "vadmin", *period, "--scope-desk", "all")
+    assert refused.status == REFUSED and "coordination" in refused.err, refused
+
+
+@pytest.mark.parametrize("code", ["ALL", "all", "Territory"])
+def test_all_and_territory_cannot_be_desk_codes(code: str, territory: Territory) -> None:
+    console, kit = territory.console, territory.kit
+    before = kit.dump(console.database)
+    refused = console.run(
+        "desk", "add", "--code", code, "--name", "Tous", "--admin", "tous", "--password-stdin",
+        stdin="tous-nuage-tambour-citron\n",
+    )  # fmt: skip
+    assert refused.status == BAD_INPUT, refused
+    assert f"{code.upper()} ne peut pas être le code d'un guichet" in refused.err, refused.err
+    assert kit.dump(console.database) == before

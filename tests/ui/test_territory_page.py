@@ -145,7 +145,7 @@ def test_a_refused_range_moves_nothing_and_says_why_in_french(
     window = open_window(qtbot, territory, territory.admin, runner)
     page = show_transfers(qtbot, window)
     form = page.form
-    before = services.transfers.holdings()
+    before = services.transfers.holdings(territory.admin)
     form.programme.setCurrentIndex(form.programme.findData(PROGRAMME))
     form.first.setFocus()
     type_text(qtbot, "1")
@@ -160,7 +160,10 @@ def test_a_refused_range_moves_nothing_and_says_why_in_french(
     qtbot.waitUntil(lambda: form.message.isVisible() and form.message.is_error())
     assert "Rien n'a été transféré" in form.message.text()
     assert f"{territory.booklet(3)} a été remis" in form.message.text()
-    assert services.transfers.transfers() == [] and services.transfers.holdings() == before
+    assert (
+        services.transfers.transfers() == []
+        and services.transfers.holdings(territory.admin) == before
+    )
     assert page.transfers.rowCount() == 0 and not form.confirm_button.isEnabled()
 
 

@@ -138,13 +138,14 @@ def test_only_an_administrator_of_the_territory_desk_changes_it(
     _share(services, admin, True)
     assert services.settings.get("people_shared") is True  # read by VAULX too
 
-    # With a coordination desk, the setting is its own: VAULX becomes the coordination.
+    # With a coordination desk, its administrators decide: VAULX becomes the coordination,
+    # and the value stays (always stored on the first desk's row).
     raw.execute("UPDATE desk SET kind = 'coordination' WHERE code = 'VAULX'")  # type: ignore[attr-defined]
-    assert services.settings.get("people_shared") is False  # nothing stored on its row yet
-    _share(services, vadmin, True)
     assert services.settings.get("people_shared") is True
+    _share(services, vadmin, False)
+    assert services.settings.get("people_shared") is False
     with pytest.raises(Refused, match=SECOND_NAME):
-        _share(services, admin, False)
+        _share(services, admin, True)
     assert services.settings.territory_parameters(vadmin) == TERRITORY_PARAMETERS
     assert services.settings.territory_parameters(admin) == ()
 

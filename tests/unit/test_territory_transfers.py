@@ -96,7 +96,7 @@ def test_a_transfer_moves_the_range_with_two_events_and_one_row(
     report = check_database(services)
     assert report.ok, report.lines
     # The statuses did not move: still twelve in stock, four of them at VAULX.
-    assert {(h.desk_code, h.in_stock) for h in services.transfers.holdings()} == {
+    assert {(h.desk_code, h.in_stock) for h in services.transfers.holdings(supervisor)} == {
         (FIRST_CODE, 8),
         (SECOND_CODE, 4),
     }

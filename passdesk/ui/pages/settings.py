@@ -53,7 +53,8 @@ class SettingsPage(QWidget):
         self.setAccessibleName(self.title)
         self.may_edit = may(context.actor.role, Action.EDIT_SETTINGS)
         # The territory's own parameters (several desks in the database) show only to an
-        # administrator of the desk that holds them.
+        # administrator of the desk that decides for the territory (the coordination, else the
+        # first desk).
         territory = context.services.settings.territory_parameters(context.actor)
         self.parameters = parameters = parameters + territory
         self.stored: dict[str, Any] = {}

@@ -78,17 +78,6 @@ class TransferPlan:
         )
 
 
-def destinations(desks: list[DeskRow], own_id: int) -> list[DeskRow]:
-    """The desks the agent's desk may give booklets to: every other one from the coordination
-    (or while there is none), only the coordination from an ordinary desk (the service's rule,
-    so that the list offers nothing it would refuse)."""
-    others = [d for d in desks if d.id != own_id]
-    master = next((d for d in desks if d.kind == "coordination"), None)
-    if master is None or master.id == own_id:
-        return others
-    return [master]
-
-
 class _EnterChecks(QObject):
     """Enter on the destination list asks for the confirmation, as on the count field."""
 
@@ -185,14 +174,15 @@ class TransferForm(QGroupBox):
     # --- what the choices are -----------------------------------------------------------
 
     def set_choices(self, programmes: list[ProgrammeRow], desks: list[DeskRow]) -> None:
-        """The programmes and the desks the agent may send to; the current choices are kept."""
+        """The programmes and the desks the agent may send to (the service's rule, so that
+        the list offers nothing it would refuse); the current choices are kept."""
         self._programmes, self._desks = programmes, desks
-        own = self.context.actor.desk_id
+        targets = self.context.services.transfers.destinations(self.context.actor)
         for combo, items in (
             (self.programme, [(f"{p.code} — {p.name}", p.code) for p in programmes]),
             (
                 self.target,
-                [(f"{d.code} — {d.name}", d.code) for d in destinations(desks, own)],
+                [(f"{d.code} — {d.name}", d.code) for d in targets],
             ),
         ):
             chosen = combo.currentData()

@@ -40,7 +40,7 @@ RECENT = 200  # transfers listed: a territory makes a few a week
 
 def several_desks(context: UiContext) -> bool:
     """Whether the page has a use: a database of one desk has nobody to transfer to."""
-    return len(context.services.desks.desks()) > 1
+    return context.services.desks.several()
 
 
 class TransfersPage(QWidget):
@@ -87,10 +87,10 @@ class TransfersPage(QWidget):
         """Re-read the desks' stock, the transfers, and the form's choices."""
         services = self.context.services
         self.form.set_choices(services.programmes.list(), services.desks.desks())
-        self.holdings.set_rows(services.transfers.holdings())
+        self.holdings.set_rows(services.transfers.holdings(self.context.actor))
         self.transfers.set_rows(services.transfers.transfers(limit=RECENT))
 
     def _on_form_transferred(self, _row: TransferRow) -> None:
-        self.holdings.set_rows(self.context.services.transfers.holdings())
+        self.holdings.set_rows(self.context.services.transfers.holdings(self.context.actor))
         self.transfers.set_rows(self.context.services.transfers.transfers(limit=RECENT))
         self.transfers_view.selectRow(0)  # the one just made, on top
