@@ -137,9 +137,7 @@ def test_each_desk_marks_its_receipts_in_its_own_second_folder(
     with services.db.read() as session:  # the process works for VAULX
         assert receipt_marks.second_folder_of(session) == theirs
         keys = {i: d.key for i, d in receipt_marks.desks_counters(session).items()}
-    assert receipt_marks.read_marks(theirs)[keys[vaulx.desk_id]] == {
-        year(receipt): number(receipt)
-    }
+    assert receipt_marks.read_marks(theirs)[keys[vaulx.desk_id]] == {year(receipt): number(receipt)}
     assert keys[vaulx.desk_id] not in receipt_marks.read_marks(ours)
     services.act_as(admin)
     with services.db.read() as session:
@@ -168,6 +166,7 @@ def test_a_restore_is_refused_when_another_desks_counter_moved_since_its_plan(
     with pytest.raises(Refused, match="Relancez la restauration"):
         services.restore.restore(backup, admin)
     assert raw.scalar("SELECT max(id) FROM ledger_event") == before
-    assert raw.scalar(
-        "SELECT last_number FROM receipt_counter WHERE desk_id = ?", (vaulx.desk_id,)
-    ) == 6
+    assert (
+        raw.scalar("SELECT last_number FROM receipt_counter WHERE desk_id = ?", (vaulx.desk_id,))
+        == 6
+    )
