@@ -160,10 +160,10 @@ def restore(
     floors: Mapping[int, Mapping[int, int]],
 ) -> None:
     """Replace the database's tables with the archive's and raise every desk's receipt counters
-    to `floors` (desk id -> year -> number), all in one transaction that began by locking the journal, the counters and the
-    people (other desks wait, then see the restored register) and by checking that nothing was
-    recorded since the plan (`expected`): no handout can slip in between the restore and the
-    counters' raise and take a number already printed.
+    to `floors` (desk id -> year -> number), all in one transaction that began by locking the
+    journal, the counters and the people (other desks wait, then see the restored register) and
+    by checking that nothing was recorded since the plan (`expected`): no handout can slip in
+    between the restore and the counters' raise and take a number already printed.
 
     pg_restore writes the archive as SQL, which psql runs between the check and the raise
     (`--single-transaction` wraps the three; any error rolls everything back)."""
