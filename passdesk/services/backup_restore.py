@@ -3,9 +3,10 @@ counters kept ahead of every number already printed.
 
 What is lost is the journal's events after the point where the backup and the database being
 replaced part ways (their chains agree up to there: each event's hash covers all before it), and
-the people registered since. The receipt counters of the restored copy are raised to the highest
-of its own, those of the database being replaced (when it can be read) and the high-water marks
-kept beside the data (`receipt_marks`): a number already printed is never handed out again.
+the people registered since. The receipt counters of the restored copy, every desk's, are raised
+to the highest of its own, those of the database being replaced (when it can be read) and the
+high-water marks kept beside the data (`receipt_marks`): a number already printed is never handed
+out again.
 
 The order makes a restore safe to kill at any moment: the marks are raised first (so that the
 next start raises the counters even if nothing else happened), the current database is copied
@@ -21,7 +22,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, func, select
@@ -95,9 +96,9 @@ class LostEvent:
 class _Facts:
     """What a restore needs to know of one side (the backup or the current database)."""
 
-    desk_key: str | None
+    desk_key: str | None  # the first desk's: the database's identity
     desk_name: str | None
-    counters: dict[int, int]
+    desks: dict[int, receipt_marks.DeskCounters]  # every desk, its counters
     last_event: int
     hash_at: Callable[[int], str | None]
     people: int  # the highest person number
@@ -115,13 +116,19 @@ class RestorePlan:
     lost_people: int
     returning_events: int  # events the backup holds that the current database does not
     other_desk: str | None  # the current desk's name, when the backup is another desk's
-    counters: dict[int, int]  # each year's last receipt number after the restore
+    floors: receipt_marks.Floors  # each desk's last receipt number per year after the restore
+    desks: dict[int, receipt_marks.DeskCounters]  # the backup's desks
     current_damaged: bool = False  # SQLite finds it damaged: it is replaced (and kept aside)
     current: backups.RegisterState | None = None  # what the plan saw of the current database
 
     @property
     def current_readable(self) -> bool:
         return self.current_problem is None
+
+    @property
+    def counters(self) -> dict[int, int]:
+        """The first desk's (a database of one desk: its only desk's)."""
+        return self.floors.get(min(self.desks), {}) if self.desks else {}
 
     def lines(self) -> list[str]:
         """The plan in French, as the console prints it and the window shows it."""
@@ -161,12 +168,15 @@ class RestorePlan:
                     "Careful: this backup is another desk's than the current database ({desk})."
                 ).format(desk=self.other_desk)
             )
-        for year, number in sorted(self.counters.items()):
-            said.append(
-                _("Receipts of {year} will go on from number {next}.").format(
-                    year=year, next=number + 1
+        several = len(self.desks) > 1
+        for desk_id, floor in sorted(self.floors.items()):
+            for year, number in sorted(floor.items()):
+                text = (
+                    _("Receipts of desk {desk} of {year} will go on from number {next}.")
+                    if several
+                    else _("Receipts of {year} will go on from number {next}.")
                 )
-            )
+                said.append(text.format(desk=self.desks[desk_id].code, year=year, next=number + 1))
         return said
 
 
@@ -174,7 +184,12 @@ class RestorePlan:
 class RestoreResult:
     plan: RestorePlan
     safety_copy: Path | None  # the database as it was before the restore
-    counters: dict[int, int]
+    floors: receipt_marks.Floors  # each desk's counters after the restore
+
+    @property
+    def counters(self) -> dict[int, int]:
+        """The first desk's (a database of one desk: its only desk's)."""
+        return self.floors.get(min(self.plan.desks), {}) if self.plan.desks else {}
 
 
 def common_prefix(
@@ -198,48 +213,45 @@ def common_prefix(
     return low
 
 
-def _session_facts(session: Session) -> _Facts:
+def _session_facts(session: Session, desk_id: int | None) -> _Facts:
+    """`desk_id`: the desk this process works for (its second backup folder is read)."""
     desk = session.scalars(select(Desk).order_by(Desk.id).limit(1)).first()
-    key, counters = receipt_marks.counters(session)
+    desks = receipt_marks.desks_counters(session)
     head = session.get(LedgerHead, 1)
 
     def hash_at(number: int) -> str | None:
         return session.scalar(select(LedgerEvent.hash).where(LedgerEvent.id == number))
 
     return _Facts(
-        desk_key=key,
+        desk_key=desks[min(desks)].key if desks else None,
         desk_name=desk.name if desk is not None else None,
-        counters=counters,
+        desks=desks,
         last_event=head.last_id if head is not None else 0,
         hash_at=hash_at,
         people=session.scalar(select(func.max(Beneficiary.id))) or 0,
-        second_folder=receipt_marks.second_folder_of(session),
+        second_folder=receipt_marks.second_folder_of(session, desk_id),
     )
 
 
-def _archive_facts(archive: Path) -> _Facts:
+def _archive_facts(archive: Path, desk_id: int | None) -> _Facts:
     """The same facts read from a PostgreSQL archive's table data, without a server."""
-    desks = pg_backups.table_rows(archive, "desk")
+    rows = sorted(pg_backups.table_rows(archive, "desk"), key=lambda r: int(str(r["id"])))
     events = {int(str(r["id"])): r["hash"] for r in pg_backups.table_rows(archive, "ledger_event")}
-    key = None
-    if desks:
-        first = min(desks, key=lambda r: int(str(r["id"])))
-        created = datetime.fromisoformat(str(first["created_at"])).replace(tzinfo=UTC)
-        key = receipt_marks.desk_key(Desk(id=int(str(first["id"])), created_at=created))
-    counters = {
-        int(str(r["year"])): int(str(r["last_number"]))
-        for r in pg_backups.table_rows(archive, "receipt_counter")
-    }
+    counters = pg_backups.table_rows(archive, "receipt_counter")
+    desks = receipt_marks.archive_desks(rows, counters)
     people = [int(str(r["id"])) for r in pg_backups.table_rows(archive, "beneficiary")]
+    chosen = desk_id if desk_id in desks else min(desks, default=None)
     folders = [
         r["value"]
         for r in pg_backups.table_rows(archive, "setting")
-        if r["key"] == receipt_marks.SECOND_FOLDER_KEY and r["value"]
+        if r["key"] == receipt_marks.SECOND_FOLDER_KEY
+        and r["value"]
+        and str(r.get("desk_id")) == str(chosen)
     ]
     return _Facts(
-        desk_key=key,
-        desk_name=str(desks[0]["name"]) if desks else None,
-        counters=counters,
+        desk_key=desks[min(desks)].key if desks else None,
+        desk_name=str(rows[0]["name"]) if rows else None,
+        desks=desks,
         last_event=max(events, default=0),
         hash_at=lambda number: events.get(number),
         people=max(people, default=0),
@@ -267,14 +279,15 @@ class RestoreService(Service):
             copy = open_backup(backup)
             try:
                 with copy.read() as backup_session:
-                    return self._plan(backup, _session_facts(backup_session))
+                    saved = _session_facts(backup_session, self._db.desk_id)
+                    return self._plan(backup, saved)
             except (SQLAlchemyError, ValueError) as error:
                 raise Refused(
                     _("{path} cannot be read as a PassDesk backup.").format(path=backup)
                 ) from error
             finally:
                 copy.close()
-        return self._plan(backup, _archive_facts(backup))
+        return self._plan(backup, _archive_facts(backup, self._db.desk_id))
 
     def _plan(self, backup: Path, saved: _Facts) -> RestorePlan:
         path = self._db.path
@@ -284,15 +297,17 @@ class RestoreService(Service):
         else:
             try:
                 with self._db.read() as session:
-                    return self._compare(backup, saved, _session_facts(session), session)
+                    current = _session_facts(session, self._db.desk_id)
+                    return self._compare(backup, saved, current, session)
             # (busy, read-only, a full disk: the error goes on, and nothing is replaced)
             except DamagedDatabase as error:
                 problem, damaged = error.message, True
             except SQLAlchemyError as error:  # not a PassDesk database any more
                 problem, damaged = type(error).__name__, True
         log.warning("current database unreadable while planning a restore")
+        floors = self._floor(saved, None)
         return RestorePlan(
-            backup, saved.last_event, problem, (), 0, 0, None, self._floor(saved, None), damaged
+            backup, saved.last_event, problem, (), 0, 0, None, floors, saved.desks, damaged
         )
 
     def _compare(
@@ -332,27 +347,33 @@ class RestoreService(Service):
             saved.last_event - shared,
             None if same_desk else current.desk_name,
             self._floor(saved, current if same_desk else None),
+            saved.desks,
             current=backups.RegisterState(
-                current.last_event, current.people, tuple(sorted(current.counters.items()))
+                current.last_event,
+                current.people,
+                tuple(
+                    (desk_id, year, number)
+                    for desk_id, desk in sorted(current.desks.items())
+                    for year, number in sorted(desk.counters.items())
+                ),
             ),
         )
 
-    def _floor(self, saved: _Facts, current: _Facts | None) -> dict[int, int]:
-        """Each year's last receipt number after the restore: the highest ever known."""
-        floor = dict(saved.counters)
-        sources = [current.counters] if current is not None else []
-        if saved.desk_key is not None:
-            folders = [
-                receipt_marks.data_folder(),
-                saved.second_folder,
-                current.second_folder if current is not None else None,
-                self._backups.second_folder() if current is not None else None,
-            ]
-            sources.append(receipt_marks.marks_for(saved.desk_key, folders))
-        for source in sources:
-            for year, number in source.items():
-                floor[year] = max(floor.get(year, 0), number)
-        return floor
+    def _floor(self, saved: _Facts, current: _Facts | None) -> receipt_marks.Floors:
+        """Each desk's last receipt number per year after the restore: the highest ever known
+        (the current database's counters count for the desks it holds under the same key)."""
+        folders = [
+            receipt_marks.data_folder(),
+            saved.second_folder,
+            current.second_folder if current is not None else None,
+            self._backups.second_folder() if current is not None else None,
+        ]
+        same = {
+            desk_id: desk.counters
+            for desk_id, desk in (current.desks if current is not None else {}).items()
+            if desk_id in saved.desks and saved.desks[desk_id].key == desk.key
+        }
+        return receipt_marks.floors_of(saved.desks, folders, same)
 
     # --- doing it ---------------------------------------------------------------------------
 
@@ -388,15 +409,15 @@ class RestoreService(Service):
                 ).format(revision=verified.revision)
             )
         report(1, 5)
-        key = self._mark(plan)
+        self._mark(plan)
         safety = self._safety_copy(plan)
         report(2, 5)
         if self._db.is_sqlite:
-            counters = self._restore_sqlite(backup, plan, key)
+            counters = self._restore_sqlite(backup, plan)
         else:
-            counters = self._floor_at_swap(plan, key)
+            counters = self._floor_at_swap(plan)
             try:
-                pg_backups.restore(self._db.url, backup, expected=plan.current, floor=counters)
+                pg_backups.restore(self._db.url, backup, expected=plan.current, floors=counters)
             except pg_backups.RegisterChanged as changed:
                 raise Refused(_(REGISTER_CHANGED)) from changed
         report(4, 5)
@@ -410,38 +431,19 @@ class RestoreService(Service):
         )
         return RestoreResult(plan, safety, counters)
 
-    def _mark(self, plan: RestorePlan) -> str | None:
-        """Raise the high-water marks to the counters the restore will set, first; the
-        backup's desk key."""
-        copy = open_backup(plan.backup) if self._db.is_sqlite else None
-        try:
-            if copy is not None:
-                with copy.read() as session:
-                    key = receipt_marks.counters(session)[0]
-            else:
-                key = _archive_facts(plan.backup).desk_key
-        finally:
-            if copy is not None:
-                copy.close()
-        if key is not None:
-            for year, number in plan.counters.items():
-                receipt_marks.record(self._mark_folders(), key, year, number)
-        return key
+    def _mark(self, plan: RestorePlan) -> None:
+        """Raise every desk's high-water marks to the counters the restore will set, first."""
+        receipt_marks.record_floors(self._mark_folders(), plan.desks, plan.floors)
 
     def _mark_folders(self) -> tuple[Path | None, ...]:
         return (receipt_marks.data_folder(), self._backups.second_folder())
 
-    def _floor_at_swap(self, plan: RestorePlan, key: str | None) -> dict[int, int]:
+    def _floor_at_swap(self, plan: RestorePlan) -> receipt_marks.Floors:
         """The plan's counters raised to the marks as they are now (this process's handouts
-        since the plan flushed to them first), the marks raised to the result."""
-        floor = dict(plan.counters)
-        if key is None:
-            return floor
-        for year, number in receipt_marks.marks_for(key, self._mark_folders()).items():
-            floor[year] = max(floor.get(year, 0), number)
-        for year, number in floor.items():
-            receipt_marks.record(self._mark_folders(), key, year, number)
-        return floor
+        since the plan flushed to them first), the marks raised to the result; every desk's."""
+        floors = receipt_marks.floors_of(plan.desks, self._mark_folders(), plan.floors)
+        receipt_marks.record_floors(self._mark_folders(), plan.desks, floors)
+        return floors
 
     def _safety_copy(self, plan: RestorePlan) -> Path | None:
         """The database as it is now, kept aside (never rotated away); a damaged file is
@@ -463,19 +465,19 @@ class RestoreService(Service):
         backups.discard(path)
         return kept
 
-    def _restore_sqlite(self, backup: Path, plan: RestorePlan, key: str | None) -> dict[int, int]:
+    def _restore_sqlite(self, backup: Path, plan: RestorePlan) -> receipt_marks.Floors:
         """Copy the backup beside the live file, then, while every other writer waits
         (`backups.swap_in`), check that nothing was recorded since the plan, raise the copy's
         counters to what is known then, and put it in place."""
         target = self._db.path
         assert target is not None
-        counters: dict[int, int] = {}
+        counters: receipt_marks.Floors = {}
 
         def prepare(live: sqlite3.Connection) -> None:
             if plan.current is not None and backups.sqlite_register_state(live) != plan.current:
                 log.warning("register changed between a restore's plan and its swap: refused")
                 raise Refused(_(REGISTER_CHANGED))
-            counters.update(self._floor_at_swap(plan, key))
+            counters.update(self._floor_at_swap(plan))
             engine = create_engine(f"sqlite:///{part}")
             try:
                 with Session(engine) as session, session.begin():

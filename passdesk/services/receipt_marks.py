@@ -10,7 +10,9 @@ present (a USB drive), so that even a lost disk does not bring numbers back: the
 lost handouts keep their numbers, and the desk goes on from the next one (a gap, never a reuse).
 
 The file is small JSON keyed by the desk's identity (its id and creation moment), so that the
-marks of a demonstration database never move the counters of the real one.
+marks of a demonstration database never move the counters of the real one. Each desk sharing a
+database has its own series, hence its own marks and counters: a restore or a start raises every
+desk's (`Floors`: desk id -> year -> number).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ import logging
 import threading
 import time
 from collections.abc import Iterable, Mapping
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from passdesk import paths, staged
@@ -38,6 +41,7 @@ MARKS_FILE = "receipt-marks.json"
 SECOND_FOLDER_KEY = "backup_folder"  # the setting naming the second backup folder
 
 Marks = dict[str, dict[int, int]]  # desk key -> year -> last number handed out
+Floors = dict[int, dict[int, int]]  # desk id -> year -> last number handed out
 
 
 def desk_key(desk: Desk) -> str:
@@ -53,9 +57,17 @@ def data_folder() -> Path | None:
         return None
 
 
-def second_folder_of(session: Session) -> Path | None:
-    """The second backup folder the admin chose, if any (it may be absent right now)."""
-    value = session.scalar(select(Setting.value).where(Setting.key == SECOND_FOLDER_KEY))
+def second_folder_of(session: Session, desk_id: int | None = None) -> Path | None:
+    """The second backup folder an admin chose, if any (it may be absent right now): the one of
+    the desk this process works for (`session.info["desk_id"]`, unless `desk_id` names another;
+    the first desk when none is chosen or the chosen one is not in this database), since that
+    is where this process's backups go and the drive plugged into this computer."""
+    chosen = desk_id if desk_id is not None else session.info.get("desk_id")
+    if chosen is None or session.get(Desk, chosen) is None:
+        chosen = session.scalar(select(func.min(Desk.id)))
+    value = session.scalar(
+        select(Setting.value).where(Setting.key == SECOND_FOLDER_KEY, Setting.desk_id == chosen)
+    )
     return Path(value) if value and value.strip() else None
 
 
@@ -194,50 +206,127 @@ def marks_for(key: str, folders: Iterable[Path | None]) -> dict[int, int]:
     return found.get(key, {})
 
 
+@dataclass(frozen=True)
+class DeskCounters:
+    """One desk of a database as the marks see it: its identity across copies (`desk_key`),
+    its code (said in a restore's plan) and its receipt counters, per year."""
+
+    key: str
+    code: str
+    counters: dict[int, int]
+
+
+def desks_counters(session: Session) -> dict[int, DeskCounters]:
+    """Every desk of a database, by id (ordered: the first desk first)."""
+    numbers: Floors = {}
+    for desk_id, year, number in session.execute(
+        select(ReceiptCounter.desk_id, ReceiptCounter.year, ReceiptCounter.last_number)
+    ).all():
+        numbers.setdefault(int(desk_id), {})[int(year)] = int(number)
+    return {
+        desk.id: DeskCounters(desk_key(desk), desk.code, numbers.get(desk.id, {}))
+        for desk in session.scalars(select(Desk).order_by(Desk.id))
+    }
+
+
+def archive_desks(
+    desk_rows: Iterable[Mapping[str, str | None]], counter_rows: Iterable[Mapping[str, str | None]]
+) -> dict[int, DeskCounters]:
+    """The same, read from the rows of a PostgreSQL archive (COPY text: every value a string)."""
+    numbers: Floors = {}
+    for row in counter_rows:
+        years = numbers.setdefault(int(str(row["desk_id"])), {})
+        years[int(str(row["year"]))] = int(str(row["last_number"]))
+    desks = {}
+    for row in sorted(desk_rows, key=lambda r: int(str(r["id"]))):
+        created = datetime.fromisoformat(str(row["created_at"])).replace(tzinfo=UTC)
+        desk = Desk(id=int(str(row["id"])), created_at=created)
+        code = str(row.get("code") or row["name"])
+        desks[desk.id] = DeskCounters(desk_key(desk), code, numbers.get(desk.id, {}))
+    return desks
+
+
 def counters(session: Session) -> tuple[str | None, dict[int, int]]:
-    """The desk's key and its receipt counters, per year, as a database holds them."""
-    desk = session.scalars(select(Desk).order_by(Desk.id).limit(1)).first()
-    if desk is None:
+    """The first desk's key and its receipt counters, per year, as a database holds them (a
+    database of one desk: its only desk)."""
+    desks = desks_counters(session)
+    if not desks:
         return None, {}
-    rows = session.execute(
-        select(ReceiptCounter.year, ReceiptCounter.last_number).where(
-            ReceiptCounter.desk_id == desk.id
+    first = desks[min(desks)]
+    return first.key, first.counters
+
+
+def highest(*sources: Mapping[int, int]) -> dict[int, int]:
+    """Each year's highest number over `sources`."""
+    found: dict[int, int] = {}
+    for source in sources:
+        for year, number in source.items():
+            found[year] = max(found.get(year, 0), number)
+    return found
+
+
+def floors_of(
+    desks: Mapping[int, DeskCounters], folders: Iterable[Path | None], *known: Floors
+) -> Floors:
+    """Each desk's highest number per year over its own counters, those `known` for it (by
+    desk id) and its marks in `folders`; a desk that never gave a number is left out."""
+    folders = tuple(folders)
+    floors: Floors = {}
+    for desk_id, desk in desks.items():
+        floor = highest(
+            desk.counters, *(k.get(desk_id, {}) for k in known), marks_for(desk.key, folders)
         )
-    ).all()
-    return desk_key(desk), {int(year): int(number) for year, number in rows}
+        if floor:
+            floors[desk_id] = floor
+    return floors
 
 
-def raise_counters(session: Session, floor: Mapping[int, int]) -> dict[int, int]:
-    """Put each year's counter at least at `floor[year]` (in the caller's transaction);
-    returns the years raised and their new last numbers."""
-    desk = session.scalars(select(Desk).order_by(Desk.id).limit(1)).first()
-    if desk is None:
-        return {}
-    raised: dict[int, int] = {}
-    for year, number in sorted(floor.items()):
-        counter = session.get(ReceiptCounter, (desk.id, year))
-        if counter is None:
-            session.add(ReceiptCounter(desk_id=desk.id, year=year, last_number=number))
-            raised[year] = number
-        elif counter.last_number < number:
-            counter.last_number = number
-            raised[year] = number
+def record_floors(
+    folders: Iterable[Path | None], desks: Mapping[int, DeskCounters], floors: Floors
+) -> None:
+    """Raise the marks in `folders` to every desk's `floors` (see `record`)."""
+    folders = tuple(folders)
+    for desk_id, floor in floors.items():
+        for year, number in floor.items():
+            record(folders, desks[desk_id].key, year, number)
+
+
+def raise_counters(session: Session, floors: Mapping[int, Mapping[int, int]]) -> Floors:
+    """Put each desk's counter of each year at least at `floors[desk id][year]` (in the caller's
+    transaction; a desk this database does not hold is left out); returns the counters raised,
+    per desk, and their new last numbers."""
+    raised: Floors = {}
+    for desk_id, floor in sorted(floors.items()):
+        if session.scalar(select(Desk.id).where(Desk.id == desk_id)) is None:
+            continue
+        for year, number in sorted(floor.items()):
+            counter = session.get(ReceiptCounter, (desk_id, year))
+            if counter is None:
+                session.add(ReceiptCounter(desk_id=desk_id, year=year, last_number=number))
+            elif counter.last_number < number:
+                counter.last_number = number
+            else:
+                continue
+            raised.setdefault(desk_id, {})[year] = number
     session.flush()
     return raised
 
 
-def apply_marks(db: Database) -> dict[int, int]:
-    """At start-up: raise the receipt counters to the marks kept beside the data, in case the
-    database was put back from an older copy behind PassDesk's back (a file copied by hand, a
-    restore that was interrupted). Returns the years raised; usually nothing is written."""
+def apply_marks(db: Database) -> Floors:
+    """At start-up: raise every desk's receipt counters to the marks kept beside the data, in
+    case the database was put back from an older copy behind PassDesk's back (a file copied by
+    hand, a restore that was interrupted). Returns the counters raised, per desk; usually
+    nothing is written."""
     try:
         with db.read() as session:
-            key, found = counters(session)
+            desks = desks_counters(session)
             second = second_folder_of(session)
-        if key is None:
-            return {}
-        marks = marks_for(key, (data_folder(), second))
-        behind = {year: n for year, n in marks.items() if n > found.get(year, 0)}
+        behind: Floors = {}
+        for desk_id, desk in desks.items():
+            marks = marks_for(desk.key, (data_folder(), second))
+            late = {year: n for year, n in marks.items() if n > desk.counters.get(year, 0)}
+            if late:
+                behind[desk_id] = late
         if not behind:
             return {}
         raised = db.transaction(lambda session: raise_counters(session, behind))

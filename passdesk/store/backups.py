@@ -53,7 +53,7 @@ class RegisterState:
 
     last_event: int
     people: int  # the highest person number
-    counters: tuple[tuple[int, int], ...]  # (year, last receipt number), the first desk's
+    counters: tuple[tuple[int, int, int], ...]  # (desk id, year, last receipt number), every desk's
 
 
 def sqlite_register_state(connection: sqlite3.Connection) -> RegisterState:
@@ -61,11 +61,12 @@ def sqlite_register_state(connection: sqlite3.Connection) -> RegisterState:
     head = connection.execute("SELECT last_id FROM ledger_head WHERE id = 1").fetchone()
     people = connection.execute("SELECT coalesce(max(id), 0) FROM beneficiary").fetchone()
     counters = connection.execute(
-        "SELECT year, last_number FROM receipt_counter "
-        "WHERE desk_id = (SELECT min(id) FROM desk) ORDER BY year"
+        "SELECT desk_id, year, last_number FROM receipt_counter ORDER BY desk_id, year"
     ).fetchall()
     return RegisterState(
-        int(head[0]) if head else 0, int(people[0]), tuple((int(y), int(n)) for y, n in counters)
+        int(head[0]) if head else 0,
+        int(people[0]),
+        tuple((int(d), int(y), int(n)) for d, y, n in counters),
     )
 
 

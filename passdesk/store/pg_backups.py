@@ -115,28 +115,33 @@ def _guard_sql(expected: RegisterState | None) -> str:
     register is no longer what the plan listed."""
     if expected is None:  # nothing readable to protect: the tables may not even be there
         return "SELECT 1"
-    counters = ",".join(f"{year}:{number}" for year, number in expected.counters)
+    counters = ",".join(f"{desk}:{year}:{number}" for desk, year, number in expected.counters)
     return (
         "LOCK TABLE public.ledger_head, public.receipt_counter, public.ledger_event, "
         "public.beneficiary IN EXCLUSIVE MODE;\n"
         "DO $$ BEGIN IF (SELECT coalesce(max(last_id), 0) FROM public.ledger_head) "
         f"<> {int(expected.last_event)} "
         f"OR (SELECT coalesce(max(id), 0) FROM public.beneficiary) <> {int(expected.people)} "
-        "OR coalesce((SELECT string_agg(year || ':' || last_number, ',' ORDER BY year) "
-        "FROM public.receipt_counter WHERE desk_id = (SELECT min(id) FROM public.desk)), '') "
+        "OR coalesce((SELECT string_agg(desk_id || ':' || year || ':' || last_number, ',' "
+        "ORDER BY desk_id, year) FROM public.receipt_counter), '') "
         f"<> '{counters}' THEN RAISE EXCEPTION '{REGISTER_CHANGED}'; END IF; END $$;"
     )
 
 
-def _floor_sql(floor: Mapping[int, int]) -> str:
-    """Each year's counter raised to at least `floor[year]`, in the restore's transaction."""
-    if not floor:
+def _floor_sql(floors: Mapping[int, Mapping[int, int]]) -> str:
+    """Each desk's counter of each year raised to at least `floors[desk id][year]`, in the
+    restore's transaction (a desk the restored tables do not hold is left out)."""
+    values = ", ".join(
+        f"({int(desk)}, {int(year)}, {int(number)})"
+        for desk, floor in sorted(floors.items())
+        for year, number in sorted(floor.items())
+    )
+    if not values:
         return "SELECT 1"
-    values = ", ".join(f"({int(year)}, {int(number)})" for year, number in sorted(floor.items()))
     return (
         "INSERT INTO public.receipt_counter (desk_id, year, last_number) "
-        f"SELECT d.id, f.year, f.n FROM (VALUES {values}) AS f(year, n) "
-        "CROSS JOIN (SELECT min(id) AS id FROM public.desk) AS d WHERE d.id IS NOT NULL "
+        f"SELECT f.desk, f.year, f.n FROM (VALUES {values}) AS f(desk, year, n) "
+        "JOIN public.desk AS d ON d.id = f.desk "
         "ON CONFLICT (desk_id, year) DO UPDATE SET last_number = "
         "greatest(public.receipt_counter.last_number, excluded.last_number)"
     )
@@ -148,13 +153,17 @@ _COMPLETE = "CREATE TEMPORARY TABLE pg_temp.passdesk_script_complete ();\n"
 
 
 def restore(
-    url: str, archive: Path, *, expected: RegisterState | None, floor: Mapping[int, int]
+    url: str,
+    archive: Path,
+    *,
+    expected: RegisterState | None,
+    floors: Mapping[int, Mapping[int, int]],
 ) -> None:
-    """Replace the database's tables with the archive's and raise the receipt counters to
-    `floor`, all in one transaction that began by locking the journal, the counters and the
-    people (other desks wait, then see the restored register) and by checking that nothing was
-    recorded since the plan (`expected`): no handout can slip in between the restore and the
-    counters' raise and take a number already printed.
+    """Replace the database's tables with the archive's and raise every desk's receipt counters
+    to `floors` (desk id -> year -> number), all in one transaction that began by locking the
+    journal, the counters and the people (other desks wait, then see the restored register) and
+    by checking that nothing was recorded since the plan (`expected`): no handout can slip in
+    between the restore and the counters' raise and take a number already printed.
 
     pg_restore writes the archive as SQL, which psql runs between the check and the raise
     (`--single-transaction` wraps the three; any error rolls everything back)."""
@@ -172,7 +181,7 @@ def restore(
         _guard_sql(expected),
         "--file=-",
         "--command",
-        "SELECT FROM pg_temp.passdesk_script_complete; " + _floor_sql(floor),
+        "SELECT FROM pg_temp.passdesk_script_complete; " + _floor_sql(floors),
     ]
     with tempfile.TemporaryFile() as reader_errors, tempfile.TemporaryFile() as writer_errors:
         try:
