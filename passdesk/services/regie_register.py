@@ -7,6 +7,10 @@ expired) at both ends. All of it is replayed from the journal (`stock_replay`), 
 one history; the booklet table is only asked for the booklets' lots. "In stock" is the
 register's status: a print-on-site booklet not printed yet is in it (the régie answers for the
 allocation received), though the daily closing does not look for it in the safe (`closing`).
+
+When desks share the database (a territory's), each desk's register is its own: the events of
+the booklets it held when they happened, and its transfers as exits and entries
+(`regie_holders`).
 """
 
 from __future__ import annotations
