@@ -25,12 +25,20 @@ from passdesk.documents import BookletRecord, PrintLayout, VoucherRecord, render
 from passdesk.documents.output import StagedOutput
 from passdesk.errors import NotFound, Refused
 from passdesk.i18n import _
-from passdesk.models import Agent, Beneficiary, Booklet, EventKind, PrintRecord, Programme, Voucher
+from passdesk.models import Agent, Booklet, EventKind, PrintRecord, Programme, Voucher
 from passdesk.roles import Action
 from passdesk.serials import ParsedSerial
 from passdesk.services import ledger, print_plan, serial_formats
-from passdesk.services.base import Clock, Service, require, system_clock, voucher_bounds
+from passdesk.services.base import (
+    Clock,
+    Service,
+    desk_of,
+    require,
+    system_clock,
+    voucher_bounds,
+)
 from passdesk.services.holding import acting_desk_id
+from passdesk.services.people_scope import visible_person
 from passdesk.services.places import PlaceService
 from passdesk.services.print_lines import desk_line, full_name, place_line, programme_info
 from passdesk.services.print_plan import PrintContext, PrintPlan
@@ -211,7 +219,9 @@ class BookletPrintService(Service):
         reimbursement = str(self._settings.get("reimbursement_address") or "")
         today = self._today()
         with self._db.read() as session:
-            desk = desk_line(session)
+            # The letterhead of the desk printing: the actor's, whatever desk the process
+            # was opened on (a print job reopens the database in a process of its own).
+            desk = desk_line(session, desk_of(session, actor) if actor is not None else None)
             desk_id = acting_desk_id(session, actor)
             programmes: dict[int, Programme] = {}
             if parsed:
@@ -227,7 +237,8 @@ class BookletPrintService(Service):
                 )
             name, postcode, commune, needs = None, desk.postcode, desk.commune, ()
             if personalise_for is not None:
-                person = session.get(Beneficiary, personalise_for)
+                # Another desk's person (people not shared) is not found, as nobody's number.
+                person = visible_person(session, personalise_for, desk_id)
                 if person is None:
                     raise NotFound(
                         _("No beneficiary with the number {id}.").format(id=personalise_for),
@@ -302,6 +313,7 @@ class BookletPrintService(Service):
         """One PrintRecord and one ledger event per booklet; the booklets must not have changed."""
         now = self._now()
         infos = plan.context.programmes
+        holder = acting_desk_id(session, actor)
         rows = []
         for planned in plan.booklets:
             moved = session.execute(
@@ -310,6 +322,8 @@ class BookletPrintService(Service):
                     Booklet.id == planned.booklet_id,
                     Booklet.status == planned.status,
                     Booklet.print_count == planned.print_count,
+                    # Still held by the printing desk: not transferred while it rendered.
+                    Booklet.desk_id == holder,
                 )
                 .values(print_count=Booklet.print_count + 1)
                 .execution_options(synchronize_session=False)
@@ -369,6 +383,7 @@ def print_booklets_job(
     so reaching back for its composition from here would be an import cycle.
     """
     db = open_database(database_url)
+    db.desk_id = actor.desk_id  # the settings, places and letterhead of the actor's desk
     try:
         return BookletPrintService(db).print_booklets(
             actor, **options, progress=progress, cancel=cancel

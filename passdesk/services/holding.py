@@ -11,13 +11,13 @@ The acting desk is the actor's when there is one, else the desk the process work
 
 from __future__ import annotations
 
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from passdesk.errors import Refused
 from passdesk.i18n import _
 from passdesk.models import Booklet, Desk, Handout
 from passdesk.services.base import desk_id_in
-from passdesk.services.desks import several_desks as several_desks  # kept for old imports
 from passdesk.services.rows import Actor
 
 
@@ -48,6 +48,19 @@ def check_held(session: Session, booklet: Booklet, desk_id: int) -> None:
     """Refuse unless the desk `desk_id` holds the booklet."""
     if booklet.desk_id != desk_id:
         raise held_elsewhere(session, booklet)
+
+
+def held_booklet(booklet_id: int, desk_id: int) -> Select[tuple[int]]:
+    """The booklet's id if the desk `desk_id` holds it: a guarded update's condition, so that a
+    transfer committed between the check and the update (PostgreSQL) leaves it undone."""
+    return select(Booklet.id).where(Booklet.id == booklet_id, Booklet.desk_id == desk_id)
+
+
+def check_still_held(session: Session, booklet: Booklet, desk_id: int) -> None:
+    """After a guarded update found nothing to change: the holder's refusal if another desk
+    holds the booklet now (read again, as committed)."""
+    session.refresh(booklet)
+    check_held(session, booklet, desk_id)
 
 
 def check_made_here(session: Session, handout: Handout, desk_id: int) -> None:

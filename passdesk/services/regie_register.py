@@ -7,6 +7,10 @@ expired) at both ends. All of it is replayed from the journal (`stock_replay`), 
 one history; the booklet table is only asked for the booklets' lots. "In stock" is the
 register's status: a print-on-site booklet not printed yet is in it (the régie answers for the
 allocation received), though the daily closing does not look for it in the safe (`closing`).
+
+When desks share the database (a territory's), each desk's register is its own: the events of
+the booklets it held when they happened, and its transfers as exits and entries
+(`regie_holders`).
 """
 
 from __future__ import annotations
@@ -38,11 +42,12 @@ from passdesk.i18n import N_, _
 from passdesk.models import EventKind, Handout, Programme, StockLot
 from passdesk.services import stock_replay
 from passdesk.services.base import desk_id_in
-from passdesk.services.holding import several_desks
+from passdesk.services.desks import several_desks
 from passdesk.services.print_lines import desk_line
 from passdesk.services.programmes import parse_date
+from passdesk.services.regie_holders import DeskHolders
 from passdesk.services.stock import status_label, void_reason_label
-from passdesk.services.stock_replay import IN_STOCK, Move, Replay
+from passdesk.services.stock_replay import IN_STOCK, TRANSFER_KINDS, Move, Replay
 
 STATUS_LABELS = {
     "in_stock": N_("In stock"),
@@ -55,6 +60,7 @@ STATUS_ORDER = ("in_stock", "handed_out", "used", "voided", "expired")
 SHOWN_CODES = 3  # a line names its serials up to this many, else the first and the last
 RECEIVED_KIND = EventKind.RECEIVED.value
 HANDED_OUT_KIND = EventKind.HANDED_OUT.value
+ONE_LINE_KINDS = (RECEIVED_KIND, *TRANSFER_KINDS)  # a line each, never added up by day
 
 
 def day_start(day: date) -> datetime:
@@ -102,6 +108,7 @@ class _Group:
     first_handout: int | None = None
     last_handout: int | None = None
     lot: dict[str, Any] | None = None
+    note: str | None = None  # a transfer's other desk and range
 
     def add(self, move: Move, handout_id: int | None) -> None:
         self.booklets += move.booklets
@@ -150,6 +157,10 @@ def movement_label(kind: str, source: str | None, target: str, reason: str | Non
         return _("Lot received")
     if kind == EventKind.HANDED_OUT.value:
         return _("Handouts")
+    if kind == EventKind.TRANSFERRED_OUT.value:
+        return _("Transferred to another desk")
+    if kind == EventKind.TRANSFERRED_IN.value:
+        return _("Transferred from another desk")
     if kind == EventKind.RETURNED.value or target == IN_STOCK:
         return (
             _("Returned to stock: {reason}").format(reason=why) if why else _("Returned to stock")
@@ -174,6 +185,8 @@ def movement_label(kind: str, source: str | None, target: str, reason: str | Non
 
 
 def _detail(group: _Group, lots: dict[int, str], receipts: dict[int, str]) -> str:
+    if group.note is not None:
+        return group.note
     if group.lot is not None:
         lot = group.lot
         text = _("lot {lot}: {first} to {last}").format(
@@ -229,21 +242,31 @@ def build_register(
     )
     opening: tuple[dict[str, int], dict[str, int]] | None = None
     groups: dict[tuple[Any, ...], _Group] = {}
-    # A database of one desk reads every event, as before desks shared one (issue 13).
-    desk_id = desk_id_in(session) if several_desks(session) else None
-    events = stock_replay.movement_events(session, programme.id, end, desk_id)
-    for event_id, at, kind, booklet_id, voucher_id, handout_id, text in events:
+    # A database of one desk counts every event, as before desks shared one (issue 13); a
+    # territory's desk, the events of the booklets it held when they happened, and transfers.
+    holders = (
+        DeskHolders(session, programme.id, desk_id_in(session)) if several_desks(session) else None
+    )
+    events = stock_replay.movement_events(session, programme.id, end, holders is not None)
+    for event_id, at, kind, booklet_id, voucher_id, handout_id, agent_id, text in events:
         if opening is None and at >= start:
             opening = (dict(replay.booklets), dict(replay.vouchers))
         details = stock_replay.parse_details(text, kind, opening is not None)
-        move = replay.apply(event_id, kind, booklet_id, voucher_id, details)
+        if holders is None:
+            move = replay.apply(event_id, kind, booklet_id, voucher_id, details)
+        elif kind in TRANSFER_KINDS:
+            move = holders.transfer(replay, event_id, kind, details)
+        else:
+            counted = holders.counted(kind, booklet_id, agent_id, details)
+            move = replay.apply(event_id, kind, booklet_id, voucher_id, details, counted)
+            move = move if counted else None
         if move is None or opening is None:
             continue
         day = days[bisect_right(starts, at) - 1]
         reason = details.get("reason")
         key = (
             (day, event_id)
-            if kind == RECEIVED_KIND
+            if kind in ONE_LINE_KINDS
             else (day, kind, move.source, move.target, reason)
         )
         group = groups.get(key)
@@ -251,6 +274,8 @@ def build_register(
             group = groups[key] = _Group(day, kind, move.source, move.target, reason, event_id)
             if kind == RECEIVED_KIND:
                 group.lot = details
+            elif holders is not None and kind in TRANSFER_KINDS:
+                group.note = holders.describe(details, kind)
         group.add(move, handout_id)
     if opening is None:
         opening = (dict(replay.booklets), dict(replay.vouchers))

@@ -139,6 +139,7 @@ def report_job(
     from passdesk.services.pseudonymised import PseudonymisedExport
 
     db = open_database(database_url)
+    db.desk_id = actor.desk_id  # the process works for the actor's desk, as the window did
     try:
         if kind is None:
             return ReportService(db).record(actor, query)

@@ -41,7 +41,7 @@ from passdesk.services.finding import (  # noqa: F401 - other services import th
     find_by_code,
     not_in_stock,
 )
-from passdesk.services.holding import check_held
+from passdesk.services.holding import check_held, check_still_held, held_booklet
 from passdesk.services.lots import LotPlan, LotSerials
 from passdesk.services.rows import Actor, BookletRow, LotRow, StockCounts
 
@@ -417,10 +417,15 @@ class StockService(Service):
                     )
                 done = session.execute(
                     update(Voucher)
-                    .where(Voucher.id == voucher.id, Voucher.status == voucher.status)
+                    .where(
+                        Voucher.id == voucher.id,
+                        Voucher.status == voucher.status,
+                        Voucher.booklet_id.in_(held_booklet(booklet.id, actor.desk_id)),
+                    )
                     .values(status=change.voucher, void_reason=change.reason)
                 )
                 if done.rowcount != 1:
+                    check_still_held(session, booklet, actor.desk_id)
                     raise Refused(
                         _("Voucher {code} changed meanwhile; try again.").format(code=voucher.code)
                     )
@@ -444,10 +449,15 @@ class StockService(Service):
                 )
             done = session.execute(
                 update(Booklet)
-                .where(Booklet.id == booklet.id, Booklet.status == booklet.status)
+                .where(
+                    Booklet.id == booklet.id,
+                    Booklet.status == booklet.status,
+                    Booklet.desk_id == actor.desk_id,  # not transferred since the check
+                )
                 .values(status=change.booklet, void_reason=change.reason)
             )
             if done.rowcount != 1:
+                check_still_held(session, booklet, actor.desk_id)
                 raise Refused(
                     _("Booklet {code} changed meanwhile; try again.").format(code=booklet.code)
                 )

@@ -24,10 +24,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import DateTime, and_, or_, select, type_coerce
+from sqlalchemy import DateTime, select, type_coerce
 from sqlalchemy.orm import Session
 
-from passdesk.models import Agent, Booklet, BookletStatus, EventKind, LedgerEvent, VoucherStatus
+from passdesk.models import Booklet, BookletStatus, EventKind, LedgerEvent, VoucherStatus
 
 IN_STOCK = BookletStatus.IN_STOCK.value
 HANDED_OUT = BookletStatus.HANDED_OUT.value
@@ -58,6 +58,7 @@ MOVEMENT_KINDS = (
     *BOOKLET_TARGET,
     EventKind.USED.value,
 )
+TRANSFER_KINDS = (EventKind.TRANSFERRED_OUT.value, EventKind.TRANSFERRED_IN.value)
 
 
 class Move(NamedTuple):
@@ -103,13 +104,51 @@ class Replay:
         booklet_id: int | None,
         voucher_id: int | None,
         details: dict[str, Any],
+        counted: bool = True,
     ) -> Move | None:
-        """Count one event; what it moved, or None when it moved nothing."""
+        """Count one event; what it moved, or None when it moved nothing. Not `counted`: the
+        booklet's state follows the event but the counts do not (another desk's event, in a
+        territory's register of one desk)."""
+        move = self._move(event_id, kind, booklet_id, voucher_id, details)
+        if move is not None and counted:
+            if move.source is not None:
+                self.booklets[move.source] -= move.booklets
+                self.vouchers[move.source] -= move.vouchers
+            self.booklets[move.target] += move.booklets
+            self.vouchers[move.target] += move.vouchers
+        return move
+
+    def contents(self, booklet_id: int) -> Counter[str]:
+        """A booklet's vouchers by status, as the journal read so far leaves them."""
+        status, untouched_status, untouched, apart = self._state.get(booklet_id) or self._booklet(
+            booklet_id
+        )
+        found: Counter[str] = Counter({untouched_status: untouched} if untouched else {})
+        found.update((apart or {}).values())
+        return found
+
+    def hand_over(self, booklet_id: int, arriving: bool) -> tuple[int, int]:
+        """A booklet leaving the counted desk (or `arriving` at it) by a transfer: its status
+        and all its vouchers leave (or join) the counts. Its booklets and vouchers in stock."""
+        sign = 1 if arriving else -1
+        status = (self._state.get(booklet_id) or self._booklet(booklet_id))[0]
+        self.booklets[status] += sign
+        contents = self.contents(booklet_id)
+        for voucher_status, n in contents.items():
+            self.vouchers[voucher_status] += sign * n
+        return (1, contents[IN_STOCK]) if status == IN_STOCK else (0, 0)
+
+    def _move(
+        self,
+        event_id: int,
+        kind: str,
+        booklet_id: int | None,
+        voucher_id: int | None,
+        details: dict[str, Any],
+    ) -> Move | None:
         if kind == RECEIVED:
             booklets = int(details.get("booklets", 0))
             vouchers = int(details.get("vouchers", 0))
-            self.booklets[IN_STOCK] += booklets
-            self.vouchers[IN_STOCK] += vouchers
             return Move(event_id, kind, None, IN_STOCK, booklets, vouchers, details)
         if booklet_id is None:
             return None
@@ -133,10 +172,6 @@ class Replay:
                     apart[voucher] = target
                     moved += 1
         state[0] = target
-        self.booklets[source] -= 1
-        self.booklets[target] += 1
-        self.vouchers[source] -= moved
-        self.vouchers[target] += moved
         return Move(event_id, kind, source, target, 1, moved, details)
 
     def _voucher(
@@ -160,8 +195,6 @@ class Replay:
         if source == target:
             return None
         apart[voucher_id] = target
-        self.vouchers[source] -= 1
-        self.vouchers[target] += 1
         return Move(event_id, kind, source, target, 0, 1, details)
 
     def _all_used(self, event_id: int, state: list[Any], details: dict[str, Any]) -> Move | None:
@@ -175,8 +208,6 @@ class Replay:
                 moved += 1
         if not moved:
             return None
-        self.vouchers[HANDED_OUT] -= moved
-        self.vouchers[USED] += moved
         return Move(event_id, USED, HANDED_OUT, USED, 0, moved, details)
 
 
@@ -214,13 +245,14 @@ def booklet_sizes(session: Session, programme_id: int, default: int) -> tuple[di
 
 
 def movement_events(
-    session: Session, programme_id: int, before: datetime, desk_id: int | None = None
-) -> Iterator[tuple[int, datetime, str, int | None, int | None, int | None, str]]:
+    session: Session, programme_id: int, before: datetime, transfers: bool = False
+) -> Iterator[tuple[int, datetime, str, int | None, int | None, int | None, int | None, str]]:
     """The programme's movement events before `before` (naive UTC, as stored), in journal
     order, streamed; their moments naive UTC too (no time zone attached to each of 200,000).
 
-    With `desk_id`, one desk's of a territory: the events of the booklets it holds, and the
-    events of no booklet (a lot's reception) made by its agents."""
+    With `transfers`, the transfers' events too (TRANSFERRED_OUT, TRANSFERRED_IN): a territory's
+    desk reads them to know who held each booklet when (`regie_holders`)."""
+    kinds = (*MOVEMENT_KINDS, *TRANSFER_KINDS) if transfers else MOVEMENT_KINDS
     query = (
         select(
             LedgerEvent.id,
@@ -229,27 +261,17 @@ def movement_events(
             LedgerEvent.booklet_id,
             LedgerEvent.voucher_id,
             LedgerEvent.handout_id,
+            LedgerEvent.agent_id,
             LedgerEvent.details,
         )
         .where(
             LedgerEvent.programme_id == programme_id,
-            LedgerEvent.kind.in_(MOVEMENT_KINDS),
+            LedgerEvent.kind.in_(kinds),
             type_coerce(LedgerEvent.at, DateTime()) < before,
         )
         .order_by(LedgerEvent.id)
         .execution_options(yield_per=10_000)
     )
-    if desk_id is not None:
-        held = select(Booklet.id).where(
-            Booklet.programme_id == programme_id, Booklet.desk_id == desk_id
-        )
-        agents = select(Agent.id).where(Agent.desk_id == desk_id)
-        query = query.where(
-            or_(
-                LedgerEvent.booklet_id.in_(held),
-                and_(LedgerEvent.booklet_id.is_(None), LedgerEvent.agent_id.in_(agents)),
-            )
-        )
     # Core rows straight from the connection: the ORM's row handling would double the time.
     rows = session.connection().execute(query)
     for rows_read in rows.partitions():  # a chunk at a time: row by row costs a call each
@@ -257,12 +279,13 @@ def movement_events(
 
 
 _EMPTY: dict[str, Any] = {}
+_ALWAYS_READ = (RECEIVED, *TRANSFER_KINDS)
 
 
 def parse_details(text: str, kind: str, needed: bool) -> dict[str, Any]:
     """An event's details, read only where they count: always for a reception (its sizes);
     when `needed`, for the serials and reasons a line of the register names; never for a
     handout, whose receipt is found from its handout (a year holds 150,000 of them)."""
-    if kind == RECEIVED or (needed and kind != HANDOUT):
+    if kind in _ALWAYS_READ or (needed and kind != HANDOUT):
         return json.loads(text)
     return _EMPTY

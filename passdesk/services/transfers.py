@@ -128,7 +128,14 @@ class TransferService(Service):
                 .values(desk_id=receiver.id)
                 .execution_options(synchronize_session=False)
             )
-            assert moved.rowcount == count, (moved.rowcount, count)
+            if moved.rowcount != count:  # the rows checked above changed since: undo it all
+                raise Refused(
+                    _(
+                        "Nothing was transferred: booklets of the range changed meanwhile "
+                        "(handed out, voided or transferred at the same moment). Try again."
+                    ),
+                    field="first_booklet",
+                )
             first_code = codes.booklet_code(prog.code, first)
             last_code = codes.booklet_code(prog.code, last)
             details = transfer_details(

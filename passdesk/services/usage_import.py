@@ -372,6 +372,7 @@ def import_usage_job(
     from passdesk.store import open_database
 
     db = open_database(url)
+    db.desk_id = actor.desk_id  # the process works for the actor's desk, as the window did
     try:
         service = UsageImportService(db)
         if dry_run:
