@@ -24,15 +24,26 @@ from passdesk.services.base import desk_id_in
 from passdesk.services.desks import several_desks
 from passdesk.services.settings import territory_value
 
+_SEES_EVERYONE = "passdesk.people_scope.sees_everyone"
+
 
 def people_desk(session: Session, desk_id: int | None = None) -> int | None:
     """The desk whose people `desk_id` (the session's desk by default) sees: itself when the
     database has several desks and does not share its people; None when it sees everyone."""
-    if not several_desks(session):
-        return None
-    if territory_value(session, "people_shared"):
+    if _sees_everyone(session):
         return None
     return desk_id if desk_id is not None else desk_id_in(session)
+
+
+def _sees_everyone(session: Session) -> bool:
+    """One desk, or people shared: asked once per session (a handout asks for the person, then
+    for the limit per person; each answer cost two statements in a database of several desks).
+    A session is one read or one unit of work, so the answer cannot go stale within it."""
+    known = session.info.get(_SEES_EVERYONE)
+    if known is None:
+        known = not several_desks(session) or bool(territory_value(session, "people_shared"))
+        session.info[_SEES_EVERYONE] = known
+    return known
 
 
 def desk_is(column: Any, desk: Any) -> ColumnElement[bool]:

@@ -252,3 +252,30 @@ def test_a_funders_pseudonymised_export_holds_the_desks_own_handouts(
         path = tmp_path / f"{actor.login}.csv"
         assert services.pseudonymised.write(actor, query, path) == 1  # of two handouts
         assert desk_name in path.read_text(encoding="utf-8-sig").splitlines()[0]
+
+
+def test_a_handout_asks_whose_people_a_desk_sees_once(
+    services: Services,
+    admin: Actor,
+    agent: Actor,
+    person: BeneficiaryRow,
+    programme: ProgrammeRow,
+    vaulx: tuple[Actor, Actor],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The handout asks for the person, then for the limit per person: the territory setting
+    behind both answers is read once (each read was two statements more, in the queue of
+    eight desks)."""
+    from passdesk.services import people_scope
+
+    reads: list[str] = []
+    read = people_scope.territory_value
+
+    def counted(session, key):  # type: ignore[no-untyped-def]
+        reads.append(key)
+        return read(session, key)
+
+    monkeypatch.setattr(people_scope, "territory_value", counted)
+    services.act_as(agent)
+    services.handouts.hand_out(agent, person.id, codes_=[_booklet(programme, 1)])
+    assert reads == ["people_shared"]
